@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Starts or stops a private PostgreSQL cluster for local runs and tests, from
+# the server binaries installed on the machine (no Docker needed).
+#
+#   postgres.sh start|stop|status|reset
+#
+# Environment: PGPORT (default 5432), FOS_LOCAL_DATA (default ./.data).
+# The cluster trusts connections from 127.0.0.1 only; user and password are
+# postgres/postgres and the database is food_ordering, as in docker-compose.yml.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PGPORT="${PGPORT:-5432}"
+PGDATA="$DATA_DIR/postgres"
+PGLOG="$DATA_DIR/postgres.log"
+DATABASE=food_ordering
+
+find_bin() {
+	local dir
+	for dir in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r) "$(dirname "$(command -v pg_ctl 2>/dev/null || echo /nonexistent/x)")"; do
+		[[ -x "$dir/pg_ctl" && -x "$dir/pg_isready" && -x "$dir/initdb" ]] && { echo "$dir"; return; }
+	done
+	die "PostgreSQL server binaries (initdb, pg_ctl, postgres) not found. Install them: apt-get install postgresql"
+}
+
+as_owner() {
+	# PostgreSQL refuses to run as root: run the server as the data folder's owner.
+	if [[ $(id -u) -eq 0 ]]; then
+		runuser -u postgres -- "$@"
+	else
+		"$@"
+	fi
+}
+
+ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" 2>/dev/null; }
+
+start() {
+	BIN="$(find_bin)"
+	if ready; then
+		log "PostgreSQL already answers on 127.0.0.1:$PGPORT; reusing it"
+		ensure_database
+		return
+	fi
+	if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
+		useradd --system --home-dir "$DATA_DIR" --shell /usr/sbin/nologin postgres
+	fi
+	if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
+		log "initialising a new cluster in $PGDATA"
+		mkdir -p "$PGDATA"
+		[[ $(id -u) -eq 0 ]] && chown postgres "$PGDATA" "$DATA_DIR"
+		local pwfile; pwfile="$(mktemp)"; echo postgres > "$pwfile"; chmod 644 "$pwfile"
+		as_owner "$BIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 \
+			--encoding=UTF8 --locale=C >>"$PGLOG" 2>&1 || { rm -f "$pwfile"; die "initdb failed; see $PGLOG"; }
+		rm -f "$pwfile"
+	fi
+	[[ $(id -u) -eq 0 ]] && chown postgres "$PGLOG" 2>/dev/null || true
+	touch "$PGLOG"; [[ $(id -u) -eq 0 ]] && chown postgres "$PGLOG"
+	log "starting PostgreSQL on 127.0.0.1:$PGPORT (log: $PGLOG)"
+	as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
+		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		>/dev/null || die "PostgreSQL did not start; see $PGLOG"
+	wait_until 60 "PostgreSQL on 127.0.0.1:$PGPORT" ready || die "PostgreSQL did not answer in 60s; see $PGLOG"
+	ensure_database
+}
+
+ensure_database() {
+	local psql=("$BIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -t -A)
+	if [[ "$(PGPASSWORD=postgres "${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$DATABASE'")" != 1 ]]; then
+		PGPASSWORD=postgres "${psql[@]}" -d postgres -c "CREATE DATABASE $DATABASE" \
+			|| die "could not create database $DATABASE"
+		log "created database $DATABASE"
+	fi
+}
+
+stop() {
+	BIN="$(find_bin)"
+	if [[ -s "$PGDATA/postmaster.pid" ]]; then
+		as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1 && log "PostgreSQL stopped" || log "PostgreSQL was not running"
+	else
+		log "PostgreSQL was not running"
+	fi
+}
+
+status() {
+	BIN="$(find_bin)"
+	if ready; then log "PostgreSQL answers on 127.0.0.1:$PGPORT"; else log "PostgreSQL is not running"; return 1; fi
+}
+
+case "${1:-}" in
+	start) start ;;
+	stop) stop ;;
+	status) status ;;
+	reset) stop; rm -rf "$PGDATA"; log "local PostgreSQL data removed" ;;
+	*) echo "usage: $0 start|stop|status|reset" >&2; exit 2 ;;
+esac

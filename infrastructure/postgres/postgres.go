@@ -1,0 +1,149 @@
+// Package postgres holds the PostgreSQL adapters every service shares: opening
+// gorm with a sized pool, applying a service's embedded migrations, the
+// transaction port's adapter, LISTEN/NOTIFY wake-ups and an outbox store for
+// the outbox relay and cleaner.
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"go.uber.org/zap"
+	gormpg "gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	gormlogger "gorm.io/gorm/logger"
+)
+
+// Config is how a service reaches its database.
+type Config struct {
+	Host     string `mapstructure:"host"`
+	Port     int    `mapstructure:"port"`
+	User     string `mapstructure:"user"`
+	Password string `mapstructure:"password"`
+	Database string `mapstructure:"database"`
+	// Schema is the one schema the service owns; it is the connection's
+	// search_path, so queries name tables without it.
+	Schema  string `mapstructure:"schema"`
+	SSLMode string `mapstructure:"sslmode"`
+
+	MaxOpenConns    int           `mapstructure:"max_open_conns"`
+	MaxIdleConns    int           `mapstructure:"max_idle_conns"`
+	ConnMaxLifetime time.Duration `mapstructure:"conn_max_lifetime"`
+	// ConnectTimeout bounds one connection attempt.
+	ConnectTimeout time.Duration `mapstructure:"connect_timeout"`
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	var errs []error
+	if c.Host == "" {
+		errs = append(errs, errors.New("postgres.host is empty"))
+	}
+	if c.Port <= 0 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("postgres.port %d is out of range", c.Port))
+	}
+	if c.User == "" {
+		errs = append(errs, errors.New("postgres.user is empty"))
+	}
+	if c.Database == "" {
+		errs = append(errs, errors.New("postgres.database is empty"))
+	}
+	if c.Schema == "" {
+		errs = append(errs, errors.New("postgres.schema is empty"))
+	}
+	if c.MaxOpenConns < 0 || c.MaxIdleConns < 0 {
+		errs = append(errs, errors.New("postgres pool sizes must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
+// DSN returns the connection URL, with the service's schema as search_path.
+func (c Config) DSN() string {
+	q := url.Values{}
+	sslmode := c.SSLMode
+	if sslmode == "" {
+		sslmode = "disable"
+	}
+	q.Set("sslmode", sslmode)
+	if c.Schema != "" {
+		q.Set("search_path", c.Schema)
+	}
+	timeout := c.ConnectTimeout
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	q.Set("connect_timeout", fmt.Sprint(int(timeout.Seconds())))
+	u := url.URL{
+		Scheme:   "postgres",
+		User:     url.UserPassword(c.User, c.Password),
+		Host:     fmt.Sprintf("%s:%d", c.Host, c.Port),
+		Path:     "/" + c.Database,
+		RawQuery: q.Encode(),
+	}
+	return u.String()
+}
+
+// Open connects gorm to the database with the configured pool, and checks
+// the connection once.
+func Open(ctx context.Context, cfg Config, log *zap.Logger) (*gorm.DB, error) {
+	db, err := gorm.Open(gormpg.Open(cfg.DSN()), &gorm.Config{
+		Logger:                 gormlogger.Discard,
+		SkipDefaultTransaction: true,
+		NowFunc:                func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) },
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	maxOpen := cfg.MaxOpenConns
+	if maxOpen == 0 {
+		maxOpen = 20
+	}
+	maxIdle := cfg.MaxIdleConns
+	if maxIdle == 0 {
+		maxIdle = maxOpen
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(maxIdle)
+	if cfg.ConnMaxLifetime > 0 {
+		sqlDB.SetConnMaxLifetime(cfg.ConnMaxLifetime)
+	}
+	if err := sqlDB.PingContext(ctx); err != nil {
+		_ = sqlDB.Close()
+		return nil, fmt.Errorf("ping postgres %s:%d/%s: %w", cfg.Host, cfg.Port, cfg.Database, err)
+	}
+	log.Info("postgres connected", zap.String("host", cfg.Host), zap.Int("port", cfg.Port),
+		zap.String("database", cfg.Database), zap.String("schema", cfg.Schema))
+	return db, nil
+}
+
+// Ping is a readiness check: it answers nil while the database accepts
+// queries.
+func Ping(db *gorm.DB) func(ctx context.Context) error {
+	return func(ctx context.Context) error {
+		sqlDB, err := db.DB()
+		if err != nil {
+			return err
+		}
+		return sqlDB.PingContext(ctx)
+	}
+}
+
+// QuoteIdent quotes an identifier for SQL text, so that schema names like
+// "order" (a keyword) work.
+func QuoteIdent(name string) string {
+	out := []byte{'"'}
+	for i := 0; i < len(name); i++ {
+		if name[i] == '"' {
+			out = append(out, '"')
+		}
+		out = append(out, name[i])
+	}
+	return string(append(out, '"'))
+}
