@@ -1,0 +1,188 @@
+// Package httpserver is the HTTP side every service shares, on echo: request
+// logging, panic recovery, a body-size limit, timeouts, one JSON error format,
+// health endpoints and graceful shutdown.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"go.uber.org/zap"
+)
+
+// Config tunes the server.
+type Config struct {
+	// Address to listen on, e.g. ":8181".
+	Address         string        `mapstructure:"address"`
+	ReadTimeout     time.Duration `mapstructure:"read_timeout"`
+	WriteTimeout    time.Duration `mapstructure:"write_timeout"`
+	IdleTimeout     time.Duration `mapstructure:"idle_timeout"`
+	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
+	// BodyLimit is the largest request body accepted, e.g. "64K".
+	BodyLimit string `mapstructure:"body_limit"`
+	// ReadinessTimeout bounds each readiness probe.
+	ReadinessTimeout time.Duration `mapstructure:"readiness_timeout"`
+}
+
+// Validate reports a configuration that cannot work.
+func (c Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Address); err != nil {
+		return fmt.Errorf("http.address %q: %w", c.Address, err)
+	}
+	return nil
+}
+
+func (c *Config) setDefaults() {
+	if c.ReadTimeout <= 0 {
+		c.ReadTimeout = 10 * time.Second
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 30 * time.Second
+	}
+	if c.IdleTimeout <= 0 {
+		c.IdleTimeout = 2 * time.Minute
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	if c.BodyLimit == "" {
+		c.BodyLimit = "1M"
+	}
+	if c.ReadinessTimeout <= 0 {
+		c.ReadinessTimeout = 2 * time.Second
+	}
+}
+
+// Check is one dependency that /readyz asks about.
+type Check struct {
+	Name  string
+	Probe func(ctx context.Context) error
+}
+
+// Server is a service's HTTP server.
+type Server struct {
+	echo   *echo.Echo
+	server *http.Server
+	cfg    Config
+	log    *zap.Logger
+}
+
+// New returns a server with the shared middleware, the error handler and the
+// health endpoints installed. Routes are added through Echo.
+func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
+	cfg.setDefaults()
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.HTTPErrorHandler = ErrorHandler(log)
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		log.Error("panic in handler", zap.Error(err), zap.ByteString("stack", stack))
+		return err
+	}}))
+	e.Use(middleware.BodyLimit(cfg.BodyLimit))
+	e.Use(requestLogger(log))
+	s := &Server{echo: e, cfg: cfg, log: log}
+	e.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "UP"})
+	})
+	e.GET("/readyz", s.readiness(checks))
+	s.server = &http.Server{
+		Addr:              cfg.Address,
+		Handler:           e,
+		ReadTimeout:       cfg.ReadTimeout,
+		ReadHeaderTimeout: cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+	}
+	return s
+}
+
+// Echo returns the router, to register the service's routes.
+func (s *Server) Echo() *echo.Echo { return s.echo }
+
+// Handler returns the server's handler, for tests with httptest.
+func (s *Server) Handler() http.Handler { return s.echo }
+
+// Run listens until ctx is cancelled, then stops accepting connections and
+// lets requests in flight finish within the shutdown timeout.
+func (s *Server) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Address)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Address, err)
+	}
+	s.log.Info("http server listening", zap.String("address", ln.Addr().String()))
+	errc := make(chan error, 1)
+	go func() { errc <- s.server.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	if err := s.server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("http shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// readiness answers 200 when every check passes, 503 naming the failing ones
+// otherwise. The checks run concurrently, each within the readiness timeout.
+func (s *Server) readiness(checks []Check) echo.HandlerFunc {
+	type result struct {
+		name string
+		err  error
+	}
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), s.cfg.ReadinessTimeout)
+		defer cancel()
+		results := make(chan result, len(checks))
+		for _, check := range checks {
+			go func() { results <- result{check.Name, check.Probe(ctx)} }()
+		}
+		status := map[string]string{}
+		ready := true
+		for range checks {
+			r := <-results
+			if r.err != nil {
+				ready = false
+				status[r.name] = "DOWN"
+				s.log.Warn("readiness check failed", zap.String("check", r.name), zap.Error(r.err))
+				continue
+			}
+			status[r.name] = "UP"
+		}
+		if !ready {
+			return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "DOWN", "checks": status})
+		}
+		return c.JSON(http.StatusOK, map[string]any{"status": "UP", "checks": status})
+	}
+}
+
+func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
+	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true,
+		Skipper: func(c echo.Context) bool {
+			p := c.Path()
+			return p == "/healthz" || p == "/readyz"
+		},
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			fields := []zap.Field{zap.String("method", v.Method), zap.String("uri", v.URI),
+				zap.Int("status", v.Status), zap.Duration("latency", v.Latency)}
+			if v.Error != nil {
+				fields = append(fields, zap.Error(v.Error))
+			}
+			log.Info("http request", fields...)
+			return nil
+		},
+	})
+}
