@@ -42,35 +42,40 @@ type (
 	MessageID = ID[messageTag]
 )
 
-// NewID returns a fresh random (version 4) identifier of kind T.
-func NewID[T any]() ID[T] { return ID[T](uuid.New()) }
+// Identifier is satisfied by every ID kind (and by uuid.UUID), so the
+// constructors below are called with the kind to build:
+// kernel.ParseID[kernel.OrderID](s).
+type Identifier interface{ ~[16]byte }
+
+// NewID returns a fresh random (version 4) identifier of kind I.
+func NewID[I Identifier]() I { return I(uuid.New()) }
 
 // ParseID parses the canonical textual form of a UUID into an identifier of
-// kind T. The empty string and the nil UUID are refused: no entity is ever
+// kind I. The empty string and the nil UUID are refused: no entity is ever
 // identified by them.
-func ParseID[T any](s string) (ID[T], error) {
+func ParseID[I Identifier](s string) (I, error) {
 	u, err := uuid.Parse(s)
 	if err != nil {
-		return ID[T]{}, fmt.Errorf("invalid id %q: %w", s, err)
+		return I{}, fmt.Errorf("invalid id %q: %w", s, err)
 	}
 	if u == uuid.Nil {
-		return ID[T]{}, fmt.Errorf("invalid id %q: the nil uuid identifies nothing", s)
+		return I{}, fmt.Errorf("invalid id %q: the nil uuid identifies nothing", s)
 	}
-	return ID[T](u), nil
+	return I(u), nil
 }
 
 // MustParseID is ParseID for constants known to be valid, such as seed data
 // and test fixtures. It panics on a malformed id.
-func MustParseID[T any](s string) ID[T] {
-	id, err := ParseID[T](s)
+func MustParseID[I Identifier](s string) I {
+	id, err := ParseID[I](s)
 	if err != nil {
 		panic(err)
 	}
 	return id
 }
 
-// IDFromUUID converts a UUID read from a row or a message into kind T.
-func IDFromUUID[T any](u uuid.UUID) ID[T] { return ID[T](u) }
+// IDFromUUID converts a UUID read from a row or a message into kind I.
+func IDFromUUID[I Identifier](u uuid.UUID) I { return I(u) }
 
 // UUID returns the identifier as a plain UUID, for adapters.
 func (id ID[T]) UUID() uuid.UUID { return uuid.UUID(id) }
@@ -87,7 +92,7 @@ func (id ID[T]) MarshalText() ([]byte, error) { return uuid.UUID(id).MarshalText
 
 // UnmarshalText parses the canonical form.
 func (id *ID[T]) UnmarshalText(b []byte) error {
-	parsed, err := ParseID[T](string(b))
+	parsed, err := ParseID[ID[T]](string(b))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,81 @@
+package postgres_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+)
+
+var migrations = os.DirFS("testdata/migrations")
+
+func TestMigrateIsIdempotentAndVersionsPerSchema(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, migrations)
+	ctx := context.Background()
+	require.NoError(t, postgres.Migrate(ctx, db, cfg.Schema, migrations), "a second run changes nothing")
+
+	var version int
+	require.NoError(t, db.Raw(`SELECT version FROM `+postgres.QuoteIdent(cfg.Schema)+`.schema_migrations`).Scan(&version).Error)
+	assert.Equal(t, 1, version)
+	var tables int64
+	require.NoError(t, db.Raw(`SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = 'widgets'`,
+		cfg.Schema).Scan(&tables).Error)
+	assert.EqualValues(t, 1, tables, "tables land in the service's schema")
+}
+
+func TestTransactCommitsOrRollsBack(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations)
+	tx := postgres.NewTransactor(db)
+	ctx := context.Background()
+
+	require.NoError(t, tx.Transact(ctx, func(ctx context.Context) error {
+		return postgres.Conn(ctx, db).Exec(`INSERT INTO widgets VALUES (1, 'kept')`).Error
+	}))
+	failure := errors.New("use case failed")
+	err := tx.Transact(ctx, func(ctx context.Context) error {
+		require.NoError(t, postgres.Conn(ctx, db).Exec(`INSERT INTO widgets VALUES (2, 'dropped')`).Error)
+		// A nested call joins the outer transaction, so its write is rolled back too.
+		require.NoError(t, tx.Transact(ctx, func(ctx context.Context) error {
+			return postgres.Conn(ctx, db).Exec(`INSERT INTO widgets VALUES (3, 'nested')`).Error
+		}))
+		return failure
+	})
+	require.ErrorIs(t, err, failure)
+	var names []string
+	require.NoError(t, db.Raw(`SELECT name FROM widgets ORDER BY id`).Scan(&names).Error)
+	assert.Equal(t, []string{"kept"}, names)
+}
+
+func TestWrapErrorGivesDatabaseErrorsACode(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations)
+	pgtest.Exec(t, db, `INSERT INTO widgets VALUES (1, 'a')`)
+	err := db.Exec(`INSERT INTO widgets VALUES (2, 'a')`).Error
+	require.True(t, postgres.IsUniqueViolation(err))
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(postgres.WrapError(err, "save widget")))
+
+	var w struct{ ID int }
+	err = db.Table("widgets").Where("id = ?", 42).First(&w).Error
+	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(postgres.WrapError(err, "find widget")))
+	assert.NoError(t, postgres.WrapError(nil, "nothing"))
+}
+
+func TestOpenFailsClearlyWhenTheDatabaseIsDown(t *testing.T) {
+	t.Parallel()
+	cfg := pgtest.Config()
+	cfg.Port = 1
+	cfg.Schema = "x"
+	_, err := postgres.Open(context.Background(), cfg, zap.NewNop())
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "127.0.0.1:1")
+}
