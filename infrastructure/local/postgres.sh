@@ -13,6 +13,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 PGPORT="${PGPORT:-5432}"
 PGDATA="$DATA_DIR/postgres"
 PGLOG="$DATA_DIR/postgres.log"
+
+# PostgreSQL refuses to run as root, so as root the server runs as the
+# postgres user, which must be able to reach the data folder. A checkout under
+# a private home (/root is 0700) is out of its reach: the cluster then lives in
+# a folder of its own under /var/tmp, named after this checkout.
+if [[ $(id -u) -eq 0 ]] && id postgres >/dev/null 2>&1 && ! runuser -u postgres -- test -x "$DATA_DIR"; then
+	PG_HOME="/var/tmp/food-ordering-system-$(printf '%s' "$DATA_DIR" | md5sum | cut -c1-8)"
+	mkdir -p "$PG_HOME"
+	chown postgres "$PG_HOME"
+	PGDATA="$PG_HOME/postgres"
+	PGLOG="$PG_HOME/postgres.log"
+fi
 DATABASE=food_ordering
 
 find_bin() {
@@ -26,7 +38,7 @@ find_bin() {
 as_owner() {
 	# PostgreSQL refuses to run as root: run the server as the data folder's owner.
 	if [[ $(id -u) -eq 0 ]]; then
-		runuser -u postgres -- "$@"
+		(cd / && runuser -u postgres -- "$@")
 	else
 		"$@"
 	fi
@@ -47,14 +59,14 @@ start() {
 	if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
 		log "initialising a new cluster in $PGDATA"
 		mkdir -p "$PGDATA"
-		[[ $(id -u) -eq 0 ]] && chown postgres "$PGDATA" "$DATA_DIR"
+		[[ $(id -u) -eq 0 ]] && chown postgres "$PGDATA"
 		local pwfile; pwfile="$(mktemp)"; echo postgres > "$pwfile"; chmod 644 "$pwfile"
 		as_owner "$BIN/initdb" -D "$PGDATA" -U postgres --pwfile="$pwfile" --auth=scram-sha-256 \
 			--encoding=UTF8 --locale=C >>"$PGLOG" 2>&1 || { rm -f "$pwfile"; die "initdb failed; see $PGLOG"; }
 		rm -f "$pwfile"
 	fi
-	[[ $(id -u) -eq 0 ]] && chown postgres "$PGLOG" 2>/dev/null || true
-	touch "$PGLOG"; [[ $(id -u) -eq 0 ]] && chown postgres "$PGLOG"
+	touch "$PGLOG"
+	if [[ $(id -u) -eq 0 ]]; then chown postgres "$PGLOG"; fi
 	log "starting PostgreSQL on 127.0.0.1:$PGPORT (log: $PGLOG)"
 	as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
 		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \

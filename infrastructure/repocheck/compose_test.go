@@ -1,0 +1,161 @@
+package repocheck
+
+import (
+	"net"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+)
+
+type composeFile struct {
+	Services map[string]struct {
+		Image       string            `yaml:"image"`
+		Ports       []string          `yaml:"ports"`
+		Environment map[string]string `yaml:"environment"`
+		Command     any               `yaml:"command"`
+		Build       *struct {
+			Context    string `yaml:"context"`
+			Dockerfile string `yaml:"dockerfile"`
+		} `yaml:"build"`
+	} `yaml:"services"`
+}
+
+func readFile(t *testing.T, parts ...string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(append([]string{repoDir(t)}, parts...)...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func loadCompose(t *testing.T) composeFile {
+	t.Helper()
+	var c composeFile
+	if err := yaml.Unmarshal(readFile(t, "docker-compose.yml"), &c); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	return c
+}
+
+// serviceConfig is the part of a service's config.yaml the compose file must
+// agree with.
+type serviceConfig struct {
+	HTTP struct {
+		Address string `yaml:"address"`
+	} `yaml:"http"`
+	Postgres struct {
+		Host     string `yaml:"host"`
+		Port     int    `yaml:"port"`
+		User     string `yaml:"user"`
+		Password string `yaml:"password"`
+		Database string `yaml:"database"`
+	} `yaml:"postgres"`
+	Kafka struct {
+		Brokers []string `yaml:"brokers"`
+		Version string   `yaml:"version"`
+	} `yaml:"kafka"`
+}
+
+func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
+	c := loadCompose(t)
+
+	pom := string(readFile(t, "infrastructure", "local", "kafka", "pom.xml"))
+	m := regexp.MustCompile(`<kafka.version>([^<]+)</kafka.version>`).FindStringSubmatch(pom)
+	if m == nil {
+		t.Fatal("kafka.version not found in infrastructure/local/kafka/pom.xml")
+	}
+	kafkaVersion := m[1]
+	if !strings.HasPrefix(kafkaVersion, "4.") {
+		t.Errorf("local Kafka %s is not a 4.x release", kafkaVersion)
+	}
+	for _, name := range []string{"kafka", "kafka-init"} {
+		if got, want := c.Services[name].Image, "apache/kafka:"+kafkaVersion; got != want {
+			t.Errorf("compose %s image = %q, want %q (the version the local script runs)", name, got, want)
+		}
+	}
+	if !slices.Contains(c.Services["kafka"].Ports, "9092:9092") {
+		t.Errorf("compose kafka must publish 9092 like the local broker: %v", c.Services["kafka"].Ports)
+	}
+	if !strings.HasPrefix(c.Services["postgres"].Image, "postgres:15") {
+		t.Errorf("compose postgres image %q: the local script runs PostgreSQL 15", c.Services["postgres"].Image)
+	}
+	if !slices.Contains(c.Services["postgres"].Ports, "5432:5432") {
+		t.Errorf("compose postgres must publish 5432 like the local cluster")
+	}
+	pgEnv := c.Services["postgres"].Environment
+	localPG := string(readFile(t, "infrastructure", "local", "postgres.sh"))
+	if !strings.Contains(localPG, "DATABASE="+pgEnv["POSTGRES_DB"]) {
+		t.Errorf("compose database %q differs from the local script's", pgEnv["POSTGRES_DB"])
+	}
+	if _, ok := c.Services["kafka-ui"]; !ok {
+		t.Error("compose has no Kafka UI")
+	}
+
+	command := strings.Join(commandLines(c.Services["kafka-init"].Command), "\n")
+	for _, topic := range contract.Topics {
+		if !strings.Contains(command, topic) {
+			t.Errorf("kafka-init does not create topic %s", topic)
+		}
+	}
+
+	for _, service := range services {
+		s, ok := c.Services[service]
+		if !ok {
+			t.Errorf("compose has no %s", service)
+			continue
+		}
+		if s.Build == nil || s.Build.Dockerfile != service+"/Dockerfile" {
+			t.Errorf("%s must be built from %s/Dockerfile", service, service)
+		}
+		readFile(t, service, "Dockerfile")
+		var cfg serviceConfig
+		if err := yaml.Unmarshal(readFile(t, service, "config.yaml"), &cfg); err != nil {
+			t.Fatalf("%s/config.yaml: %v", service, err)
+		}
+		_, port, err := net.SplitHostPort(cfg.HTTP.Address)
+		if err != nil {
+			t.Errorf("%s http.address %q: %v", service, cfg.HTTP.Address, err)
+		}
+		if !slices.Contains(s.Ports, port+":"+port) {
+			t.Errorf("compose %s ports %v do not publish the configured port %s", service, s.Ports, port)
+		}
+		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] ||
+			cfg.Postgres.User != pgEnv["POSTGRES_USER"] || cfg.Postgres.Password != pgEnv["POSTGRES_PASSWORD"] {
+			t.Errorf("%s postgres settings %+v differ from compose and the local cluster", service, cfg.Postgres)
+		}
+		if !slices.Equal(cfg.Kafka.Brokers, []string{"127.0.0.1:9092"}) {
+			t.Errorf("%s kafka.brokers %v: the local broker is 127.0.0.1:9092", service, cfg.Kafka.Brokers)
+		}
+		if cfg.Kafka.Version != kafkaVersion {
+			t.Errorf("%s kafka.version %q, broker runs %s", service, cfg.Kafka.Version, kafkaVersion)
+		}
+		prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_"
+		for key := range s.Environment {
+			if !strings.HasPrefix(key, prefix) {
+				t.Errorf("compose %s sets %s, which the service does not read (prefix %s)", service, key, prefix)
+			}
+		}
+	}
+}
+
+func commandLines(cmd any) []string {
+	switch v := cmd.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, x := range v {
+			out = append(out, commandLines(x)...)
+		}
+		return out
+	}
+	return nil
+}

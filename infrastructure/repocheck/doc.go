@@ -1,0 +1,5 @@
+// Package repocheck holds tests of the repository as a whole rather than of
+// one package: the dependency rule of the hexagonal layout, and the agreement
+// between docker-compose.yml, the local infrastructure scripts and the
+// services' configuration. It has no code of its own; `make lint` runs it.
+package repocheck
