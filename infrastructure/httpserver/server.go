@@ -171,6 +171,9 @@ func (s *Server) readiness(checks []Check) echo.HandlerFunc {
 func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true,
+		// Let the error handler write the response first, so the logged status
+		// is the one the client got.
+		HandleError: true,
 		Skipper: func(c echo.Context) bool {
 			p := c.Path()
 			return p == "/healthz" || p == "/readyz"

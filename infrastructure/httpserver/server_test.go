@@ -15,7 +15,9 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
@@ -33,7 +35,9 @@ func do(t *testing.T, h http.Handler, method, path, body string) *httptest.Respo
 func TestErrorsMapToStatusAndJSONBody(t *testing.T) {
 	s := httpserver.New(httpserver.Config{Address: ":0", BodyLimit: "1K"}, zaptest.NewLogger(t))
 	e := s.Echo()
-	e.GET("/invalid", func(echo.Context) error { return kernel.Errorf(kernel.ECodeInvalid, "Total price must be greater than zero!") })
+	e.GET("/invalid", func(echo.Context) error {
+		return kernel.Errorf(kernel.ECodeInvalid, "Total price must be greater than zero!")
+	})
 	e.GET("/missing", func(echo.Context) error {
 		return fmt.Errorf("track: %w", kernel.Errorf(kernel.ECodeNotFound, "Could not find order with tracking id: x"))
 	})
@@ -136,4 +140,15 @@ func TestRunServesUntilCancelledAndLetsRequestsFinish(t *testing.T) {
 	require.NoError(t, <-runErr)
 	_, err = http.Get("http://" + addr + "/healthz")
 	assert.Error(t, err, "the server no longer listens")
+}
+
+func TestRequestLogShowsTheStatusTheClientGot(t *testing.T) {
+	core, logs := observer.New(zap.InfoLevel)
+	s := httpserver.New(httpserver.Config{Address: ":0"}, zap.New(core))
+	s.Echo().GET("/missing", func(echo.Context) error { return kernel.Errorf(kernel.ECodeNotFound, "gone") })
+	rec := do(t, s.Handler(), "GET", "/missing", "")
+	require.Equal(t, http.StatusNotFound, rec.Code)
+	entries := logs.FilterMessage("http request").All()
+	require.Len(t, entries, 1)
+	assert.EqualValues(t, http.StatusNotFound, entries[0].ContextMap()["status"])
 }

@@ -52,7 +52,9 @@ func layer(rel string) string {
 func allowed(service, from, path string) (bool, string) {
 	self := root + service + "/"
 	isStd := !strings.Contains(strings.SplitN(path, "/", 2)[0], ".")
-	inLayer := func(l string) bool { return strings.HasPrefix(path, self) && layer(strings.TrimPrefix(path, self)) == l }
+	inLayer := func(l string) bool {
+		return strings.HasPrefix(path, self) && layer(strings.TrimPrefix(path, self)) == l
+	}
 	switch from {
 	case "domain":
 		if isStd || strings.HasPrefix(path, root+"common/") || path == "github.com/shopspring/decimal" || inLayer("domain") {
