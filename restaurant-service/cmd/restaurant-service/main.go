@@ -1,0 +1,126 @@
+// Command restaurant-service answers order-service's approval requests: it
+// checks each paid order against the restaurant's catalog, stores the answer
+// with its outbox row, and publishes it on restaurant-approval-response.
+//
+// Usage: restaurant-service [-config config.yaml]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/restaurant-service/internal/application"
+	"github.com/food-ordering-system/restaurant-service/internal/config"
+	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
+	"github.com/food-ordering-system/restaurant-service/internal/domain"
+	"github.com/food-ordering-system/restaurant-service/internal/messaging"
+	"github.com/food-ordering-system/restaurant-service/internal/rest"
+	"github.com/food-ordering-system/restaurant-service/migrations"
+)
+
+func main() {
+	configPath := flag.String("config", "config.yaml", "path of the configuration file")
+	flag.Parse()
+
+	var cfg config.Config
+	if err := infraconfig.Load(*configPath, config.EnvPrefix, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "restaurant-service:", err)
+		os.Exit(1)
+	}
+	log, err := logging.New(cfg.Log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "restaurant-service: logger:", err)
+		os.Exit(1)
+	}
+	log = log.With(zap.String("service", "restaurant-service"))
+	err = run(context.Background(), cfg, log)
+	if err != nil {
+		log.Error("restaurant-service failed", zap.Error(err))
+	}
+	_ = log.Sync()
+	if err != nil {
+		os.Exit(1)
+	}
+}
+
+// run connects to PostgreSQL and Kafka, brings the schema and the topics up
+// to date, wires the adapters and the application, and runs the consumer,
+// the outbox relay and cleaner and the HTTP server until ctx is cancelled, a
+// signal arrives or one of them fails.
+func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
+	db, err := postgres.Open(ctx, cfg.Postgres, log)
+	if err != nil {
+		return err
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+		return err
+	}
+	err = kafka.EnsureTopics(ctx, cfg.Kafka, []kafka.TopicSpec{
+		{Name: cfg.Topics.RestaurantApprovalRequest, Partitions: cfg.Topics.Partitions, ReplicationFactor: cfg.Topics.ReplicationFactor},
+		{Name: cfg.Topics.RestaurantApprovalResponse, Partitions: cfg.Topics.Partitions, ReplicationFactor: cfg.Topics.ReplicationFactor},
+	})
+	if err != nil {
+		return err
+	}
+	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	if err != nil {
+		return err
+	}
+	defer producer.Close()
+
+	// Adapters that the application drives.
+	restaurants := dataaccess.NewRestaurantRepository(db)
+	approvals := dataaccess.NewOrderApprovalRepository(db)
+	orderOutbox := dataaccess.NewOrderOutboxRepository(db, cfg.Outbox.Archive)
+	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(producer, cfg.Topics.RestaurantApprovalResponse, log)
+
+	// The application.
+	helper := application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db), domain.NewRestaurantDomainService(),
+		restaurants, approvals, application.NewOrderOutboxHelper(orderOutbox), time.Now, log)
+	tracker := application.NewOrderApprovalTrackQueryHandler(approvals)
+
+	// Adapters that drive the application.
+	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestListener(helper), log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, kafka.ConsumerConfig{
+		GroupID:    cfg.Consumer.GroupID,
+		Topics:     []string{cfg.Topics.RestaurantApprovalRequest},
+		MinBackoff: cfg.Consumer.MinBackoff,
+		MaxBackoff: cfg.Consumer.MaxBackoff,
+	}, listener.Handle, producer, log)
+	if err != nil {
+		return err
+	}
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	wake := postgres.Listen(listenCtx, cfg.Postgres, dataaccess.OrderOutboxChannel(cfg.Postgres.Schema), log)
+	scheduler := application.NewOrderOutboxScheduler(orderOutbox, publisher, wake, cfg.Outbox.Relay, log)
+	cleaner := application.NewOrderOutboxCleanerScheduler(orderOutbox, cfg.Outbox.Cleaner, log)
+	server := httpserver.New(cfg.HTTP, log,
+		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
+		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)},
+	)
+	rest.NewOrderApprovalHandler(tracker).Register(server.Echo())
+
+	log.Info("restaurant-service starting", zap.String("http", cfg.HTTP.Address),
+		zap.String("requests", cfg.Topics.RestaurantApprovalRequest), zap.String("responses", cfg.Topics.RestaurantApprovalResponse))
+	return lifecycle.Run(ctx, log,
+		lifecycle.Component{Name: "restaurant approval request consumer", Run: consumer.Run},
+		lifecycle.Component{Name: "order outbox scheduler", Run: scheduler.Run},
+		lifecycle.Component{Name: "order outbox cleaner", Run: cleaner.Run},
+		lifecycle.Component{Name: "http server", Run: server.Run},
+	)
+}

@@ -1,0 +1,322 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/restaurant-service/internal/config"
+)
+
+var (
+	restaurant1 = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb45") // active
+	restaurant2 = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb46") // inactive
+	product1    = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb47") // restaurant_1, 25.00, not available
+	product2    = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb48") // restaurant_1, 50.00, available
+	product4    = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb50") // restaurant_2, 40.00, available
+)
+
+// service is restaurant-service running in-process on a throwaway schema and
+// topics of its own.
+type service struct {
+	cfg      config.Config
+	db       *gorm.DB
+	producer *kafka.Producer
+	baseURL  string
+
+	mu      sync.Mutex
+	answers map[uuid.UUID][]contract.RestaurantApprovalResponse
+	headers map[uuid.UUID][]string
+}
+
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func start(t *testing.T) *service {
+	t.Helper()
+	kcfg := kafkatest.Config(t)
+	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates it
+
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	cfg.Postgres = pgCfg
+	cfg.Kafka.Brokers = kcfg.Brokers
+	cfg.HTTP.Address = freeAddress(t)
+	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, "restaurant-approval-request")
+	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, "restaurant-approval-response")
+	cfg.Consumer.GroupID = "restaurant-service-test-" + uuid.NewString()
+	cfg.Consumer.MinBackoff, cfg.Consumer.MaxBackoff = 20*time.Millisecond, 200*time.Millisecond
+	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
+	cfg.Outbox.Cleaner.Interval = 300 * time.Millisecond
+	cfg.Outbox.Archive = true
+	require.NoError(t, cfg.Validate())
+
+	s := &service{cfg: cfg, db: db, baseURL: "http://" + cfg.HTTP.Address,
+		answers: map[uuid.UUID][]contract.RestaurantApprovalResponse{}, headers: map[uuid.UUID][]string{}}
+	var err error
+	s.producer, err = kafka.NewProducer(kcfg, zap.NewNop())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = s.producer.Close() })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))) }()
+	s.readAnswers(t, ctx)
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-stopped:
+			assert.NoError(t, err, "run stops cleanly")
+		case <-time.After(30 * time.Second):
+			t.Error("run did not stop within 30s of cancellation")
+		}
+	})
+
+	require.Eventually(t, func() bool {
+		select {
+		case err := <-stopped:
+			t.Fatalf("run failed at start: %v", err)
+		default:
+		}
+		resp, err := http.Get(s.baseURL + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 60*time.Second, 50*time.Millisecond, "restaurant-service never became ready")
+	return s
+}
+
+// readAnswers collects every record of the response topic by saga id.
+func (s *service) readAnswers(t *testing.T, ctx context.Context) {
+	t.Helper()
+	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
+		kafka.ConsumerConfig{GroupID: "answers-" + uuid.NewString(), Topics: []string{s.cfg.Topics.RestaurantApprovalResponse}},
+		func(_ context.Context, msg *kafka.Received) error {
+			answer, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
+			if err != nil {
+				return err
+			}
+			s.mu.Lock()
+			defer s.mu.Unlock()
+			assert.Equal(t, answer.SagaID.String(), string(msg.Key), "answers are keyed by saga id")
+			s.answers[answer.SagaID] = append(s.answers[answer.SagaID], answer)
+			s.headers[answer.SagaID] = append(s.headers[answer.SagaID], msg.Headers["message-id"])
+			return nil
+		}, s.producer, zap.NewNop())
+	require.NoError(t, err)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = consumer.Run(ctx)
+	}()
+	t.Cleanup(func() { <-done })
+}
+
+func request(restaurantID uuid.UUID, price string, products ...contract.Product) contract.RestaurantApprovalRequest {
+	return contract.RestaurantApprovalRequest{
+		ID:                    uuid.New(),
+		SagaID:                uuid.New(),
+		RestaurantID:          restaurantID,
+		OrderID:               uuid.New(),
+		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
+		Products:              products,
+		Price:                 kernel.MustParseMoney(price),
+		CreatedAt:             time.Now().UTC(),
+	}
+}
+
+// send publishes req keyed by key (the saga id unless a test says otherwise).
+func (s *service) send(t *testing.T, key uuid.UUID, req contract.RestaurantApprovalRequest) {
+	t.Helper()
+	value, err := json.Marshal(req)
+	require.NoError(t, err)
+	errs := s.producer.Send(context.Background(), []kafka.Message{{
+		Topic: s.cfg.Topics.RestaurantApprovalRequest, Key: []byte(key.String()), Value: value,
+	}})
+	require.NoError(t, errs[0])
+}
+
+// answer waits for the first answer of the saga.
+func (s *service) answer(t *testing.T, sagaID uuid.UUID) contract.RestaurantApprovalResponse {
+	t.Helper()
+	var got contract.RestaurantApprovalResponse
+	require.Eventually(t, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		if len(s.answers[sagaID]) == 0 {
+			return false
+		}
+		got = s.answers[sagaID][0]
+		return true
+	}, 60*time.Second, 20*time.Millisecond, "no answer for saga %s", sagaID)
+	return got
+}
+
+func (s *service) answerCount(sagaID uuid.UUID) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.answers[sagaID])
+}
+
+type approvalRow struct {
+	RestaurantID    uuid.UUID
+	Status          string
+	FailureMessages string
+}
+
+func (s *service) approvals(t *testing.T, orderID uuid.UUID) []approvalRow {
+	t.Helper()
+	var rows []approvalRow
+	require.NoError(t, s.db.Raw(`SELECT restaurant_id, status, failure_messages::text AS failure_messages
+		FROM order_approval WHERE order_id = ?`, orderID).Scan(&rows).Error)
+	return rows
+}
+
+func (s *service) httpApproval(t *testing.T, orderID string) (int, map[string]any) {
+	t.Helper()
+	resp, err := http.Get(fmt.Sprintf("%s/orders/%s/approval", s.baseURL, orderID))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var body map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	return resp.StatusCode, body
+}
+
+func TestDoneWhen(t *testing.T) {
+	s := start(t)
+
+	t.Run("available product of an active restaurant is approved", func(t *testing.T) {
+		req := request(restaurant1, "100.00", contract.Product{ID: product2, Quantity: 2})
+		s.send(t, req.SagaID, req)
+
+		got := s.answer(t, req.SagaID)
+		assert.Equal(t, kernel.OrderApprovalStatusApproved, got.OrderApprovalStatus)
+		assert.Empty(t, got.FailureMessages)
+		assert.Equal(t, req.OrderID, got.OrderID)
+		assert.Equal(t, restaurant1, got.RestaurantID)
+		assert.NotEqual(t, uuid.Nil, got.ID)
+
+		rows := s.approvals(t, req.OrderID)
+		require.Len(t, rows, 1)
+		assert.Equal(t, "APPROVED", rows[0].Status)
+		assert.Equal(t, restaurant1, rows[0].RestaurantID)
+
+		status, body := s.httpApproval(t, req.OrderID.String())
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "APPROVED", body["orderApprovalStatus"])
+		assert.Equal(t, req.OrderID.String(), body["orderId"])
+	})
+
+	t.Run("unavailable product is rejected with the product message", func(t *testing.T) {
+		req := request(restaurant1, "25.00", contract.Product{ID: product1, Quantity: 1})
+		s.send(t, req.SagaID, req)
+
+		got := s.answer(t, req.SagaID)
+		assert.Equal(t, kernel.OrderApprovalStatusRejected, got.OrderApprovalStatus)
+		assert.Equal(t, []string{"Product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb47 is not available"}, got.FailureMessages)
+
+		rows := s.approvals(t, req.OrderID)
+		require.Len(t, rows, 1)
+		assert.Equal(t, "REJECTED", rows[0].Status)
+		assert.JSONEq(t, `["Product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb47 is not available"]`, rows[0].FailureMessages)
+	})
+
+	t.Run("inactive restaurant is rejected with the restaurant message", func(t *testing.T) {
+		req := request(restaurant2, "40.00", contract.Product{ID: product4, Quantity: 1})
+		s.send(t, req.SagaID, req)
+
+		got := s.answer(t, req.SagaID)
+		assert.Equal(t, kernel.OrderApprovalStatusRejected, got.OrderApprovalStatus)
+		assert.Equal(t, []string{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb46 is not active"}, got.FailureMessages)
+
+		status, body := s.httpApproval(t, req.OrderID.String())
+		assert.Equal(t, http.StatusOK, status)
+		assert.Equal(t, "REJECTED", body["orderApprovalStatus"])
+		assert.Equal(t, []any{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb46 is not active"}, body["failureMessages"])
+	})
+
+	t.Run("unknown restaurant is rejected, not retried", func(t *testing.T) {
+		unknown := uuid.New()
+		req := request(unknown, "50.00", contract.Product{ID: product2, Quantity: 1})
+		s.send(t, req.SagaID, req)
+
+		got := s.answer(t, req.SagaID)
+		assert.Equal(t, kernel.OrderApprovalStatusRejected, got.OrderApprovalStatus)
+		assert.Equal(t, []string{fmt.Sprintf("Restaurant with id %s not found!", unknown)}, got.FailureMessages)
+	})
+
+	t.Run("the same request twice leaves one row and one answer", func(t *testing.T) {
+		req := request(restaurant1, "50.00", contract.Product{ID: product2, Quantity: 1})
+		s.send(t, req.SagaID, req)
+		s.send(t, req.SagaID, req)
+		// A later request on the same partition: once it is answered, both
+		// copies before it have been handled.
+		sentinel := request(restaurant1, "50.00", contract.Product{ID: product2, Quantity: 1})
+		s.send(t, req.SagaID, sentinel)
+
+		first := s.answer(t, req.SagaID)
+		s.answer(t, sentinel.SagaID)
+		assert.Equal(t, kernel.OrderApprovalStatusApproved, first.OrderApprovalStatus)
+
+		// The relay publishes in creation order, so a second answer of req
+		// would have been published before the sentinel's; give the broker a
+		// moment more all the same.
+		time.Sleep(time.Second)
+		assert.Equal(t, 1, s.answerCount(req.SagaID), "one answer on the response topic")
+		assert.Len(t, s.approvals(t, req.OrderID), 1, "one order_approval row")
+
+		// The answer's outbox row: one, published, and (archive configured)
+		// moved by the cleaner to order_outbox_archive.
+		var outboxRows, archived int64
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			require.NoError(t, s.db.Raw(`SELECT count(*) FROM order_outbox WHERE saga_id = ?`, req.SagaID).Scan(&outboxRows).Error)
+			require.NoError(t, s.db.Raw(`SELECT count(*) FROM order_outbox_archive WHERE saga_id = ? AND outbox_status = 'COMPLETED'
+				AND processed_at IS NOT NULL`, req.SagaID).Scan(&archived).Error)
+			if outboxRows == 0 && archived == 1 {
+				break
+			}
+			require.True(t, time.Now().Before(deadline), "outbox rows %d, archived %d after 30s", outboxRows, archived)
+			time.Sleep(50 * time.Millisecond)
+		}
+
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		assert.Equal(t, []string{first.ID.String()}, s.headers[req.SagaID], "the message-id header is the outbox row id")
+	})
+
+	t.Run("no approval yet is 404, a bad id 400", func(t *testing.T) {
+		status, body := s.httpApproval(t, uuid.NewString())
+		assert.Equal(t, http.StatusNotFound, status)
+		assert.Equal(t, "not_found", body["code"])
+		status, body = s.httpApproval(t, "not-a-uuid")
+		assert.Equal(t, http.StatusBadRequest, status)
+		assert.Equal(t, "invalid", body["code"])
+	})
+}

@@ -1,0 +1,36 @@
+package application
+
+import (
+	"time"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+)
+
+// OrderProcessingSagaName is the type of every order_outbox row: the saga the
+// answer belongs to, as in the original.
+const OrderProcessingSagaName = "OrderProcessingSaga"
+
+// OrderEventPayload is the answer kept in an order_outbox row's payload
+// column, as JSON. The messaging adapter turns it into the
+// restaurant-approval-response message.
+type OrderEventPayload struct {
+	OrderID             kernel.OrderID             `json:"orderId"`
+	RestaurantID        kernel.RestaurantID        `json:"restaurantId"`
+	CreatedAt           time.Time                  `json:"createdAt"`
+	OrderApprovalStatus kernel.OrderApprovalStatus `json:"orderApprovalStatus"`
+	FailureMessages     []string                   `json:"failureMessages"`
+}
+
+// OrderOutboxMessage is one row of the order_outbox table as it is written.
+// Its ID is the message id on the wire; publication (processed_at, the move
+// to COMPLETED) is the relay's business and not modelled here.
+type OrderOutboxMessage struct {
+	ID             kernel.MessageID
+	SagaID         kernel.SagaID
+	CreatedAt      time.Time
+	Type           string
+	Payload        OrderEventPayload
+	ApprovalStatus kernel.OrderApprovalStatus
+	OutboxStatus   outbox.Status
+}

@@ -1,0 +1,41 @@
+package application
+
+import (
+	"context"
+
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/infrastructure/outbox"
+)
+
+// OrderOutboxScheduler publishes the order_outbox answers to order-service:
+// the infrastructure relay over the table and the response publisher. It
+// wakes on new rows (wake) and polls as a safety net; a failed publish is
+// retried with backoff and never skipped.
+type OrderOutboxScheduler struct {
+	relay *outbox.Relay
+}
+
+// NewOrderOutboxScheduler returns the scheduler. wake may be nil (polling
+// only).
+func NewOrderOutboxScheduler(
+	store OrderOutboxStore,
+	publisher RestaurantApprovalResponseMessagePublisher,
+	wake <-chan struct{},
+	cfg outbox.RelayConfig,
+	log *zap.Logger,
+) *OrderOutboxScheduler {
+	if cfg.Name == "" {
+		cfg.Name = "order_outbox"
+	}
+	return &OrderOutboxScheduler{relay: outbox.NewRelay(store, publisher, wake, cfg, log)}
+}
+
+// Run publishes until ctx is cancelled.
+func (s *OrderOutboxScheduler) Run(ctx context.Context) error { return s.relay.Run(ctx) }
+
+// ProcessOutboxMessages publishes every STARTED row now and returns the first
+// failure; rows not published stay STARTED.
+func (s *OrderOutboxScheduler) ProcessOutboxMessages(ctx context.Context) error {
+	return s.relay.Drain(ctx)
+}

@@ -1,0 +1,92 @@
+package application
+
+//go:generate mockgen -source=ports.go -destination=mocks/ports.go -package=mocks
+
+import (
+	"context"
+	"errors"
+
+	"github.com/google/uuid"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/restaurant-service/internal/domain"
+)
+
+// ErrDuplicate is returned, wrapped, by a repository's Save when a unique
+// index refused the row: a concurrent delivery of the same request committed
+// first. The whole transaction is then void and the request already handled.
+var ErrDuplicate = errors.New("duplicate row")
+
+// Input ports.
+
+// RestaurantApprovalRequestMessageListener is driven by the messaging adapter
+// for every approval request order-service sends.
+type RestaurantApprovalRequestMessageListener interface {
+	// ApproveOrder decides the request and stores the answer with its outbox
+	// row. Delivering the same request again changes nothing. An error with
+	// code kernel.ECodeInvalid means the request can never be handled.
+	ApproveOrder(ctx context.Context, request RestaurantApprovalRequest) error
+}
+
+// OrderApprovalTracker is driven by the REST adapter.
+type OrderApprovalTracker interface {
+	// TrackOrderApproval returns the restaurant's answer for an order, or an
+	// error with code kernel.ECodeNotFound when there is none (yet).
+	TrackOrderApproval(ctx context.Context, query TrackOrderApprovalQuery) (TrackOrderApprovalResponse, error)
+}
+
+// Output ports.
+
+// Transactor runs fn in one database transaction carried by ctx; the
+// repositories called with that ctx join it. fn's error rolls back.
+type Transactor interface {
+	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// RestaurantRepository reads restaurants with their catalogs.
+type RestaurantRepository interface {
+	// FindRestaurantInformation loads the restaurant with those of productIDs
+	// it offers; products it does not offer are simply absent. An unknown
+	// restaurant is an error with code kernel.ECodeNotFound.
+	FindRestaurantInformation(ctx context.Context, restaurantID kernel.RestaurantID, productIDs []kernel.ProductID) (*domain.Restaurant, error)
+}
+
+// OrderApprovalRepository stores the restaurants' answers, one per order.
+type OrderApprovalRepository interface {
+	// Save inserts the approval; an approval for the same order already stored
+	// is ErrDuplicate.
+	Save(ctx context.Context, approval *domain.OrderApproval) error
+	// FindByOrderID returns the approval of the order, or an error with code
+	// kernel.ECodeNotFound.
+	FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error)
+}
+
+// OrderOutboxRepository writes and looks up answers in the order_outbox table.
+type OrderOutboxRepository interface {
+	// Save inserts the message; a message for the same saga already stored is
+	// ErrDuplicate.
+	Save(ctx context.Context, message OrderOutboxMessage) error
+	// ExistsBySagaID reports whether the saga has been answered, whatever the
+	// row's publication status.
+	ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error)
+}
+
+// OrderOutboxStore is the relay's view of the order_outbox table (see
+// outbox.Store).
+type OrderOutboxStore interface {
+	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) (published []uuid.UUID, err error)) (claimed int, err error)
+}
+
+// OrderOutboxCleanerStore removes published order_outbox rows (see
+// outbox.CleanerStore).
+type OrderOutboxCleanerStore interface {
+	CleanFinished(ctx context.Context) (removed int64, err error)
+}
+
+// RestaurantApprovalResponseMessagePublisher sends order_outbox rows to
+// order-service as approval responses (see outbox.Publisher): one result per
+// message, nil when the broker acknowledged it.
+type RestaurantApprovalResponseMessagePublisher interface {
+	Publish(ctx context.Context, batch []outbox.Message) []error
+}

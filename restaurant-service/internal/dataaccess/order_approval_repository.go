@@ -1,0 +1,73 @@
+package dataaccess
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/restaurant-service/internal/application"
+	"github.com/food-ordering-system/restaurant-service/internal/domain"
+)
+
+// OrderApprovalRepository stores the restaurants' answers in order_approval.
+type OrderApprovalRepository struct {
+	db *gorm.DB
+}
+
+var _ application.OrderApprovalRepository = (*OrderApprovalRepository)(nil)
+
+// NewOrderApprovalRepository returns the repository over db.
+func NewOrderApprovalRepository(db *gorm.DB) *OrderApprovalRepository {
+	return &OrderApprovalRepository{db: db}
+}
+
+// Save implements application.OrderApprovalRepository. The unique index on
+// order_id turns a second approval of the order into application.ErrDuplicate.
+func (r *OrderApprovalRepository) Save(ctx context.Context, approval *domain.OrderApproval) error {
+	row := orderApprovalRowOf(approval)
+	err := postgres.Conn(ctx, r.db).Create(&row).Error
+	if postgres.IsUniqueViolation(err) {
+		return fmt.Errorf("order %s already has an approval: %w: %w", approval.OrderID(), application.ErrDuplicate, err)
+	}
+	return postgres.WrapError(err, fmt.Sprintf("save approval of order %s", approval.OrderID()))
+}
+
+// FindByOrderID implements application.OrderApprovalRepository.
+func (r *OrderApprovalRepository) FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error) {
+	var row orderApprovalRow
+	if err := postgres.Conn(ctx, r.db).Where("order_id = ?", orderID.UUID()).Take(&row).Error; err != nil {
+		return nil, postgres.WrapError(err, fmt.Sprintf("find approval of order %s", orderID))
+	}
+	return orderApprovalFromRow(row)
+}
+
+func orderApprovalRowOf(a *domain.OrderApproval) orderApprovalRow {
+	return orderApprovalRow{
+		ID:              a.ID().UUID(),
+		RestaurantID:    a.RestaurantID().UUID(),
+		OrderID:         a.OrderID().UUID(),
+		Status:          string(a.Status()),
+		FailureMessages: a.FailureMessages(),
+	}
+}
+
+func orderApprovalFromRow(row orderApprovalRow) (*domain.OrderApproval, error) {
+	status, err := kernel.ParseStatus[kernel.OrderApprovalStatus](row.Status)
+	if err != nil {
+		return nil, fmt.Errorf("order approval row %s: %w", row.ID, err)
+	}
+	a, err := domain.UnmarshalOrderApprovalFromDatabase(
+		kernel.IDFromUUID[kernel.OrderApprovalID](row.ID),
+		kernel.IDFromUUID[kernel.RestaurantID](row.RestaurantID),
+		kernel.IDFromUUID[kernel.OrderID](row.OrderID),
+		status,
+		row.FailureMessages,
+	)
+	if err != nil {
+		return nil, fmt.Errorf("order approval row %s: %w", row.ID, err)
+	}
+	return a, nil
+}

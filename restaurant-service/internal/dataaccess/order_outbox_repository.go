@@ -1,0 +1,88 @@
+package dataaccess
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/restaurant-service/internal/application"
+)
+
+// orderOutboxTable is the outbox table of restaurant-service.
+const orderOutboxTable = "order_outbox"
+
+// OrderOutboxChannel is the NOTIFY channel of the order_outbox table in
+// schema, for postgres.Listen.
+func OrderOutboxChannel(schema string) string {
+	return postgres.OutboxChannel(schema, orderOutboxTable)
+}
+
+// OrderOutboxRepository is the order_outbox table: the helper's writes and
+// look-ups, and (through the shared postgres.OutboxStore) the relay's claims
+// and the cleaner's removals of COMPLETED rows.
+type OrderOutboxRepository struct {
+	*postgres.OutboxStore
+	db *gorm.DB
+}
+
+var (
+	_ application.OrderOutboxRepository   = (*OrderOutboxRepository)(nil)
+	_ application.OrderOutboxStore        = (*OrderOutboxRepository)(nil)
+	_ application.OrderOutboxCleanerStore = (*OrderOutboxRepository)(nil)
+)
+
+// NewOrderOutboxRepository returns the repository over db. With archive, the
+// cleaner moves published rows to order_outbox_archive instead of deleting
+// them.
+func NewOrderOutboxRepository(db *gorm.DB, archive bool) *OrderOutboxRepository {
+	return &OrderOutboxRepository{
+		OutboxStore: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: orderOutboxTable, Archive: archive}),
+		db:          db,
+	}
+}
+
+// Save implements application.OrderOutboxRepository. The unique index on
+// saga_id turns a second answer to the saga into application.ErrDuplicate.
+func (r *OrderOutboxRepository) Save(ctx context.Context, message application.OrderOutboxMessage) error {
+	row, err := orderOutboxRowOf(message)
+	if err != nil {
+		return err
+	}
+	err = postgres.Conn(ctx, r.db).Create(&row).Error
+	if postgres.IsUniqueViolation(err) {
+		return fmt.Errorf("saga %s is already answered: %w: %w", message.SagaID, application.ErrDuplicate, err)
+	}
+	return postgres.WrapError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+}
+
+// ExistsBySagaID implements application.OrderOutboxRepository.
+func (r *OrderOutboxRepository) ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
+	var exists bool
+	err := postgres.Conn(ctx, r.db).
+		Raw("SELECT EXISTS (SELECT 1 FROM "+orderOutboxTable+" WHERE saga_id = ?)", sagaID.UUID()).
+		Scan(&exists).Error
+	if err != nil {
+		return false, postgres.WrapError(err, fmt.Sprintf("look up order outbox message of saga %s", sagaID))
+	}
+	return exists, nil
+}
+
+func orderOutboxRowOf(m application.OrderOutboxMessage) (orderOutboxRow, error) {
+	payload, err := json.Marshal(m.Payload)
+	if err != nil {
+		return orderOutboxRow{}, fmt.Errorf("encode order outbox payload of saga %s: %w", m.SagaID, err)
+	}
+	return orderOutboxRow{
+		ID:             m.ID.UUID(),
+		SagaID:         m.SagaID.UUID(),
+		CreatedAt:      m.CreatedAt,
+		Type:           m.Type,
+		Payload:        payload,
+		OutboxStatus:   string(m.OutboxStatus),
+		ApprovalStatus: string(m.ApprovalStatus),
+	}, nil
+}

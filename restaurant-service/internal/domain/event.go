@@ -1,0 +1,40 @@
+package domain
+
+import (
+	"time"
+
+	"github.com/food-ordering-system/common/kernel"
+)
+
+// OrderApprovalEvent is what the restaurant decided about an order: an
+// OrderApprovedEvent or an OrderRejectedEvent. The application turns it into
+// the order_outbox answer.
+type OrderApprovalEvent interface {
+	kernel.DomainEvent
+	// OrderApproval is the approval to store.
+	OrderApproval() *OrderApproval
+}
+
+type orderApprovalEvent struct {
+	approval  *OrderApproval
+	createdAt time.Time
+}
+
+func (e orderApprovalEvent) OrderApproval() *OrderApproval { return e.approval }
+func (e orderApprovalEvent) CreatedAt() time.Time          { return e.createdAt }
+
+// OrderApprovedEvent says the restaurant approved the order.
+type OrderApprovedEvent struct{ orderApprovalEvent }
+
+// OrderRejectedEvent says the restaurant rejected the order; the approval's
+// failure messages say why.
+type OrderRejectedEvent struct{ orderApprovalEvent }
+
+// newOrderApprovalEvent wraps approval in the event matching its status.
+func newOrderApprovalEvent(approval *OrderApproval, at time.Time) OrderApprovalEvent {
+	base := orderApprovalEvent{approval: approval, createdAt: kernel.EventTime(at)}
+	if approval.Status() == kernel.OrderApprovalStatusApproved {
+		return OrderApprovedEvent{base}
+	}
+	return OrderRejectedEvent{base}
+}

@@ -1,0 +1,58 @@
+package messaging
+
+import (
+	"context"
+
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/restaurant-service/internal/application"
+)
+
+// RestaurantApprovalRequestKafkaListener consumes restaurant-approval-request
+// records and hands each request to the application.
+type RestaurantApprovalRequestKafkaListener struct {
+	listener application.RestaurantApprovalRequestMessageListener
+	log      *zap.Logger
+}
+
+// NewRestaurantApprovalRequestKafkaListener returns the listener over the
+// application's input port.
+func NewRestaurantApprovalRequestKafkaListener(listener application.RestaurantApprovalRequestMessageListener, log *zap.Logger) *RestaurantApprovalRequestKafkaListener {
+	return &RestaurantApprovalRequestKafkaListener{listener: listener, log: log}
+}
+
+// Handle is the kafka.Handler of the approval request topic. A record that
+// is not a request goes to the dead-letter topic (kafka.DecodeJSON's
+// Permanent error), as does a request the application calls invalid; any
+// other error is returned as is so the record is retried.
+func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
+	request, err := kafka.DecodeJSON[contract.RestaurantApprovalRequest](msg)
+	if err != nil {
+		return err
+	}
+	l.log.Info("processing order approval request",
+		zap.Stringer("sagaId", request.SagaID), zap.Stringer("orderId", request.OrderID),
+		zap.Stringer("restaurantId", request.RestaurantID), zap.Stringer("messageId", request.ID))
+	return l.listener.ApproveOrder(ctx, approvalRequestOf(request))
+}
+
+// approvalRequestOf maps the wire request to the application's DTO.
+func approvalRequestOf(m contract.RestaurantApprovalRequest) application.RestaurantApprovalRequest {
+	products := make([]application.OrderProduct, len(m.Products))
+	for i, p := range m.Products {
+		products[i] = application.OrderProduct{ID: kernel.IDFromUUID[kernel.ProductID](p.ID), Quantity: p.Quantity}
+	}
+	return application.RestaurantApprovalRequest{
+		ID:                    kernel.IDFromUUID[kernel.MessageID](m.ID),
+		SagaID:                kernel.IDFromUUID[kernel.SagaID](m.SagaID),
+		RestaurantID:          kernel.IDFromUUID[kernel.RestaurantID](m.RestaurantID),
+		OrderID:               kernel.IDFromUUID[kernel.OrderID](m.OrderID),
+		RestaurantOrderStatus: m.RestaurantOrderStatus,
+		Products:              products,
+		Price:                 m.Price,
+		CreatedAt:             m.CreatedAt,
+	}
+}
