@@ -1,0 +1,127 @@
+// Command payment-service takes payments for orders from customers' credit
+// and gives them back when an order is cancelled, answering order-service
+// through its transactional outbox. It only wires the packages together.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"time"
+
+	"go.uber.org/zap"
+
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/config"
+	"github.com/food-ordering-system/payment-service/internal/dataaccess"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+	"github.com/food-ordering-system/payment-service/internal/messaging"
+	"github.com/food-ordering-system/payment-service/internal/rest"
+	"github.com/food-ordering-system/payment-service/migrations"
+)
+
+func main() {
+	configPath := flag.String("config", "config.yaml", "path of the YAML configuration")
+	flag.Parse()
+	var cfg config.Config
+	if err := infraconfig.Load(*configPath, config.EnvPrefix, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "payment-service:", err)
+		os.Exit(1)
+	}
+	log, err := logging.New(cfg.Log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "payment-service:", err)
+		os.Exit(1)
+	}
+	if err := run(context.Background(), cfg, log); err != nil {
+		log.Error("payment-service stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+	_ = log.Sync()
+}
+
+// run starts payment-service and blocks until ctx is cancelled, a signal
+// arrives or a component fails.
+func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
+	db, err := postgres.Open(ctx, cfg.Postgres, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if sqlDB, err := db.DB(); err == nil {
+			_ = sqlDB.Close()
+		}
+	}()
+	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+		return err
+	}
+	topics := []kafka.TopicSpec{
+		{Name: cfg.Topics.PaymentRequest, Partitions: cfg.Topics.Partitions, ReplicationFactor: cfg.Topics.ReplicationFactor},
+		{Name: cfg.Topics.PaymentResponse, Partitions: cfg.Topics.Partitions, ReplicationFactor: cfg.Topics.ReplicationFactor},
+	}
+	if err := kafka.EnsureTopics(ctx, cfg.Kafka, topics); err != nil {
+		return err
+	}
+	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := producer.Close(); err != nil {
+			log.Warn("closing kafka producer", zap.Error(err))
+		}
+	}()
+
+	// Driven adapters.
+	tx := postgres.NewTransactor(db)
+	credits := dataaccess.NewCreditEntryRepository(db)
+	history := dataaccess.NewCreditHistoryRepository(db)
+	outboxStore := dataaccess.NewOrderOutboxStore(db, cfg.Outbox.Archive)
+	publisher := messaging.NewPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentResponse)
+
+	// Application.
+	helper := application.NewPaymentRequestHelper(domain.NewPaymentDomainService(time.Now),
+		dataaccess.NewPaymentRepository(db), credits, history,
+		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db)), tx, log)
+	requests := application.NewPaymentRequestHandler(helper, log)
+	creditQuery := application.NewCustomerCreditQueryHandler(credits, history, tx)
+
+	listenCtx, stopListening := context.WithCancel(ctx)
+	defer stopListening()
+	wake := postgres.Listen(listenCtx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderOutboxTable), log)
+	relay := application.NewOrderOutboxScheduler(outboxStore, publisher, wake, cfg.Outbox.Relay, log)
+	cleaner := application.NewOrderOutboxCleanerScheduler(outboxStore, cfg.Outbox.Cleaner, log)
+
+	// Driving adapters.
+	listener := messaging.NewPaymentRequestKafkaListener(requests, log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, kafka.ConsumerConfig{
+		GroupID:    cfg.Consumer.GroupID,
+		Topics:     []string{cfg.Topics.PaymentRequest},
+		MinBackoff: cfg.Consumer.MinBackoff,
+		MaxBackoff: cfg.Consumer.MaxBackoff,
+	}, listener.Handle, producer, log)
+	if err != nil {
+		return err
+	}
+	server := httpserver.New(cfg.HTTP, log,
+		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
+		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
+	rest.NewCustomerCreditHandler(creditQuery).Register(server.Echo())
+
+	log.Info("payment-service starting", zap.String("http", cfg.HTTP.Address),
+		zap.String("requests", cfg.Topics.PaymentRequest), zap.String("responses", cfg.Topics.PaymentResponse))
+	return lifecycle.Run(ctx, log,
+		lifecycle.Component{Name: "http", Run: server.Run},
+		lifecycle.Component{Name: "payment-request-consumer", Run: consumer.Run},
+		lifecycle.Component{Name: "order-outbox-relay", Run: relay.Run},
+		lifecycle.Component{Name: "order-outbox-cleaner", Run: cleaner.Run},
+	)
+}

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/payment-service/internal/config"
+	"github.com/food-ordering-system/payment-service/migrations"
+)
+
+// customer is the seeded customer of the issue: credit 500.00.
+var customer = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+
+// service is payment-service running in-process on a throwaway schema and
+// topics of its own.
+type service struct {
+	db        *gorm.DB
+	cfg       config.Config
+	producer  *kafka.Producer
+	responses chan contract.PaymentResponse
+}
+
+func startService(t *testing.T) *service {
+	t.Helper()
+	db, pg := pgtest.New(t, migrations.FS)
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	cfg.Postgres = pg
+	cfg.Kafka = kafkatest.Config(t)
+	cfg.Topics.PaymentRequest = kafkatest.Topic(t, "payment-request")
+	cfg.Topics.PaymentResponse = kafkatest.Topic(t, "payment-response")
+	cfg.Consumer.GroupID = "payment-service-" + uuid.NewString()
+	cfg.Consumer.MaxBackoff = time.Second
+	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
+	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
+	cfg.HTTP.Address = freeAddress(t)
+	require.NoError(t, cfg.Validate())
+
+	log := zaptest.NewLogger(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan error, 1)
+	go func() { stopped <- run(ctx, cfg, log) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-stopped:
+			assert.NoError(t, err, "run returns nil on shutdown")
+		case <-time.After(30 * time.Second):
+			t.Error("payment-service did not stop within 30s")
+		}
+	})
+
+	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = producer.Close() })
+	s := &service{db: db, cfg: cfg, producer: producer, responses: make(chan contract.PaymentResponse, 100)}
+	consumer, err := kafka.NewConsumer(cfg.Kafka, kafka.ConsumerConfig{GroupID: "test-" + uuid.NewString(),
+		Topics: []string{cfg.Topics.PaymentResponse}}, func(_ context.Context, m *kafka.Received) error {
+		r, err := kafka.DecodeJSON[contract.PaymentResponse](m)
+		if err != nil {
+			return err
+		}
+		assert.Equal(t, r.SagaID.String(), string(m.Key), "responses are keyed by saga id")
+		assert.Equal(t, r.ID.String(), m.Headers["message-id"])
+		s.responses <- r
+		return nil
+	}, producer, log)
+	require.NoError(t, err)
+	consumed := make(chan error, 1)
+	go func() { consumed <- consumer.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-consumed })
+	s.waitReady(t)
+	return s
+}
+
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func (s *service) url(path string) string { return "http://" + s.cfg.HTTP.Address + path }
+
+func (s *service) waitReady(t *testing.T) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		resp, err := http.Get(s.url("/readyz"))
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 100*time.Millisecond, "payment-service never became ready")
+}
+
+// send publishes a request keyed by key (its saga id unless the test needs
+// it on another saga's partition).
+func (s *service) send(t *testing.T, key uuid.UUID, req contract.PaymentRequest) {
+	t.Helper()
+	value, err := json.Marshal(req)
+	require.NoError(t, err)
+	err = s.producer.Send(context.Background(), []kafka.Message{{Topic: s.cfg.Topics.PaymentRequest, Key: []byte(key.String()), Value: value}})[0]
+	require.NoError(t, err)
+}
+
+// answer waits for the response to saga.
+func (s *service) answer(t *testing.T, saga uuid.UUID) contract.PaymentResponse {
+	t.Helper()
+	deadline := time.After(30 * time.Second)
+	for {
+		select {
+		case r := <-s.responses:
+			if r.SagaID == saga {
+				return r
+			}
+			t.Errorf("unexpected response %+v", r)
+		case <-deadline:
+			t.Fatalf("no response for saga %s within 30s", saga)
+		}
+	}
+}
+
+func (s *service) credit(t *testing.T) string {
+	t.Helper()
+	var total decimal.Decimal
+	require.NoError(t, s.db.Raw(`SELECT total_credit_amount FROM credit_entry WHERE customer_id = ?`, customer).Scan(&total).Error)
+	return total.StringFixed(2)
+}
+
+func (s *service) count(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	require.NoError(t, s.db.Raw(query, args...).Scan(&n).Error)
+	return n
+}
+
+func request(saga, order uuid.UUID, price string, status kernel.PaymentOrderStatus) contract.PaymentRequest {
+	return contract.PaymentRequest{ID: uuid.New(), SagaID: saga, CustomerID: customer, OrderID: order,
+		Price: kernel.MustParseMoney(price), CreatedAt: time.Now().UTC(), PaymentOrderStatus: status}
+}
+
+// TestDoneWhen drives issue 4's "Done when" through the real broker and
+// database.
+func TestDoneWhen(t *testing.T) {
+	s := startService(t)
+
+	// A PaymentRequest of 200.00 completes.
+	paySaga, payOrder := uuid.New(), uuid.New()
+	pay := request(paySaga, payOrder, "200.00", kernel.PaymentOrderStatusPending)
+	s.send(t, paySaga, pay)
+	paid := s.answer(t, paySaga)
+	assert.Equal(t, kernel.PaymentStatusCompleted, paid.PaymentStatus)
+	assert.Equal(t, payOrder, paid.OrderID)
+	assert.Equal(t, customer, paid.CustomerID)
+	assert.Equal(t, "200.00", paid.Price.String())
+	assert.Empty(t, paid.FailureMessages)
+	assert.Equal(t, "300.00", s.credit(t))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM credit_history WHERE customer_id = ? AND type = 'DEBIT' AND amount = 200.00
+		AND created_at > now() - interval '1 minute'`, customer))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE id = ? AND order_id = ? AND status = 'COMPLETED'`,
+		paid.PaymentID, payOrder))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM order_outbox WHERE id = ? AND outbox_status = 'COMPLETED'
+		AND processed_at IS NOT NULL`, paid.ID), "the response's id is its outbox row's, marked published")
+
+	// A request of 600.00 fails with the credit message and moves nothing.
+	failSaga := uuid.New()
+	fail := request(failSaga, uuid.New(), "600.00", kernel.PaymentOrderStatusPending)
+	s.send(t, failSaga, fail)
+	failed := s.answer(t, failSaga)
+	assert.Equal(t, kernel.PaymentStatusFailed, failed.PaymentStatus)
+	assert.Contains(t, failed.FailureMessages,
+		"Customer with id=d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit for payment!")
+	assert.Equal(t, "300.00", s.credit(t))
+	assert.Equal(t, 4, s.count(t, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, customer))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, fail.OrderID))
+
+	// Cancelling the completed payment gives the credit back.
+	cancel := request(paySaga, payOrder, "200.00", kernel.PaymentOrderStatusCancelled)
+	s.send(t, paySaga, cancel)
+	cancelled := s.answer(t, paySaga)
+	assert.Equal(t, kernel.PaymentStatusCancelled, cancelled.PaymentStatus)
+	assert.Equal(t, paid.PaymentID, cancelled.PaymentID)
+	assert.Equal(t, "500.00", s.credit(t))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM credit_history WHERE customer_id = ? AND type = 'CREDIT' AND amount = 200.00
+		AND created_at > now() - interval '1 minute'`, customer))
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, payOrder))
+
+	// The same requests sent again change nothing. Each is followed by a
+	// marker request on the same partition (same key, a saga of its own):
+	// once the marker is answered, the duplicates before it were handled.
+	before := s.snapshot(t)
+	for _, dup := range []struct {
+		key uuid.UUID
+		req contract.PaymentRequest
+	}{{paySaga, pay}, {paySaga, cancel}, {failSaga, fail}} {
+		s.send(t, dup.key, dup.req)
+		markerSaga := uuid.New()
+		marker := request(markerSaga, uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
+		s.send(t, dup.key, marker)
+		assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, markerSaga).PaymentStatus,
+			"the marker is answered, and no duplicate before it was")
+	}
+	after := s.snapshot(t)
+	assert.Equal(t, before.outboxOfSagas, after.outboxOfSagas, "no second answer")
+	assert.Equal(t, before.paymentsOfSagas, after.paymentsOfSagas)
+	assert.Equal(t, "497.00", s.credit(t), "only the three markers' 1.00 were taken")
+
+	// The walkthrough's final check, over HTTP.
+	resp, err := http.Get(s.url(fmt.Sprintf("/customers/%s/credit", customer)))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var body struct {
+		TotalCreditAmount kernel.Money `json:"totalCreditAmount"`
+		History           []struct {
+			Type   string       `json:"type"`
+			Amount kernel.Money `json:"amount"`
+		} `json:"history"`
+	}
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&body))
+	assert.Equal(t, "497.00", body.TotalCreditAmount.String())
+	assert.Len(t, body.History, 3+2+3, "seed, the debit and its refund, the markers")
+}
+
+type snapshot struct {
+	outboxOfSagas   int
+	paymentsOfSagas int
+}
+
+// snapshot counts the rows of the scenario's payments (all but the markers,
+// which take 1.00).
+func (s *service) snapshot(t *testing.T) snapshot {
+	t.Helper()
+	return snapshot{
+		outboxOfSagas:   s.count(t, `SELECT count(*) FROM order_outbox WHERE (payload->>'price')::numeric <> 1.00`),
+		paymentsOfSagas: s.count(t, `SELECT count(*) FROM payments WHERE price <> 1.00`),
+	}
+}

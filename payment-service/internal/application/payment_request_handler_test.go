@@ -1,0 +1,41 @@
+package application_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/golang/mock/gomock"
+	"github.com/stretchr/testify/assert"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/internal/application"
+)
+
+func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
+	t.Run("complete", func(t *testing.T) {
+		f := newFixture(t)
+		handler := application.NewPaymentRequestHandler(f.helper, zap.NewNop())
+		req := pendingRequest("200.00")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(true, nil),
+		)
+		assert.NoError(t, handler.CompletePayment(context.Background(), req))
+	})
+	t.Run("cancel", func(t *testing.T) {
+		f := newFixture(t)
+		handler := application.NewPaymentRequestHandler(f.helper, zap.NewNop())
+		orderID := newOrderID()
+		req := cancelRequest(orderID)
+		gomock.InOrder(
+			f.inTransaction(),
+			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCompleted), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(true, nil),
+		)
+		assert.NoError(t, handler.CancelPayment(context.Background(), req))
+	})
+}
+
+var _ application.PaymentRequestMessageListener = (*application.PaymentRequestHandler)(nil)

@@ -1,0 +1,382 @@
+package application_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/application/mocks"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+var (
+	now        = time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC)
+	customerID = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+)
+
+// The kernel's tag types are unexported; typed function variables instantiate
+// its generic constructors.
+var (
+	newOrderID         func() kernel.OrderID         = kernel.NewID
+	newSagaID          func() kernel.SagaID          = kernel.NewID
+	newMessageID       func() kernel.MessageID       = kernel.NewID
+	newPaymentID       func() kernel.PaymentID       = kernel.NewID
+	newCreditEntryID   func() kernel.CreditEntryID   = kernel.NewID
+	newCreditHistoryID func() kernel.CreditHistoryID = kernel.NewID
+)
+
+func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
+
+// fixture holds the helper under test with every output port mocked.
+type fixture struct {
+	tx       *mocks.MockTransactor
+	payments *mocks.MockPaymentRepository
+	credits  *mocks.MockCreditEntryRepository
+	history  *mocks.MockCreditHistoryRepository
+	outbox   *mocks.MockOrderOutboxRepository
+	helper   *application.PaymentRequestHelper
+}
+
+func newFixture(t *testing.T) *fixture {
+	ctrl := gomock.NewController(t)
+	f := &fixture{
+		tx:       mocks.NewMockTransactor(ctrl),
+		payments: mocks.NewMockPaymentRepository(ctrl),
+		credits:  mocks.NewMockCreditEntryRepository(ctrl),
+		history:  mocks.NewMockCreditHistoryRepository(ctrl),
+		outbox:   mocks.NewMockOrderOutboxRepository(ctrl),
+	}
+	ds := domain.NewPaymentDomainService(func() time.Time { return now })
+	f.helper = application.NewPaymentRequestHelper(ds, f.payments, f.credits, f.history,
+		application.NewOrderOutboxHelper(f.outbox), f.tx, zap.NewNop())
+	return f
+}
+
+// inTransaction expects one Transact call and runs its function, returning
+// its error as a transaction adapter does after rolling back.
+func (f *fixture) inTransaction() *gomock.Call {
+	return f.tx.EXPECT().Transact(gomock.Any(), gomock.Any()).DoAndReturn(
+		func(ctx context.Context, fn func(context.Context) error) error { return fn(ctx) })
+}
+
+func creditEntry(t *testing.T, total string) *domain.CreditEntry {
+	t.Helper()
+	c, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), customerID, money(total))
+	require.NoError(t, err)
+	return c
+}
+
+func seededHistory(t *testing.T) []domain.CreditHistory {
+	t.Helper()
+	var out []domain.CreditHistory
+	for _, e := range []struct {
+		typ    domain.TransactionType
+		amount string
+	}{{domain.TransactionTypeCredit, "100.00"}, {domain.TransactionTypeCredit, "600.00"}, {domain.TransactionTypeDebit, "200.00"}} {
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(newCreditHistoryID(), customerID, money(e.amount), e.typ, now.Add(-time.Hour))
+		require.NoError(t, err)
+		out = append(out, h)
+	}
+	return out
+}
+
+func pendingRequest(price string) application.PaymentRequest {
+	return application.PaymentRequest{ID: newMessageID(), SagaID: newSagaID(), CustomerID: customerID, OrderID: newOrderID(),
+		Price: money(price), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusPending}
+}
+
+func cancelRequest(orderID kernel.OrderID) application.PaymentRequest {
+	return application.PaymentRequest{ID: newMessageID(), SagaID: newSagaID(), CustomerID: customerID, OrderID: orderID,
+		Price: money("200.00"), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusCancelled}
+}
+
+func storedPayment(t *testing.T, orderID kernel.OrderID, status kernel.PaymentStatus) *domain.Payment {
+	t.Helper()
+	p, err := domain.UnmarshalPaymentFromDatabase(newPaymentID(), orderID, customerID, money("200.00"), status, now.Add(-time.Hour))
+	require.NoError(t, err)
+	return p
+}
+
+func TestPersistPaymentCompletes(t *testing.T) {
+	f := newFixture(t)
+	req := pendingRequest("200.00")
+	credit := creditEntry(t, "500.00")
+	var saved *domain.Payment
+	var debit domain.CreditHistory
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
+		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, p *domain.Payment) error {
+			saved = p
+			return nil
+		}),
+		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
+		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
+			debit = h
+			return nil
+		}),
+		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+			msg = m
+			return nil
+		}),
+	)
+
+	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+
+	require.NotNil(t, saved)
+	assert.Equal(t, kernel.PaymentStatusCompleted, saved.Status())
+	assert.Equal(t, req.OrderID, saved.OrderID())
+	assert.Equal(t, "300.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, domain.TransactionTypeDebit, debit.TransactionType())
+	assert.Equal(t, "200.00", debit.Amount().String())
+
+	assert.False(t, msg.ID.IsZero())
+	assert.Equal(t, req.SagaID, msg.SagaID)
+	assert.Equal(t, application.OrderSagaName, msg.Type)
+	assert.Equal(t, outbox.StatusStarted, msg.OutboxStatus)
+	assert.Equal(t, kernel.PaymentStatusCompleted, msg.PaymentStatus)
+	assert.Equal(t, kernel.PaymentOrderStatusPending, msg.PaymentOrderStatus)
+	assert.Equal(t, now, msg.CreatedAt)
+	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: req.OrderID,
+		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}}, msg.Payload)
+}
+
+func TestPersistPaymentInsufficientCredit(t *testing.T) {
+	f := newFixture(t)
+	req := pendingRequest("600.00")
+	credit := creditEntry(t, "500.00")
+	var saved *domain.Payment
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
+		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, p *domain.Payment) error {
+			saved = p
+			return nil
+		}),
+		// No credit entry or history is saved: gomock fails on the call.
+		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+			msg = m
+			return nil
+		}),
+	)
+
+	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+
+	assert.Equal(t, kernel.PaymentStatusFailed, saved.Status())
+	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
+	assert.Equal(t, kernel.PaymentStatusFailed, msg.Payload.PaymentStatus)
+	assert.Equal(t, []string{
+		"Customer with id=d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit for payment!",
+		"Customer with id=d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit according to credit history!",
+	}, msg.Payload.FailureMessages)
+}
+
+func TestPersistPaymentDuplicates(t *testing.T) {
+	t.Run("saga already answered", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(true, nil),
+		)
+		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	})
+	t.Run("payment refused by the unique order index", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
+			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", application.ErrDuplicate)),
+		)
+		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	})
+	t.Run("answer refused by the unique saga index", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
+			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
+		)
+		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	})
+}
+
+func TestPersistPaymentErrors(t *testing.T) {
+	t.Run("unknown customer is not found", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(nil, application.ErrNotFound),
+		)
+		err := f.helper.PersistPayment(context.Background(), req)
+		assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
+		assert.Equal(t, "Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41", kernel.ErrorMessageOf(err))
+	})
+	t.Run("database failure is returned for a retry", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		down := kernel.Errorf(kernel.ECodeUnavailable, "database unavailable")
+		gomock.InOrder(
+			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, down),
+		)
+		err := f.helper.PersistPayment(context.Background(), req)
+		assert.True(t, errors.Is(err, down))
+		assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err))
+	})
+	t.Run("request without order is invalid", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		req.OrderID = kernel.OrderID{}
+		err := f.helper.PersistPayment(context.Background(), req)
+		assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+	})
+}
+
+func TestPersistCancelPaymentRefunds(t *testing.T) {
+	f := newFixture(t)
+	orderID := newOrderID()
+	req := cancelRequest(orderID)
+	payment := storedPayment(t, orderID, kernel.PaymentStatusCompleted)
+	credit := creditEntry(t, "300.00")
+	var refund domain.CreditHistory
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.payments.EXPECT().Save(gomock.Any(), payment).Return(nil),
+		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
+		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
+			refund = h
+			return nil
+		}),
+		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+			msg = m
+			return nil
+		}),
+	)
+
+	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+
+	assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
+	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, domain.TransactionTypeCredit, refund.TransactionType())
+	assert.Equal(t, "200.00", refund.Amount().String())
+	assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus)
+	assert.Equal(t, kernel.PaymentOrderStatusCancelled, msg.PaymentOrderStatus)
+	assert.Equal(t, payment.ID(), msg.Payload.PaymentID)
+	assert.Equal(t, orderID, msg.Payload.OrderID)
+	assert.Empty(t, msg.Payload.FailureMessages)
+}
+
+func TestPersistCancelPaymentOfFailedPaymentAnswersFailed(t *testing.T) {
+	f := newFixture(t)
+	orderID := newOrderID()
+	req := cancelRequest(orderID)
+	payment := storedPayment(t, orderID, kernel.PaymentStatusFailed)
+	credit := creditEntry(t, "300.00")
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+			msg = m
+			return nil
+		}),
+	)
+
+	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+
+	assert.Equal(t, "300.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, kernel.PaymentStatusFailed, payment.Status())
+	assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
+	assert.Equal(t, []string{fmt.Sprintf("Payment with id: %s cannot be cancelled, its status is FAILED!", payment.ID())},
+		msg.Payload.FailureMessages)
+}
+
+func TestPersistCancelPaymentDuplicates(t *testing.T) {
+	t.Run("saga already answered", func(t *testing.T) {
+		f := newFixture(t)
+		orderID := newOrderID()
+		req := cancelRequest(orderID)
+		gomock.InOrder(
+			f.inTransaction(),
+			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCancelled), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(true, nil),
+		)
+		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	})
+	t.Run("payment already cancelled, answer cleaned", func(t *testing.T) {
+		f := newFixture(t)
+		orderID := newOrderID()
+		req := cancelRequest(orderID)
+		gomock.InOrder(
+			f.inTransaction(),
+			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCancelled), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		)
+		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	})
+	t.Run("answer refused by the unique saga index", func(t *testing.T) {
+		f := newFixture(t)
+		orderID := newOrderID()
+		req := cancelRequest(orderID)
+		gomock.InOrder(
+			f.inTransaction(),
+			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCompleted), nil),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "300.00"), nil),
+			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
+		)
+		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	})
+}
+
+func TestPersistCancelPaymentWithoutPayment(t *testing.T) {
+	f := newFixture(t)
+	orderID := kernel.MustParseID[kernel.OrderID]("9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c")
+	gomock.InOrder(
+		f.inTransaction(),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(nil, application.ErrNotFound),
+	)
+	err := f.helper.PersistCancelPayment(context.Background(), cancelRequest(orderID))
+	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
+	assert.Equal(t, "Payment with order id: 9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c could not be found!", kernel.ErrorMessageOf(err))
+}

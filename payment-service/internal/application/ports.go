@@ -1,0 +1,102 @@
+package application
+
+//go:generate mockgen -destination mocks/ports.go -package mocks -source ports.go
+
+import (
+	"context"
+
+	"github.com/google/uuid"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+// PaymentRequestMessageListener is the input port driven by payment requests
+// from order-service.
+type PaymentRequestMessageListener interface {
+	// CompletePayment takes the price of a PENDING order from the customer's
+	// credit and records the answer in the order outbox.
+	CompletePayment(ctx context.Context, req PaymentRequest) error
+	// CancelPayment gives the price of a CANCELLED order back and records the
+	// answer in the order outbox.
+	CancelPayment(ctx context.Context, req PaymentRequest) error
+}
+
+// CustomerCreditQuery is the input port that shows a customer's credit.
+type CustomerCreditQuery interface {
+	// CustomerCredit returns the credit and its history; a kernel not-found
+	// error when the customer has no credit entry.
+	CustomerCredit(ctx context.Context, customerID kernel.CustomerID) (CustomerCredit, error)
+}
+
+// PaymentRepository stores payments. Save returns an error wrapping
+// ErrDuplicate when the order already has a payment.
+type PaymentRepository interface {
+	// Save inserts a new payment or updates the status of a stored one.
+	Save(ctx context.Context, payment *domain.Payment) error
+	// FindByOrderIDForUpdate returns the order's payment locked until the
+	// transaction ends, or ErrNotFound.
+	FindByOrderIDForUpdate(ctx context.Context, orderID kernel.OrderID) (*domain.Payment, error)
+}
+
+// CreditEntryRepository stores customers' credit entries.
+type CreditEntryRepository interface {
+	// FindByCustomerIDForUpdate returns the customer's entry locked until the
+	// transaction ends, so that payments of one customer run one after the
+	// other; ErrNotFound when the customer has none.
+	FindByCustomerIDForUpdate(ctx context.Context, customerID kernel.CustomerID) (*domain.CreditEntry, error)
+	// FindByCustomerID returns the customer's entry without locking it, or
+	// ErrNotFound.
+	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) (*domain.CreditEntry, error)
+	// Save stores the entry's total.
+	Save(ctx context.Context, credit *domain.CreditEntry) error
+}
+
+// CreditHistoryRepository stores the movements of customers' credit.
+type CreditHistoryRepository interface {
+	// FindByCustomerID returns the customer's history, oldest first.
+	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]domain.CreditHistory, error)
+	// Save inserts one entry.
+	Save(ctx context.Context, entry domain.CreditHistory) error
+}
+
+// OrderOutboxRepository stores the answers owed to order-service. Save
+// returns an error wrapping ErrDuplicate when the saga already has an answer
+// to the same request kind.
+type OrderOutboxRepository interface {
+	// Save inserts a message.
+	Save(ctx context.Context, msg OrderOutboxMessage) error
+	// ExistsBySagaIDAndPaymentOrderStatus reports whether the saga's request of
+	// that kind was already answered.
+	ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error)
+}
+
+// OrderOutboxStore is the order outbox as its relay and cleaner see it.
+type OrderOutboxStore interface {
+	// Claim is outbox.Store's: it hands STARTED rows to publish and marks the
+	// published ones COMPLETED.
+	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) ([]uuid.UUID, error)) (int, error)
+	// CleanFinished is outbox.CleanerStore's: it removes or archives COMPLETED rows.
+	CleanFinished(ctx context.Context) (int64, error)
+}
+
+// PaymentResponseMessagePublisher sends order outbox messages to
+// order-service as payment responses: one result per message, nil where the
+// broker acknowledged it.
+type PaymentResponseMessagePublisher interface {
+	Publish(ctx context.Context, batch []outbox.Message) []error
+}
+
+// Transactor runs fn in one database transaction carried by ctx; the
+// repositories called with that ctx take part in it. fn's error rolls it back.
+type Transactor interface {
+	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// The infrastructure ports these are handed to.
+var (
+	_ outbox.Store        = OrderOutboxStore(nil)
+	_ outbox.CleanerStore = OrderOutboxStore(nil)
+	_ outbox.Publisher    = PaymentResponseMessagePublisher(nil)
+)

@@ -1,0 +1,88 @@
+package config_test
+
+import (
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/payment-service/internal/config"
+)
+
+func defaultsFile(t *testing.T) string {
+	t.Helper()
+	_, file, _, ok := runtime.Caller(0)
+	require.True(t, ok)
+	return filepath.Join(filepath.Dir(file), "..", "..", "config.yaml")
+}
+
+func TestDefaults(t *testing.T) {
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+
+	assert.Equal(t, ":8182", cfg.HTTP.Address)
+	assert.Equal(t, "payment", cfg.Postgres.Schema)
+	assert.Equal(t, contract.TopicPaymentRequest, cfg.Topics.PaymentRequest)
+	assert.Equal(t, contract.TopicPaymentResponse, cfg.Topics.PaymentResponse)
+	assert.Equal(t, []string{"127.0.0.1:9092"}, cfg.Kafka.Brokers)
+	assert.Equal(t, 5*time.Second, cfg.Outbox.Relay.PollInterval)
+	assert.Equal(t, time.Minute, cfg.Outbox.Cleaner.Interval)
+	assert.False(t, cfg.Outbox.Archive)
+}
+
+func TestEnvironmentOverrides(t *testing.T) {
+	t.Setenv("PAYMENT_SERVICE_POSTGRES_HOST", "db.internal")
+	t.Setenv("PAYMENT_SERVICE_KAFKA_BROKERS", "a:9092,b:9092")
+	t.Setenv("PAYMENT_SERVICE_TOPICS_PAYMENT_RESPONSE", "payment-response-v2")
+	t.Setenv("PAYMENT_SERVICE_CONSUMER_GROUP_ID", "other-group")
+	t.Setenv("PAYMENT_SERVICE_OUTBOX_RELAY_POLL_INTERVAL", "250ms")
+	t.Setenv("PAYMENT_SERVICE_OUTBOX_ARCHIVE", "true")
+	var cfg config.Config
+
+	require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+
+	assert.Equal(t, "db.internal", cfg.Postgres.Host)
+	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
+	assert.Equal(t, "payment-response-v2", cfg.Topics.PaymentResponse)
+	assert.Equal(t, "other-group", cfg.Consumer.GroupID)
+	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.Relay.PollInterval)
+	assert.True(t, cfg.Outbox.Archive)
+}
+
+func TestValidateRefusesBrokenSettings(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(*config.Config)
+		reason string
+	}{
+		{"no consumer group", func(c *config.Config) { c.Consumer.GroupID = "" }, "consumer.group_id"},
+		{"one topic for both directions", func(c *config.Config) { c.Topics.PaymentResponse = c.Topics.PaymentRequest }, "cannot share"},
+		{"no request topic", func(c *config.Config) { c.Topics.PaymentRequest = "" }, "topics.payment_request"},
+		{"no schema", func(c *config.Config) { c.Postgres.Schema = "" }, "postgres.schema"},
+		{"bad log level", func(c *config.Config) { c.Log.Level = "loud" }, "log.level"},
+		{"backoffs upside down", func(c *config.Config) { c.Consumer.MinBackoff = time.Hour }, "min_backoff"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cfg config.Config
+			require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+			tt.change(&cfg)
+			err := cfg.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.reason)
+		})
+	}
+}
+
+func TestLoadRefusesAnInvalidEnvironment(t *testing.T) {
+	t.Setenv("PAYMENT_SERVICE_TOPICS_PAYMENT_RESPONSE", "payment-request")
+	var cfg config.Config
+	err := infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "cannot share")
+}

@@ -1,0 +1,64 @@
+package dataaccess
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+func paymentToRow(p *domain.Payment) paymentRow {
+	return paymentRow{
+		ID:         p.ID().UUID(),
+		CustomerID: p.CustomerID().UUID(),
+		OrderID:    p.OrderID().UUID(),
+		Price:      p.Price().Decimal(),
+		CreatedAt:  p.CreatedAt(),
+		Status:     string(p.Status()),
+	}
+}
+
+func paymentFromRow(r paymentRow) (*domain.Payment, error) {
+	return domain.UnmarshalPaymentFromDatabase(kernel.PaymentID(r.ID), kernel.OrderID(r.OrderID), kernel.CustomerID(r.CustomerID),
+		kernel.NewMoney(r.Price), kernel.PaymentStatus(r.Status), r.CreatedAt)
+}
+
+func creditEntryFromRow(r creditEntryRow) (*domain.CreditEntry, error) {
+	return domain.UnmarshalCreditEntryFromDatabase(kernel.CreditEntryID(r.ID), kernel.CustomerID(r.CustomerID), kernel.NewMoney(r.TotalCreditAmount))
+}
+
+func creditHistoryToRow(h domain.CreditHistory) creditHistoryRow {
+	return creditHistoryRow{
+		ID:         h.ID().UUID(),
+		CustomerID: h.CustomerID().UUID(),
+		Amount:     h.Amount().Decimal(),
+		Type:       string(h.TransactionType()),
+		CreatedAt:  h.CreatedAt(),
+	}
+}
+
+func creditHistoryFromRow(r creditHistoryRow) (domain.CreditHistory, error) {
+	return domain.UnmarshalCreditHistoryFromDatabase(kernel.CreditHistoryID(r.ID), kernel.CustomerID(r.CustomerID),
+		kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
+}
+
+func orderOutboxToRow(m application.OrderOutboxMessage) (orderOutboxRow, error) {
+	payload, err := json.Marshal(m.Payload)
+	if err != nil {
+		return orderOutboxRow{}, fmt.Errorf("encode payload of outbox message %s: %w", m.ID, err)
+	}
+	return orderOutboxRow{
+		ID:                 m.ID.UUID(),
+		SagaID:             m.SagaID.UUID(),
+		CreatedAt:          m.CreatedAt,
+		ProcessedAt:        m.ProcessedAt,
+		Type:               m.Type,
+		Payload:            payload,
+		OutboxStatus:       string(m.OutboxStatus),
+		PaymentStatus:      string(m.PaymentStatus),
+		PaymentOrderStatus: string(m.PaymentOrderStatus),
+		Version:            m.Version,
+	}, nil
+}

@@ -1,0 +1,58 @@
+package dataaccess
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/payment-service/internal/application"
+)
+
+// OrderOutboxRepository implements application.OrderOutboxRepository on the
+// order_outbox table.
+type OrderOutboxRepository struct {
+	db *gorm.DB
+}
+
+var _ application.OrderOutboxRepository = (*OrderOutboxRepository)(nil)
+
+// NewOrderOutboxRepository returns the repository over db.
+func NewOrderOutboxRepository(db *gorm.DB) *OrderOutboxRepository {
+	return &OrderOutboxRepository{db: db}
+}
+
+// Save implements application.OrderOutboxRepository. A second answer to the
+// same request of a saga breaks the unique (saga_id, payment_order_status)
+// index and is reported as ErrDuplicate.
+func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderOutboxMessage) error {
+	row, err := orderOutboxToRow(msg)
+	if err != nil {
+		return err
+	}
+	err = postgres.Conn(ctx, r.db).Create(&row).Error
+	return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
+}
+
+// ExistsBySagaIDAndPaymentOrderStatus implements application.OrderOutboxRepository.
+func (r *OrderOutboxRepository) ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID,
+	status kernel.PaymentOrderStatus) (bool, error) {
+	var exists bool
+	err := postgres.Conn(ctx, r.db).Raw(`SELECT EXISTS (SELECT 1 FROM `+OrderOutboxTable+
+		` WHERE saga_id = ? AND payment_order_status = ?)`, sagaID.UUID(), string(status)).Scan(&exists).Error
+	if err != nil {
+		return false, postgres.WrapError(err, fmt.Sprintf("look up outbox answer of saga %s", sagaID))
+	}
+	return exists, nil
+}
+
+// NewOrderOutboxStore returns the order outbox as the relay and the cleaner
+// see it: published (COMPLETED) rows are finished, and archive moves them to
+// order_outbox_archive instead of deleting them.
+func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderOutboxTable, Archive: archive})
+}
+
+var _ application.OrderOutboxStore = (*postgres.OutboxStore)(nil)

@@ -1,0 +1,258 @@
+package dataaccess_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/dataaccess"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+	"github.com/food-ordering-system/payment-service/migrations"
+)
+
+func TestSeedData(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	credits := dataaccess.NewCreditEntryRepository(db)
+	history := dataaccess.NewCreditHistoryRepository(db)
+
+	tests := []struct {
+		customer    kernel.CustomerID
+		wantCredit  string
+		wantHistory []string
+	}{
+		{seededCustomer, "500.00", []string{"CREDIT 100.00", "CREDIT 600.00", "DEBIT 200.00"}},
+		{smallCustomer, "100.00", []string{"CREDIT 100.00"}},
+	}
+	for _, tt := range tests {
+		credit, err := credits.FindByCustomerID(ctx, tt.customer)
+		require.NoError(t, err)
+		assert.Equal(t, tt.wantCredit, credit.TotalCreditAmount().String())
+		entries, err := history.FindByCustomerID(ctx, tt.customer)
+		require.NoError(t, err)
+		var got []string
+		for _, e := range entries {
+			got = append(got, string(e.TransactionType())+" "+e.Amount().String())
+		}
+		assert.Equal(t, tt.wantHistory, got)
+	}
+}
+
+func TestPaymentRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewPaymentRepository(db)
+	tx := postgres.NewTransactor(db)
+	credits := dataaccess.NewCreditEntryRepository(db)
+	ds := domain.NewPaymentDomainService(nil)
+
+	orderID := newOrderID()
+	payment, err := domain.NewPayment(orderID, seededCustomer, money("200.00"))
+	require.NoError(t, err)
+	credit, err := credits.FindByCustomerID(ctx, seededCustomer)
+	require.NoError(t, err)
+	history, err := dataaccess.NewCreditHistoryRepository(db).FindByCustomerID(ctx, seededCustomer)
+	require.NoError(t, err)
+	ds.ValidateAndInitiatePayment(payment, credit, history)
+	require.Equal(t, kernel.PaymentStatusCompleted, payment.Status())
+	require.NoError(t, repo.Save(ctx, payment))
+
+	var found *domain.Payment
+	require.NoError(t, tx.Transact(ctx, func(ctx context.Context) error {
+		found, err = repo.FindByOrderIDForUpdate(ctx, orderID)
+		return err
+	}))
+	assert.Equal(t, payment.ID(), found.ID())
+	assert.Equal(t, seededCustomer, found.CustomerID())
+	assert.Equal(t, "200.00", found.Price().String())
+	assert.Equal(t, payment.CreatedAt(), found.CreatedAt().UTC())
+	assert.Equal(t, payment.Status(), found.Status())
+
+	// A status change of a stored payment is an update, not a second row.
+	ds.ValidateAndCancelPayment(found, credit)
+	require.Equal(t, kernel.PaymentStatusCancelled, found.Status())
+	require.NoError(t, repo.Save(ctx, found))
+	again, err := repo.FindByOrderIDForUpdate(ctx, orderID)
+	require.NoError(t, err)
+	assert.Equal(t, kernel.PaymentStatusCancelled, again.Status())
+
+	t.Run("second payment of an order is a duplicate", func(t *testing.T) {
+		twin, err := domain.NewPayment(orderID, seededCustomer, money("10.00"))
+		require.NoError(t, err)
+		ds.ValidateAndInitiatePayment(twin, credit, nil)
+		err = repo.Save(ctx, twin)
+		assert.True(t, errors.Is(err, application.ErrDuplicate), "got %v", err)
+	})
+	t.Run("unknown order is not found", func(t *testing.T) {
+		_, err := repo.FindByOrderIDForUpdate(ctx, newOrderID())
+		assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
+	})
+}
+
+func TestCreditEntryRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewCreditEntryRepository(db)
+	customer := addCustomer(t, db, "100.00")
+
+	credit, err := repo.FindByCustomerIDForUpdate(ctx, customer)
+	require.NoError(t, err)
+	payment, err := domain.NewPayment(newOrderID(), customer, money("40.00"))
+	require.NoError(t, err)
+	history, err := dataaccess.NewCreditHistoryRepository(db).FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, history)
+	require.NotNil(t, debit)
+
+	require.NoError(t, repo.Save(ctx, credit))
+
+	assert.Equal(t, "60.00", creditOf(t, db, customer))
+	assert.Equal(t, 1, countRows(t, db, `SELECT version FROM credit_entry WHERE customer_id = ?`, customer.UUID()))
+
+	_, err = repo.FindByCustomerID(ctx, newCustomerID())
+	assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
+}
+
+func TestCreditHistoryRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewCreditHistoryRepository(db)
+	customer := addCustomer(t, db, "100.00")
+	credit, err := dataaccess.NewCreditEntryRepository(db).FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	before, err := repo.FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	payment, err := domain.NewPayment(newOrderID(), customer, money("30.00"))
+	require.NoError(t, err)
+	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, before)
+	require.NotNil(t, debit)
+
+	require.NoError(t, repo.Save(ctx, *debit))
+
+	after, err := repo.FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	require.Len(t, after, 2)
+	assert.Equal(t, debit.ID(), after[1].ID(), "oldest first")
+	assert.Equal(t, domain.TransactionTypeDebit, after[1].TransactionType())
+	assert.Equal(t, "30.00", after[1].Amount().String())
+	assert.Equal(t, debit.CreatedAt(), after[1].CreatedAt().UTC())
+	assert.Equal(t, "70.00", historyBalanceOf(t, db, customer))
+}
+
+func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) application.OrderOutboxMessage {
+	at := kernel.EventTime(time.Now())
+	return application.OrderOutboxMessage{
+		ID: newMessageID(), SagaID: sagaID, CreatedAt: at, Type: application.OrderSagaName,
+		Payload: application.OrderEventPayload{PaymentID: newPaymentID(), CustomerID: seededCustomer, OrderID: newOrderID(), Price: money("12.50"),
+			CreatedAt: at, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}},
+		PaymentStatus: kernel.PaymentStatusCompleted, PaymentOrderStatus: request, OutboxStatus: outbox.StatusStarted,
+	}
+}
+
+func TestOrderOutboxRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewOrderOutboxRepository(db)
+	sagaID := newSagaID()
+	msg := outboxMessage(sagaID, kernel.PaymentOrderStatusPending)
+
+	exists, err := repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	require.NoError(t, err)
+	assert.False(t, exists)
+
+	require.NoError(t, repo.Save(ctx, msg))
+
+	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	require.NoError(t, err)
+	assert.True(t, exists)
+	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusCancelled)
+	require.NoError(t, err)
+	assert.False(t, exists, "the cancel request of the saga is not answered")
+
+	err = repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusPending))
+	assert.True(t, errors.Is(err, application.ErrDuplicate), "a second answer to one request: got %v", err)
+	require.NoError(t, repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusCancelled)))
+
+	// The relay sees the row with its payload as JSON, marks it COMPLETED, and
+	// the cleaner removes it.
+	store := dataaccess.NewOrderOutboxStore(db, false)
+	var claimed []outbox.Message
+	n, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		claimed = batch
+		return []uuid.UUID{msg.ID.UUID()}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	require.Len(t, claimed, 2)
+	assert.Equal(t, msg.ID.UUID(), claimed[0].ID, "creation order")
+	assert.Equal(t, sagaID.UUID(), claimed[0].SagaID)
+	var payload application.OrderEventPayload
+	require.NoError(t, json.Unmarshal(claimed[0].Payload, &payload))
+	assert.Equal(t, msg.Payload.OrderID, payload.OrderID)
+	assert.Equal(t, "12.50", payload.Price.String())
+
+	removed, err := store.CleanFinished(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), removed)
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE outbox_status = 'STARTED'`))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE outbox_status = 'COMPLETED'`))
+}
+
+func TestOrderOutboxArchive(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	msg := outboxMessage(newSagaID(), kernel.PaymentOrderStatusPending)
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, msg))
+	store := dataaccess.NewOrderOutboxStore(db, true)
+	_, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		return []uuid.UUID{batch[0].ID}, nil
+	})
+	require.NoError(t, err)
+
+	removed, err := store.CleanFinished(ctx)
+
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), removed)
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`))
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox_archive
+		WHERE id = ? AND outbox_status = 'COMPLETED' AND processed_at IS NOT NULL`, msg.ID.UUID()))
+}
+
+func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, migrations.FS)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.OrderOutboxTable), zap.NewNop())
+	select { // Listen signals once it listens.
+	case <-wake:
+	case <-ctx.Done():
+		t.Fatal("listener never connected")
+	}
+
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, outboxMessage(newSagaID(), kernel.PaymentOrderStatusPending)))
+
+	select {
+	case <-wake:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification after an insert into order_outbox")
+	}
+}

@@ -1,0 +1,63 @@
+package dataaccess
+
+import (
+	"encoding/json"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// Table names, unqualified: the connection's search_path is the schema.
+const (
+	paymentsTable      = "payments"
+	creditEntryTable   = "credit_entry"
+	creditHistoryTable = "credit_history"
+	// OrderOutboxTable is the outbox of answers to order-service.
+	OrderOutboxTable = "order_outbox"
+)
+
+type paymentRow struct {
+	ID         uuid.UUID       `gorm:"column:id;primaryKey"`
+	CustomerID uuid.UUID       `gorm:"column:customer_id"`
+	OrderID    uuid.UUID       `gorm:"column:order_id"`
+	Price      decimal.Decimal `gorm:"column:price"`
+	CreatedAt  time.Time       `gorm:"column:created_at"`
+	Status     string          `gorm:"column:status"`
+}
+
+func (paymentRow) TableName() string { return paymentsTable }
+
+type creditEntryRow struct {
+	ID                uuid.UUID       `gorm:"column:id;primaryKey"`
+	CustomerID        uuid.UUID       `gorm:"column:customer_id"`
+	TotalCreditAmount decimal.Decimal `gorm:"column:total_credit_amount"`
+	Version           int             `gorm:"column:version"`
+}
+
+func (creditEntryRow) TableName() string { return creditEntryTable }
+
+type creditHistoryRow struct {
+	ID         uuid.UUID       `gorm:"column:id;primaryKey"`
+	CustomerID uuid.UUID       `gorm:"column:customer_id"`
+	Amount     decimal.Decimal `gorm:"column:amount"`
+	Type       string          `gorm:"column:type"`
+	CreatedAt  time.Time       `gorm:"column:created_at"`
+}
+
+func (creditHistoryRow) TableName() string { return creditHistoryTable }
+
+type orderOutboxRow struct {
+	ID                 uuid.UUID       `gorm:"column:id;primaryKey"`
+	SagaID             uuid.UUID       `gorm:"column:saga_id"`
+	CreatedAt          time.Time       `gorm:"column:created_at"`
+	ProcessedAt        *time.Time      `gorm:"column:processed_at"`
+	Type               string          `gorm:"column:type"`
+	Payload            json.RawMessage `gorm:"column:payload;type:jsonb"`
+	OutboxStatus       string          `gorm:"column:outbox_status"`
+	PaymentStatus      string          `gorm:"column:payment_status"`
+	PaymentOrderStatus string          `gorm:"column:payment_order_status"`
+	Version            int             `gorm:"column:version"`
+}
+
+func (orderOutboxRow) TableName() string { return OrderOutboxTable }

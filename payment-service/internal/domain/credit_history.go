@@ -1,0 +1,75 @@
+package domain
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/food-ordering-system/common/kernel"
+)
+
+// TransactionType says whether a credit history entry took money from the
+// customer's credit or gave it.
+type TransactionType string
+
+// Transaction types.
+const (
+	TransactionTypeDebit  TransactionType = "DEBIT"
+	TransactionTypeCredit TransactionType = "CREDIT"
+)
+
+// Valid reports whether t is a declared transaction type.
+func (t TransactionType) Valid() bool {
+	return t == TransactionTypeDebit || t == TransactionTypeCredit
+}
+
+// CreditHistory is one movement of a customer's credit. The credits minus the
+// debits of a customer's history always equal the credit entry's total.
+type CreditHistory struct {
+	id              kernel.CreditHistoryID
+	customerID      kernel.CustomerID
+	amount          kernel.Money
+	transactionType TransactionType
+	createdAt       time.Time
+}
+
+func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t TransactionType, now time.Time) CreditHistory {
+	return CreditHistory{id: kernel.NewID[kernel.CreditHistoryID](), customerID: customerID, amount: amount, transactionType: t, createdAt: now}
+}
+
+// UnmarshalCreditHistoryFromDatabase rebuilds a stored history entry.
+func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, amount kernel.Money,
+	t TransactionType, createdAt time.Time) (CreditHistory, error) {
+	if id.IsZero() || customerID.IsZero() {
+		return CreditHistory{}, fmt.Errorf("stored credit history %s of customer %s lacks an id", id, customerID)
+	}
+	if !t.Valid() {
+		return CreditHistory{}, fmt.Errorf("stored credit history %s has unknown transaction type %q", id, t)
+	}
+	return CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
+}
+
+// ID identifies the entry.
+func (h CreditHistory) ID() kernel.CreditHistoryID { return h.id }
+
+// CustomerID is the customer whose credit moved.
+func (h CreditHistory) CustomerID() kernel.CustomerID { return h.customerID }
+
+// Amount is how much moved.
+func (h CreditHistory) Amount() kernel.Money { return h.amount }
+
+// TransactionType is the direction of the movement.
+func (h CreditHistory) TransactionType() TransactionType { return h.transactionType }
+
+// CreatedAt is when the credit moved.
+func (h CreditHistory) CreatedAt() time.Time { return h.createdAt }
+
+// totalOf sums the amounts of the entries of type t.
+func totalOf(history []CreditHistory, t TransactionType) kernel.Money {
+	total := kernel.ZeroMoney
+	for _, h := range history {
+		if h.transactionType == t {
+			total = total.Add(h.amount)
+		}
+	}
+	return total
+}

@@ -1,0 +1,173 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+var (
+	customerID = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+	now        = time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC)
+)
+
+// The kernel's tag types are unexported; typed function variables instantiate
+// its generic constructors for the ids the tests need.
+var (
+	newOrderID         func() kernel.OrderID         = kernel.NewID
+	newPaymentID       func() kernel.PaymentID       = kernel.NewID
+	newCreditEntryID   func() kernel.CreditEntryID   = kernel.NewID
+	newCreditHistoryID func() kernel.CreditHistoryID = kernel.NewID
+)
+
+func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
+
+func creditEntry(t *testing.T, total string) *domain.CreditEntry {
+	t.Helper()
+	c, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), customerID, money(total))
+	require.NoError(t, err)
+	return c
+}
+
+// history builds entries from pairs like "CREDIT", "100.00".
+func history(t *testing.T, pairs ...string) []domain.CreditHistory {
+	t.Helper()
+	var out []domain.CreditHistory
+	for i := 0; i < len(pairs); i += 2 {
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money(pairs[i+1]),
+			domain.TransactionType(pairs[i]), now.Add(-time.Hour))
+		require.NoError(t, err)
+		out = append(out, h)
+	}
+	return out
+}
+
+func service() *domain.PaymentDomainService {
+	return domain.NewPaymentDomainService(func() time.Time { return now })
+}
+
+func TestValidateAndInitiatePayment(t *testing.T) {
+	seeded := []string{"CREDIT", "100.00", "CREDIT", "600.00", "DEBIT", "200.00"}
+	noCredit := "Customer with id=d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit for payment!"
+	noHistoryCredit := "Customer with id=d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit according to credit history!"
+	notEqual := "Credit history total is not equal to current credit for customer id: d215b5f8-0249-4dc5-89a3-51fd148cfb41!"
+	tests := []struct {
+		name       string
+		credit     string
+		history    []string
+		price      string
+		wantStatus kernel.PaymentStatus
+		wantCredit string
+		wantFails  []string
+	}{
+		{name: "completes within credit", credit: "500.00", history: seeded, price: "200.00",
+			wantStatus: kernel.PaymentStatusCompleted, wantCredit: "300.00"},
+		{name: "completes with the exact credit", credit: "500.00", history: seeded, price: "500",
+			wantStatus: kernel.PaymentStatusCompleted, wantCredit: "0.00"},
+		{name: "zero price fails", credit: "500.00", history: seeded, price: "0",
+			wantStatus: kernel.PaymentStatusFailed, wantCredit: "500.00",
+			wantFails: []string{"Total price must be greater than zero!"}},
+		{name: "negative price fails", credit: "500.00", history: seeded, price: "-10.00",
+			wantStatus: kernel.PaymentStatusFailed, wantCredit: "500.00",
+			wantFails: []string{"Total price must be greater than zero!"}},
+		{name: "price above credit fails", credit: "500.00", history: seeded, price: "600.00",
+			wantStatus: kernel.PaymentStatusFailed, wantCredit: "500.00",
+			wantFails: []string{noCredit, noHistoryCredit}},
+		{name: "debits above credits in history fail", credit: "100.00", history: []string{"CREDIT", "100.00", "DEBIT", "150.00"}, price: "10.00",
+			wantStatus: kernel.PaymentStatusFailed, wantCredit: "100.00",
+			wantFails: []string{noHistoryCredit, notEqual}},
+		{name: "history not adding up to the credit fails", credit: "500.00", history: []string{"CREDIT", "100.00"}, price: "50.00",
+			wantStatus: kernel.PaymentStatusFailed, wantCredit: "500.00",
+			wantFails: []string{notEqual}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			orderID := newOrderID()
+			payment, err := domain.NewPayment(orderID, customerID, money(tt.price))
+			require.NoError(t, err)
+			credit := creditEntry(t, tt.credit)
+			hist := history(t, tt.history...)
+			before := append([]domain.CreditHistory(nil), hist...)
+
+			event, debit := service().ValidateAndInitiatePayment(payment, credit, hist)
+
+			assert.Equal(t, tt.wantStatus, payment.Status())
+			assert.Equal(t, tt.wantStatus, event.PaymentStatus())
+			assert.Same(t, payment, event.Payment())
+			assert.Equal(t, now, event.CreatedAt())
+			assert.Equal(t, now, payment.CreatedAt())
+			assert.False(t, payment.ID().IsZero(), "payment id assigned")
+			assert.Equal(t, orderID, payment.OrderID())
+			assert.Equal(t, tt.wantFails, event.FailureMessages())
+			assert.Equal(t, tt.wantCredit, credit.TotalCreditAmount().String())
+			assert.Equal(t, before, hist, "the caller's history is not modified")
+			if tt.wantStatus == kernel.PaymentStatusCompleted {
+				require.NotNil(t, debit)
+				assert.IsType(t, domain.PaymentCompletedEvent{}, event)
+				assert.Equal(t, domain.TransactionTypeDebit, debit.TransactionType())
+				assert.True(t, debit.Amount().Equal(money(tt.price)))
+				assert.Equal(t, customerID, debit.CustomerID())
+				assert.Equal(t, now, debit.CreatedAt())
+				assert.False(t, debit.ID().IsZero())
+			} else {
+				assert.Nil(t, debit, "a failed payment records no movement")
+				assert.IsType(t, domain.PaymentFailedEvent{}, event)
+			}
+		})
+	}
+}
+
+func TestValidateAndCancelPayment(t *testing.T) {
+	tests := []struct {
+		name       string
+		status     kernel.PaymentStatus
+		wantStatus kernel.PaymentStatus
+		wantEvent  kernel.PaymentStatus
+		wantCredit string
+		wantFails  []string
+	}{
+		{name: "completed payment is refunded", status: kernel.PaymentStatusCompleted,
+			wantStatus: kernel.PaymentStatusCancelled, wantEvent: kernel.PaymentStatusCancelled, wantCredit: "500.00"},
+		{name: "failed payment took nothing to refund", status: kernel.PaymentStatusFailed,
+			wantStatus: kernel.PaymentStatusFailed, wantEvent: kernel.PaymentStatusFailed, wantCredit: "300.00",
+			wantFails: []string{"Payment with id: %s cannot be cancelled, its status is FAILED!"}},
+		{name: "cancelled payment is not refunded twice", status: kernel.PaymentStatusCancelled,
+			wantStatus: kernel.PaymentStatusCancelled, wantEvent: kernel.PaymentStatusFailed, wantCredit: "300.00",
+			wantFails: []string{"Payment with id: %s cannot be cancelled, its status is CANCELLED!"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			paymentID := kernel.NewID[kernel.PaymentID]()
+			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, newOrderID(), customerID, money("200.00"),
+				tt.status, now.Add(-time.Hour))
+			require.NoError(t, err)
+			credit := creditEntry(t, "300.00")
+
+			event, refund := service().ValidateAndCancelPayment(payment, credit)
+
+			assert.Equal(t, tt.wantStatus, payment.Status())
+			assert.Equal(t, tt.wantEvent, event.PaymentStatus())
+			assert.Equal(t, tt.wantCredit, credit.TotalCreditAmount().String())
+			assert.Equal(t, now, event.CreatedAt())
+			var wantFails []string
+			for _, f := range tt.wantFails {
+				wantFails = append(wantFails, sprintf(f, paymentID))
+			}
+			assert.Equal(t, wantFails, event.FailureMessages())
+			if tt.wantEvent == kernel.PaymentStatusCancelled {
+				require.NotNil(t, refund)
+				assert.IsType(t, domain.PaymentCancelledEvent{}, event)
+				assert.Equal(t, domain.TransactionTypeCredit, refund.TransactionType())
+				assert.Equal(t, "200.00", refund.Amount().String())
+				assert.Equal(t, customerID, refund.CustomerID())
+			} else {
+				assert.Nil(t, refund)
+			}
+		})
+	}
+}

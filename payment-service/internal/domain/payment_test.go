@@ -1,0 +1,77 @@
+package domain_test
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
+
+func TestNewPayment(t *testing.T) {
+	tests := []struct {
+		name     string
+		orderID  kernel.OrderID
+		customer kernel.CustomerID
+		wantErr  error
+	}{
+		{name: "valid", orderID: newOrderID(), customer: customerID},
+		{name: "no order", customer: customerID, wantErr: domain.ErrPaymentWithoutOrder},
+		{name: "no customer", orderID: newOrderID(), wantErr: domain.ErrPaymentWithoutCustomer},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := domain.NewPayment(tt.orderID, tt.customer, money("10.00"))
+			if tt.wantErr != nil {
+				assert.True(t, errors.Is(err, tt.wantErr), "got %v", err)
+				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+				assert.Nil(t, p)
+				return
+			}
+			assert.NoError(t, err)
+			assert.True(t, p.ID().IsZero(), "no id before initiation")
+			assert.Empty(t, p.Status())
+		})
+	}
+}
+
+func TestUnmarshalFromDatabase(t *testing.T) {
+	tests := []struct {
+		name    string
+		build   func() error
+		wantErr bool
+	}{
+		{name: "payment", build: func() error {
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), newOrderID(), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			return err
+		}},
+		{name: "payment without id", wantErr: true, build: func() error {
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.PaymentID{}, newOrderID(), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			return err
+		}},
+		{name: "payment with unknown status", wantErr: true, build: func() error {
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), newOrderID(), customerID, money("1"), "PAID", now)
+			return err
+		}},
+		{name: "credit entry without customer", wantErr: true, build: func() error {
+			_, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), kernel.CustomerID{}, money("1"))
+			return err
+		}},
+		{name: "history with unknown type", wantErr: true, build: func() error {
+			_, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money("1"), "REFUND", time.Time{})
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.build()
+			assert.Equal(t, tt.wantErr, err != nil, "err = %v", err)
+		})
+	}
+}

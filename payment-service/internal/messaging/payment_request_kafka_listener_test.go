@@ -1,0 +1,121 @@
+package messaging_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/application/mocks"
+	"github.com/food-ordering-system/payment-service/internal/messaging"
+)
+
+func paymentRequest(status kernel.PaymentOrderStatus) contract.PaymentRequest {
+	return contract.PaymentRequest{ID: uuid.New(), SagaID: uuid.New(), CustomerID: uuid.New(), OrderID: uuid.New(),
+		Price: kernel.MustParseMoney("200.00"), CreatedAt: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC), PaymentOrderStatus: status}
+}
+
+func record(t *testing.T, topic string, m contract.PaymentRequest) kafka.Message {
+	t.Helper()
+	value, err := json.Marshal(m)
+	require.NoError(t, err)
+	return kafka.Message{Topic: topic, Key: []byte(m.SagaID.String()), Value: value}
+}
+
+func assertRequest(t *testing.T, want contract.PaymentRequest, got application.PaymentRequest) {
+	t.Helper()
+	assert.Equal(t, want.ID, got.ID.UUID())
+	assert.Equal(t, want.SagaID, got.SagaID.UUID())
+	assert.Equal(t, want.CustomerID, got.CustomerID.UUID())
+	assert.Equal(t, want.OrderID, got.OrderID.UUID())
+	assert.True(t, want.Price.Equal(got.Price), "price %s", got.Price)
+	assert.True(t, want.CreatedAt.Equal(got.CreatedAt))
+	assert.Equal(t, want.PaymentOrderStatus, got.PaymentOrderStatus)
+}
+
+func TestPaymentRequestKafkaListenerRoutesRequests(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "payment-request")
+	p := newProducer(t, cfg)
+	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
+	completed := make(chan application.PaymentRequest, 1)
+	cancelled := make(chan application.PaymentRequest, 1)
+	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
+		completed <- r
+		return nil
+	})
+	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
+		cancelled <- r
+		return nil
+	})
+	listener := messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t))
+	consume(t, cfg, topic, p, listener.Handle)
+
+	pending, cancel := paymentRequest(kernel.PaymentOrderStatusPending), paymentRequest(kernel.PaymentOrderStatusCancelled)
+	send(t, p, record(t, topic, pending), record(t, topic, cancel))
+
+	assertRequest(t, pending, receive(t, completed))
+	assertRequest(t, cancel, receive(t, cancelled))
+}
+
+func TestPaymentRequestKafkaListenerRetriesTransientFailures(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "payment-request")
+	p := newProducer(t, cfg)
+	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
+	done := make(chan struct{})
+	gomock.InOrder(
+		port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).Return(kernel.Errorf(kernel.ECodeUnavailable, "database unavailable")),
+		port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(func(context.Context, application.PaymentRequest) error {
+			close(done)
+			return nil
+		}),
+	)
+	consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
+
+	send(t, p, record(t, topic, paymentRequest(kernel.PaymentOrderStatusPending)))
+
+	receive(t, done)
+}
+
+func TestPaymentRequestKafkaListenerDeadLettersWhatCanNeverSucceed(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "payment-request")
+	p := newProducer(t, cfg)
+	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
+	unknownOrder := paymentRequest(kernel.PaymentOrderStatusCancelled)
+	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).
+		Return(kernel.Errorf(kernel.ECodeNotFound, "Payment with order id: %s could not be found!", unknownOrder.OrderID))
+	badStatus := paymentRequest("PAID")
+	noOrder := paymentRequest(kernel.PaymentOrderStatusPending)
+	noOrder.OrderID = uuid.Nil
+	dlq := collect(t, cfg, topic+kafka.DeadLetterSuffix, p)
+	consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
+
+	notJSON := kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("{not json")}
+	send(t, p, notJSON, record(t, topic, badStatus), record(t, topic, noOrder), record(t, topic, unknownOrder))
+
+	reasons := map[string]string{}
+	for range 4 {
+		m := receive(t, dlq)
+		reasons[string(m.Key)] = m.Headers[kafka.HeaderDeadLetterReason]
+	}
+	assert.Contains(t, reasons["k"], "decode")
+	assert.Contains(t, reasons[badStatus.SagaID.String()], `unknown paymentOrderStatus "PAID"`)
+	assert.Contains(t, reasons[noOrder.SagaID.String()], "has no order id")
+	assert.Contains(t, reasons[unknownOrder.SagaID.String()], "could not be found!")
+}
