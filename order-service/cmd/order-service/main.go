@@ -1,0 +1,138 @@
+// Command order-service places orders and drives the order saga: it serves
+// the orders API, relays its two outbox tables to Kafka and handles the
+// payment and restaurant replies.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+
+	"go.uber.org/zap"
+
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/config"
+	"github.com/food-ordering-system/order-service/internal/dataaccess"
+	"github.com/food-ordering-system/order-service/internal/domain"
+	"github.com/food-ordering-system/order-service/internal/messaging"
+	"github.com/food-ordering-system/order-service/internal/rest"
+	"github.com/food-ordering-system/order-service/migrations"
+)
+
+func main() {
+	path := flag.String("config", "config.yaml", "configuration file (keys overridable by "+config.EnvPrefix+"_* variables)")
+	flag.Parse()
+	var cfg config.Config
+	if err := infraconfig.Load(*path, config.EnvPrefix, &cfg); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	log, err := logging.New(cfg.Log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	defer func() { _ = log.Sync() }()
+	if err := run(context.Background(), cfg, log); err != nil {
+		log.Error("order-service stopped", zap.Error(err))
+		_ = log.Sync()
+		os.Exit(1)
+	}
+}
+
+// run wires order-service and runs it until ctx is cancelled, SIGINT or
+// SIGTERM arrives, or a component fails.
+func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // stops the LISTEN connections
+
+	db, err := postgres.Open(ctx, cfg.Postgres, log)
+	if err != nil {
+		return err
+	}
+	if sqlDB, err := db.DB(); err == nil {
+		defer sqlDB.Close()
+	}
+	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+		return err
+	}
+	if err := kafka.EnsureTopics(ctx, cfg.Kafka, cfg.Topics.Specs()); err != nil {
+		return err
+	}
+	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	if err != nil {
+		return err
+	}
+	defer producer.Close()
+
+	// Output adapters.
+	tx := postgres.NewTransactor(db)
+	orders := dataaccess.NewOrderRepository(db)
+	paymentOutbox := application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db))
+	approvalOutbox := application.NewApprovalOutboxHelper(dataaccess.NewApprovalOutboxRepository(db))
+	paymentStore := dataaccess.NewPaymentOutboxStore(db, cfg.Outbox.Archive)
+	approvalStore := dataaccess.NewApprovalOutboxStore(db, cfg.Outbox.Archive)
+
+	// Application.
+	orderDomain := domain.NewOrderDomainService(nil)
+	sagaHelper := application.NewOrderSagaHelper(orders)
+	orderService := application.NewOrderService(
+		application.NewOrderCreateCommandHandler(tx,
+			application.NewOrderCreateHelper(orderDomain, orders, dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
+			paymentOutbox, cfg.Order.MaxItems, log),
+		application.NewOrderTrackCommandHandler(orders),
+	)
+	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
+	approvalSaga := application.NewOrderApprovalSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
+
+	// Relays and cleaners, woken by the outbox tables' NOTIFY.
+	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)
+	approvalWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderApprovalOutboxTable), log)
+	paymentScheduler := application.NewPaymentOutboxScheduler(paymentStore,
+		messaging.NewOrderPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentRequest, log), paymentWake, cfg.Outbox.PaymentRelay, log)
+	approvalScheduler := application.NewRestaurantApprovalOutboxScheduler(approvalStore,
+		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), approvalWake, cfg.Outbox.ApprovalRelay, log)
+	paymentCleaner := application.NewPaymentOutboxCleanerScheduler(paymentStore, cfg.Outbox.PaymentCleaner, log)
+	approvalCleaner := application.NewRestaurantApprovalOutboxCleanerScheduler(approvalStore, cfg.Outbox.ApprovalCleaner, log)
+
+	// Reply listeners.
+	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
+	paymentConsumer, err := kafka.NewConsumer(cfg.Kafka, consumerConfig(cfg.Consumers.PaymentResponse, cfg.Topics.PaymentResponse),
+		paymentListener.Handle, producer, log)
+	if err != nil {
+		return err
+	}
+	approvalListener := messaging.NewRestaurantApprovalResponseKafkaListener(application.NewRestaurantApprovalResponseHandler(approvalSaga), log)
+	approvalConsumer, err := kafka.NewConsumer(cfg.Kafka, consumerConfig(cfg.Consumers.RestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse),
+		approvalListener.Handle, producer, log)
+	if err != nil {
+		return err
+	}
+
+	// HTTP.
+	server := httpserver.New(cfg.HTTP, log,
+		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
+		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
+	rest.NewOrderHandler(orderService, cfg.Order.MaxItems).Register(server.Echo())
+
+	return lifecycle.Run(ctx, log,
+		lifecycle.Component{Name: "http", Run: server.Run},
+		lifecycle.Component{Name: "payment-outbox-scheduler", Run: paymentScheduler.Run},
+		lifecycle.Component{Name: "restaurant-approval-outbox-scheduler", Run: approvalScheduler.Run},
+		lifecycle.Component{Name: "payment-outbox-cleaner", Run: paymentCleaner.Run},
+		lifecycle.Component{Name: "restaurant-approval-outbox-cleaner", Run: approvalCleaner.Run},
+		lifecycle.Component{Name: "payment-response-listener", Run: paymentConsumer.Run},
+		lifecycle.Component{Name: "restaurant-approval-response-listener", Run: approvalConsumer.Run},
+	)
+}
+
+func consumerConfig(c config.Consumer, topic string) kafka.ConsumerConfig {
+	return kafka.ConsumerConfig{GroupID: c.GroupID, Topics: []string{topic}, MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff}
+}

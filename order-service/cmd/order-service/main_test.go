@@ -1,0 +1,463 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/order-service/internal/config"
+	"github.com/food-ordering-system/order-service/migrations"
+)
+
+// sampleOrder is the original system's sample order (issue 3, "Done when").
+const sampleOrder = `{
+  "customerId": "d215b5f8-0249-4dc5-89a3-51fd148cfb41",
+  "restaurantId": "d215b5f8-0249-4dc5-89a3-51fd148cfb45",
+  "address": {"street": "street_1", "postalCode": "1000AB", "city": "Amsterdam"},
+  "price": 200.00,
+  "items": [
+    {"productId": "d215b5f8-0249-4dc5-89a3-51fd148cfb48", "quantity": 1, "price": 50.00, "subTotal": 50.00},
+    {"productId": "d215b5f8-0249-4dc5-89a3-51fd148cfb48", "quantity": 3, "price": 50.00, "subTotal": 150.00}
+  ]
+}`
+
+const wait = 60 * time.Second
+
+// service is order-service running in-process on a throwaway schema and
+// topics of its own, with what a test needs to drive and observe it.
+type service struct {
+	t         *testing.T
+	base      string
+	db        *gorm.DB
+	topics    config.Topics
+	producer  *kafka.Producer
+	payments  *recorder // what order-service sent to payment-request
+	approvals *recorder // what order-service sent to restaurant-approval-request
+}
+
+func startService(t *testing.T) *service {
+	t.Helper()
+	db, pgCfg := pgtest.New(t, migrations.FS)
+	kcfg := kafkatest.Config(t)
+	topics := config.Topics{
+		PaymentRequest:             kafkatest.Topic(t, contract.TopicPaymentRequest),
+		PaymentResponse:            kafkatest.Topic(t, contract.TopicPaymentResponse),
+		RestaurantApprovalRequest:  kafkatest.Topic(t, contract.TopicRestaurantApprovalRequest),
+		RestaurantApprovalResponse: kafkatest.Topic(t, contract.TopicRestaurantApprovalResponse),
+		Partitions:                 3,
+		ReplicationFactor:          1,
+	}
+	addr := freeAddress(t)
+	group := "order-service-test-" + uuid.NewString()
+	cfg := config.Config{
+		HTTP:     httpserver.Config{Address: addr, BodyLimit: "64K"},
+		Log:      logging.Config{Level: "info", Format: "console"},
+		Postgres: pgCfg,
+		Kafka:    kcfg,
+		Topics:   topics,
+		Consumers: config.Consumers{
+			PaymentResponse:            config.Consumer{GroupID: group + "-payment", MaxBackoff: time.Second},
+			RestaurantApprovalResponse: config.Consumer{GroupID: group + "-approval", MaxBackoff: time.Second},
+		},
+		Outbox: config.Outbox{
+			PaymentRelay:  outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
+			ApprovalRelay: outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
+			// The test reads the finished rows: no clean-up while it runs.
+			PaymentCleaner:  outbox.CleanerConfig{Interval: time.Hour},
+			ApprovalCleaner: outbox.CleanerConfig{Interval: time.Hour},
+		},
+		Order: config.Order{MaxItems: 100},
+	}
+	require.NoError(t, cfg.Validate())
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.InfoLevel))) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err, "run stops cleanly")
+		case <-time.After(30 * time.Second):
+			t.Error("run did not stop")
+		}
+	})
+
+	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = producer.Close() })
+	s := &service{t: t, base: "http://" + addr, db: db, topics: topics, producer: producer}
+	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
+	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
+
+	eventually(t, "order-service is ready", func() bool {
+		select {
+		case err := <-done:
+			t.Fatalf("run returned early: %v", err)
+		default:
+		}
+		resp, err := http.Get(s.base + "/readyz")
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	})
+	return s
+}
+
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	require.NoError(t, ln.Close())
+	return addr
+}
+
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// recorder keeps every record of a topic.
+type recorder struct {
+	mu      sync.Mutex
+	records []*kafka.Received
+}
+
+func record(t *testing.T, cfg kafka.Config, topic string, producer *kafka.Producer) *recorder {
+	t.Helper()
+	r := &recorder{}
+	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "recorder-" + uuid.NewString(), Topics: []string{topic}},
+		func(_ context.Context, msg *kafka.Received) error {
+			r.mu.Lock()
+			defer r.mu.Unlock()
+			r.records = append(r.records, msg)
+			return nil
+		}, producer, zap.NewNop())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() { defer close(stopped); _ = c.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-stopped })
+	return r
+}
+
+// matching returns the records whose value decodes into T and satisfies keep.
+func matching[T any](r *recorder, keep func(*kafka.Received, T) bool) []*kafka.Received {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []*kafka.Received
+	for _, rec := range r.records {
+		var v T
+		if json.Unmarshal(rec.Value, &v) == nil && keep(rec, v) {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// paymentRequest waits for order-service's payment request of the order
+// with the given status and returns it.
+func (s *service) paymentRequest(orderID string, status kernel.PaymentOrderStatus) (*kafka.Received, contract.PaymentRequest) {
+	s.t.Helper()
+	var found []*kafka.Received
+	eventually(s.t, fmt.Sprintf("a %s payment request for order %s is on %s", status, orderID, s.topics.PaymentRequest), func() bool {
+		found = matching(s.payments, func(_ *kafka.Received, m contract.PaymentRequest) bool {
+			return m.OrderID.String() == orderID && m.PaymentOrderStatus == status
+		})
+		return len(found) > 0
+	})
+	var m contract.PaymentRequest
+	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
+	return found[0], m
+}
+
+func (s *service) approvalRequest(orderID string) (*kafka.Received, contract.RestaurantApprovalRequest) {
+	s.t.Helper()
+	var found []*kafka.Received
+	eventually(s.t, "an approval request for order "+orderID+" is on "+s.topics.RestaurantApprovalRequest, func() bool {
+		found = matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
+			return m.OrderID.String() == orderID
+		})
+		return len(found) > 0
+	})
+	var m contract.RestaurantApprovalRequest
+	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
+	return found[0], m
+}
+
+func (s *service) send(topic string, sagaID uuid.UUID, v any) {
+	s.t.Helper()
+	value, err := json.Marshal(v)
+	require.NoError(s.t, err)
+	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: topic, Key: []byte(sagaID.String()), Value: value}})
+	require.Equal(s.t, []error{nil}, errs)
+}
+
+func (s *service) paymentResponse(req contract.PaymentRequest, status kernel.PaymentStatus, failures ...string) {
+	s.t.Helper()
+	s.send(s.topics.PaymentResponse, req.SagaID, contract.PaymentResponse{
+		ID: uuid.New(), SagaID: req.SagaID, PaymentID: uuid.New(), CustomerID: req.CustomerID, OrderID: req.OrderID,
+		Price: req.Price, CreatedAt: time.Now().UTC(), PaymentStatus: status, FailureMessages: failures,
+	})
+}
+
+func (s *service) approvalResponse(req contract.RestaurantApprovalRequest, status kernel.OrderApprovalStatus, failures ...string) {
+	s.t.Helper()
+	s.send(s.topics.RestaurantApprovalResponse, req.SagaID, contract.RestaurantApprovalResponse{
+		ID: uuid.New(), SagaID: req.SagaID, RestaurantID: req.RestaurantID, OrderID: req.OrderID,
+		CreatedAt: time.Now().UTC(), OrderApprovalStatus: status, FailureMessages: failures,
+	})
+}
+
+type trackedOrder struct {
+	OrderID         string   `json:"orderId"`
+	OrderTrackingID string   `json:"orderTrackingId"`
+	OrderStatus     string   `json:"orderStatus"`
+	FailureMessages []string `json:"failureMessages"`
+}
+
+// createOrder posts the sample order, checks the 201 and returns the order
+// as GET /orders/{trackingId} shows it.
+func (s *service) createOrder() trackedOrder {
+	s.t.Helper()
+	resp, err := http.Post(s.base+"/orders", "application/json", strings.NewReader(sampleOrder))
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	require.Equal(s.t, http.StatusCreated, resp.StatusCode)
+	var created struct {
+		OrderTrackingID string `json:"orderTrackingId"`
+		OrderStatus     string `json:"orderStatus"`
+		Message         string `json:"message"`
+	}
+	require.NoError(s.t, json.NewDecoder(resp.Body).Decode(&created))
+	assert.Equal(s.t, "PENDING", created.OrderStatus)
+	assert.Equal(s.t, "Order created successfully", created.Message)
+	assert.Equal(s.t, "/orders/"+created.OrderTrackingID, resp.Header.Get("Location"))
+	order := s.track(created.OrderTrackingID)
+	assert.Equal(s.t, "PENDING", order.OrderStatus)
+	return order
+}
+
+func (s *service) track(trackingID string) trackedOrder {
+	s.t.Helper()
+	resp, err := http.Get(s.base + "/orders/" + trackingID)
+	require.NoError(s.t, err)
+	defer resp.Body.Close()
+	require.Equal(s.t, http.StatusOK, resp.StatusCode)
+	var order trackedOrder
+	require.NoError(s.t, json.NewDecoder(resp.Body).Decode(&order))
+	return order
+}
+
+func (s *service) waitForOrderStatus(order trackedOrder, status kernel.OrderStatus) trackedOrder {
+	s.t.Helper()
+	var got trackedOrder
+	eventually(s.t, fmt.Sprintf("order %s is %s", order.OrderID, status), func() bool {
+		got = s.track(order.OrderTrackingID)
+		return got.OrderStatus == string(status)
+	})
+	return got
+}
+
+// outboxRow is the state of one outbox row.
+type outboxRow struct {
+	OrderStatus        string
+	SagaStatus         string
+	OutboxStatus       string
+	PaymentOrderStatus string
+	ProcessedAt        *time.Time
+}
+
+func (s *service) rows(table string, sagaID uuid.UUID) []outboxRow {
+	s.t.Helper()
+	columns := "order_status, saga_status, outbox_status, processed_at"
+	if table == "payment_outbox" {
+		columns += ", payment_order_status"
+	}
+	var rows []outboxRow
+	require.NoError(s.t, s.db.Raw("SELECT "+columns+" FROM "+table+" WHERE saga_id = ? ORDER BY created_at, id", sagaID).Scan(&rows).Error)
+	return rows
+}
+
+// waitForRows waits until the saga's rows of table are in the given
+// (order status/saga status) states, in creation order.
+func (s *service) waitForRows(table string, sagaID uuid.UUID, want ...string) []outboxRow {
+	s.t.Helper()
+	var rows []outboxRow
+	eventually(s.t, fmt.Sprintf("%s rows of saga %s are %v", table, sagaID, want), func() bool {
+		rows = s.rows(table, sagaID)
+		if len(rows) != len(want) {
+			return false
+		}
+		for i, r := range rows {
+			if r.OrderStatus+"/"+r.SagaStatus != want[i] {
+				return false
+			}
+		}
+		return true
+	})
+	return rows
+}
+
+// waitForPublished waits until every row of the saga in table was published.
+func (s *service) waitForPublished(table string, sagaID uuid.UUID) {
+	s.t.Helper()
+	eventually(s.t, table+" rows of saga "+sagaID.String()+" are COMPLETED with processed_at", func() bool {
+		rows := s.rows(table, sagaID)
+		for _, r := range rows {
+			if r.OutboxStatus != string(outbox.StatusCompleted) || r.ProcessedAt == nil {
+				return false
+			}
+		}
+		return len(rows) > 0
+	})
+}
+
+func TestDoneWhen(t *testing.T) {
+	s := startService(t)
+
+	t.Run("paid and approved", func(t *testing.T) {
+		s := s.with(t)
+		order := s.createOrder()
+
+		rec, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
+		assert.Equal(t, req.SagaID.String(), string(rec.Key), "keyed by saga id")
+		assert.Equal(t, req.ID.String(), rec.Headers["message-id"])
+		assert.Equal(t, "d215b5f8-0249-4dc5-89a3-51fd148cfb41", req.CustomerID.String())
+		assert.Equal(t, "200.00", req.Price.String())
+		s.waitForPublished("payment_outbox", req.SagaID)
+		rows := s.waitForRows("payment_outbox", req.SagaID, "PENDING/STARTED")
+		assert.Equal(t, "PENDING", rows[0].PaymentOrderStatus)
+
+		s.paymentResponse(req, kernel.PaymentStatusCompleted)
+		s.paymentResponse(req, kernel.PaymentStatusCompleted) // a duplicate changes nothing
+		s.waitForOrderStatus(order, kernel.OrderStatusPaid)
+		s.waitForRows("payment_outbox", req.SagaID, "PAID/PROCESSING")
+		approvalRec, approval := s.approvalRequest(order.OrderID)
+		assert.Equal(t, req.SagaID, approval.SagaID)
+		assert.Equal(t, req.SagaID.String(), string(approvalRec.Key))
+		assert.Equal(t, kernel.RestaurantOrderStatusPaid, approval.RestaurantOrderStatus)
+		assert.Equal(t, "d215b5f8-0249-4dc5-89a3-51fd148cfb45", approval.RestaurantID.String())
+		assert.Equal(t, []contract.Product{
+			{ID: uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb48"), Quantity: 1},
+			{ID: uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb48"), Quantity: 3},
+		}, approval.Products)
+		s.waitForPublished("order_approval_outbox", req.SagaID)
+
+		s.approvalResponse(approval, kernel.OrderApprovalStatusApproved)
+		final := s.waitForOrderStatus(order, kernel.OrderStatusApproved)
+		assert.Empty(t, final.FailureMessages)
+		s.waitForRows("payment_outbox", req.SagaID, "APPROVED/SUCCEEDED")
+		s.waitForRows("order_approval_outbox", req.SagaID, "APPROVED/SUCCEEDED")
+		assert.Len(t, matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
+			return m.OrderID.String() == order.OrderID
+		}), 1, "the duplicate payment reply asked for no second approval")
+	})
+
+	t.Run("paid, rejected, refunded and cancelled", func(t *testing.T) {
+		s := s.with(t)
+		order := s.createOrder()
+		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
+		s.paymentResponse(req, kernel.PaymentStatusCompleted)
+		_, approval := s.approvalRequest(order.OrderID)
+
+		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "Product with id d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not available")
+		s.waitForOrderStatus(order, kernel.OrderStatusCancelling)
+		s.waitForRows("order_approval_outbox", req.SagaID, "CANCELLING/COMPENSATING")
+		refundRec, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
+		assert.Equal(t, req.SagaID, refund.SagaID, "the refund belongs to the same saga")
+		assert.Equal(t, req.SagaID.String(), string(refundRec.Key))
+		assert.NotEqual(t, req.ID, refund.ID, "a new outbox row")
+		rows := s.waitForRows("payment_outbox", req.SagaID, "PAID/PROCESSING", "CANCELLING/COMPENSATING")
+		assert.Equal(t, []string{"PENDING", "CANCELLED"}, []string{rows[0].PaymentOrderStatus, rows[1].PaymentOrderStatus})
+		s.waitForPublished("payment_outbox", req.SagaID)
+
+		s.paymentResponse(refund, kernel.PaymentStatusCancelled)
+		final := s.waitForOrderStatus(order, kernel.OrderStatusCancelled)
+		assert.Equal(t, []string{"Product with id d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not available"}, final.FailureMessages)
+		s.waitForRows("payment_outbox", req.SagaID, "CANCELLED/COMPENSATED", "CANCELLED/COMPENSATED")
+		s.waitForRows("order_approval_outbox", req.SagaID, "CANCELLED/COMPENSATED")
+	})
+
+	t.Run("payment failed", func(t *testing.T) {
+		s := s.with(t)
+		order := s.createOrder()
+		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
+
+		s.paymentResponse(req, kernel.PaymentStatusFailed, "Customer with id d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit for payment!")
+		final := s.waitForOrderStatus(order, kernel.OrderStatusCancelled)
+		assert.Equal(t, []string{"Customer with id d215b5f8-0249-4dc5-89a3-51fd148cfb41 doesn't have enough credit for payment!"}, final.FailureMessages)
+		s.waitForRows("payment_outbox", req.SagaID, "CANCELLED/COMPENSATED")
+		assert.Empty(t, s.rows("order_approval_outbox", req.SagaID))
+	})
+
+	t.Run("bad requests write nothing", func(t *testing.T) {
+		s := s.with(t)
+		var before, outboxBefore int64
+		require.NoError(t, s.db.Table("orders").Count(&before).Error)
+		require.NoError(t, s.db.Table("payment_outbox").Count(&outboxBefore).Error)
+		inactive := strings.ReplaceAll(sampleOrder, "51fd148cfb45", "51fd148cfb46")
+		mismatch := strings.Replace(sampleOrder, `"subTotal": 150.00`, `"subTotal": 140.00`, 1)
+		for body, want := range map[string]string{
+			inactive: "Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb46 is currently not active!",
+			mismatch: "items[1].subTotal 140.00 is not price 50.00 × quantity 3",
+			`{"x":`:  "malformed JSON",
+		} {
+			resp, err := http.Post(s.base+"/orders", "application/json", bytes.NewBufferString(body))
+			require.NoError(t, err)
+			var e httpserver.ErrorResponse
+			require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
+			resp.Body.Close()
+			assert.Equal(t, http.StatusBadRequest, resp.StatusCode)
+			assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: want}, e)
+		}
+		var after, outboxAfter int64
+		require.NoError(t, s.db.Table("orders").Count(&after).Error)
+		require.NoError(t, s.db.Table("payment_outbox").Count(&outboxAfter).Error)
+		assert.Equal(t, before, after, "no order written")
+		assert.Equal(t, outboxBefore, outboxAfter, "no payment request written")
+
+		resp, err := http.Get(s.base + "/orders/" + uuid.NewString())
+		require.NoError(t, err)
+		resp.Body.Close()
+		assert.Equal(t, http.StatusNotFound, resp.StatusCode)
+	})
+}
+
+// with returns the service bound to a subtest.
+func (s *service) with(t *testing.T) *service {
+	c := *s
+	c.t = t
+	return &c
+}

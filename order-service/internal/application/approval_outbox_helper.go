@@ -1,0 +1,62 @@
+package application
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
+)
+
+// ApprovalOutboxHelper reads and writes order_approval_outbox rows for the
+// saga steps.
+type ApprovalOutboxHelper struct {
+	repo ApprovalOutboxRepository
+}
+
+// NewApprovalOutboxHelper returns the helper over the repository.
+func NewApprovalOutboxHelper(repo ApprovalOutboxRepository) *ApprovalOutboxHelper {
+	return &ApprovalOutboxHelper{repo: repo}
+}
+
+// ApprovalOutboxMessageBySagaIDAndSagaStatus returns the saga's row if it is
+// in one of statuses, or an error matching ErrNotFound.
+func (h *ApprovalOutboxHelper) ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error) {
+	msg, err := h.repo.FindBySagaIDAndSagaStatus(ctx, sagaID, statuses...)
+	if err != nil {
+		return nil, fmt.Errorf("find approval outbox message of saga %s: %w", sagaID, err)
+	}
+	return msg, nil
+}
+
+// SaveApprovalOutboxMessage writes a new request for the restaurant. Its
+// created_at is the payload's, the moment of the event that caused it.
+func (h *ApprovalOutboxHelper) SaveApprovalOutboxMessage(ctx context.Context, payload OrderApprovalEventPayload,
+	orderStatus kernel.OrderStatus, sagaStatus saga.Status, outboxStatus outbox.Status, sagaID kernel.SagaID) error {
+	msg := &OrderApprovalOutboxMessage{
+		ID:           kernel.NewID[kernel.MessageID](),
+		SagaID:       sagaID,
+		CreatedAt:    payload.CreatedAt,
+		Type:         OrderSagaName,
+		Payload:      payload,
+		OrderStatus:  orderStatus,
+		SagaStatus:   sagaStatus,
+		OutboxStatus: outboxStatus,
+	}
+	if err := h.repo.Save(ctx, msg); err != nil {
+		return fmt.Errorf("save approval outbox message %s of saga %s: %w", msg.ID, sagaID, err)
+	}
+	return nil
+}
+
+// UpdateApprovalOutboxMessage moves the row to the order and saga status
+// given.
+func (h *ApprovalOutboxHelper) UpdateApprovalOutboxMessage(ctx context.Context, msg *OrderApprovalOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) error {
+	msg.OrderStatus = orderStatus
+	msg.SagaStatus = sagaStatus
+	if err := h.repo.Update(ctx, msg); err != nil {
+		return fmt.Errorf("update approval outbox message %s: %w", msg.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package application_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/application/mocks"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+var (
+	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+	restaurantID = kernel.MustParseID[kernel.RestaurantID]("d215b5f8-0249-4dc5-89a3-51fd148cfb45")
+	productID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
+	now          = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)
+)
+
+func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
+
+// fixture holds a mock of every output port and the application built on
+// them. Repository calls are expected inside the transaction: the mocked
+// Transactor hands fn a context marked as transactional, and inTx matches it.
+type fixture struct {
+	tx          *mocks.MockTransactor
+	orders      *mocks.MockOrderRepository
+	customers   *mocks.MockCustomerRepository
+	restaurants *mocks.MockRestaurantRepository
+	payments    *mocks.MockPaymentOutboxRepository
+	approvals   *mocks.MockApprovalOutboxRepository
+
+	service  *application.OrderService
+	payment  *application.PaymentResponseHandler
+	approval *application.RestaurantApprovalResponseHandler
+}
+
+type txMarker struct{}
+
+func newFixture(t *testing.T) *fixture {
+	ctrl := gomock.NewController(t)
+	f := &fixture{
+		tx:          mocks.NewMockTransactor(ctrl),
+		orders:      mocks.NewMockOrderRepository(ctrl),
+		customers:   mocks.NewMockCustomerRepository(ctrl),
+		restaurants: mocks.NewMockRestaurantRepository(ctrl),
+		payments:    mocks.NewMockPaymentOutboxRepository(ctrl),
+		approvals:   mocks.NewMockApprovalOutboxRepository(ctrl),
+	}
+	log := zap.NewNop()
+	svc := domain.NewOrderDomainService(func() time.Time { return now })
+	paymentOutbox := application.NewPaymentOutboxHelper(f.payments)
+	approvalOutbox := application.NewApprovalOutboxHelper(f.approvals)
+	sagaHelper := application.NewOrderSagaHelper(f.orders)
+	helper := application.NewOrderCreateHelper(svc, f.orders, f.customers, f.restaurants)
+	f.service = application.NewOrderService(
+		application.NewOrderCreateCommandHandler(f.tx, helper, paymentOutbox, 3, log),
+		application.NewOrderTrackCommandHandler(f.orders),
+	)
+	f.payment = application.NewPaymentResponseHandler(
+		application.NewOrderPaymentSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log))
+	f.approval = application.NewRestaurantApprovalResponseHandler(
+		application.NewOrderApprovalSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log))
+	return f
+}
+
+// expectTransaction expects one transaction and runs its function.
+func (f *fixture) expectTransaction() {
+	f.tx.EXPECT().Transact(gomock.Any(), gomock.Any()).DoAndReturn(
+		func(ctx context.Context, fn func(context.Context) error) error {
+			return fn(context.WithValue(ctx, txMarker{}, true))
+		})
+}
+
+// inTx matches a context that carries the transaction.
+var inTx gomock.Matcher = matcher("a transactional context", func(x any) bool {
+	ctx, ok := x.(context.Context)
+	return ok && ctx.Value(txMarker{}) != nil
+})
+
+type matchFunc struct {
+	desc string
+	fn   func(any) bool
+}
+
+func (m matchFunc) Matches(x any) bool { return m.fn(x) }
+func (m matchFunc) String() string     { return m.desc }
+
+func matcher(desc string, fn func(any) bool) gomock.Matcher { return matchFunc{desc, fn} }
+
+// orderIn matches, at call time, an order of the given id in status.
+func orderIn(id kernel.OrderID, status kernel.OrderStatus) gomock.Matcher {
+	return matcher(fmt.Sprintf("order %s %s", id, status), func(x any) bool {
+		o, ok := x.(*domain.Order)
+		return ok && o.ID() == id && o.Status() == status
+	})
+}
+
+func storedOrder(status kernel.OrderStatus, failures ...string) *domain.Order {
+	id := kernel.NewID[kernel.OrderID]()
+	return domain.RestoreOrder(domain.OrderSnapshot{
+		ID:           id,
+		CustomerID:   customerID,
+		RestaurantID: restaurantID,
+		Price:        money("200.00"),
+		Items: []domain.OrderItem{
+			domain.RestoreOrderItem(1, id, domain.Product{ID: productID, Name: "product_2", Price: money("50")}, 1, money("50"), money("50")),
+			domain.RestoreOrderItem(2, id, domain.Product{ID: productID, Name: "product_2", Price: money("50")}, 3, money("50"), money("150")),
+		},
+		TrackingID:      kernel.NewID[kernel.TrackingID](),
+		Status:          status,
+		FailureMessages: failures,
+		Version:         2,
+	})
+}

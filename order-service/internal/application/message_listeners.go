@@ -1,0 +1,55 @@
+package application
+
+import (
+	"context"
+
+	"github.com/food-ordering-system/infrastructure/saga"
+)
+
+// PaymentResponseHandler implements PaymentResponseMessageListener (the
+// original's PaymentResponseMessageListenerImpl) with the payment saga step.
+type PaymentResponseHandler struct {
+	step saga.Step[PaymentResponse]
+}
+
+var _ PaymentResponseMessageListener = (*PaymentResponseHandler)(nil)
+
+// NewPaymentResponseHandler returns the listener over the payment step.
+func NewPaymentResponseHandler(step *OrderPaymentSaga) *PaymentResponseHandler {
+	return &PaymentResponseHandler{step: step}
+}
+
+// PaymentCompleted moves the saga forward.
+func (h *PaymentResponseHandler) PaymentCompleted(ctx context.Context, response PaymentResponse) error {
+	return h.step.Process(ctx, response)
+}
+
+// PaymentCancelled rolls the saga back.
+func (h *PaymentResponseHandler) PaymentCancelled(ctx context.Context, response PaymentResponse) error {
+	return h.step.Rollback(ctx, response)
+}
+
+// RestaurantApprovalResponseHandler implements
+// RestaurantApprovalResponseMessageListener (the original's
+// RestaurantApprovalResponseMessageListenerImpl) with the approval saga step.
+type RestaurantApprovalResponseHandler struct {
+	step saga.Step[RestaurantApprovalResponse]
+}
+
+var _ RestaurantApprovalResponseMessageListener = (*RestaurantApprovalResponseHandler)(nil)
+
+// NewRestaurantApprovalResponseHandler returns the listener over the approval
+// step.
+func NewRestaurantApprovalResponseHandler(step *OrderApprovalSaga) *RestaurantApprovalResponseHandler {
+	return &RestaurantApprovalResponseHandler{step: step}
+}
+
+// OrderApproved moves the saga forward.
+func (h *RestaurantApprovalResponseHandler) OrderApproved(ctx context.Context, response RestaurantApprovalResponse) error {
+	return h.step.Process(ctx, response)
+}
+
+// OrderRejected rolls the saga back.
+func (h *RestaurantApprovalResponseHandler) OrderRejected(ctx context.Context, response RestaurantApprovalResponse) error {
+	return h.step.Rollback(ctx, response)
+}

@@ -1,0 +1,114 @@
+package application
+
+import (
+	"context"
+
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+// OrderApprovalSaga is the saga step that waits for the restaurant: Process
+// handles an APPROVED order, Rollback a REJECTED one. Each call is one
+// transaction; a reply whose row is no longer PROCESSING was handled before
+// and changes nothing.
+type OrderApprovalSaga struct {
+	tx             Transactor
+	domain         *domain.OrderDomainService
+	sagaHelper     *OrderSagaHelper
+	paymentOutbox  *PaymentOutboxHelper
+	approvalOutbox *ApprovalOutboxHelper
+	log            *zap.Logger
+}
+
+var _ saga.Step[RestaurantApprovalResponse] = (*OrderApprovalSaga)(nil)
+
+// NewOrderApprovalSaga returns the step.
+func NewOrderApprovalSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelper *OrderSagaHelper,
+	paymentOutbox *PaymentOutboxHelper, approvalOutbox *ApprovalOutboxHelper, log *zap.Logger) *OrderApprovalSaga {
+	return &OrderApprovalSaga{tx: tx, domain: svc, sagaHelper: sagaHelper, paymentOutbox: paymentOutbox, approvalOutbox: approvalOutbox, log: log}
+}
+
+// Process approves the order and ends the saga: the order becomes APPROVED,
+// the approval and payment rows APPROVED/SUCCEEDED.
+func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
+		if isNotFound(err) {
+			s.log.Info("approval outbox message already processed", zap.Stringer("saga_id", response.SagaID))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
+		if err != nil {
+			return err
+		}
+		if err := s.domain.ApproveOrder(order); err != nil {
+			return err
+		}
+		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+			return err
+		}
+		sagaStatus := OrderStatusToSagaStatus(order.Status())
+		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
+			return err
+		}
+		payments, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
+		if err != nil {
+			return err
+		}
+		if len(payments) == 0 {
+			return kernel.Errorf(kernel.ECodeInvalid, "Payment outbox message cannot be found in %s state", saga.StatusProcessing)
+		}
+		for _, p := range payments {
+			if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, p, order.Status(), sagaStatus); err != nil {
+				return err
+			}
+		}
+		s.log.Info("order approved", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+		return nil
+	})
+}
+
+// Rollback starts compensating an order the restaurant rejected: the order
+// becomes CANCELLING, the approval row CANCELLING/COMPENSATING, and a refund
+// request (a second payment row, CANCELLING/COMPENSATING) is written.
+func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
+		if isNotFound(err) {
+			s.log.Info("approval outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
+		if err != nil {
+			return err
+		}
+		event, err := s.domain.CancelOrderPayment(order, response.FailureMessages)
+		if err != nil {
+			return err
+		}
+		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+			return err
+		}
+		sagaStatus := OrderStatusToSagaStatus(order.Status())
+		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
+			return err
+		}
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+			order.Status(), sagaStatus, outbox.StatusStarted, response.SagaID); err != nil {
+			return err
+		}
+		s.log.Info("order cancelling; refund requested", zap.Stringer("order_id", order.ID()),
+			zap.Stringer("saga_id", response.SagaID), zap.Strings("failure_messages", response.FailureMessages))
+		return nil
+	})
+}

@@ -1,0 +1,71 @@
+package application
+
+import (
+	"time"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+// orderFromCommand builds the new order a command describes; its products are
+// known only by id until the domain service confirms them.
+func orderFromCommand(cmd CreateOrderCommand) *domain.Order {
+	items := make([]domain.OrderItem, len(cmd.Items))
+	for i, it := range cmd.Items {
+		items[i] = domain.NewOrderItem(domain.NewProductRef(it.ProductID), it.Quantity, it.Price, it.SubTotal)
+	}
+	address := domain.StreetAddress{Street: cmd.Address.Street, PostalCode: cmd.Address.PostalCode, City: cmd.Address.City}
+	return domain.NewOrder(cmd.CustomerID, cmd.RestaurantID, address, cmd.Price, items)
+}
+
+func trackOrderResponse(order *domain.Order) TrackOrderResponse {
+	failures := order.FailureMessages()
+	if failures == nil {
+		failures = []string{}
+	}
+	return TrackOrderResponse{
+		OrderID:         order.ID(),
+		OrderTrackingID: order.TrackingID(),
+		OrderStatus:     order.Status(),
+		FailureMessages: failures,
+	}
+}
+
+// paymentRequestPayload is the request to take the price of a created order.
+func paymentRequestPayload(event domain.OrderCreatedEvent) OrderPaymentEventPayload {
+	return paymentPayload(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusPending)
+}
+
+// refundRequestPayload is the request to give back the price of an order the
+// restaurant refused.
+func refundRequestPayload(event domain.OrderCancelledEvent) OrderPaymentEventPayload {
+	return paymentPayload(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusCancelled)
+}
+
+func paymentPayload(order *domain.Order, at time.Time, status kernel.PaymentOrderStatus) OrderPaymentEventPayload {
+	return OrderPaymentEventPayload{
+		OrderID:            order.ID(),
+		CustomerID:         order.CustomerID(),
+		Price:              order.Price(),
+		CreatedAt:          at,
+		PaymentOrderStatus: status,
+	}
+}
+
+// approvalRequestPayload is the request to approve a paid order.
+func approvalRequestPayload(event domain.OrderPaidEvent) OrderApprovalEventPayload {
+	order := event.Order()
+	items := order.Items()
+	products := make([]OrderApprovalEventProduct, len(items))
+	for i, it := range items {
+		products[i] = OrderApprovalEventProduct{ID: it.Product().ID, Quantity: it.Quantity()}
+	}
+	return OrderApprovalEventPayload{
+		OrderID:               order.ID(),
+		RestaurantID:          order.RestaurantID(),
+		Price:                 order.Price(),
+		CreatedAt:             event.CreatedAt(),
+		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
+		Products:              products,
+	}
+}

@@ -1,0 +1,220 @@
+package application_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/golang/mock/gomock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/order-service/internal/application"
+)
+
+// paymentRow returns a payment_outbox row of sagaID as the relay left it.
+func paymentRow(sagaID kernel.SagaID, order kernel.OrderID, asks kernel.PaymentOrderStatus, orderStatus kernel.OrderStatus, sagaStatus saga.Status) *application.PaymentOutboxMessage {
+	processed := now.Add(time.Second)
+	return &application.PaymentOutboxMessage{
+		ID:                 kernel.NewID[kernel.MessageID](),
+		SagaID:             sagaID,
+		CreatedAt:          now,
+		ProcessedAt:        &processed,
+		Type:               application.OrderSagaName,
+		Payload:            application.OrderPaymentEventPayload{OrderID: order, CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentOrderStatus: asks},
+		SagaStatus:         sagaStatus,
+		OrderStatus:        orderStatus,
+		OutboxStatus:       outbox.StatusCompleted,
+		PaymentOrderStatus: asks,
+		Version:            1,
+	}
+}
+
+func approvalRow(sagaID kernel.SagaID, order kernel.OrderID, orderStatus kernel.OrderStatus, sagaStatus saga.Status) *application.OrderApprovalOutboxMessage {
+	return &application.OrderApprovalOutboxMessage{
+		ID:           kernel.NewID[kernel.MessageID](),
+		SagaID:       sagaID,
+		CreatedAt:    now,
+		Type:         application.OrderSagaName,
+		Payload:      application.OrderApprovalEventPayload{OrderID: order, RestaurantID: restaurantID},
+		SagaStatus:   sagaStatus,
+		OrderStatus:  orderStatus,
+		OutboxStatus: outbox.StatusCompleted,
+		Version:      1,
+	}
+}
+
+// paymentRowIn matches, at call time, the row with id in the given statuses.
+func paymentRowIn(row *application.PaymentOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) gomock.Matcher {
+	id, outboxStatus, processed := row.ID, row.OutboxStatus, row.ProcessedAt
+	return matcher(fmt.Sprintf("payment row %s %s/%s", id, orderStatus, sagaStatus), func(x any) bool {
+		m, ok := x.(*application.PaymentOutboxMessage)
+		return ok && m.ID == id && m.OrderStatus == orderStatus && m.SagaStatus == sagaStatus &&
+			m.OutboxStatus == outboxStatus && m.ProcessedAt == processed
+	})
+}
+
+func approvalRowIn(row *application.OrderApprovalOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) gomock.Matcher {
+	id, outboxStatus := row.ID, row.OutboxStatus
+	return matcher(fmt.Sprintf("approval row %s %s/%s", id, orderStatus, sagaStatus), func(x any) bool {
+		m, ok := x.(*application.OrderApprovalOutboxMessage)
+		return ok && m.ID == id && m.OrderStatus == orderStatus && m.SagaStatus == sagaStatus && m.OutboxStatus == outboxStatus
+	})
+}
+
+func paymentResponse(sagaID kernel.SagaID, order kernel.OrderID, status kernel.PaymentStatus, failures ...string) application.PaymentResponse {
+	return application.PaymentResponse{
+		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, OrderID: order, PaymentID: kernel.NewID[kernel.PaymentID](),
+		CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentStatus: status, FailureMessages: failures,
+	}
+}
+
+func TestPaymentCompletedPaysOrderAndRequestsApproval(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusPending)
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
+	var approval *application.OrderApprovalOutboxMessage
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted).Return([]*application.PaymentOutboxMessage{p1}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusPaid)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusPaid, saga.StatusProcessing)).Return(nil),
+		f.approvals.EXPECT().Save(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, m *application.OrderApprovalOutboxMessage) error {
+			approval = m
+			return nil
+		}),
+	)
+
+	err := f.payment.PaymentCompleted(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCompleted))
+
+	require.NoError(t, err)
+	require.NotNil(t, approval)
+	assert.Equal(t, sagaID, approval.SagaID)
+	assert.Equal(t, application.OrderSagaName, approval.Type)
+	assert.Equal(t, kernel.OrderStatusPaid, approval.OrderStatus)
+	assert.Equal(t, saga.StatusProcessing, approval.SagaStatus)
+	assert.Equal(t, outbox.StatusStarted, approval.OutboxStatus)
+	assert.Equal(t, application.OrderApprovalEventPayload{
+		OrderID:               order.ID(),
+		RestaurantID:          restaurantID,
+		Price:                 money("200"),
+		CreatedAt:             now,
+		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
+		Products:              []application.OrderApprovalEventProduct{{ID: productID, Quantity: 1}, {ID: productID, Quantity: 3}},
+	}, approval.Payload)
+	assert.Equal(t, now, approval.CreatedAt)
+}
+
+func TestPaymentCompletedTwiceChangesNothing(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	f.expectTransaction()
+	f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted).Return(nil, nil)
+
+	err := f.payment.PaymentCompleted(context.Background(), paymentResponse(sagaID, kernel.NewID[kernel.OrderID](), kernel.PaymentStatusCompleted))
+
+	require.NoError(t, err)
+}
+
+func TestPaymentFailedCancelsOrder(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusPending)
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing).Return([]*application.PaymentOutboxMessage{p1}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+	)
+
+	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "not enough credit"))
+
+	require.NoError(t, err)
+	assert.Equal(t, []string{"not enough credit"}, order.FailureMessages())
+}
+
+func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing)
+	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	a := approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
+			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
+		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+	)
+
+	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCancelled))
+
+	require.NoError(t, err)
+	assert.Equal(t, []string{"restaurant rejected"}, order.FailureMessages())
+}
+
+func TestPaymentCancelledTwiceChangesNothing(t *testing.T) {
+	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCancelled, kernel.PaymentStatusFailed} {
+		t.Run(string(status), func(t *testing.T) {
+			f := newFixture(t)
+			sagaID := kernel.NewID[kernel.SagaID]()
+			f.expectTransaction()
+			f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, gomock.Any(), gomock.Any()).Return([]*application.PaymentOutboxMessage{}, nil)
+
+			err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, kernel.NewID[kernel.OrderID](), status))
+
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestPaymentSagaErrors(t *testing.T) {
+	t.Run("unknown order can never be handled", func(t *testing.T) {
+		f := newFixture(t)
+		sagaID := kernel.NewID[kernel.SagaID]()
+		orderID := kernel.NewID[kernel.OrderID]()
+		p1 := paymentRow(sagaID, orderID, kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
+		f.expectTransaction()
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted).Return([]*application.PaymentOutboxMessage{p1}, nil)
+		f.orders.EXPECT().FindByID(inTx, orderID).Return(nil, application.ErrNotFound)
+
+		err := f.payment.PaymentCompleted(context.Background(), paymentResponse(sagaID, orderID, kernel.PaymentStatusCompleted))
+
+		assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+		assert.Equal(t, fmt.Sprintf("Order with id: %s could not be found!", orderID), kernel.ErrorMessageOf(err))
+	})
+	t.Run("a concurrent change is a conflict to retry", func(t *testing.T) {
+		f := newFixture(t)
+		sagaID := kernel.NewID[kernel.SagaID]()
+		order := storedOrder(kernel.OrderStatusPending)
+		p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
+		f.expectTransaction()
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted).Return([]*application.PaymentOutboxMessage{p1}, nil)
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil)
+		f.orders.EXPECT().Update(inTx, gomock.Any()).Return(kernel.Errorf(kernel.ECodeConflict, "order changed"))
+
+		err := f.payment.PaymentCompleted(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCompleted))
+
+		assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))
+	})
+	t.Run("COMPLETED is not a rollback", func(t *testing.T) {
+		f := newFixture(t)
+
+		err := f.payment.PaymentCancelled(context.Background(), paymentResponse(kernel.NewID[kernel.SagaID](), kernel.NewID[kernel.OrderID](), kernel.PaymentStatusCompleted))
+
+		assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+	})
+}

@@ -1,0 +1,115 @@
+package application
+
+//go:generate mockgen -source=ports.go -destination=mocks/ports.go -package=mocks
+//go:generate mockgen -destination=mocks/outbox.go -package=mocks github.com/food-ordering-system/infrastructure/outbox Store,CleanerStore
+
+import (
+	"context"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+// OrderApplicationService is the input port of the REST adapter.
+type OrderApplicationService interface {
+	// CreateOrder validates and saves a new PENDING order and requests its
+	// payment.
+	CreateOrder(ctx context.Context, cmd CreateOrderCommand) (CreateOrderResponse, error)
+	// TrackOrder tells where an order stands.
+	TrackOrder(ctx context.Context, query TrackOrderQuery) (TrackOrderResponse, error)
+}
+
+// PaymentResponseMessageListener is the input port of the payment-response
+// listener.
+type PaymentResponseMessageListener interface {
+	// PaymentCompleted handles a COMPLETED payment.
+	PaymentCompleted(ctx context.Context, response PaymentResponse) error
+	// PaymentCancelled handles a CANCELLED (refunded) or FAILED payment.
+	PaymentCancelled(ctx context.Context, response PaymentResponse) error
+}
+
+// RestaurantApprovalResponseMessageListener is the input port of the
+// restaurant-approval-response listener.
+type RestaurantApprovalResponseMessageListener interface {
+	// OrderApproved handles an APPROVED order.
+	OrderApproved(ctx context.Context, response RestaurantApprovalResponse) error
+	// OrderRejected handles a REJECTED order.
+	OrderRejected(ctx context.Context, response RestaurantApprovalResponse) error
+}
+
+// Transactor runs fn in one database transaction carried by ctx; the
+// repositories called with that ctx take part in it. fn's error rolls back.
+type Transactor interface {
+	Transact(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
+// OrderRepository stores orders.
+type OrderRepository interface {
+	// Insert stores a new order with its items and address.
+	Insert(ctx context.Context, order *domain.Order) error
+	// Update stores the order's status and failure messages, if its version
+	// is still the one it was loaded with; otherwise it returns a
+	// kernel.ECodeConflict error.
+	Update(ctx context.Context, order *domain.Order) error
+	// FindByID returns the order, or ErrNotFound.
+	FindByID(ctx context.Context, id kernel.OrderID) (*domain.Order, error)
+	// FindByTrackingID returns the order, or ErrNotFound.
+	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*domain.Order, error)
+}
+
+// CustomerRepository reads the customer read model.
+type CustomerRepository interface {
+	// FindCustomer returns the customer, or ErrNotFound.
+	FindCustomer(ctx context.Context, id kernel.CustomerID) (*domain.Customer, error)
+}
+
+// RestaurantRepository reads the restaurant read model.
+type RestaurantRepository interface {
+	// FindRestaurantInformation returns the restaurant with its whole
+	// catalog, or ErrNotFound.
+	FindRestaurantInformation(ctx context.Context, id kernel.RestaurantID) (*domain.Restaurant, error)
+}
+
+// PaymentOutboxRepository stores payment_outbox rows.
+type PaymentOutboxRepository interface {
+	// Save inserts a new row. A second row of the same saga asking the same
+	// (payment order status) is refused with a kernel.ECodeConflict error.
+	Save(ctx context.Context, msg *PaymentOutboxMessage) error
+	// Update stores the row's order and saga status, if its version is still
+	// the one it was read with; otherwise it returns a kernel.ECodeConflict
+	// error. It never touches the relay's columns.
+	Update(ctx context.Context, msg *PaymentOutboxMessage) error
+	// FindBySagaIDAndSagaStatus returns the saga's rows (of type
+	// OrderSagaName) whose saga status is one of statuses, oldest first; none
+	// is an empty result, not an error.
+	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*PaymentOutboxMessage, error)
+}
+
+// ApprovalOutboxRepository stores order_approval_outbox rows.
+type ApprovalOutboxRepository interface {
+	// Save inserts a new row. A second row of the same saga is refused with a
+	// kernel.ECodeConflict error.
+	Save(ctx context.Context, msg *OrderApprovalOutboxMessage) error
+	// Update stores the row's order and saga status, if its version is still
+	// the one it was read with; otherwise it returns a kernel.ECodeConflict
+	// error. It never touches the relay's columns.
+	Update(ctx context.Context, msg *OrderApprovalOutboxMessage) error
+	// FindBySagaIDAndSagaStatus returns the saga's row (of type
+	// OrderSagaName) if its saga status is one of statuses, or ErrNotFound.
+	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error)
+}
+
+// PaymentRequestMessagePublisher sends payment_outbox rows to payment-service.
+// It reports one result per message, nil where the broker acknowledged it.
+type PaymentRequestMessagePublisher interface {
+	Publish(ctx context.Context, batch []outbox.Message) []error
+}
+
+// RestaurantApprovalRequestMessagePublisher sends order_approval_outbox rows
+// to the restaurants. It reports one result per message, nil where the broker
+// acknowledged it.
+type RestaurantApprovalRequestMessagePublisher interface {
+	Publish(ctx context.Context, batch []outbox.Message) []error
+}

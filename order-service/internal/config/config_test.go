@@ -1,0 +1,65 @@
+package config_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/order-service/internal/config"
+)
+
+func TestConfigYAMLLoadsWithContractDefaults(t *testing.T) {
+	var cfg config.Config
+
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+
+	assert.Equal(t, ":8181", cfg.HTTP.Address)
+	assert.Equal(t, "order", cfg.Postgres.Schema)
+	assert.Equal(t, []string{"127.0.0.1:9092"}, cfg.Kafka.Brokers)
+	assert.Equal(t, contract.TopicPaymentRequest, cfg.Topics.PaymentRequest)
+	assert.Equal(t, contract.TopicPaymentResponse, cfg.Topics.PaymentResponse)
+	assert.Equal(t, contract.TopicRestaurantApprovalRequest, cfg.Topics.RestaurantApprovalRequest)
+	assert.Equal(t, contract.TopicRestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse)
+	assert.Equal(t, 5*time.Second, cfg.Outbox.PaymentRelay.PollInterval)
+	assert.Equal(t, time.Minute, cfg.Outbox.ApprovalCleaner.Interval)
+	assert.Equal(t, 100, cfg.Order.MaxItems)
+	assert.Len(t, cfg.Topics.Specs(), 4)
+}
+
+func TestEnvironmentOverridesConfigYAML(t *testing.T) {
+	t.Setenv("ORDER_SERVICE_POSTGRES_HOST", "db.internal")
+	t.Setenv("ORDER_SERVICE_KAFKA_BROKERS", "a:9092,b:9092")
+	t.Setenv("ORDER_SERVICE_TOPICS_PAYMENT_REQUEST", "payment-request-v2")
+	t.Setenv("ORDER_SERVICE_CONSUMERS_PAYMENT_RESPONSE_GROUP_ID", "g2")
+	t.Setenv("ORDER_SERVICE_OUTBOX_PAYMENT_RELAY_POLL_INTERVAL", "250ms")
+	t.Setenv("ORDER_SERVICE_ORDER_MAX_ITEMS", "7")
+	var cfg config.Config
+
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+
+	assert.Equal(t, "db.internal", cfg.Postgres.Host)
+	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
+	assert.Equal(t, "payment-request-v2", cfg.Topics.PaymentRequest)
+	assert.Equal(t, "g2", cfg.Consumers.PaymentResponse.GroupID)
+	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.PaymentRelay.PollInterval)
+	assert.Equal(t, 7, cfg.Order.MaxItems)
+}
+
+func TestValidateRefusesUnusableSettings(t *testing.T) {
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	cfg.Topics.PaymentResponse = ""
+	cfg.Consumers.RestaurantApprovalResponse.GroupID = ""
+	cfg.Order.MaxItems = 0
+
+	err := cfg.Validate()
+
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "topics.payment_response is empty")
+	assert.ErrorContains(t, err, "consumers.restaurant_approval_response.group_id is empty")
+	assert.ErrorContains(t, err, "order.max_items 0 must be positive")
+}

@@ -1,0 +1,77 @@
+package dataaccess
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+// CustomerRepository reads the customers read model.
+type CustomerRepository struct {
+	db *gorm.DB
+}
+
+var _ application.CustomerRepository = (*CustomerRepository)(nil)
+
+// NewCustomerRepository returns the repository over db.
+func NewCustomerRepository(db *gorm.DB) *CustomerRepository { return &CustomerRepository{db: db} }
+
+// FindCustomer implements application.CustomerRepository.
+func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.CustomerID) (*domain.Customer, error) {
+	var row customerRow
+	err := postgres.Conn(ctx, r.db).Where("id = ?", id.UUID()).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, fmt.Errorf("customer %s: %w", id, application.ErrNotFound)
+	}
+	if err != nil {
+		return nil, postgres.WrapError(err, "find customer "+id.String())
+	}
+	return &domain.Customer{ID: kernel.IDFromUUID[kernel.CustomerID](row.ID)}, nil
+}
+
+// RestaurantRepository reads the restaurants read model with its catalog.
+type RestaurantRepository struct {
+	db *gorm.DB
+}
+
+var _ application.RestaurantRepository = (*RestaurantRepository)(nil)
+
+// NewRestaurantRepository returns the repository over db.
+func NewRestaurantRepository(db *gorm.DB) *RestaurantRepository { return &RestaurantRepository{db: db} }
+
+// FindRestaurantInformation implements application.RestaurantRepository.
+func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, id kernel.RestaurantID) (*domain.Restaurant, error) {
+	var rows []restaurantProductRow
+	err := postgres.Conn(ctx, r.db).Raw(`
+		SELECT r.id AS restaurant_id, r.active, p.id AS product_id, p.name AS product_name, p.price AS product_price
+		FROM restaurants r
+		LEFT JOIN restaurant_products rp ON rp.restaurant_id = r.id
+		LEFT JOIN products p ON p.id = rp.product_id
+		WHERE r.id = ?
+		ORDER BY p.name`, id.UUID()).Scan(&rows).Error
+	if err != nil {
+		return nil, postgres.WrapError(err, "find restaurant "+id.String())
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("restaurant %s: %w", id, application.ErrNotFound)
+	}
+	restaurant := &domain.Restaurant{ID: id, Active: rows[0].Active}
+	for _, row := range rows {
+		if row.ProductID == nil || row.ProductName == nil || !row.ProductPrice.Valid {
+			continue // a restaurant without products yields one row of NULLs
+		}
+		restaurant.Products = append(restaurant.Products, domain.Product{
+			ID:    kernel.IDFromUUID[kernel.ProductID](*row.ProductID),
+			Name:  *row.ProductName,
+			Price: kernel.NewMoney(row.ProductPrice.Decimal),
+		})
+	}
+	return restaurant, nil
+}

@@ -1,0 +1,96 @@
+package dataaccess
+
+import (
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/shopspring/decimal"
+)
+
+// PaymentOutboxTable is the outbox of payment requests (see migrations).
+const PaymentOutboxTable = "payment_outbox"
+
+// OrderApprovalOutboxTable is the outbox of restaurant approval requests.
+const OrderApprovalOutboxTable = "order_approval_outbox"
+
+const (
+	tableOrders       = "orders"
+	tableOrderItems   = "order_items"
+	tableOrderAddress = "order_address"
+	tableCustomers    = "customers"
+)
+
+type orderRow struct {
+	ID              uuid.UUID       `gorm:"column:id;primaryKey"`
+	CustomerID      uuid.UUID       `gorm:"column:customer_id"`
+	RestaurantID    uuid.UUID       `gorm:"column:restaurant_id"`
+	TrackingID      uuid.UUID       `gorm:"column:tracking_id"`
+	Price           decimal.Decimal `gorm:"column:price"`
+	OrderStatus     string          `gorm:"column:order_status"`
+	FailureMessages string          `gorm:"column:failure_messages"`
+	Version         int             `gorm:"column:version"`
+}
+
+func (orderRow) TableName() string { return tableOrders }
+
+type orderItemRow struct {
+	OrderID   uuid.UUID       `gorm:"column:order_id;primaryKey"`
+	ID        int64           `gorm:"column:id;primaryKey"`
+	ProductID uuid.UUID       `gorm:"column:product_id"`
+	Price     decimal.Decimal `gorm:"column:price"`
+	Quantity  int             `gorm:"column:quantity"`
+	SubTotal  decimal.Decimal `gorm:"column:sub_total"`
+}
+
+func (orderItemRow) TableName() string { return tableOrderItems }
+
+type orderAddressRow struct {
+	OrderID    uuid.UUID `gorm:"column:order_id;primaryKey"`
+	Street     string    `gorm:"column:street"`
+	PostalCode string    `gorm:"column:postal_code"`
+	City       string    `gorm:"column:city"`
+}
+
+func (orderAddressRow) TableName() string { return tableOrderAddress }
+
+// outboxColumns are the columns both outbox tables share.
+type outboxColumns struct {
+	ID           uuid.UUID  `gorm:"column:id;primaryKey"`
+	SagaID       uuid.UUID  `gorm:"column:saga_id"`
+	CreatedAt    time.Time  `gorm:"column:created_at"`
+	ProcessedAt  *time.Time `gorm:"column:processed_at"`
+	Type         string     `gorm:"column:type"`
+	Payload      string     `gorm:"column:payload"`
+	OutboxStatus string     `gorm:"column:outbox_status"`
+	SagaStatus   string     `gorm:"column:saga_status"`
+	OrderStatus  string     `gorm:"column:order_status"`
+	Version      int        `gorm:"column:version"`
+}
+
+type paymentOutboxRow struct {
+	Outbox             outboxColumns `gorm:"embedded"`
+	PaymentOrderStatus string        `gorm:"column:payment_order_status"`
+}
+
+func (paymentOutboxRow) TableName() string { return PaymentOutboxTable }
+
+type approvalOutboxRow struct {
+	Outbox outboxColumns `gorm:"embedded"`
+}
+
+func (approvalOutboxRow) TableName() string { return OrderApprovalOutboxTable }
+
+type customerRow struct {
+	ID uuid.UUID `gorm:"column:id;primaryKey"`
+}
+
+func (customerRow) TableName() string { return tableCustomers }
+
+// restaurantProductRow is one line of the restaurant catalog query.
+type restaurantProductRow struct {
+	RestaurantID uuid.UUID           `gorm:"column:restaurant_id"`
+	Active       bool                `gorm:"column:active"`
+	ProductID    *uuid.UUID          `gorm:"column:product_id"`
+	ProductName  *string             `gorm:"column:product_name"`
+	ProductPrice decimal.NullDecimal `gorm:"column:product_price"`
+}

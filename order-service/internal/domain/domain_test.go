@@ -1,0 +1,276 @@
+package domain_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+var (
+	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+	restaurantID = kernel.MustParseID[kernel.RestaurantID]("d215b5f8-0249-4dc5-89a3-51fd148cfb45")
+	product1ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb47")
+	product2ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
+	unknownID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb99")
+	address      = domain.StreetAddress{Street: "street_1", PostalCode: "1000AB", City: "Amsterdam"}
+	fixedNow     = time.Date(2024, 5, 1, 12, 0, 0, 123456789, time.FixedZone("CEST", 2*3600))
+)
+
+func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
+
+func restaurant(active bool) domain.Restaurant {
+	return domain.Restaurant{
+		ID:     restaurantID,
+		Active: active,
+		Products: []domain.Product{
+			{ID: product1ID, Name: "product_1", Price: money("25.00")},
+			{ID: product2ID, Name: "product_2", Price: money("50.00")},
+		},
+	}
+}
+
+func item(product kernel.ProductID, quantity int, price, subTotal string) domain.OrderItem {
+	return domain.NewOrderItem(domain.NewProductRef(product), quantity, money(price), money(subTotal))
+}
+
+// sampleOrder is the original system's sample: 1 × 50 and 3 × 50 of product_2.
+func sampleOrder() *domain.Order {
+	return domain.NewOrder(customerID, restaurantID, address, money("200.00"), []domain.OrderItem{
+		item(product2ID, 1, "50.00", "50.00"),
+		item(product2ID, 3, "50.00", "150.00"),
+	})
+}
+
+func orderIn(status kernel.OrderStatus, failures ...string) *domain.Order {
+	return domain.RestoreOrder(domain.OrderSnapshot{
+		ID:              kernel.NewID[kernel.OrderID](),
+		CustomerID:      customerID,
+		RestaurantID:    restaurantID,
+		Price:           money("200.00"),
+		TrackingID:      kernel.NewID[kernel.TrackingID](),
+		Status:          status,
+		FailureMessages: failures,
+		Version:         3,
+	})
+}
+
+func TestValidateAndInitiateOrder(t *testing.T) {
+	svc := domain.NewOrderDomainService(func() time.Time { return fixedNow })
+
+	order := sampleOrder()
+	event, err := svc.ValidateAndInitiateOrder(order, restaurant(true))
+	require.NoError(t, err)
+
+	assert.Same(t, order, event.Order())
+	assert.Equal(t, kernel.EventTime(fixedNow), event.CreatedAt())
+	assert.False(t, order.ID().IsZero(), "order id")
+	assert.False(t, order.TrackingID().IsZero(), "tracking id")
+	assert.Equal(t, kernel.OrderStatusPending, order.Status())
+	items := order.Items()
+	require.Len(t, items, 2)
+	for i, it := range items {
+		assert.Equal(t, domain.OrderItemID(i+1), it.ID())
+		assert.Equal(t, order.ID(), it.OrderID())
+		assert.Equal(t, "product_2", it.Product().Name, "name confirmed from the catalog")
+		assert.True(t, money("50").Equal(it.Product().Price))
+	}
+}
+
+func TestValidateAndInitiateOrderRefusals(t *testing.T) {
+	tests := []struct {
+		name    string
+		order   *domain.Order
+		active  bool
+		rule    error
+		message string
+	}{
+		{
+			name:    "restaurant not active",
+			order:   sampleOrder(),
+			rule:    domain.ErrRestaurantNotActive,
+			message: "Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb45 is currently not active!",
+		},
+		{
+			name:    "total price zero",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("0"), []domain.OrderItem{item(product2ID, 1, "50.00", "50.00")}),
+			active:  true,
+			rule:    domain.ErrOrderPrice,
+			message: "Total price must be greater than zero!",
+		},
+		{
+			name:    "total price negative",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("-50"), []domain.OrderItem{item(product2ID, 1, "50.00", "50.00")}),
+			active:  true,
+			rule:    domain.ErrOrderPrice,
+			message: "Total price must be greater than zero!",
+		},
+		{
+			name: "total differs from items",
+			order: domain.NewOrder(customerID, restaurantID, address, money("250.00"), []domain.OrderItem{
+				item(product2ID, 1, "50.00", "50.00"), item(product2ID, 3, "50.00", "150.00"),
+			}),
+			active:  true,
+			rule:    domain.ErrOrderPrice,
+			message: "Total price: 250.00 is not equal to Order items total: 200.00!",
+		},
+		{
+			name:    "item price differs from product",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("60.00"), []domain.OrderItem{item(product2ID, 1, "60.00", "60.00")}),
+			active:  true,
+			rule:    domain.ErrOrderItemPrice,
+			message: "Order item price: 60.00 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48",
+		},
+		{
+			name:    "item subtotal differs from price × quantity",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("120.00"), []domain.OrderItem{item(product2ID, 2, "50.00", "120.00")}),
+			active:  true,
+			rule:    domain.ErrOrderItemPrice,
+			message: "Order item price: 50.00 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48",
+		},
+		{
+			name:    "item price zero",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("10.00"), []domain.OrderItem{item(product2ID, 1, "0", "0"), item(product2ID, 1, "50", "50")}),
+			active:  true,
+			rule:    domain.ErrOrderItemPrice,
+			message: "Order item price: 0.00 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48",
+		},
+		{
+			name:    "product not in the catalog",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("50.00"), []domain.OrderItem{item(unknownID, 1, "50.00", "50.00")}),
+			active:  true,
+			rule:    domain.ErrOrderItemPrice,
+			message: "Order item price: 50.00 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb99",
+		},
+		{
+			name:    "quantity zero",
+			order:   domain.NewOrder(customerID, restaurantID, address, money("50.00"), []domain.OrderItem{item(product2ID, 0, "50.00", "0"), item(product2ID, 1, "50.00", "50.00")}),
+			active:  true,
+			rule:    domain.ErrOrderItemQuantity,
+			message: "Order item quantity: 0 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48",
+		},
+		{
+			name:    "already initialized",
+			order:   orderIn(kernel.OrderStatusPending),
+			active:  true,
+			rule:    domain.ErrOrderState,
+			message: "Order is not in correct state for initialization!",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			svc := domain.NewOrderDomainService(nil)
+			before := tt.order.Status()
+
+			_, err := svc.ValidateAndInitiateOrder(tt.order, restaurant(tt.active))
+
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tt.rule)
+			assert.Equal(t, tt.message, err.Error())
+			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+			assert.Equal(t, tt.message, kernel.ErrorMessageOf(err))
+			assert.Equal(t, before, tt.order.Status(), "a refused order is not initialized")
+		})
+	}
+}
+
+func TestOrderInitializeOnlyOnce(t *testing.T) {
+	order := sampleOrder()
+	require.NoError(t, order.Initialize())
+	id := order.ID()
+
+	err := order.Initialize()
+
+	assert.ErrorIs(t, err, domain.ErrOrderState)
+	assert.Equal(t, "Order is not in correct state for initialization!", err.Error())
+	assert.Equal(t, id, order.ID())
+}
+
+func TestOrderTransitions(t *testing.T) {
+	svc := domain.NewOrderDomainService(func() time.Time { return fixedNow })
+	type operation struct {
+		name  string
+		apply func(o *domain.Order) error
+	}
+	pay := operation{"pay", func(o *domain.Order) error {
+		ev, err := svc.PayOrder(o)
+		if err == nil && (ev.Order() != o || !ev.CreatedAt().Equal(kernel.EventTime(fixedNow))) {
+			t.Errorf("OrderPaidEvent = %+v", ev)
+		}
+		return err
+	}}
+	approve := operation{"approve", svc.ApproveOrder}
+	initCancel := operation{"initCancel", func(o *domain.Order) error {
+		ev, err := svc.CancelOrderPayment(o, []string{"restaurant closed", ""})
+		if err == nil && ev.Order() != o {
+			t.Errorf("OrderCancelledEvent = %+v", ev)
+		}
+		return err
+	}}
+	cancel := operation{"cancel", func(o *domain.Order) error { return svc.CancelOrder(o, []string{"no credit"}) }}
+
+	statuses := []kernel.OrderStatus{
+		kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusApproved,
+		kernel.OrderStatusCancelling, kernel.OrderStatusCancelled,
+	}
+	allowed := map[string]map[kernel.OrderStatus]kernel.OrderStatus{
+		"pay":        {kernel.OrderStatusPending: kernel.OrderStatusPaid},
+		"approve":    {kernel.OrderStatusPaid: kernel.OrderStatusApproved},
+		"initCancel": {kernel.OrderStatusPaid: kernel.OrderStatusCancelling},
+		"cancel":     {kernel.OrderStatusPending: kernel.OrderStatusCancelled, kernel.OrderStatusCancelling: kernel.OrderStatusCancelled},
+	}
+	wantFailures := map[string][]string{
+		"pay":        {"earlier"},
+		"approve":    {"earlier"},
+		"initCancel": {"earlier", "restaurant closed"},
+		"cancel":     {"earlier", "no credit"},
+	}
+
+	for _, op := range []operation{pay, approve, initCancel, cancel} {
+		for _, from := range statuses {
+			to, ok := allowed[op.name][from]
+			t.Run(op.name+" from "+string(from), func(t *testing.T) {
+				order := orderIn(from, "earlier")
+
+				err := op.apply(order)
+
+				if ok {
+					require.NoError(t, err)
+					assert.Equal(t, to, order.Status())
+					assert.Equal(t, wantFailures[op.name], order.FailureMessages())
+					return
+				}
+				require.Error(t, err)
+				assert.ErrorIs(t, err, domain.ErrOrderState)
+				assert.Equal(t, "Order is not in correct state for "+op.name+" operation!", err.Error())
+				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+				assert.Equal(t, from, order.Status(), "a refused transition changes nothing")
+				assert.Equal(t, []string{"earlier"}, order.FailureMessages())
+			})
+		}
+	}
+}
+
+func TestRestoreOrderKeepsState(t *testing.T) {
+	items := []domain.OrderItem{domain.RestoreOrderItem(1, kernel.OrderID{}, domain.Product{ID: product2ID}, 2, money("50"), money("100"))}
+	snap := domain.OrderSnapshot{
+		ID: kernel.NewID[kernel.OrderID](), CustomerID: customerID, RestaurantID: restaurantID,
+		DeliveryAddress: address, Price: money("100"), Items: items, TrackingID: kernel.NewID[kernel.TrackingID](),
+		Status: kernel.OrderStatusPaid, FailureMessages: []string{"x"}, Version: 7,
+	}
+	order := domain.RestoreOrder(snap)
+
+	assert.Equal(t, snap.ID, order.ID())
+	assert.Equal(t, snap.TrackingID, order.TrackingID())
+	assert.Equal(t, address, order.DeliveryAddress())
+	assert.Equal(t, items, order.Items())
+	assert.Equal(t, 7, order.Version())
+	assert.Equal(t, kernel.OrderStatusPaid, order.Status())
+
+	snap.FailureMessages[0] = "changed"
+	assert.Equal(t, []string{"x"}, order.FailureMessages(), "the order owns its copy")
+}

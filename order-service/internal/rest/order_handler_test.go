@@ -1,0 +1,320 @@
+package rest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/golang/mock/gomock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/order-service/api"
+	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/application/mocks"
+	"github.com/food-ordering-system/order-service/internal/rest"
+)
+
+const baseURL = "http://localhost:8181"
+
+func TestMain(m *testing.M) {
+	// kin-openapi checks string formats it is told about; uuid is one the
+	// document relies on.
+	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
+	os.Exit(m.Run())
+}
+
+var (
+	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
+	restaurantID = kernel.MustParseID[kernel.RestaurantID]("d215b5f8-0249-4dc5-89a3-51fd148cfb45")
+	productID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
+	trackingID   = kernel.MustParseID[kernel.TrackingID]("6f2b8a52-3c0e-4a44-9a1c-6c2d8e5f7a10")
+	orderID      = kernel.MustParseID[kernel.OrderID]("5a1c2d3e-4f50-4617-8899-aabbccddeeff")
+)
+
+// sampleBody is the original system's sample order.
+const sampleBody = `{
+  "customerId": "d215b5f8-0249-4dc5-89a3-51fd148cfb41",
+  "restaurantId": "d215b5f8-0249-4dc5-89a3-51fd148cfb45",
+  "address": {"street": "street_1", "postalCode": "1000AB", "city": "Amsterdam"},
+  "price": 200.00,
+  "items": [
+    {"productId": "d215b5f8-0249-4dc5-89a3-51fd148cfb48", "quantity": 1, "price": 50.00, "subTotal": 50.00},
+    {"productId": "d215b5f8-0249-4dc5-89a3-51fd148cfb48", "quantity": 3, "price": 50.00, "subTotal": 150.00}
+  ]
+}`
+
+func sampleCommand() application.CreateOrderCommand {
+	return application.CreateOrderCommand{
+		CustomerID:   customerID,
+		RestaurantID: restaurantID,
+		Price:        kernel.MustParseMoney("200"),
+		Items: []application.OrderItemCommand{
+			{ProductID: productID, Quantity: 1, Price: kernel.MustParseMoney("50"), SubTotal: kernel.MustParseMoney("50")},
+			{ProductID: productID, Quantity: 3, Price: kernel.MustParseMoney("50"), SubTotal: kernel.MustParseMoney("150")},
+		},
+		Address: application.OrderAddress{Street: "street_1", PostalCode: "1000AB", City: "Amsterdam"},
+	}
+}
+
+// apiTest serves the handlers through the shared httpserver (its error
+// handler and body limit) and checks every exchange against the OpenAPI
+// document.
+type apiTest struct {
+	t      *testing.T
+	app    *mocks.MockOrderApplicationService
+	server http.Handler
+	router routers.Router
+}
+
+func newAPITest(t *testing.T) *apiTest {
+	t.Helper()
+	app := mocks.NewMockOrderApplicationService(gomock.NewController(t))
+	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop())
+	rest.NewOrderHandler(app, 3).Register(srv.Echo())
+
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(api.OpenAPI)
+	require.NoError(t, err)
+	require.NoError(t, doc.Validate(loader.Context), "the OpenAPI document is valid")
+	router, err := gorillamux.NewRouter(doc)
+	require.NoError(t, err)
+	return &apiTest{t: t, app: app, server: srv.Handler(), router: router}
+}
+
+// exchange is one request and its answer, with the document's verdict on the
+// request.
+type exchange struct {
+	rec        *httptest.ResponseRecorder
+	requestErr error
+}
+
+func (a *apiTest) do(method, path, contentType, body string) exchange {
+	a.t.Helper()
+	req := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	rec := httptest.NewRecorder()
+	a.server.ServeHTTP(rec, req)
+
+	// The document must describe the answer, whatever the request was.
+	specReq := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
+	if contentType != "" {
+		specReq.Header.Set("Content-Type", contentType)
+	}
+	route, params, err := a.router.FindRoute(specReq)
+	require.NoError(a.t, err, "the document has the route %s %s", method, path)
+	input := &openapi3filter.RequestValidationInput{Request: specReq, PathParams: params, Route: route}
+	requestErr := openapi3filter.ValidateRequest(context.Background(), input)
+	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: input,
+		Status:                 rec.Code,
+		Header:                 rec.Header(),
+		Body:                   nopCloser(rec.Body.Bytes()),
+		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
+	})
+	require.NoError(a.t, err, "the answer %d %s matches the document", rec.Code, rec.Body.String())
+	return exchange{rec: rec, requestErr: requestErr}
+}
+
+func nopCloser(b []byte) *readCloser { return &readCloser{bytes.NewReader(b)} }
+
+type readCloser struct{ *bytes.Reader }
+
+func (readCloser) Close() error { return nil }
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &v), rec.Body.String())
+	return v
+}
+
+func TestCreateOrder(t *testing.T) {
+	a := newAPITest(t)
+	a.app.EXPECT().CreateOrder(gomock.Any(), sampleCommand()).Return(application.CreateOrderResponse{
+		OrderTrackingID: trackingID, OrderStatus: kernel.OrderStatusPending, Message: application.OrderCreatedMessage,
+	}, nil)
+
+	ex := a.do(http.MethodPost, "/orders", "application/json", sampleBody)
+
+	require.NoError(t, ex.requestErr, "the sample order is a valid request")
+	assert.Equal(t, http.StatusCreated, ex.rec.Code)
+	assert.Equal(t, "/orders/"+trackingID.String(), ex.rec.Header().Get("Location"))
+	assert.JSONEq(t, `{"orderTrackingId":"`+trackingID.String()+`","orderStatus":"PENDING","message":"Order created successfully"}`, ex.rec.Body.String())
+}
+
+func TestCreateOrderApplicationErrors(t *testing.T) {
+	tests := []struct {
+		err     error
+		status  int
+		code    string
+		message string
+	}{
+		{kernel.Errorf(kernel.ECodeInvalid, "Could not find customer with customer id: %s", customerID), 400, "invalid",
+			"Could not find customer with customer id: d215b5f8-0249-4dc5-89a3-51fd148cfb41"},
+		{kernel.Errorf(kernel.ECodeUnavailable, "database unavailable"), 503, "unavailable", "database unavailable"},
+		{fmt.Errorf("pq: connection reset by peer at 10.0.0.7"), 500, "internal", "unexpected error"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			a := newAPITest(t)
+			a.app.EXPECT().CreateOrder(gomock.Any(), gomock.Any()).Return(application.CreateOrderResponse{}, tt.err)
+
+			ex := a.do(http.MethodPost, "/orders", "application/json", sampleBody)
+
+			assert.Equal(t, tt.status, ex.rec.Code)
+			assert.Equal(t, httpserver.ErrorResponse{Code: tt.code, Message: tt.message}, decode[httpserver.ErrorResponse](t, ex.rec))
+		})
+	}
+}
+
+// edit returns the sample body with one change applied to its JSON.
+func edit(t *testing.T, change func(m map[string]any)) string {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal([]byte(sampleBody), &m))
+	change(m)
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return string(b)
+}
+
+func item(m map[string]any, i int) map[string]any { return m["items"].([]any)[i].(map[string]any) }
+
+func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
+	rawPrice := func(price string) string {
+		return strings.Replace(sampleBody, `"price": 200.00`, `"price": `+price, 1)
+	}
+	tests := []struct {
+		name        string
+		contentType string
+		body        string
+		status      int
+		message     string
+		// specRefuses: the document alone already rejects the request.
+		specRefuses bool
+	}{
+		{"malformed JSON", "application/json", `{"customerId": `, 400, "malformed JSON", true},
+		{"empty body", "application/json", ``, 400, "request body is empty", true},
+		{"two values", "application/json", sampleBody + sampleBody, 400, "malformed JSON: more than one value in the body", false},
+		{"not an object", "application/json", `[1,2]`, 400, "body must be a JSON object", true},
+		{"customer missing", "application/json", edit(t, func(m map[string]any) { delete(m, "customerId") }), 400, "customerId is required", true},
+		{"restaurant not a uuid", "application/json", edit(t, func(m map[string]any) { m["restaurantId"] = "restaurant_1" }), 400,
+			`restaurantId is not a valid UUID: "restaurant_1"`, true},
+		{"address missing", "application/json", edit(t, func(m map[string]any) { delete(m, "address") }), 400, "address is required", true},
+		{"city empty", "application/json", edit(t, func(m map[string]any) { m["address"].(map[string]any)["city"] = "" }), 400, "address.city is required", true},
+		{"price missing", "application/json", edit(t, func(m map[string]any) { delete(m, "price") }), 400, "price is required", true},
+		{"items missing", "application/json", edit(t, func(m map[string]any) { delete(m, "items") }), 400, "items is required", true},
+		{"items empty", "application/json", edit(t, func(m map[string]any) { m["items"] = []any{} }), 400, "items must not be empty", true},
+		{"product not a uuid", "application/json", edit(t, func(m map[string]any) { item(m, 1)["productId"] = "x" }), 400,
+			`items[1].productId is not a valid UUID: "x"`, true},
+		{"quantity missing", "application/json", edit(t, func(m map[string]any) { delete(item(m, 0), "quantity") }), 400, "items[0].quantity is required", true},
+		{"quantity zero", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 0 }), 400, "items[0].quantity must be at least 1", true},
+		{"quantity negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = -2 }), 400, "items[0].quantity must be at least 1", true},
+		{"quantity not an integer", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 1.5 }), 400, "items.quantity must be a JSON integer", true},
+		{"quantity a string", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = "1" }), 400, "items.quantity must be a JSON integer", true},
+		{"price with three decimals", "application/json", rawPrice("200.001"), 400,
+			`malformed request body: invalid amount "200.001": amount has more than two decimal places`, false},
+		{"price negative", "application/json", rawPrice("-200.00"), 400, "price must not be negative", true},
+		{"item price negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = -50 }), 400, "items[0].price must not be negative", true},
+		{"subTotal not price × quantity", "application/json", edit(t, func(m map[string]any) { item(m, 1)["subTotal"] = 100 }), 400,
+			"items[1].subTotal 100.00 is not price 50.00 × quantity 3", false},
+		{"too many items", "application/json", edit(t, func(m map[string]any) {
+			m["items"] = append(m["items"].([]any), item(m, 0), item(m, 0))
+		}), 400, "items must not have more than 3 entries", false},
+		{"not JSON content", "text/plain", sampleBody, 415, "Content-Type must be application/json", true},
+		{"body over the limit", "application/json", edit(t, func(m map[string]any) { m["padding"] = strings.Repeat("x", 4096) }), 413,
+			"Request Entity Too Large", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAPITest(t) // the mock expects no call: nothing reaches the application
+
+			ex := a.do(http.MethodPost, "/orders", tt.contentType, tt.body)
+
+			assert.Equal(t, tt.status, ex.rec.Code, ex.rec.Body.String())
+			body := decode[httpserver.ErrorResponse](t, ex.rec)
+			assert.Equal(t, tt.message, body.Message)
+			if tt.status == 400 {
+				assert.Equal(t, "invalid", body.Code)
+			}
+			if tt.specRefuses {
+				assert.Error(t, ex.requestErr, "the document also refuses this request")
+			}
+		})
+	}
+}
+
+func TestTrackOrder(t *testing.T) {
+	a := newAPITest(t)
+	a.app.EXPECT().TrackOrder(gomock.Any(), application.TrackOrderQuery{OrderTrackingID: trackingID}).Return(application.TrackOrderResponse{
+		OrderID: orderID, OrderTrackingID: trackingID, OrderStatus: kernel.OrderStatusCancelled,
+		FailureMessages: []string{"Product with id x is not available"},
+	}, nil)
+
+	ex := a.do(http.MethodGet, "/orders/"+trackingID.String(), "", "")
+
+	require.NoError(t, ex.requestErr)
+	assert.Equal(t, http.StatusOK, ex.rec.Code)
+	assert.JSONEq(t, `{"orderId":"`+orderID.String()+`","orderTrackingId":"`+trackingID.String()+
+		`","orderStatus":"CANCELLED","failureMessages":["Product with id x is not available"]}`, ex.rec.Body.String())
+}
+
+func TestTrackOrderWithoutFailuresAnswersAnEmptyList(t *testing.T) {
+	a := newAPITest(t)
+	a.app.EXPECT().TrackOrder(gomock.Any(), gomock.Any()).Return(application.TrackOrderResponse{
+		OrderID: orderID, OrderTrackingID: trackingID, OrderStatus: kernel.OrderStatusPending,
+	}, nil)
+
+	ex := a.do(http.MethodGet, "/orders/"+trackingID.String(), "", "")
+
+	assert.Contains(t, ex.rec.Body.String(), `"failureMessages":[]`)
+}
+
+func TestTrackOrderErrors(t *testing.T) {
+	t.Run("unknown tracking id", func(t *testing.T) {
+		a := newAPITest(t)
+		a.app.EXPECT().TrackOrder(gomock.Any(), gomock.Any()).Return(application.TrackOrderResponse{},
+			kernel.Errorf(kernel.ECodeNotFound, "Could not find order with tracking id: %s", trackingID))
+
+		ex := a.do(http.MethodGet, "/orders/"+trackingID.String(), "", "")
+
+		assert.Equal(t, http.StatusNotFound, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "not_found", Message: "Could not find order with tracking id: " + trackingID.String()},
+			decode[httpserver.ErrorResponse](t, ex.rec))
+	})
+	t.Run("tracking id not a uuid", func(t *testing.T) {
+		a := newAPITest(t)
+
+		ex := a.do(http.MethodGet, "/orders/42", "", "")
+
+		assert.Error(t, ex.requestErr)
+		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: "trackingId is not a valid UUID: 42"}, decode[httpserver.ErrorResponse](t, ex.rec))
+	})
+}
+
+func TestOpenAPIDocumentIsServed(t *testing.T) {
+	a := newAPITest(t)
+
+	ex := a.do(http.MethodGet, "/openapi.yaml", "", "")
+
+	assert.Equal(t, http.StatusOK, ex.rec.Code)
+	assert.Equal(t, "application/yaml", ex.rec.Header().Get("Content-Type"))
+	assert.Equal(t, api.OpenAPI, ex.rec.Body.Bytes())
+}

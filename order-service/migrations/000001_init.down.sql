@@ -1,0 +1,12 @@
+DROP TABLE IF EXISTS restaurant_products;
+DROP TABLE IF EXISTS products;
+DROP TABLE IF EXISTS restaurants;
+DROP TABLE IF EXISTS customers;
+DROP TABLE IF EXISTS order_approval_outbox_archive;
+DROP TABLE IF EXISTS payment_outbox_archive;
+DROP TABLE IF EXISTS order_approval_outbox;
+DROP TABLE IF EXISTS payment_outbox;
+DROP FUNCTION IF EXISTS outbox_notify();
+DROP TABLE IF EXISTS order_address;
+DROP TABLE IF EXISTS order_items;
+DROP TABLE IF EXISTS orders;
