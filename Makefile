@@ -29,6 +29,29 @@ build: ## compile every module and the three service binaries into bin/
 	@for s in $(SERVICES); do (cd $$s && $(GO) build -o ../bin/$$s ./cmd/$$s); done
 	@echo "built: $(addprefix bin/,$(SERVICES))"
 
+.PHONY: run
+run: infra-up ## start everything and run the three services in the foreground (Ctrl-C stops them)
+	@$(LOCAL)/run.sh
+
+.PHONY: demo
+demo: infra-up ## walk three orders through the saga and print the final checks (starts the services if needed)
+	@$(LOCAL)/demo.sh
+
+.PHONY: reset
+reset: ## stop everything and delete the local data: the next run starts from the seed data
+	@if [[ -f .run/services.pid ]] && kill -0 "$$(cat .run/services.pid)" 2>/dev/null; then \
+		kill -TERM "$$(cat .run/services.pid)"; \
+		for i in $$(seq 1 100); do kill -0 "$$(cat .run/services.pid 2>/dev/null || echo 0)" 2>/dev/null || break; sleep 0.2; done; \
+	fi
+ifeq ($(DOCKER_ENGINE),yes)
+	docker compose down --volumes
+else
+	@$(LOCAL)/kafka.sh reset
+	@$(LOCAL)/postgres.sh reset
+endif
+	@rm -rf .run
+	@echo "reset: local data removed"
+
 .PHONY: test
 test: infra-up ## unit, integration and end-to-end tests (starts PostgreSQL and Kafka itself)
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...); done

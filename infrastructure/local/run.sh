@@ -56,6 +56,11 @@ for s in "${SERVICES[@]}"; do
 	(cd "$REPO/$s" && go build -o "$REPO/bin/$s" "./cmd/$s")
 done
 
+# People read these logs: console format unless the caller chose otherwise.
+export ORDER_SERVICE_LOG_FORMAT="${ORDER_SERVICE_LOG_FORMAT:-console}"
+export PAYMENT_SERVICE_LOG_FORMAT="${PAYMENT_SERVICE_LOG_FORMAT:-console}"
+export RESTAURANT_SERVICE_LOG_FORMAT="${RESTAURANT_SERVICE_LOG_FORMAT:-console}"
+
 for s in "${SERVICES[@]}"; do
 	short="${s%-service}"
 	log "starting $s on :${PORT[$s]} (log: .run/logs/$s.log)"

@@ -27,7 +27,7 @@ const table = "test_outbox"
 
 // newOutbox returns a throwaway schema with an outbox table shaped like the
 // services' ones, including the NOTIFY trigger.
-func newOutbox(t *testing.T) (*gorm.DB, postgres.Config) {
+func newOutbox(t testing.TB) (*gorm.DB, postgres.Config) {
 	t.Helper()
 	db, cfg := pgtest.New(t, nil)
 	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
@@ -53,7 +53,7 @@ type row struct {
 	ProcessedAt  *time.Time
 }
 
-func insertRows(t *testing.T, db *gorm.DB, n int) []uuid.UUID {
+func insertRows(t testing.TB, db *gorm.DB, n int) []uuid.UUID {
 	t.Helper()
 	ids := make([]uuid.UUID, n)
 	base := time.Now().UTC()
