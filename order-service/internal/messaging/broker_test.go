@@ -85,7 +85,7 @@ func TestOrderPaymentEventKafkaPublisher(t *testing.T) {
 	require.NoError(t, errs[1])
 	got := receive(t, records)
 	assert.Equal(t, row.SagaID.String(), string(got.Key), "keyed by saga id")
-	assert.Equal(t, row.ID.String(), got.Headers[messaging.HeaderMessageID])
+	assert.Equal(t, row.ID.String(), got.Headers[kafka.HeaderMessageID])
 	var msg contract.PaymentRequest
 	require.NoError(t, json.Unmarshal(got.Value, &msg))
 	assert.Equal(t, contract.PaymentRequest{
@@ -115,7 +115,7 @@ func TestOrderApprovalEventKafkaPublisher(t *testing.T) {
 	require.Equal(t, []error{nil}, errs)
 	got := receive(t, records)
 	assert.Equal(t, row.SagaID.String(), string(got.Key))
-	assert.Equal(t, row.ID.String(), got.Headers[messaging.HeaderMessageID])
+	assert.Equal(t, row.ID.String(), got.Headers[kafka.HeaderMessageID])
 	var msg contract.RestaurantApprovalRequest
 	require.NoError(t, json.Unmarshal(got.Value, &msg))
 	assert.Equal(t, contract.RestaurantApprovalRequest{

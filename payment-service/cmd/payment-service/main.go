@@ -85,7 +85,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	credits := dataaccess.NewCreditEntryRepository(db)
 	history := dataaccess.NewCreditHistoryRepository(db)
 	outboxStore := dataaccess.NewOrderOutboxStore(db, cfg.Outbox.Archive)
-	publisher := messaging.NewPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentResponse)
+	publisher := messaging.NewPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentResponse, log)
 
 	// Application.
 	helper := application.NewPaymentRequestHelper(domain.NewPaymentDomainService(time.Now),

@@ -27,7 +27,7 @@ func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
 	t.Run("cancel", func(t *testing.T) {
 		f := newFixture(t)
 		handler := application.NewPaymentRequestHandler(f.helper, zap.NewNop())
-		orderID := newOrderID()
+		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),

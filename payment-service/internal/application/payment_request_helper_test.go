@@ -26,15 +26,6 @@ var (
 
 // The kernel's tag types are unexported; typed function variables instantiate
 // its generic constructors.
-var (
-	newOrderID         func() kernel.OrderID         = kernel.NewID
-	newSagaID          func() kernel.SagaID          = kernel.NewID
-	newMessageID       func() kernel.MessageID       = kernel.NewID
-	newPaymentID       func() kernel.PaymentID       = kernel.NewID
-	newCreditEntryID   func() kernel.CreditEntryID   = kernel.NewID
-	newCreditHistoryID func() kernel.CreditHistoryID = kernel.NewID
-)
-
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // fixture holds the helper under test with every output port mocked.
@@ -71,7 +62,7 @@ func (f *fixture) inTransaction() *gomock.Call {
 
 func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 	t.Helper()
-	c, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), customerID, money(total))
+	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, money(total))
 	require.NoError(t, err)
 	return c
 }
@@ -83,7 +74,7 @@ func seededHistory(t *testing.T) []domain.CreditHistory {
 		typ    domain.TransactionType
 		amount string
 	}{{domain.TransactionTypeCredit, "100.00"}, {domain.TransactionTypeCredit, "600.00"}, {domain.TransactionTypeDebit, "200.00"}} {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(newCreditHistoryID(), customerID, money(e.amount), e.typ, now.Add(-time.Hour))
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money(e.amount), e.typ, now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
 	}
@@ -91,18 +82,18 @@ func seededHistory(t *testing.T) []domain.CreditHistory {
 }
 
 func pendingRequest(price string) application.PaymentRequest {
-	return application.PaymentRequest{ID: newMessageID(), SagaID: newSagaID(), CustomerID: customerID, OrderID: newOrderID(),
+	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customerID, OrderID: kernel.NewID[kernel.OrderID](),
 		Price: money(price), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusPending}
 }
 
 func cancelRequest(orderID kernel.OrderID) application.PaymentRequest {
-	return application.PaymentRequest{ID: newMessageID(), SagaID: newSagaID(), CustomerID: customerID, OrderID: orderID,
+	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customerID, OrderID: orderID,
 		Price: money("200.00"), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusCancelled}
 }
 
 func storedPayment(t *testing.T, orderID kernel.OrderID, status kernel.PaymentStatus) *domain.Payment {
 	t.Helper()
-	p, err := domain.UnmarshalPaymentFromDatabase(newPaymentID(), orderID, customerID, money("200.00"), status, now.Add(-time.Hour))
+	p, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), orderID, customerID, money("200.00"), status, now.Add(-time.Hour))
 	require.NoError(t, err)
 	return p
 }
@@ -265,7 +256,7 @@ func TestPersistPaymentErrors(t *testing.T) {
 
 func TestPersistCancelPaymentRefunds(t *testing.T) {
 	f := newFixture(t)
-	orderID := newOrderID()
+	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
 	payment := storedPayment(t, orderID, kernel.PaymentStatusCompleted)
 	credit := creditEntry(t, "300.00")
@@ -303,7 +294,7 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 
 func TestPersistCancelPaymentOfFailedPaymentAnswersFailed(t *testing.T) {
 	f := newFixture(t)
-	orderID := newOrderID()
+	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
 	payment := storedPayment(t, orderID, kernel.PaymentStatusFailed)
 	credit := creditEntry(t, "300.00")
@@ -331,7 +322,7 @@ func TestPersistCancelPaymentOfFailedPaymentAnswersFailed(t *testing.T) {
 func TestPersistCancelPaymentDuplicates(t *testing.T) {
 	t.Run("saga already answered", func(t *testing.T) {
 		f := newFixture(t)
-		orderID := newOrderID()
+		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
@@ -342,7 +333,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 	})
 	t.Run("payment already cancelled, answer cleaned", func(t *testing.T) {
 		f := newFixture(t)
-		orderID := newOrderID()
+		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
@@ -353,7 +344,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 	})
 	t.Run("answer refused by the unique saga index", func(t *testing.T) {
 		f := newFixture(t)
-		orderID := newOrderID()
+		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),

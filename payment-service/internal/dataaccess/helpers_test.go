@@ -21,14 +21,6 @@ var (
 
 // The kernel's tag types are unexported; typed function variables instantiate
 // its generic constructors.
-var (
-	newOrderID    func() kernel.OrderID    = kernel.NewID
-	newSagaID     func() kernel.SagaID     = kernel.NewID
-	newMessageID  func() kernel.MessageID  = kernel.NewID
-	newCustomerID func() kernel.CustomerID = kernel.NewID
-	newPaymentID  func() kernel.PaymentID  = kernel.NewID
-)
-
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // openDB returns a migrated throwaway schema.
@@ -42,7 +34,7 @@ func openDB(t *testing.T) *gorm.DB {
 // CREDIT history entry.
 func addCustomer(t *testing.T, db *gorm.DB, credit string) kernel.CustomerID {
 	t.Helper()
-	id := newCustomerID()
+	id := kernel.NewID[kernel.CustomerID]()
 	pgtest.Exec(t, db, `INSERT INTO credit_entry (id, customer_id, total_credit_amount) VALUES (gen_random_uuid(), ?, ?)`,
 		id.UUID(), money(credit).Decimal())
 	pgtest.Exec(t, db, `INSERT INTO credit_history (id, customer_id, amount, type, created_at) VALUES (gen_random_uuid(), ?, ?, 'CREDIT', ?)`,

@@ -29,7 +29,7 @@ func newHelper(db *gorm.DB) *application.PaymentRequestHelper {
 }
 
 func request(customer kernel.CustomerID, price string, kind kernel.PaymentOrderStatus) application.PaymentRequest {
-	return application.PaymentRequest{ID: newMessageID(), SagaID: newSagaID(), CustomerID: customer, OrderID: newOrderID(),
+	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customer, OrderID: kernel.NewID[kernel.OrderID](),
 		Price: money(price), CreatedAt: time.Now(), PaymentOrderStatus: kind}
 }
 
@@ -118,7 +118,7 @@ func TestDuplicateAfterOutboxCleanupChangesNothing(t *testing.T) {
 	pay := request(customer, "40.00", kernel.PaymentOrderStatusPending)
 	require.NoError(t, helper.PersistPayment(ctx, pay))
 	cancel := pay
-	cancel.ID, cancel.PaymentOrderStatus = newMessageID(), kernel.PaymentOrderStatusCancelled
+	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
 	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
 
@@ -140,7 +140,7 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	require.NoError(t, helper.PersistPayment(ctx, pay))
 	require.Equal(t, "70.00", creditOf(t, db, customer))
 	cancel := pay
-	cancel.ID, cancel.PaymentOrderStatus = newMessageID(), kernel.PaymentOrderStatusCancelled
+	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
 
 	errs := concurrently(10, func(int) error { return helper.PersistCancelPayment(ctx, cancel) })
 

@@ -60,7 +60,7 @@ func TestPaymentRepository(t *testing.T) {
 	credits := dataaccess.NewCreditEntryRepository(db)
 	ds := domain.NewPaymentDomainService(nil)
 
-	orderID := newOrderID()
+	orderID := kernel.NewID[kernel.OrderID]()
 	payment, err := domain.NewPayment(orderID, seededCustomer, money("200.00"))
 	require.NoError(t, err)
 	credit, err := credits.FindByCustomerID(ctx, seededCustomer)
@@ -98,7 +98,7 @@ func TestPaymentRepository(t *testing.T) {
 		assert.True(t, errors.Is(err, application.ErrDuplicate), "got %v", err)
 	})
 	t.Run("unknown order is not found", func(t *testing.T) {
-		_, err := repo.FindByOrderIDForUpdate(ctx, newOrderID())
+		_, err := repo.FindByOrderIDForUpdate(ctx, kernel.NewID[kernel.OrderID]())
 		assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
 	})
 }
@@ -112,7 +112,7 @@ func TestCreditEntryRepository(t *testing.T) {
 
 	credit, err := repo.FindByCustomerIDForUpdate(ctx, customer)
 	require.NoError(t, err)
-	payment, err := domain.NewPayment(newOrderID(), customer, money("40.00"))
+	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, money("40.00"))
 	require.NoError(t, err)
 	history, err := dataaccess.NewCreditHistoryRepository(db).FindByCustomerID(ctx, customer)
 	require.NoError(t, err)
@@ -124,7 +124,7 @@ func TestCreditEntryRepository(t *testing.T) {
 	assert.Equal(t, "60.00", creditOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT version FROM credit_entry WHERE customer_id = ?`, customer.UUID()))
 
-	_, err = repo.FindByCustomerID(ctx, newCustomerID())
+	_, err = repo.FindByCustomerID(ctx, kernel.NewID[kernel.CustomerID]())
 	assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
 }
 
@@ -138,7 +138,7 @@ func TestCreditHistoryRepository(t *testing.T) {
 	require.NoError(t, err)
 	before, err := repo.FindByCustomerID(ctx, customer)
 	require.NoError(t, err)
-	payment, err := domain.NewPayment(newOrderID(), customer, money("30.00"))
+	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, money("30.00"))
 	require.NoError(t, err)
 	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, before)
 	require.NotNil(t, debit)
@@ -158,8 +158,8 @@ func TestCreditHistoryRepository(t *testing.T) {
 func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) application.OrderOutboxMessage {
 	at := kernel.EventTime(time.Now())
 	return application.OrderOutboxMessage{
-		ID: newMessageID(), SagaID: sagaID, CreatedAt: at, Type: application.OrderSagaName,
-		Payload: application.OrderEventPayload{PaymentID: newPaymentID(), CustomerID: seededCustomer, OrderID: newOrderID(), Price: money("12.50"),
+		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, CreatedAt: at, Type: application.OrderSagaName,
+		Payload: application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: seededCustomer, OrderID: kernel.NewID[kernel.OrderID](), Price: money("12.50"),
 			CreatedAt: at, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}},
 		PaymentStatus: kernel.PaymentStatusCompleted, PaymentOrderStatus: request, OutboxStatus: outbox.StatusStarted,
 	}
@@ -170,7 +170,7 @@ func TestOrderOutboxRepository(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	repo := dataaccess.NewOrderOutboxRepository(db)
-	sagaID := newSagaID()
+	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.PaymentOrderStatusPending)
 
 	exists, err := repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
@@ -219,7 +219,7 @@ func TestOrderOutboxArchive(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
 	ctx := context.Background()
-	msg := outboxMessage(newSagaID(), kernel.PaymentOrderStatusPending)
+	msg := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
 	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, msg))
 	store := dataaccess.NewOrderOutboxStore(db, true)
 	_, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
@@ -248,7 +248,7 @@ func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
 		t.Fatal("listener never connected")
 	}
 
-	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, outboxMessage(newSagaID(), kernel.PaymentOrderStatusPending)))
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)))
 
 	select {
 	case <-wake:

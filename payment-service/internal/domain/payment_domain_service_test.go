@@ -18,18 +18,11 @@ var (
 
 // The kernel's tag types are unexported; typed function variables instantiate
 // its generic constructors for the ids the tests need.
-var (
-	newOrderID         func() kernel.OrderID         = kernel.NewID
-	newPaymentID       func() kernel.PaymentID       = kernel.NewID
-	newCreditEntryID   func() kernel.CreditEntryID   = kernel.NewID
-	newCreditHistoryID func() kernel.CreditHistoryID = kernel.NewID
-)
-
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 	t.Helper()
-	c, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), customerID, money(total))
+	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, money(total))
 	require.NoError(t, err)
 	return c
 }
@@ -87,7 +80,7 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			orderID := newOrderID()
+			orderID := kernel.NewID[kernel.OrderID]()
 			payment, err := domain.NewPayment(orderID, customerID, money(tt.price))
 			require.NoError(t, err)
 			credit := creditEntry(t, tt.credit)
@@ -143,7 +136,7 @@ func TestValidateAndCancelPayment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			paymentID := kernel.NewID[kernel.PaymentID]()
-			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, newOrderID(), customerID, money("200.00"),
+			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, kernel.NewID[kernel.OrderID](), customerID, money("200.00"),
 				tt.status, now.Add(-time.Hour))
 			require.NoError(t, err)
 			credit := creditEntry(t, "300.00")

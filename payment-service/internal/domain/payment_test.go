@@ -21,9 +21,9 @@ func TestNewPayment(t *testing.T) {
 		customer kernel.CustomerID
 		wantErr  error
 	}{
-		{name: "valid", orderID: newOrderID(), customer: customerID},
+		{name: "valid", orderID: kernel.NewID[kernel.OrderID](), customer: customerID},
 		{name: "no order", customer: customerID, wantErr: domain.ErrPaymentWithoutOrder},
-		{name: "no customer", orderID: newOrderID(), wantErr: domain.ErrPaymentWithoutCustomer},
+		{name: "no customer", orderID: kernel.NewID[kernel.OrderID](), wantErr: domain.ErrPaymentWithoutCustomer},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -48,19 +48,19 @@ func TestUnmarshalFromDatabase(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "payment", build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), newOrderID(), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, money("1"), kernel.PaymentStatusCompleted, now)
 			return err
 		}},
 		{name: "payment without id", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.PaymentID{}, newOrderID(), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.PaymentID{}, kernel.NewID[kernel.OrderID](), customerID, money("1"), kernel.PaymentStatusCompleted, now)
 			return err
 		}},
 		{name: "payment with unknown status", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), newOrderID(), customerID, money("1"), "PAID", now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, money("1"), "PAID", now)
 			return err
 		}},
 		{name: "credit entry without customer", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalCreditEntryFromDatabase(newCreditEntryID(), kernel.CustomerID{}, money("1"))
+			_, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), kernel.CustomerID{}, money("1"))
 			return err
 		}},
 		{name: "history with unknown type", wantErr: true, build: func() error {

@@ -9,8 +9,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -18,15 +20,9 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/messaging"
 )
 
-var (
-	newPaymentID  func() kernel.PaymentID  = kernel.NewID
-	newCustomerID func() kernel.CustomerID = kernel.NewID
-	newOrderID    func() kernel.OrderID    = kernel.NewID
-)
-
 func outboxMessage(t *testing.T, status kernel.PaymentStatus, failures []string) (outbox.Message, application.OrderEventPayload) {
 	t.Helper()
-	payload := application.OrderEventPayload{PaymentID: newPaymentID(), CustomerID: newCustomerID(), OrderID: newOrderID(),
+	payload := application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: kernel.NewID[kernel.CustomerID](), OrderID: kernel.NewID[kernel.OrderID](),
 		Price: kernel.MustParseMoney("600.00"), CreatedAt: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC),
 		PaymentStatus: status, FailureMessages: failures}
 	raw, err := json.Marshal(payload)
@@ -40,7 +36,7 @@ func TestPaymentEventKafkaPublisher(t *testing.T) {
 	topic := kafkatest.Topic(t, "payment-response")
 	p := newProducer(t, cfg)
 	got := collect(t, cfg, topic, p)
-	publisher := messaging.NewPaymentEventKafkaPublisher(p, topic)
+	publisher := messaging.NewPaymentEventKafkaPublisher(p, topic, zap.NewNop())
 	failed, failedPayload := outboxMessage(t, kernel.PaymentStatusFailed, []string{"no credit"})
 	completed, _ := outboxMessage(t, kernel.PaymentStatusCompleted, []string{})
 	broken := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Payload: []byte("[]")}
@@ -57,7 +53,7 @@ func TestPaymentEventKafkaPublisher(t *testing.T) {
 		var r contract.PaymentResponse
 		require.NoError(t, json.Unmarshal(m.Value, &r))
 		assert.Equal(t, string(m.Key), r.SagaID.String(), "keyed by saga id")
-		assert.Equal(t, r.ID.String(), m.Headers[messaging.HeaderMessageID])
+		assert.Equal(t, r.ID.String(), m.Headers[kafka.HeaderMessageID])
 		records[string(m.Key)] = r
 	}
 	assert.Contains(t, records, completed.SagaID.String())

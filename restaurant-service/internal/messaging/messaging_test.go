@@ -102,7 +102,7 @@ func TestRestaurantApprovalEventsKafkaPublisherPublishesTheAnswer(t *testing.T) 
 
 	record := receive(t, collect(t, cfg, topic))
 	assert.Equal(t, good.SagaID.String(), string(record.Key), "the key is the saga id")
-	assert.Equal(t, good.ID.String(), record.Headers[messaging.HeaderMessageID])
+	assert.Equal(t, good.ID.String(), record.Headers[kafka.HeaderMessageID])
 	var response contract.RestaurantApprovalResponse
 	require.NoError(t, json.Unmarshal(record.Value, &response))
 	assert.Equal(t, contract.RestaurantApprovalResponse{

@@ -1,0 +1,86 @@
+package kafka
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/infrastructure/outbox"
+)
+
+// HeaderMessageID is the record header that carries the message id: the id
+// of the outbox row the record was published from, stable across re-sends,
+// so a consumer can recognise a duplicate without decoding the value.
+const HeaderMessageID = "message-id"
+
+// Sender sends a batch of records and reports each one's result, as
+// *Producer does.
+type Sender interface {
+	Send(ctx context.Context, msgs []Message) []error
+}
+
+// OutboxPublisher publishes outbox rows to one topic as JSON records keyed by
+// saga id, so one saga's messages stay in order on one partition. It is the
+// outbox.Publisher behind every service's ...KafkaPublisher; toMessage turns
+// a row into the contract message to send.
+type OutboxPublisher struct {
+	sender    Sender
+	topic     string
+	toMessage func(outbox.Message) (any, error)
+	log       *zap.Logger
+}
+
+var _ outbox.Publisher = (*OutboxPublisher)(nil)
+
+// NewOutboxPublisher returns a publisher of rows to topic.
+func NewOutboxPublisher(sender Sender, topic string, toMessage func(outbox.Message) (any, error), log *zap.Logger) *OutboxPublisher {
+	return &OutboxPublisher{sender: sender, topic: topic, toMessage: toMessage, log: log}
+}
+
+// Publish implements outbox.Publisher: the batch goes to the broker as one
+// send, with one result per row. A row that cannot be encoded fails alone
+// (and stays in the outbox); the rest of the batch is still sent.
+func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) []error {
+	errs := make([]error, len(batch))
+	records := make([]Message, 0, len(batch))
+	positions := make([]int, 0, len(batch))
+	for i, m := range batch {
+		record, err := p.record(m)
+		if err != nil {
+			p.log.Error("outbox row cannot be published", zap.String("topic", p.topic),
+				zap.Stringer("messageId", m.ID), zap.Error(err))
+			errs[i] = err
+			continue
+		}
+		records = append(records, record)
+		positions = append(positions, i)
+	}
+	results := p.sender.Send(ctx, records)
+	for j, at := range positions {
+		if j >= len(results) {
+			errs[at] = fmt.Errorf("sender answered %d results for %d records", len(results), len(records))
+			continue
+		}
+		errs[at] = results[j]
+	}
+	return errs
+}
+
+func (p *OutboxPublisher) record(m outbox.Message) (Message, error) {
+	msg, err := p.toMessage(m)
+	if err != nil {
+		return Message{}, fmt.Errorf("map outbox message %s: %w", m.ID, err)
+	}
+	value, err := json.Marshal(msg)
+	if err != nil {
+		return Message{}, fmt.Errorf("encode outbox message %s: %w", m.ID, err)
+	}
+	return Message{
+		Topic:   p.topic,
+		Key:     []byte(m.SagaID.String()),
+		Value:   value,
+		Headers: map[string]string{HeaderMessageID: m.ID.String()},
+	}, nil
+}
