@@ -34,4 +34,3 @@ var _ application.RestaurantApprovalRequestMessagePublisher = (*OrderApprovalEve
 func NewOrderApprovalEventKafkaPublisher(producer kafka.Sender, topic string, log *zap.Logger) *OrderApprovalEventKafkaPublisher {
 	return &OrderApprovalEventKafkaPublisher{kafka.NewOutboxPublisher(producer, topic, encodeApprovalRequest, log)}
 }
-
