@@ -56,6 +56,10 @@ endif
 test: infra-up ## unit, integration and end-to-end tests (starts PostgreSQL and Kafka itself)
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...); done
 
+.PHONY: test-e2e
+test-e2e: infra-up ## only the end-to-end tests: the three services as processes (FOS_E2E_RACE=1 builds them with -race)
+	@cd infrastructure && $(GO) test -race -count=1 -v ./e2e/
+
 .PHONY: test-unit
 test-unit: ## unit tests only: no database, no broker
 	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -short $(TEST_FLAGS) ./...); done

@@ -1,0 +1,183 @@
+package e2e_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/e2e"
+)
+
+// What the tests read straight from the services' tables, to check what the
+// APIs do not show: the outbox rows of each saga and where they are.
+
+// outboxTable is one outbox table of the saga and how a row of it is
+// summarised for assertions: its status columns as "name=value" pairs.
+type outboxTable struct {
+	name    string // schema-qualified, as in the assertions
+	table   string // quoted for SQL
+	summary string // SQL expression
+}
+
+var outboxTables = []outboxTable{
+	{"order.payment_outbox", `"order".payment_outbox`,
+		`'request=' || payment_order_status || ' outbox=' || outbox_status || ' saga=' || saga_status || ' order=' || order_status`},
+	{"order.order_approval_outbox", `"order".order_approval_outbox`,
+		`'outbox=' || outbox_status || ' saga=' || saga_status || ' order=' || order_status`},
+	{"payment.order_outbox", `payment.order_outbox`,
+		`'request=' || payment_order_status || ' payment=' || payment_status || ' outbox=' || outbox_status`},
+	{"restaurant.order_outbox", `restaurant.order_outbox`,
+		`'approval=' || approval_status || ' outbox=' || outbox_status`},
+}
+
+// outboxRow is one row of a saga in an outbox table or its archive.
+type outboxRow struct {
+	Table     string
+	Archived  bool
+	Summary   string
+	Processed bool // processed_at is set
+}
+
+// sagaOutbox returns every outbox row of the saga in the four tables and
+// their archives, each table's query one snapshot.
+func sagaOutbox(ctx context.Context, s *e2e.System, sagaID uuid.UUID) ([]outboxRow, error) {
+	var all []outboxRow
+	for _, t := range outboxTables {
+		var rows []outboxRow
+		q := fmt.Sprintf(`SELECT ?::text AS "table", false AS archived, %[2]s AS summary, processed_at IS NOT NULL AS processed FROM %[1]s WHERE saga_id = ?
+			UNION ALL
+			SELECT ?::text, true, %[2]s, processed_at IS NOT NULL FROM %[1]s_archive WHERE saga_id = ?
+			ORDER BY summary`, t.table, t.summary)
+		if err := s.DB.WithContext(ctx).Raw(q, t.name, sagaID, t.name, sagaID).Scan(&rows).Error; err != nil {
+			return nil, fmt.Errorf("read %s: %w", t.name, err)
+		}
+		all = append(all, rows...)
+	}
+	return all, nil
+}
+
+// summaries groups rows by table, ignoring whether they were archived.
+func summaries(rows []outboxRow) map[string][]string {
+	m := make(map[string][]string)
+	for _, r := range rows {
+		m[r.Table] = append(m[r.Table], r.Summary)
+	}
+	for _, v := range m {
+		slices.Sort(v)
+	}
+	return m
+}
+
+// sagaIDOf finds the saga of an order from its payment request row.
+func sagaIDOf(ctx context.Context, s *e2e.System, orderID kernel.OrderID) (uuid.UUID, error) {
+	var ids []uuid.UUID
+	err := s.DB.WithContext(ctx).Raw(`SELECT saga_id FROM "order".payment_outbox WHERE payload->>'orderId' = ?
+		UNION SELECT saga_id FROM "order".payment_outbox_archive WHERE payload->>'orderId' = ?`,
+		orderID.String(), orderID.String()).Scan(&ids).Error
+	if err != nil {
+		return uuid.Nil, err
+	}
+	if len(ids) != 1 {
+		return uuid.Nil, fmt.Errorf("order %s has %d sagas: %v", orderID, len(ids), ids)
+	}
+	return ids[0], nil
+}
+
+// requireSagaOutbox waits (briefly: a relay marks a row COMPLETED in the
+// transaction that published it, which may commit after the answer was
+// handled) until the saga's outbox rows are exactly want, every one
+// published (processed_at set).
+func requireSagaOutbox(t *testing.T, s *e2e.System, orderID kernel.OrderID, want map[string][]string) uuid.UUID {
+	t.Helper()
+	ctx := context.Background()
+	sagaID, err := sagaIDOf(ctx, s, orderID)
+	require.NoError(t, err)
+	for _, v := range want {
+		slices.Sort(v)
+	}
+	eventually(t, 10*time.Second, func() error {
+		rows, err := sagaOutbox(ctx, s, sagaID)
+		if err != nil {
+			return err
+		}
+		got := summaries(rows)
+		if !maps.EqualFunc(got, want, slices.Equal) {
+			return fmt.Errorf("outbox rows of saga %s:\n got  %v\n want %v", sagaID, got, want)
+		}
+		for _, r := range rows {
+			if !r.Processed {
+				return fmt.Errorf("%s row %q of saga %s has no processed_at", r.Table, r.Summary, sagaID)
+			}
+		}
+		return nil
+	})
+	return sagaID
+}
+
+// startedRows counts the outbox rows of every service not yet published.
+func startedRows(ctx context.Context, s *e2e.System) (map[string]int64, error) {
+	counts := make(map[string]int64)
+	for _, t := range outboxTables {
+		var n int64
+		if err := s.DB.WithContext(ctx).Raw(`SELECT count(*) FROM ` + t.table + ` WHERE outbox_status = 'STARTED'`).Scan(&n).Error; err != nil {
+			return nil, err
+		}
+		if n > 0 {
+			counts[t.name] = n
+		}
+	}
+	return counts, nil
+}
+
+// newCustomer creates a customer known to order-service with credit in
+// payment-service (its history one CREDIT of the same amount), so that a
+// test's balances are its own.
+func newCustomer(t *testing.T, s *e2e.System, credit kernel.Money) kernel.CustomerID {
+	t.Helper()
+	id := kernel.NewID[kernel.CustomerID]()
+	err := s.DB.Transaction(func(tx *gorm.DB) error {
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{`INSERT INTO "order".customers (id) VALUES (?)`, []any{id.UUID()}},
+			{`INSERT INTO payment.credit_entry (id, customer_id, total_credit_amount) VALUES (?, ?, ?)`,
+				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
+			{`INSERT INTO payment.credit_history (id, customer_id, amount, type, created_at) VALUES (?, ?, ?, 'CREDIT', now())`,
+				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
+		} {
+			if err := tx.Exec(stmt.sql, stmt.args...).Error; err != nil {
+				return fmt.Errorf("%s: %w", strings.Fields(stmt.sql)[2], err)
+			}
+		}
+		return nil
+	})
+	require.NoError(t, err, "create customer")
+	return id
+}
+
+// eventually retries check every 100ms until it returns nil, and fails the
+// test with its last error after timeout.
+func eventually(t *testing.T, timeout time.Duration, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still failing after %s: %v", timeout, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
