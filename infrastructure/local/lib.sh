@@ -29,7 +29,7 @@ wait_until() {
 		fi
 		sleep 0.2
 	done
-	log "$what is ready"
+	log "$what: ready"
 }
 
 # pid_alive FILE: true when FILE names a running process.
