@@ -54,7 +54,8 @@ endif
 
 .PHONY: test
 test: infra-up ## unit, integration and end-to-end tests (starts PostgreSQL and Kafka itself)
-	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...); done
+	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
+	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
 .PHONY: test-e2e
 test-e2e: infra-up ## only the end-to-end tests: the three services as processes (FOS_E2E_RACE=1 builds them with -race)
@@ -62,7 +63,8 @@ test-e2e: infra-up ## only the end-to-end tests: the three services as processes
 
 .PHONY: test-unit
 test-unit: ## unit tests only: no database, no broker
-	@for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -short $(TEST_FLAGS) ./...); done
+	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -short $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
+	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
 .PHONY: generate
 generate: $(MOCKGEN) ## regenerate the golang/mock mocks of the application ports

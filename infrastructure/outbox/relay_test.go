@@ -167,9 +167,20 @@ func TestRelayPublishesCommittedRowsOnlyAndMarksThemCompleted(t *testing.T) {
 	require.Error(t, err)
 	committed := insertRows(t, db, 3)
 
+	// The publisher sees a row before the relay commits its COMPLETED mark:
+	// wait for the database, then check what was published.
 	require.Eventually(t, func() bool {
-		return pub.count(committed[0]) == 1 && pub.count(committed[1]) == 1 && pub.count(committed[2]) == 1
+		rs := rows(t, db)
+		for _, id := range committed {
+			if rs[id].OutboxStatus != "COMPLETED" {
+				return false
+			}
+		}
+		return true
 	}, 10*time.Second, 10*time.Millisecond, "NOTIFY wakes the relay for committed rows")
+	for _, id := range committed {
+		assert.Equal(t, 1, pub.count(id), "published once: %s", id)
+	}
 	for id, r := range rows(t, db) {
 		assert.Equal(t, "COMPLETED", r.OutboxStatus, id)
 		require.NotNil(t, r.ProcessedAt, id)
@@ -257,9 +268,14 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 		assert.Equal(t, 1, seen[id.String()], "message %s", id)
 	}
 	assert.EqualValues(t, n, total.Load())
-	for _, r := range rows(t, db) {
-		require.Equal(t, "COMPLETED", r.OutboxStatus)
-	}
+	require.Eventually(t, func() bool {
+		for _, r := range rows(t, db) {
+			if r.OutboxStatus != "COMPLETED" {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 10*time.Millisecond, "every row is marked once its batch commits")
 }
 
 func TestCleanerDeletesOrArchivesFinishedRowsOnly(t *testing.T) {
