@@ -66,6 +66,10 @@ test-unit: ## unit tests only: no database, no broker
 	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -short $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
 	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
+.PHONY: bench
+bench: infra-up ## the outbox relay benchmark across batch sizes, on the real PostgreSQL and Kafka
+	@cd infrastructure && $(GO) test -run '^$$' -bench RelayDrain -benchtime 2000x ./outbox/
+
 .PHONY: generate
 generate: $(MOCKGEN) ## regenerate the golang/mock mocks of the application ports
 	@for s in $(SERVICES); do (cd $$s && PATH="$$(dirname $(MOCKGEN)):$$PATH" $(GO) generate ./...); done
