@@ -47,8 +47,8 @@ stop_services() {
 	rm -f "$PIDFILE"
 }
 trap stop_services EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+trap 'exit 0' INT
+trap 'exit 0' TERM
 
 log "building the services"
 mkdir -p "$REPO/bin"

@@ -40,7 +40,7 @@ func New(cfg Config) (*zap.Logger, error) {
 	zc := zap.NewProductionConfig()
 	if cfg.Format == "console" {
 		zc = zap.NewDevelopmentConfig()
-		zc.EncoderConfig.EncodeLevel = zapcore.CapitalColorLevelEncoder
+		zc.EncoderConfig.EncodeLevel = zapcore.CapitalLevelEncoder // no colour codes: these logs also go to files
 	}
 	zc.Level = zap.NewAtomicLevelAt(level)
 	zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
