@@ -41,6 +41,7 @@ var outboxTables = []outboxTable{
 
 // outboxRow is one row of a saga in an outbox table or its archive.
 type outboxRow struct {
+	SagaID    uuid.UUID
 	Table     string
 	Archived  bool
 	Summary   string
@@ -50,19 +51,31 @@ type outboxRow struct {
 // sagaOutbox returns every outbox row of the saga in the four tables and
 // their archives, each table's query one snapshot.
 func sagaOutbox(ctx context.Context, s *e2e.System, sagaID uuid.UUID) ([]outboxRow, error) {
-	var all []outboxRow
+	bySaga, err := sagasOutbox(ctx, s, []uuid.UUID{sagaID})
+	return bySaga[sagaID], err
+}
+
+// sagasOutbox is sagaOutbox of many sagas at once, by saga.
+func sagasOutbox(ctx context.Context, s *e2e.System, sagaIDs []uuid.UUID) (map[uuid.UUID][]outboxRow, error) {
+	bySaga := make(map[uuid.UUID][]outboxRow, len(sagaIDs))
+	if len(sagaIDs) == 0 {
+		return bySaga, nil
+	}
 	for _, t := range outboxTables {
 		var rows []outboxRow
-		q := fmt.Sprintf(`SELECT ?::text AS "table", false AS archived, %[2]s AS summary, processed_at IS NOT NULL AS processed FROM %[1]s WHERE saga_id = ?
+		q := fmt.Sprintf(`SELECT saga_id, ?::text AS "table", false AS archived, %[2]s AS summary, processed_at IS NOT NULL AS processed
+			FROM %[1]s WHERE saga_id IN ?
 			UNION ALL
-			SELECT ?::text, true, %[2]s, processed_at IS NOT NULL FROM %[1]s_archive WHERE saga_id = ?
+			SELECT saga_id, ?::text, true, %[2]s, processed_at IS NOT NULL FROM %[1]s_archive WHERE saga_id IN ?
 			ORDER BY summary`, t.table, t.summary)
-		if err := s.DB.WithContext(ctx).Raw(q, t.name, sagaID, t.name, sagaID).Scan(&rows).Error; err != nil {
+		if err := s.DB.WithContext(ctx).Raw(q, t.name, sagaIDs, t.name, sagaIDs).Scan(&rows).Error; err != nil {
 			return nil, fmt.Errorf("read %s: %w", t.name, err)
 		}
-		all = append(all, rows...)
+		for _, r := range rows {
+			bySaga[r.SagaID] = append(bySaga[r.SagaID], r)
+		}
 	}
-	return all, nil
+	return bySaga, nil
 }
 
 // summaries groups rows by table, ignoring whether they were archived.
@@ -79,17 +92,41 @@ func summaries(rows []outboxRow) map[string][]string {
 
 // sagaIDOf finds the saga of an order from its payment request row.
 func sagaIDOf(ctx context.Context, s *e2e.System, orderID kernel.OrderID) (uuid.UUID, error) {
-	var ids []uuid.UUID
-	err := s.DB.WithContext(ctx).Raw(`SELECT saga_id FROM "order".payment_outbox WHERE payload->>'orderId' = ?
-		UNION SELECT saga_id FROM "order".payment_outbox_archive WHERE payload->>'orderId' = ?`,
-		orderID.String(), orderID.String()).Scan(&ids).Error
+	ids, err := sagaIDsOf(ctx, s, []uuid.UUID{orderID.UUID()})
+	return ids[orderID.UUID()], err
+}
+
+// sagaIDsOf finds the saga of each order from its payment request rows. An
+// order without exactly one saga is an error.
+func sagaIDsOf(ctx context.Context, s *e2e.System, orderIDs []uuid.UUID) (map[uuid.UUID]uuid.UUID, error) {
+	var rows []struct {
+		OrderID uuid.UUID
+		SagaID  uuid.UUID
+	}
+	ids := make([]string, len(orderIDs))
+	for i, id := range orderIDs {
+		ids[i] = id.String()
+	}
+	err := s.DB.WithContext(ctx).Raw(`SELECT DISTINCT (payload->>'orderId')::uuid AS order_id, saga_id FROM (
+			SELECT payload, saga_id FROM "order".payment_outbox WHERE payload->>'orderId' IN ?
+			UNION ALL
+			SELECT payload, saga_id FROM "order".payment_outbox_archive WHERE payload->>'orderId' IN ?) requests`,
+		ids, ids).Scan(&rows).Error
 	if err != nil {
-		return uuid.Nil, err
+		return nil, err
 	}
-	if len(ids) != 1 {
-		return uuid.Nil, fmt.Errorf("order %s has %d sagas: %v", orderID, len(ids), ids)
+	sagas := make(map[uuid.UUID][]uuid.UUID, len(orderIDs))
+	for _, r := range rows {
+		sagas[r.OrderID] = append(sagas[r.OrderID], r.SagaID)
 	}
-	return ids[0], nil
+	byOrder := make(map[uuid.UUID]uuid.UUID, len(orderIDs))
+	for _, id := range orderIDs {
+		if len(sagas[id]) != 1 {
+			return nil, fmt.Errorf("order %s has %d sagas: %v", id, len(sagas[id]), sagas[id])
+		}
+		byOrder[id] = sagas[id][0]
+	}
+	return byOrder, nil
 }
 
 // requireSagaOutbox waits (briefly: a relay marks a row COMPLETED in the

@@ -10,5 +10,8 @@
 // modules with `go build`, on a database and Kafka topics of its own, and
 // stops them again. The package's tests use it to run every path of the saga
 // end to end over the real broker and database; they are skipped under
-// `go test -short`.
+// `go test -short`. A System can also crash a service (Kill, a SIGKILL) and
+// bring it back (Restart), and tell from the broker whether any record is
+// still on its way (Backlog): the crash test proves with them that nothing
+// is lost and nothing is done twice.
 package e2e

@@ -28,7 +28,8 @@ var sys *e2e.System
 // TestMain starts the three services once for the package (unless -short),
 // runs the tests, stops the services and checks that they exit cleanly. When
 // anything failed it prints the end of every service's log, so that the
-// failure can be read from CI output.
+// failure can be read from CI output, and keeps the logs; with
+// FOS_E2E_KEEP_LOGS set it keeps them in any case.
 func TestMain(m *testing.M) {
 	flag.Parse()
 	if testing.Short() {
@@ -76,6 +77,10 @@ func run(m *testing.M) int {
 		fmt.Println(sys.LogTail(200))
 		fmt.Println("e2e: logs kept in", sys.LogDir())
 		return code
+	}
+	if os.Getenv("FOS_E2E_KEEP_LOGS") != "" {
+		fmt.Println("e2e: logs kept in", sys.LogDir())
+		return 0
 	}
 	_ = sys.RemoveDir()
 	return 0

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -71,10 +72,21 @@ type System struct {
 	// Dir holds the binaries (bin/) and the services' logs (logs/).
 	Dir string
 
-	cfg       SystemConfig
-	runID     string
-	groups    []string
-	processes []*process
+	cfg    SystemConfig
+	runID  string
+	groups []consumerGroup
+
+	// mu guards processes: Kill and Restart replace a service's process
+	// while the test's other goroutines use the system.
+	mu        sync.Mutex
+	processes map[string]*process
+}
+
+// consumerGroup is one consumer group of the system: its id for this run and
+// the topic it reads, by the topic's usual name.
+type consumerGroup struct {
+	id    string
+	topic string
 }
 
 // StartSystem builds the three services, creates a database for them, starts
@@ -98,10 +110,11 @@ func StartSystem(ctx context.Context, cfg SystemConfig) (_ *System, err error) {
 	}
 	runID := strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
 	s := &System{
-		Database: "fos_e2e_" + runID,
-		Topics:   make(map[string]string),
-		cfg:      cfg,
-		runID:    runID,
+		Database:  "fos_e2e_" + runID,
+		Topics:    make(map[string]string),
+		cfg:       cfg,
+		runID:     runID,
+		processes: make(map[string]*process, len(Services)),
 	}
 	for _, t := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {
 		s.Topics[t] = t + "-e2e-" + runID
@@ -128,15 +141,18 @@ func StartSystem(ctx context.Context, cfg SystemConfig) (_ *System, err error) {
 		return nil, err
 	}
 	urls := make(map[string]string, len(Services))
+	started := make([]*process, 0, len(Services))
 	for i, name := range Services {
 		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[i]))
 		urls[name] = "http://" + addr
-		if err := s.startProcess(name, s.environment(name, addr)); err != nil {
+		p, err := s.startProcess(name, urls[name], s.environment(name, addr), false)
+		if err != nil {
 			return nil, err
 		}
+		started = append(started, p)
 	}
 	s.Client = NewClient(urls["order-service"], urls["payment-service"], urls["restaurant-service"])
-	if err := s.waitReady(ctx); err != nil {
+	if err := s.waitReady(ctx, started...); err != nil {
 		return nil, err
 	}
 	cfg.Logf("e2e: services ready in %s (database %s, logs in %s)", time.Since(start).Round(time.Millisecond), s.Database, s.LogDir())
@@ -169,21 +185,31 @@ func (s *System) LogTail(n int) string {
 	return b.String()
 }
 
-// Stop sends SIGTERM to every service and waits for them to exit, then drops
-// the database, deletes the topics and the binaries. It reports a service
-// that exited before, did not exit within the stop timeout (it is then
-// killed), or exited with a status other than 0. The logs are kept in Dir;
-// RemoveDir deletes them.
+// Stop sends SIGTERM to every running service and waits for them to exit,
+// then drops the database, deletes the topics and the binaries. It reports a
+// service that exited on its own before, did not exit within the stop
+// timeout (it is then killed), or exited with a status other than 0. A
+// service that Kill stopped and nothing restarted is not reported. The logs
+// are kept in Dir; RemoveDir deletes them.
 func (s *System) Stop(ctx context.Context) error {
+	s.mu.Lock()
+	processes := s.processes
+	s.processes = nil
+	s.mu.Unlock()
 	var errs []error
 	var wg sync.WaitGroup
-	results := make([]error, len(s.processes))
-	for i, p := range s.processes {
-		wg.Go(func() { results[i] = p.stop(s.cfg.StopTimeout) })
+	results := make(chan error, len(processes))
+	for _, p := range processes {
+		if p.killed {
+			continue
+		}
+		wg.Go(func() { results <- p.stop(s.cfg.StopTimeout) })
 	}
 	wg.Wait()
-	errs = append(errs, results...)
-	s.processes = nil
+	close(results)
+	for err := range results {
+		errs = append(errs, err)
+	}
 	_ = os.RemoveAll(filepath.Join(s.Dir, "bin"))
 	if s.DB != nil {
 		if sqlDB, err := s.DB.DB(); err == nil {
@@ -193,6 +219,79 @@ func (s *System) Stop(ctx context.Context) error {
 	}
 	errs = append(errs, s.dropDatabase(ctx), s.deleteTopics())
 	return errors.Join(errs...)
+}
+
+// Kill crashes service: SIGKILL, then a wait (bounded by the stop timeout)
+// until it has exited. The service gets no chance to finish a transaction,
+// to publish what it claimed, to commit its consumers' offsets or to leave
+// its consumer groups; its group memberships live on until the broker's
+// session timeout ends them. Restart brings it back. Kill must not run
+// concurrently with Restart or Stop.
+func (s *System) Kill(service string) error {
+	p, err := s.process(service)
+	if err != nil {
+		return err
+	}
+	if p.exited() {
+		return fmt.Errorf("e2e: kill %s: it is not running (%v)", service, p.err)
+	}
+	if err := p.cmd.Process.Kill(); err != nil {
+		return fmt.Errorf("e2e: kill %s: %w", service, err)
+	}
+	select {
+	case <-p.done:
+	case <-time.After(s.cfg.StopTimeout):
+		return fmt.Errorf("e2e: %s did not exit within %s of SIGKILL", service, s.cfg.StopTimeout)
+	}
+	p.killed = true // read by Stop and Restart, which do not run concurrently with Kill
+	s.appendLog(service, "killed with SIGKILL (%v)", p.err)
+	return nil
+}
+
+// Restart starts service again after Kill (or after it exited on its own):
+// the same binary from the same directory with the same environment, so the
+// same HTTP port, database, topics and consumer groups. It waits, bounded by
+// the ready timeout, until the service answers /readyz: it then serves HTTP
+// and reaches PostgreSQL and Kafka, though its consumers may still be
+// joining their groups. The service's output goes on at the end of its log
+// file, after a line that marks the restart.
+func (s *System) Restart(ctx context.Context, service string) error {
+	old, err := s.process(service)
+	if err != nil {
+		return err
+	}
+	if !old.exited() {
+		return fmt.Errorf("e2e: restart %s: it is still running; Kill it first", service)
+	}
+	s.appendLog(service, "restarting")
+	p, err := s.startProcess(service, old.url, old.env, true)
+	if err != nil {
+		return err
+	}
+	return s.waitReady(ctx, p)
+}
+
+// process returns service's current process.
+func (s *System) process(service string) (*process, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.processes[service]
+	if !ok {
+		return nil, fmt.Errorf("e2e: no service %q in the system (stopped, or not one of %v)", service, Services)
+	}
+	return p, nil
+}
+
+// appendLog writes a line of the harness into service's log file, between
+// the lines of the service's runs, so that a reader of the log sees where a
+// run ended and the next began.
+func (s *System) appendLog(service, format string, args ...any) {
+	f, err := os.OpenFile(s.LogFile(service), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "===== e2e %s: %s =====\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
 // RemoveDir deletes the logs of a stopped system.
@@ -259,17 +358,18 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 		env["TOPICS_PAYMENT_RESPONSE"] = s.Topics["payment-response"]
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
-		env["CONSUMERS_PAYMENT_RESPONSE_GROUP_ID"] = s.groupID("order-service-payment-response")
-		env["CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_GROUP_ID"] = s.groupID("order-service-restaurant-approval-response")
+		env["CONSUMERS_PAYMENT_RESPONSE_GROUP_ID"] = s.groupID("order-service-payment-response", "payment-response")
+		env["CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_GROUP_ID"] = s.groupID("order-service-restaurant-approval-response",
+			"restaurant-approval-response")
 		cleaners = []string{"OUTBOX_PAYMENT_CLEANER_INTERVAL", "OUTBOX_APPROVAL_CLEANER_INTERVAL"}
 	case "payment-service":
 		env["TOPICS_PAYMENT_REQUEST"] = s.Topics["payment-request"]
 		env["TOPICS_PAYMENT_RESPONSE"] = s.Topics["payment-response"]
-		env["CONSUMER_GROUP_ID"] = s.groupID("payment-service-payment-request")
+		env["CONSUMER_GROUP_ID"] = s.groupID("payment-service-payment-request", "payment-request")
 	case "restaurant-service":
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
-		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request")
+		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
 	}
 	if s.cfg.CleanerInterval > 0 {
 		for _, key := range cleaners {
@@ -283,21 +383,29 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 	return prefixed
 }
 
-// groupID names a consumer group after the run, and remembers it for
-// deleteTopics.
-func (s *System) groupID(base string) string {
+// groupID names a consumer group of topic (by its usual name) after the
+// run, and remembers it for Backlog and deleteTopics.
+func (s *System) groupID(base, topic string) string {
 	id := base + "-e2e-" + s.runID
-	s.groups = append(s.groups, id)
+	s.groups = append(s.groups, consumerGroup{id: id, topic: topic})
 	return id
 }
 
-func (s *System) startProcess(service string, env map[string]string) error {
+// startProcess starts service's binary from its module directory with env
+// added to the test's environment, its output going to its log file
+// (appended to when again is true, created otherwise), and makes it the
+// service's process. url is the service's base URL, for waitReady.
+func (s *System) startProcess(service, url string, env map[string]string, again bool) (*process, error) {
 	if err := os.MkdirAll(s.LogDir(), 0o755); err != nil {
-		return err
+		return nil, err
 	}
-	logFile, err := os.Create(s.LogFile(service))
+	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
+	if again {
+		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
+	}
+	logFile, err := os.OpenFile(s.LogFile(service), flags, 0o644)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cmd := exec.Command(s.binary(service), "-config", "config.yaml")
 	cmd.Dir = filepath.Join(s.cfg.RepoDir, service)
@@ -310,38 +418,51 @@ func (s *System) startProcess(service string, env map[string]string) error {
 	stopWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
-		return fmt.Errorf("e2e: start %s: %w", service, err)
+		return nil, fmt.Errorf("e2e: start %s: %w", service, err)
 	}
-	p := &process{name: service, cmd: cmd, log: logFile, done: make(chan struct{})}
+	p := &process{name: service, url: url, env: env, cmd: cmd, log: logFile, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		_ = p.log.Close()
 		close(p.done)
 	}()
-	s.processes = append(s.processes, p)
-	return nil
+	s.mu.Lock()
+	s.processes[service] = p
+	s.mu.Unlock()
+	return p, nil
 }
 
-// waitReady waits until every service answers /readyz with 200, failing
+// waitReady waits until each of processes answers /readyz with 200, failing
 // early when one exits.
-func (s *System) waitReady(ctx context.Context) error {
+func (s *System) waitReady(ctx context.Context, processes ...*process) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReadyTimeout)
 	defer cancel()
+	waiting := processes
 	for {
-		for _, p := range s.processes {
+		var errs []error
+		var still []*process
+		for _, p := range waiting {
 			if p.exited() {
 				return fmt.Errorf("e2e: %s exited during start (%v); its log ends with:\n%s", p.name, p.err, tailString(s.LogFile(p.name), 50))
 			}
+			attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
+			err := s.Client.do(attempt, http.MethodGet, p.url+"/readyz", nil, http.StatusOK, nil)
+			cancelAttempt()
+			if err != nil {
+				errs = append(errs, err)
+				still = append(still, p)
+			}
 		}
-		attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
-		err := s.Client.Ready(attempt)
-		cancelAttempt()
-		if err == nil {
+		if waiting = still; len(waiting) == 0 {
 			return nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("e2e: services not ready within %s: %w\n%s", s.cfg.ReadyTimeout, err, s.LogTail(50))
+			var tails strings.Builder
+			for _, p := range waiting {
+				fmt.Fprintf(&tails, "===== %s: last 50 lines of its log =====\n%s\n", p.name, tailString(s.LogFile(p.name), 50))
+			}
+			return fmt.Errorf("e2e: not ready within %s: %w\n%s", s.cfg.ReadyTimeout, errors.Join(errs...), tails.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -390,10 +511,120 @@ func (s *System) adminDB(ctx context.Context) (*gorm.DB, error) {
 	return db, nil
 }
 
-// deleteTopics removes the run's topics, their dead-letter topics and the
-// consumer groups, so that test runs do not pile up on the broker. Missing
-// ones are fine.
-func (s *System) deleteTopics() error {
+// Backlog is where the records of the saga's topics stand at one moment.
+type Backlog struct {
+	// Records is how many records each topic has ever held (the sum of its
+	// partitions' end offsets), by the topic's usual name
+	// (payment-request), the dead-letter topics too (payment-request.dlq).
+	// A topic that does not exist holds 0.
+	Records map[string]int64
+	// Unconsumed is, for each consumer group by the name of the topic it
+	// reads, how many of the topic's records the group has not committed
+	// as consumed yet.
+	Unconsumed map[string]int64
+}
+
+// Drained reports whether every consumer group has committed every record
+// of its topic: with at-least-once consumers, every record was handled.
+func (b Backlog) Drained() bool {
+	for _, n := range b.Unconsumed {
+		if n != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// DeadLettered is how many records went to the dead-letter topics.
+func (b Backlog) DeadLettered() int64 {
+	var n int64
+	for topic, records := range b.Records {
+		if strings.HasSuffix(topic, kafka.DeadLetterSuffix) {
+			n += records
+		}
+	}
+	return n
+}
+
+// Backlog reads the end offsets of the system's topics and the offsets its
+// consumer groups committed. Together with the outbox tables it tells
+// whether anything is still on its way: nothing is when every outbox row is
+// published and every group has consumed every record (Drained), and stays
+// so. ctx is checked between the broker requests, each of which the
+// client's network timeouts bound.
+func (s *System) Backlog(ctx context.Context) (Backlog, error) {
+	b := Backlog{Records: make(map[string]int64), Unconsumed: make(map[string]int64)}
+	sc := s.saramaConfig()
+	sc.Metadata.AllowAutoTopicCreation = false // a missing dead-letter topic stays missing
+	client, err := sarama.NewClient(s.cfg.Kafka.Brokers, sc)
+	if err != nil {
+		return b, fmt.Errorf("e2e: kafka client: %w", err)
+	}
+	admin, err := sarama.NewClusterAdminFromClient(client)
+	if err != nil {
+		_ = client.Close()
+		return b, fmt.Errorf("e2e: kafka admin: %w", err)
+	}
+	defer admin.Close() // closes client too
+	existing, err := admin.ListTopics()
+	if err != nil {
+		return b, fmt.Errorf("e2e: list topics: %w", err)
+	}
+	ends := make(map[string]map[int32]int64) // by usual name
+	for usual, topic := range s.Topics {
+		for _, t := range []struct{ usual, name string }{
+			{usual, topic},
+			{usual + kafka.DeadLetterSuffix, topic + kafka.DeadLetterSuffix},
+		} {
+			b.Records[t.usual] = 0
+			detail, ok := existing[t.name]
+			if !ok {
+				continue
+			}
+			ends[t.usual] = make(map[int32]int64, detail.NumPartitions)
+			for p := range detail.NumPartitions {
+				end, err := client.GetOffset(t.name, p, sarama.OffsetNewest)
+				if err != nil {
+					return b, fmt.Errorf("e2e: end offset of %s/%d: %w", t.name, p, err)
+				}
+				ends[t.usual][p] = end
+				b.Records[t.usual] += end
+			}
+		}
+	}
+	for _, g := range s.groups {
+		if err := ctx.Err(); err != nil {
+			return b, err
+		}
+		topic := s.Topics[g.topic]
+		partitions := make([]int32, 0, len(ends[g.topic]))
+		for p := range ends[g.topic] {
+			partitions = append(partitions, p)
+		}
+		resp, err := admin.ListConsumerGroupOffsets(g.id, map[string][]int32{topic: partitions})
+		if err != nil {
+			return b, fmt.Errorf("e2e: offsets of group %s: %w", g.id, err)
+		}
+		b.Unconsumed[g.topic] = 0
+		for p, end := range ends[g.topic] {
+			committed := int64(0) // nothing committed yet: the group starts at the oldest record
+			if block := resp.GetBlock(topic, p); block != nil {
+				if !errors.Is(block.Err, sarama.ErrNoError) {
+					return b, fmt.Errorf("e2e: offset of group %s on %s/%d: %w", g.id, g.topic, p, block.Err)
+				}
+				if block.Offset >= 0 {
+					committed = block.Offset
+				}
+			}
+			b.Unconsumed[g.topic] += end - committed
+		}
+	}
+	return b, nil
+}
+
+// saramaConfig is the client configuration of the harness's own Kafka
+// clients.
+func (s *System) saramaConfig() *sarama.Config {
 	sc := sarama.NewConfig()
 	sc.ClientID = "fos-e2e"
 	if s.cfg.Kafka.Version != "" {
@@ -402,7 +633,14 @@ func (s *System) deleteTopics() error {
 		}
 	}
 	sc.Net.DialTimeout = 5 * time.Second
-	admin, err := sarama.NewClusterAdmin(s.cfg.Kafka.Brokers, sc)
+	return sc
+}
+
+// deleteTopics removes the run's topics, their dead-letter topics and the
+// consumer groups, so that test runs do not pile up on the broker. Missing
+// ones are fine.
+func (s *System) deleteTopics() error {
+	admin, err := sarama.NewClusterAdmin(s.cfg.Kafka.Brokers, s.saramaConfig())
 	if err != nil {
 		return fmt.Errorf("e2e: kafka admin: %w", err)
 	}
@@ -416,8 +654,8 @@ func (s *System) deleteTopics() error {
 		}
 	}
 	for _, group := range s.groups {
-		if err := admin.DeleteConsumerGroup(group); err != nil && !errors.Is(err, sarama.ErrGroupIDNotFound) {
-			errs = append(errs, fmt.Errorf("e2e: delete consumer group %s: %w", group, err))
+		if err := admin.DeleteConsumerGroup(group.id); err != nil && !errors.Is(err, sarama.ErrGroupIDNotFound) {
+			errs = append(errs, fmt.Errorf("e2e: delete consumer group %s: %w", group.id, err))
 		}
 	}
 	return errors.Join(errs...)
@@ -429,13 +667,17 @@ func closeDB(db *gorm.DB) {
 	}
 }
 
-// process is one running service. err is written once, before done closes.
+// process is one run of a service. err is written once, before done closes.
 type process struct {
 	name string
+	url  string            // the service's base URL
+	env  map[string]string // the environment overrides it was started with
 	cmd  *exec.Cmd
 	log  *os.File
 	done chan struct{}
 	err  error
+	// killed is set by Kill once the process has exited.
+	killed bool
 }
 
 func (p *process) exited() bool {

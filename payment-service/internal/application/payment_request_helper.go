@@ -77,8 +77,12 @@ func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRe
 		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), kernel.PaymentOrderStatusPending, req.SagaID)
 	})
 	if answered || errors.Is(err, ErrDuplicate) {
+		// ErrDuplicate: a unique index refused the second payment, because a
+		// concurrent delivery won or the first answer was already cleaned from
+		// the outbox. Either way the request has its answer.
 		h.log.Info("payment request already answered; nothing to do",
-			zap.Stringer("sagaId", req.SagaID), zap.Stringer("orderId", req.OrderID), zap.NamedError("duplicate", err))
+			zap.Stringer("sagaId", req.SagaID), zap.Stringer("orderId", req.OrderID), zap.Bool("refusedByUniqueIndex", err != nil))
+		h.log.Debug("duplicate payment refused", zap.Error(err))
 		return nil
 	}
 	if err != nil {
@@ -132,7 +136,7 @@ func (h *PaymentRequestHelper) PersistCancelPayment(ctx context.Context, req Pay
 	})
 	if answered || errors.Is(err, ErrDuplicate) {
 		h.log.Info("payment cancel request already answered; nothing to do",
-			zap.Stringer("sagaId", req.SagaID), zap.Stringer("orderId", req.OrderID), zap.NamedError("duplicate", err))
+			zap.Stringer("sagaId", req.SagaID), zap.Stringer("orderId", req.OrderID), zap.Bool("refusedByUniqueIndex", err != nil))
 		return nil
 	}
 	if err != nil {

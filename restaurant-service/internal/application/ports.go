@@ -15,7 +15,8 @@ import (
 
 // ErrDuplicate is returned, wrapped, by a repository's Save when a unique
 // index refused the row: a concurrent delivery of the same request committed
-// first. The whole transaction is then void and the request already handled.
+// first, or a redelivery came after the first answer was cleaned from the
+// outbox. The whole transaction is then void and the request already handled.
 var ErrDuplicate = errors.New("duplicate row")
 
 // Input ports.

@@ -81,7 +81,9 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 	})
 	switch {
 	case errors.Is(err, ErrDuplicate):
-		log.Info("approval request already answered by a concurrent delivery; nothing to do")
+		// A unique index refused the second answer: a concurrent delivery won, or
+		// the first answer was already cleaned from the outbox.
+		log.Info("approval request already answered (the order already has an approval); nothing to do")
 		return nil
 	case err != nil:
 		return err
