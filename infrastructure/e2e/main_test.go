@@ -55,6 +55,7 @@ func run(m *testing.M) int {
 		Postgres:        pgtest.Config(),
 		Kafka:           kafkaConfig(),
 		CleanerInterval: cleanerInterval,
+		SessionTimeout:  6 * time.Second, // the broker's minimum: a killed service recovers sooner
 		Archive:         true,
 		BuildFlags:      buildFlags,
 		Logf:            func(format string, args ...any) { fmt.Printf(format+"\n", args...) },

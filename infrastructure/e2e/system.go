@@ -42,6 +42,10 @@ type SystemConfig struct {
 	// CleanerInterval is every outbox cleaner's interval (the services'
 	// default when zero).
 	CleanerInterval time.Duration
+	// SessionTimeout is every consumer group's session timeout (the
+	// services' default when zero): how long a killed service's partitions
+	// wait before its restarted self may take them back.
+	SessionTimeout time.Duration
 	// Archive makes the cleaners move finished outbox rows to the archive
 	// tables instead of deleting them.
 	Archive bool
@@ -337,6 +341,13 @@ func (s *System) binary(service string) string { return filepath.Join(s.Dir, "bi
 
 // environment is the overrides of service's config.yaml for this run. Every
 // key is one the service documents (PREFIX_SECTION_KEY).
+// sessionTimeouts names each service's consumer session timeout keys.
+var sessionTimeouts = map[string][]string{
+	"order-service":      {"CONSUMERS_PAYMENT_RESPONSE_SESSION_TIMEOUT", "CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_SESSION_TIMEOUT"},
+	"payment-service":    {"CONSUMER_SESSION_TIMEOUT"},
+	"restaurant-service": {"CONSUMER_SESSION_TIMEOUT"},
+}
+
 func (s *System) environment(service, httpAddress string) map[string]string {
 	prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_"))
 	pg := s.cfg.Postgres
@@ -370,6 +381,11 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
 		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
+	}
+	if s.cfg.SessionTimeout > 0 {
+		for _, key := range sessionTimeouts[service] {
+			env[key] = s.cfg.SessionTimeout.String()
+		}
 	}
 	if s.cfg.CleanerInterval > 0 {
 		for _, key := range cleaners {

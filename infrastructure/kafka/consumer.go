@@ -76,6 +76,11 @@ type ConsumerConfig struct {
 	// a record whose handler failed (defaults 100ms and 10s).
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// SessionTimeout is how long the broker waits for a silent member before
+	// giving its partitions to the others (default 10s; the broker accepts
+	// 6s to 5m). After a crash, the partitions of the dead instance wait this
+	// long; shorter means faster failover and more spurious rebalances.
+	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Consumer runs a consumer group over its topics, one record at a time per
@@ -102,6 +107,9 @@ func NewConsumer(cfg Config, cc ConsumerConfig, handler Handler, producer *Produ
 	if cc.MaxBackoff <= 0 {
 		cc.MaxBackoff = 10 * time.Second
 	}
+	if cc.SessionTimeout <= 0 {
+		cc.SessionTimeout = 10 * time.Second
+	}
 	return &Consumer{cfg: cfg, cc: cc, handler: handler, producer: producer,
 		log: log.With(zap.String("group", cc.GroupID), zap.Strings("topics", cc.Topics))}, nil
 }
@@ -116,6 +124,8 @@ func (c *Consumer) Run(ctx context.Context) error {
 	sc.Consumer.Offsets.Initial = sarama.OffsetOldest
 	sc.Consumer.Offsets.AutoCommit.Enable = true
 	sc.Consumer.Offsets.AutoCommit.Interval = time.Second
+	sc.Consumer.Group.Session.Timeout = c.cc.SessionTimeout
+	sc.Consumer.Group.Heartbeat.Interval = c.cc.SessionTimeout / 3
 	sc.Consumer.Group.Rebalance.GroupStrategies = []sarama.BalanceStrategy{sarama.NewBalanceStrategySticky()}
 	sc.Consumer.Fetch.Default = 1 << 20
 	sc.Consumer.MaxWaitTime = 100 * time.Millisecond

@@ -57,6 +57,9 @@ type Consumer struct {
 	GroupID    string        `mapstructure:"group_id"`
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// SessionTimeout bounds how long a crashed instance's partitions wait
+	// before another instance takes them over.
+	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Consumers configures the listeners of the two reply topics.

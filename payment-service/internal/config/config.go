@@ -48,6 +48,9 @@ type Consumer struct {
 	// that failed for a transient reason.
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// SessionTimeout bounds how long a crashed instance's partitions wait
+	// before another instance takes them over.
+	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Outbox tunes the order outbox's relay and cleaner.

@@ -47,6 +47,9 @@ type Consumer struct {
 	// whose handling failed transiently.
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// SessionTimeout bounds how long a crashed instance's partitions wait
+	// before another instance takes them over.
+	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Outbox tunes the order_outbox relay and cleaner.
