@@ -5,17 +5,12 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
 
 	"go.uber.org/zap"
 
-	infraconfig "github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
-	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
@@ -27,24 +22,7 @@ import (
 )
 
 func main() {
-	path := flag.String("config", "config.yaml", "configuration file (keys overridable by "+config.EnvPrefix+"_* variables)")
-	flag.Parse()
-	var cfg config.Config
-	if err := infraconfig.Load(*path, config.EnvPrefix, &cfg); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	log, err := logging.New(cfg.Log)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	defer func() { _ = log.Sync() }()
-	if err := run(context.Background(), cfg, log); err != nil {
-		log.Error("order-service stopped", zap.Error(err))
-		_ = log.Sync()
-		os.Exit(1)
-	}
+	lifecycle.Main("order-service", config.EnvPrefix, run)
 }
 
 // run wires order-service and runs it until ctx is cancelled, SIGINT or

@@ -85,6 +85,9 @@ type Order struct {
 	MaxItems int `mapstructure:"max_items"`
 }
 
+// Logging returns the logger's settings, for lifecycle.Main.
+func (c Config) Logging() logging.Config { return c.Log }
+
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
 	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),

@@ -5,18 +5,13 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
 	"time"
 
 	"go.uber.org/zap"
 
-	infraconfig "github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
-	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/config"
@@ -28,24 +23,7 @@ import (
 )
 
 func main() {
-	configPath := flag.String("config", "config.yaml", "path of the YAML configuration")
-	flag.Parse()
-	var cfg config.Config
-	if err := infraconfig.Load(*configPath, config.EnvPrefix, &cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "payment-service:", err)
-		os.Exit(1)
-	}
-	log, err := logging.New(cfg.Log)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "payment-service:", err)
-		os.Exit(1)
-	}
-	if err := run(context.Background(), cfg, log); err != nil {
-		log.Error("payment-service stopped", zap.Error(err))
-		_ = log.Sync()
-		os.Exit(1)
-	}
-	_ = log.Sync()
+	lifecycle.Main("payment-service", config.EnvPrefix, run)
 }
 
 // run starts payment-service and blocks until ctx is cancelled, a signal

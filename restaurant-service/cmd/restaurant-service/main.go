@@ -7,18 +7,13 @@ package main
 
 import (
 	"context"
-	"flag"
-	"fmt"
-	"os"
 	"time"
 
 	"go.uber.org/zap"
 
-	infraconfig "github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
-	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
@@ -30,28 +25,7 @@ import (
 )
 
 func main() {
-	configPath := flag.String("config", "config.yaml", "path of the configuration file")
-	flag.Parse()
-
-	var cfg config.Config
-	if err := infraconfig.Load(*configPath, config.EnvPrefix, &cfg); err != nil {
-		fmt.Fprintln(os.Stderr, "restaurant-service:", err)
-		os.Exit(1)
-	}
-	log, err := logging.New(cfg.Log)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "restaurant-service: logger:", err)
-		os.Exit(1)
-	}
-	log = log.With(zap.String("service", "restaurant-service"))
-	err = run(context.Background(), cfg, log)
-	if err != nil {
-		log.Error("restaurant-service failed", zap.Error(err))
-	}
-	_ = log.Sync()
-	if err != nil {
-		os.Exit(1)
-	}
+	lifecycle.Main("restaurant-service", config.EnvPrefix, run)
 }
 
 // run connects to PostgreSQL and Kafka, brings the schema and the topics up

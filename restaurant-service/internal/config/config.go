@@ -61,6 +61,9 @@ type Outbox struct {
 	Archive bool `mapstructure:"archive"`
 }
 
+// Logging returns the logger's settings, for lifecycle.Main.
+func (c Config) Logging() logging.Config { return c.Log }
+
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
 	var errs []error
