@@ -70,8 +70,10 @@ func DecodeJSON[T any](msg *Received) (T, error) {
 
 // ConsumerConfig says what a Consumer reads and how it retries.
 type ConsumerConfig struct {
-	GroupID string   `mapstructure:"group_id"`
-	Topics  []string `mapstructure:"topics"`
+	GroupID string `mapstructure:"group_id"`
+	// Topics are not read from the consumer's own settings: the service sets
+	// them from its topic settings with WithTopics.
+	Topics []string `mapstructure:"-"`
 	// MinBackoff and MaxBackoff bound the exponential wait between retries of
 	// a record whose handler failed (defaults 100ms and 10s).
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
@@ -81,6 +83,31 @@ type ConsumerConfig struct {
 	// 6s to 5m). After a crash, the partitions of the dead instance wait this
 	// long; shorter means faster failover and more spurious rebalances.
 	SessionTimeout time.Duration `mapstructure:"session_timeout"`
+}
+
+// WithTopics returns the settings with the topics to read.
+func (cc ConsumerConfig) WithTopics(topics ...string) ConsumerConfig {
+	cc.Topics = topics
+	return cc
+}
+
+// Validate reports settings that cannot work; key is where they were read
+// from (e.g. "consumer"), for the messages.
+func (cc ConsumerConfig) Validate(key string) error {
+	var errs []error
+	if cc.GroupID == "" {
+		errs = append(errs, fmt.Errorf("%s.group_id is empty", key))
+	}
+	if cc.MinBackoff < 0 || cc.MaxBackoff < 0 {
+		errs = append(errs, fmt.Errorf("%s: backoffs must not be negative", key))
+	}
+	if cc.MaxBackoff > 0 && cc.MinBackoff > cc.MaxBackoff {
+		errs = append(errs, fmt.Errorf("%s.min_backoff %s is above %s.max_backoff %s", key, cc.MinBackoff, key, cc.MaxBackoff))
+	}
+	if cc.SessionTimeout != 0 && (cc.SessionTimeout < 6*time.Second || cc.SessionTimeout > 5*time.Minute) {
+		errs = append(errs, fmt.Errorf("%s.session_timeout %s: the broker accepts 6s to 5m", key, cc.SessionTimeout))
+	}
+	return errors.Join(errs...)
 }
 
 // Consumer runs a consumer group over its topics, one record at a time per

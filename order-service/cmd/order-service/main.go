@@ -82,13 +82,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Reply listeners.
 	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
-	paymentConsumer, err := kafka.NewConsumer(cfg.Kafka, consumerConfig(cfg.Consumers.PaymentResponse, cfg.Topics.PaymentResponse),
+	paymentConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.PaymentResponse.WithTopics(cfg.Topics.PaymentResponse),
 		paymentListener.Handle, producer, log)
 	if err != nil {
 		return err
 	}
 	approvalListener := messaging.NewRestaurantApprovalResponseKafkaListener(application.NewRestaurantApprovalResponseHandler(approvalSaga), log)
-	approvalConsumer, err := kafka.NewConsumer(cfg.Kafka, consumerConfig(cfg.Consumers.RestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse),
+	approvalConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.RestaurantApprovalResponse.WithTopics(cfg.Topics.RestaurantApprovalResponse),
 		approvalListener.Handle, producer, log)
 	if err != nil {
 		return err
@@ -109,8 +109,4 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		lifecycle.Component{Name: "payment-response-listener", Run: paymentConsumer.Run},
 		lifecycle.Component{Name: "restaurant-approval-response-listener", Run: approvalConsumer.Run},
 	)
-}
-
-func consumerConfig(c config.Consumer, topic string) kafka.ConsumerConfig {
-	return kafka.ConsumerConfig{GroupID: c.GroupID, Topics: []string{topic}, MinBackoff: c.MinBackoff, MaxBackoff: c.MaxBackoff}
 }

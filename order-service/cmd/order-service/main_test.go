@@ -78,8 +78,8 @@ func startService(t *testing.T) *service {
 		Kafka:    kcfg,
 		Topics:   topics,
 		Consumers: config.Consumers{
-			PaymentResponse:            config.Consumer{GroupID: group + "-payment", MaxBackoff: time.Second},
-			RestaurantApprovalResponse: config.Consumer{GroupID: group + "-approval", MaxBackoff: time.Second},
+			PaymentResponse:            kafka.ConsumerConfig{GroupID: group + "-payment", MaxBackoff: time.Second},
+			RestaurantApprovalResponse: kafka.ConsumerConfig{GroupID: group + "-approval", MaxBackoff: time.Second},
 		},
 		Outbox: config.Outbox{
 			PaymentRelay:  outbox.RelayConfig{PollInterval: 500 * time.Millisecond},

@@ -6,7 +6,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
@@ -52,20 +51,10 @@ func (t Topics) Specs() []kafka.TopicSpec {
 	return specs
 }
 
-// Consumer is one consumer group's settings.
-type Consumer struct {
-	GroupID    string        `mapstructure:"group_id"`
-	MinBackoff time.Duration `mapstructure:"min_backoff"`
-	MaxBackoff time.Duration `mapstructure:"max_backoff"`
-	// SessionTimeout bounds how long a crashed instance's partitions wait
-	// before another instance takes them over.
-	SessionTimeout time.Duration `mapstructure:"session_timeout"`
-}
-
 // Consumers configures the listeners of the two reply topics.
 type Consumers struct {
-	PaymentResponse            Consumer `mapstructure:"payment_response"`
-	RestaurantApprovalResponse Consumer `mapstructure:"restaurant_approval_response"`
+	PaymentResponse            kafka.ConsumerConfig `mapstructure:"payment_response"`
+	RestaurantApprovalResponse kafka.ConsumerConfig `mapstructure:"restaurant_approval_response"`
 }
 
 // Outbox configures the relays ("schedulers") and cleaners of the two outbox
@@ -102,12 +91,8 @@ func (c Config) Validate() error {
 			errs = append(errs, fmt.Errorf("%s is empty", key))
 		}
 	}
-	if c.Consumers.PaymentResponse.GroupID == "" {
-		errs = append(errs, errors.New("consumers.payment_response.group_id is empty"))
-	}
-	if c.Consumers.RestaurantApprovalResponse.GroupID == "" {
-		errs = append(errs, errors.New("consumers.restaurant_approval_response.group_id is empty"))
-	}
+	errs = append(errs, c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
+		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"))
 	if c.Order.MaxItems <= 0 {
 		errs = append(errs, fmt.Errorf("order.max_items %d must be positive", c.Order.MaxItems))
 	}

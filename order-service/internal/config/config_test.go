@@ -35,6 +35,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	t.Setenv("ORDER_SERVICE_KAFKA_BROKERS", "a:9092,b:9092")
 	t.Setenv("ORDER_SERVICE_TOPICS_PAYMENT_REQUEST", "payment-request-v2")
 	t.Setenv("ORDER_SERVICE_CONSUMERS_PAYMENT_RESPONSE_GROUP_ID", "g2")
+	t.Setenv("ORDER_SERVICE_CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_SESSION_TIMEOUT", "6s")
 	t.Setenv("ORDER_SERVICE_OUTBOX_PAYMENT_RELAY_POLL_INTERVAL", "250ms")
 	t.Setenv("ORDER_SERVICE_ORDER_MAX_ITEMS", "7")
 	var cfg config.Config
@@ -45,6 +46,8 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
 	assert.Equal(t, "payment-request-v2", cfg.Topics.PaymentRequest)
 	assert.Equal(t, "g2", cfg.Consumers.PaymentResponse.GroupID)
+	assert.Equal(t, 6*time.Second, cfg.Consumers.RestaurantApprovalResponse.SessionTimeout)
+	assert.Equal(t, 10*time.Second, cfg.Consumers.PaymentResponse.SessionTimeout, "config.yaml's value")
 	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.PaymentRelay.PollInterval)
 	assert.Equal(t, 7, cfg.Order.MaxItems)
 }

@@ -80,13 +80,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Driving adapters.
 	listener := messaging.NewPaymentRequestKafkaListener(requests, log)
-	consumer, err := kafka.NewConsumer(cfg.Kafka, kafka.ConsumerConfig{
-		GroupID:        cfg.Consumer.GroupID,
-		Topics:         []string{cfg.Topics.PaymentRequest},
-		MinBackoff:     cfg.Consumer.MinBackoff,
-		MaxBackoff:     cfg.Consumer.MaxBackoff,
-		SessionTimeout: cfg.Consumer.SessionTimeout,
-	}, listener.Handle, producer, log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.PaymentRequest), listener.Handle, producer, log)
 	if err != nil {
 		return err
 	}

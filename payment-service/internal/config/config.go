@@ -7,7 +7,6 @@ package config
 import (
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
@@ -21,13 +20,13 @@ const EnvPrefix = "PAYMENT_SERVICE"
 
 // Config is everything payment-service reads at start.
 type Config struct {
-	Log      logging.Config    `mapstructure:"log"`
-	HTTP     httpserver.Config `mapstructure:"http"`
-	Postgres postgres.Config   `mapstructure:"postgres"`
-	Kafka    kafka.Config      `mapstructure:"kafka"`
-	Topics   Topics            `mapstructure:"topics"`
-	Consumer Consumer          `mapstructure:"consumer"`
-	Outbox   Outbox            `mapstructure:"outbox"`
+	Log      logging.Config       `mapstructure:"log"`
+	HTTP     httpserver.Config    `mapstructure:"http"`
+	Postgres postgres.Config      `mapstructure:"postgres"`
+	Kafka    kafka.Config         `mapstructure:"kafka"`
+	Topics   Topics               `mapstructure:"topics"`
+	Consumer kafka.ConsumerConfig `mapstructure:"consumer"`
+	Outbox   Outbox               `mapstructure:"outbox"`
 }
 
 // Topics names the topics the service reads and writes, and how they are
@@ -39,18 +38,6 @@ type Topics struct {
 	PaymentResponse   string `mapstructure:"payment_response"`
 	Partitions        int32  `mapstructure:"partitions"`
 	ReplicationFactor int16  `mapstructure:"replication_factor"`
-}
-
-// Consumer tunes the payment request consumer.
-type Consumer struct {
-	GroupID string `mapstructure:"group_id"`
-	// MinBackoff and MaxBackoff bound the wait between retries of a request
-	// that failed for a transient reason.
-	MinBackoff time.Duration `mapstructure:"min_backoff"`
-	MaxBackoff time.Duration `mapstructure:"max_backoff"`
-	// SessionTimeout bounds how long a crashed instance's partitions wait
-	// before another instance takes them over.
-	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Outbox tunes the order outbox's relay and cleaner.
@@ -77,11 +64,6 @@ func (c Config) Validate() error {
 	if c.Topics.Partitions < 0 || c.Topics.ReplicationFactor < 0 {
 		errs = append(errs, errors.New("topics: partitions and replication_factor must not be negative"))
 	}
-	if c.Consumer.GroupID == "" {
-		errs = append(errs, errors.New("consumer.group_id is empty"))
-	}
-	if c.Consumer.MaxBackoff > 0 && c.Consumer.MinBackoff > c.Consumer.MaxBackoff {
-		errs = append(errs, fmt.Errorf("consumer: min_backoff %s is above max_backoff %s", c.Consumer.MinBackoff, c.Consumer.MaxBackoff))
-	}
+	errs = append(errs, c.Consumer.Validate("consumer"))
 	return errors.Join(errs...)
 }

@@ -69,13 +69,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Adapters that drive the application.
 	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestListener(helper), log)
-	consumer, err := kafka.NewConsumer(cfg.Kafka, kafka.ConsumerConfig{
-		GroupID:        cfg.Consumer.GroupID,
-		Topics:         []string{cfg.Topics.RestaurantApprovalRequest},
-		MinBackoff:     cfg.Consumer.MinBackoff,
-		MaxBackoff:     cfg.Consumer.MaxBackoff,
-		SessionTimeout: cfg.Consumer.SessionTimeout,
-	}, listener.Handle, producer, log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.RestaurantApprovalRequest), listener.Handle, producer, log)
 	if err != nil {
 		return err
 	}

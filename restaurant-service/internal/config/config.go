@@ -5,7 +5,6 @@ package config
 
 import (
 	"errors"
-	"time"
 
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
@@ -20,13 +19,13 @@ const EnvPrefix = "RESTAURANT_SERVICE"
 
 // Config is everything restaurant-service reads at start.
 type Config struct {
-	Log      logging.Config    `mapstructure:"log"`
-	HTTP     httpserver.Config `mapstructure:"http"`
-	Postgres postgres.Config   `mapstructure:"postgres"`
-	Kafka    kafka.Config      `mapstructure:"kafka"`
-	Topics   Topics            `mapstructure:"topics"`
-	Consumer Consumer          `mapstructure:"consumer"`
-	Outbox   Outbox            `mapstructure:"outbox"`
+	Log      logging.Config       `mapstructure:"log"`
+	HTTP     httpserver.Config    `mapstructure:"http"`
+	Postgres postgres.Config      `mapstructure:"postgres"`
+	Kafka    kafka.Config         `mapstructure:"kafka"`
+	Topics   Topics               `mapstructure:"topics"`
+	Consumer kafka.ConsumerConfig `mapstructure:"consumer"`
+	Outbox   Outbox               `mapstructure:"outbox"`
 }
 
 // Topics names the topics the service reads and writes, and how missing ones
@@ -38,18 +37,6 @@ type Topics struct {
 	RestaurantApprovalResponse string `mapstructure:"restaurant_approval_response"`
 	Partitions                 int32  `mapstructure:"partitions"`
 	ReplicationFactor          int16  `mapstructure:"replication_factor"`
-}
-
-// Consumer tunes the approval request consumer.
-type Consumer struct {
-	GroupID string `mapstructure:"group_id"`
-	// MinBackoff and MaxBackoff bound the wait between retries of a request
-	// whose handling failed transiently.
-	MinBackoff time.Duration `mapstructure:"min_backoff"`
-	MaxBackoff time.Duration `mapstructure:"max_backoff"`
-	// SessionTimeout bounds how long a crashed instance's partitions wait
-	// before another instance takes them over.
-	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
 
 // Outbox tunes the order_outbox relay and cleaner.
@@ -73,12 +60,7 @@ func (c Config) Validate() error {
 	if c.Topics.RestaurantApprovalRequest == c.Topics.RestaurantApprovalResponse && c.Topics.RestaurantApprovalRequest != "" {
 		errs = append(errs, errors.New("the request and response topics must differ"))
 	}
-	if c.Consumer.GroupID == "" {
-		errs = append(errs, errors.New("consumer.group_id is required"))
-	}
-	if c.Consumer.MaxBackoff != 0 && c.Consumer.MinBackoff > c.Consumer.MaxBackoff {
-		errs = append(errs, errors.New("consumer.min_backoff is above consumer.max_backoff"))
-	}
+	errs = append(errs, c.Consumer.Validate("consumer"))
 	return errors.Join(append(errs,
 		c.Log.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())...)
 }
