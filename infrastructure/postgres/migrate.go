@@ -20,11 +20,12 @@ import (
 // missing and keeps the applied version in <schema>.schema_migrations, so each
 // service tracks its own migrations in the database they share. The SQL files
 // name no schema: the connection's search_path is the service's schema, which
-// also lets tests migrate into a throwaway one. Running it again is a no-op;
-// concurrent starts are serialised by golang-migrate's advisory lock.
+// also lets tests migrate into a throwaway one. Running it again is a no-op.
+// Replicas starting at once are safe: creating the schema is serialised by
+// an advisory lock of ours, the migrations by golang-migrate's.
 func Migrate(ctx context.Context, db *gorm.DB, schema string, migrations fs.FS) error {
-	if err := db.WithContext(ctx).Exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema)).Error; err != nil {
-		return fmt.Errorf("create schema %s: %w", schema, err)
+	if err := createSchema(ctx, db, schema); err != nil {
+		return err
 	}
 	// golang-migrate closes the *sql.DB it is given, so it gets a small pool of
 	// its own on the same DSN rather than the service's.
@@ -58,6 +59,26 @@ func Migrate(ctx context.Context, db *gorm.DB, schema string, migrations fs.FS) 
 	defer m.Close()
 	if err := m.Up(); err != nil && !errors.Is(err, migrate.ErrNoChange) {
 		return fmt.Errorf("migrate %s: %w", schema, err)
+	}
+	return nil
+}
+
+// createSchema creates schema unless it exists. CREATE SCHEMA IF NOT EXISTS
+// alone is not enough when two processes run it at once: both see no schema,
+// and the second insert into pg_namespace fails with a unique violation. A
+// transaction-scoped advisory lock keyed on the schema name makes the second
+// wait for the first to commit, and then it sees the schema. golang-migrate's
+// own lock cannot cover this step: its driver takes that lock only to create
+// the version table inside the schema, which must exist by then.
+func createSchema(ctx context.Context, db *gorm.DB, schema string) error {
+	err := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(hashtext(?))", "fos-migrate:"+schema).Error; err != nil {
+			return fmt.Errorf("lock: %w", err)
+		}
+		return tx.Exec("CREATE SCHEMA IF NOT EXISTS " + QuoteIdent(schema)).Error
+	})
+	if err != nil {
+		return fmt.Errorf("create schema %s: %w", schema, err)
 	}
 	return nil
 }

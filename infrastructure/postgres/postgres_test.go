@@ -3,12 +3,17 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
+	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
@@ -78,4 +83,52 @@ func TestOpenFailsClearlyWhenTheDatabaseIsDown(t *testing.T) {
 	_, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "127.0.0.1:1")
+}
+
+// Two replicas of a service starting at once both run Migrate on a schema
+// that does not exist yet; neither may fail.
+func TestMigrateFromConcurrentStartsOnAFreshSchema(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("integration test: needs PostgreSQL")
+	}
+	const replicas, rounds = 4, 5
+	ctx := context.Background()
+	for round := range rounds {
+		cfg := pgtest.Config()
+		cfg.Schema = fmt.Sprintf("test_race_%d_%s", round, strings.ReplaceAll(uuid.NewString(), "-", "")[:12])
+		dbs := make([]*gorm.DB, replicas)
+		for i := range dbs {
+			db, err := postgres.Open(ctx, cfg, zap.NewNop())
+			require.NoError(t, err)
+			sqlDB, err := db.DB()
+			require.NoError(t, err)
+			t.Cleanup(func() { _ = sqlDB.Close() })
+			dbs[i] = db
+		}
+		t.Cleanup(func() {
+			_ = dbs[0].Exec("DROP SCHEMA IF EXISTS " + postgres.QuoteIdent(cfg.Schema) + " CASCADE").Error
+		})
+
+		start := make(chan struct{})
+		errs := make([]error, replicas)
+		var wg sync.WaitGroup
+		for i, db := range dbs {
+			wg.Go(func() {
+				<-start
+				errs[i] = postgres.Migrate(ctx, db, cfg.Schema, migrations)
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			require.NoError(t, err, "round %d, replica %d", round, i)
+		}
+		var version int
+		var dirty bool
+		row := dbs[0].Raw(`SELECT version, dirty FROM ` + postgres.QuoteIdent(cfg.Schema) + `.schema_migrations`).Row()
+		require.NoError(t, row.Scan(&version, &dirty))
+		assert.Equal(t, 1, version, "round %d", round)
+		assert.False(t, dirty, "round %d", round)
+	}
 }
