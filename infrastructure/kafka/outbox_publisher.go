@@ -3,8 +3,10 @@ package kafka
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 
+	"github.com/IBM/sarama"
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -40,8 +42,10 @@ func NewOutboxPublisher(sender Sender, topic string, toMessage func(outbox.Messa
 }
 
 // Publish implements outbox.Publisher: the batch goes to the broker as one
-// send, with one result per row. A row that cannot be encoded fails alone
-// (and stays in the outbox); the rest of the batch is still sent.
+// send, with one result per row. A row that cannot be mapped or encoded, or
+// that the broker refuses as a record, fails alone with an outbox.Permanent
+// error (the relay charges it an attempt); the rest of the batch is still
+// sent.
 func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) []error {
 	errs := make([]error, len(batch))
 	records := make([]Message, 0, len(batch))
@@ -49,9 +53,7 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 	for i, m := range batch {
 		record, err := p.record(m)
 		if err != nil {
-			p.log.Error("outbox row cannot be published", zap.String("topic", p.topic),
-				zap.Stringer("messageId", m.ID), zap.Error(err))
-			errs[i] = err
+			errs[i] = outbox.Permanent(err)
 			continue
 		}
 		records = append(records, record)
@@ -64,8 +66,17 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 			continue
 		}
 		errs[at] = results[j]
+		if refusedRecord(results[j]) {
+			errs[at] = outbox.Permanent(results[j])
+		}
 	}
 	return errs
+}
+
+// refusedRecord reports the broker errors that concern the record itself,
+// which sending it again cannot cure.
+func refusedRecord(err error) bool {
+	return errors.Is(err, sarama.ErrMessageSizeTooLarge) || errors.Is(err, sarama.ErrInvalidMessage)
 }
 
 func (p *OutboxPublisher) record(m outbox.Message) (Message, error) {

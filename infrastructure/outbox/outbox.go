@@ -9,7 +9,9 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -18,9 +20,11 @@ import (
 // Status is the publication state of one outbox row.
 type Status string
 
-// Outbox statuses. A relay only ever moves a row from STARTED to COMPLETED; a
-// publish that fails leaves the row STARTED so that it is tried again. FAILED
-// is kept for rows an operator gives up on.
+// Outbox statuses. A relay moves a row from STARTED to COMPLETED once the
+// broker has it. A row that fails on its own (it cannot be mapped or encoded,
+// or the broker refuses that one record) stays STARTED for a bounded number
+// of attempts and then becomes FAILED, so that it stops holding the table
+// back; its last error stays on the row for the operator.
 const (
 	StatusStarted   Status = "STARTED"
 	StatusCompleted Status = "COMPLETED"
@@ -50,6 +54,8 @@ type Message struct {
 	Type      string
 	Payload   []byte
 	CreatedAt time.Time
+	// Attempts is how many publishes of this row failed on their own before.
+	Attempts int
 }
 
 // Store is the relay's view of an outbox table.
@@ -58,7 +64,11 @@ type Store interface {
 	// locked by another relay, and passes them to publish inside one database
 	// transaction. The rows whose ids publish returns are marked COMPLETED with
 	// processed_at and the transaction commits, even when publish also returns
-	// an error for the rest of the batch: those stay STARTED for the next try.
+	// an error for the rest of the batch. When that error is a *PublishError,
+	// each of its rows gets one more attempt and its last error recorded, and
+	// the rows it gives up on become FAILED; other rows stay as they were.
+	// The marking commits even when ctx ends during publish: what the broker
+	// acknowledged is never sent twice because of a shutdown.
 	// Claim returns how many rows it claimed and publish's error, if any.
 	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []Message) (published []uuid.UUID, err error)) (claimed int, err error)
 }
@@ -75,3 +85,48 @@ type PublisherFunc func(ctx context.Context, batch []Message) []error
 
 // Publish calls f.
 func (f PublisherFunc) Publish(ctx context.Context, batch []Message) []error { return f(ctx, batch) }
+
+// RowFailure is one row of a batch that failed on its own.
+type RowFailure struct {
+	ID  uuid.UUID
+	Err error
+	// GiveUp says the row has used its attempts: the store marks it FAILED.
+	GiveUp bool
+}
+
+// PublishError reports the rows of a batch that failed on their own, while
+// the rest of the batch was published. The store counts an attempt on each.
+// A batch that failed as a whole (the broker is down) is reported with a
+// plain error instead, and costs no row an attempt.
+type PublishError struct {
+	Rows []RowFailure
+}
+
+func (e *PublishError) Error() string {
+	parts := make([]string, len(e.Rows))
+	for i, r := range e.Rows {
+		parts[i] = fmt.Sprintf("message %s: %v", r.ID, r.Err)
+	}
+	return fmt.Sprintf("%d outbox message(s) not published: %s", len(e.Rows), strings.Join(parts, "; "))
+}
+
+type permanentError struct{ err error }
+
+func (e permanentError) Error() string { return e.err.Error() }
+func (e permanentError) Unwrap() error { return e.err }
+
+// Permanent marks a publish error that no retry of the whole batch can cure
+// (the row cannot be mapped or encoded, the broker refuses that record): the
+// row is charged an attempt even when no other row of its batch succeeded.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanentError{err: err}
+}
+
+// IsPermanent reports whether err was marked with Permanent.
+func IsPermanent(err error) bool {
+	var p permanentError
+	return errors.As(err, &p)
+}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/uuid"
 	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/infrastructure/retry"
 )
 
 // RelayConfig tunes a Relay. The zero value of each field takes its default.
@@ -19,9 +21,13 @@ type RelayConfig struct {
 	// PollInterval is how often the relay looks for rows without being woken:
 	// the safety net behind LISTEN/NOTIFY.
 	PollInterval time.Duration `mapstructure:"poll_interval"`
-	// MinBackoff and MaxBackoff bound the exponential wait after a failure.
+	// MinBackoff and MaxBackoff bound the wait after a batch failed as a
+	// whole (the broker is down); a NOTIFY cuts the wait short.
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// MaxAttempts is how many times a row that fails on its own is tried
+	// before it becomes FAILED (default 5).
+	MaxAttempts int `mapstructure:"max_attempts"`
 }
 
 func (c *RelayConfig) setDefaults() {
@@ -40,20 +46,34 @@ func (c *RelayConfig) setDefaults() {
 	if c.MaxBackoff <= 0 {
 		c.MaxBackoff = 10 * time.Second
 	}
+	if c.MaxAttempts <= 0 {
+		c.MaxAttempts = 5
+	}
 }
 
 // Validate reports settings that cannot work.
 func (c RelayConfig) Validate() error {
+	var errs []error
 	if c.MaxBackoff != 0 && c.MinBackoff > c.MaxBackoff {
-		return fmt.Errorf("outbox relay %s: min_backoff %s is above max_backoff %s", c.Name, c.MinBackoff, c.MaxBackoff)
+		errs = append(errs, fmt.Errorf("outbox relay %s: min_backoff %s is above max_backoff %s", c.Name, c.MinBackoff, c.MaxBackoff))
 	}
-	return nil
+	if c.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("outbox relay %s: max_attempts %d must not be negative", c.Name, c.MaxAttempts))
+	}
+	return errors.Join(errs...)
 }
 
 // Relay moves outbox rows to the broker. Several relays may run over one table
 // (one per service replica): row locks with SKIP LOCKED make sure a row is
 // published by one of them at a time, and a crash between publish and commit
 // re-sends the row rather than losing it (at least once).
+//
+// Two kinds of failure are kept apart. A batch that fails as a whole means
+// the broker is unreachable: nothing is charged to the rows, and the relay
+// waits with jittered exponential backoff, cut short by the next NOTIFY. A
+// row that fails on its own while others go through (or with a Permanent
+// error) is charged an attempt; after MaxAttempts it becomes FAILED, logged at
+// ERROR with its saga id and reason, and the rows behind it flow on.
 type Relay struct {
 	store     Store
 	publisher Publisher
@@ -72,10 +92,9 @@ func NewRelay(store Store, publisher Publisher, wake <-chan struct{}, cfg RelayC
 }
 
 // Run publishes until ctx is cancelled. It drains the table, then sleeps until
-// it is woken or the poll interval passes. After a failure it waits with
-// exponential backoff and tries again; no row is ever skipped.
+// it is woken or the poll interval passes.
 func (r *Relay) Run(ctx context.Context) error {
-	backoff := r.cfg.MinBackoff
+	backoff := retry.NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	ticker := time.NewTicker(r.cfg.PollInterval)
 	defer ticker.Stop()
 	for {
@@ -84,14 +103,14 @@ func (r *Relay) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
-			r.log.Warn("outbox publish failed; retrying", zap.Error(err), zap.Duration("backoff", backoff))
-			if !sleep(ctx, backoff) {
+			wait := backoff.Next()
+			r.log.Warn("outbox publish failed; retrying", zap.Error(err), zap.Duration("backoff", wait))
+			if !retry.Sleep(ctx, wait, r.wake) {
 				return nil
 			}
-			backoff = min(backoff*2, r.cfg.MaxBackoff)
 			continue
 		}
-		backoff = r.cfg.MinBackoff
+		backoff.Reset()
 		select {
 		case <-ctx.Done():
 			return nil
@@ -102,14 +121,16 @@ func (r *Relay) Run(ctx context.Context) error {
 }
 
 // Drain publishes batches until fewer rows than a full batch are waiting. It
-// returns the first error; rows not published stay STARTED.
+// returns the error of a batch that failed as a whole; rows that failed on
+// their own were charged an attempt and do not stop the drain.
 func (r *Relay) Drain(ctx context.Context) error {
 	for {
 		claimed, err := r.store.Claim(ctx, r.cfg.BatchSize, r.publish)
-		if err != nil {
+		var rowsFailed *PublishError
+		if err != nil && !errors.As(err, &rowsFailed) {
 			return err
 		}
-		if claimed < r.cfg.BatchSize {
+		if claimed < r.cfg.BatchSize || ctx.Err() != nil {
 			return nil
 		}
 	}
@@ -121,28 +142,40 @@ func (r *Relay) publish(ctx context.Context, batch []Message) ([]uuid.UUID, erro
 		return nil, fmt.Errorf("publisher answered %d results for %d messages", len(errs), len(batch))
 	}
 	published := make([]uuid.UUID, 0, len(batch))
-	var failed []error
+	var failed []int
+	permanent := false
 	for i, err := range errs {
-		if err != nil {
-			failed = append(failed, fmt.Errorf("message %s: %w", batch[i].ID, err))
-			continue
+		switch {
+		case err == nil:
+			published = append(published, batch[i].ID)
+		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
+			// Cut off by shutdown: not the row's fault, and not charged.
+		default:
+			failed = append(failed, i)
+			permanent = permanent || IsPermanent(err)
 		}
-		published = append(published, batch[i].ID)
 	}
 	if len(published) > 0 {
 		r.log.Debug("outbox batch published", zap.Int("messages", len(published)))
 	}
-	return published, errors.Join(failed...)
-}
-
-// sleep waits d or until ctx is done; it reports whether the wait ran out.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
+	if len(failed) == 0 {
+		return published, nil
 	}
+	if len(published) == 0 && !permanent {
+		return nil, fmt.Errorf("batch of %d messages not published: %w", len(batch), errs[failed[0]])
+	}
+	rowsFailed := &PublishError{Rows: make([]RowFailure, len(failed))}
+	for j, i := range failed {
+		m, err := batch[i], errs[i]
+		giveUp := m.Attempts+1 >= r.cfg.MaxAttempts
+		rowsFailed.Rows[j] = RowFailure{ID: m.ID, Err: err, GiveUp: giveUp}
+		fields := []zap.Field{zap.Stringer("message_id", m.ID), zap.Stringer("saga_id", m.SagaID),
+			zap.Int("attempt", m.Attempts+1), zap.Int("max_attempts", r.cfg.MaxAttempts), zap.Error(err)}
+		if giveUp {
+			r.log.Error("outbox message cannot be published; marking it FAILED", fields...)
+		} else {
+			r.log.Warn("outbox message not published; it will be tried again", fields...)
+		}
+	}
+	return published, rowsFailed
 }

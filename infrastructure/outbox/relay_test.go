@@ -38,7 +38,9 @@ func newOutbox(t testing.TB) (*gorm.DB, postgres.Config) {
 		type text NOT NULL,
 		payload jsonb NOT NULL,
 		outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0)`)
+		version int NOT NULL DEFAULT 0,
+		attempts int NOT NULL DEFAULT 0,
+		last_error text)`)
 	pgtest.Exec(t, db, `CREATE TABLE test_outbox_archive (LIKE test_outbox)`)
 	pgtest.Exec(t, db, `CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN PERFORM pg_notify(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, ''); RETURN NULL; END $$`)
@@ -51,6 +53,8 @@ type row struct {
 	ID           uuid.UUID
 	OutboxStatus string
 	ProcessedAt  *time.Time
+	Attempts     int
+	LastError    *string
 }
 
 func insertRows(t testing.TB, db *gorm.DB, n int) []uuid.UUID {
@@ -70,7 +74,7 @@ func insertRows(t testing.TB, db *gorm.DB, n int) []uuid.UUID {
 func rows(t *testing.T, db *gorm.DB) map[uuid.UUID]row {
 	t.Helper()
 	var rs []row
-	require.NoError(t, db.Table(table).Select("id, outbox_status, processed_at").Scan(&rs).Error)
+	require.NoError(t, db.Table(table).Select("id, outbox_status, processed_at, attempts, last_error").Scan(&rs).Error)
 	out := make(map[uuid.UUID]row, len(rs))
 	for _, r := range rs {
 		out[r.ID] = r

@@ -3,7 +3,9 @@ package postgres
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -26,8 +28,8 @@ type OutboxTable struct {
 
 // OutboxStore adapts an outbox table to the relay (outbox.Store) and the
 // cleaner (outbox.CleanerStore). The table needs the columns id, saga_id,
-// created_at, processed_at, type, payload, outbox_status and version; the
-// service's own status columns are left alone.
+// created_at, processed_at, type, payload, outbox_status, attempts and
+// last_error; the service's own status columns and version are left alone.
 type OutboxStore struct {
 	db    *gorm.DB
 	table OutboxTable
@@ -53,18 +55,32 @@ type outboxRow struct {
 	Type      string
 	Payload   json.RawMessage
 	CreatedAt time.Time
+	Attempts  int
 }
+
+// claimTimeout bounds one claim transaction, publish included. The
+// transaction does not end with the caller's context: a batch the broker
+// acknowledged is marked COMPLETED even when shutdown began meanwhile.
+const claimTimeout = 2 * time.Minute
+
+// maxErrorText bounds the last error kept on a row.
+const maxErrorText = 2000
 
 // Claim implements outbox.Store. The claimed rows stay locked until the
 // transaction ends, so a concurrent relay skips them rather than publishing
 // them a second time.
 func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
 	claimed := 0
 	var publishErr error
 	table := QuoteIdent(s.table.Name)
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	txCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
+	defer cancel()
+	err := s.db.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
 		var rows []outboxRow
-		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at FROM `+table+`
+		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts FROM `+table+`
 			WHERE outbox_status = ? ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
 			outbox.StatusStarted, limit).Scan(&rows).Error
 		if err != nil {
@@ -76,17 +92,22 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		}
 		batch := make([]outbox.Message, len(rows))
 		for i, r := range rows {
-			batch[i] = outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt}
+			batch[i] = outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt, Attempts: r.Attempts}
 		}
 		var published []uuid.UUID
 		published, publishErr = publish(ctx, batch)
-		if len(published) == 0 {
-			return nil
+		if len(published) > 0 {
+			// The relay's columns only: the saga's optimistic lock (version)
+			// is left alone, so a publish never conflicts with a reply.
+			err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = ? WHERE id IN ?`,
+				outbox.StatusCompleted, s.now(), published).Error
+			if err != nil {
+				return fmt.Errorf("mark %s rows completed: %w", s.table.Name, err)
+			}
 		}
-		err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = ?, version = version + 1
-			WHERE id IN ?`, outbox.StatusCompleted, s.now(), published).Error
-		if err != nil {
-			return fmt.Errorf("mark %s rows completed: %w", s.table.Name, err)
+		var rowsFailed *outbox.PublishError
+		if errors.As(publishErr, &rowsFailed) {
+			return s.chargeAttempts(tx, rowsFailed.Rows)
 		}
 		return nil
 	})
@@ -94,6 +115,34 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		return claimed, err
 	}
 	return claimed, publishErr
+}
+
+// chargeAttempts records one more failed attempt and the error on each row,
+// and marks FAILED the rows the relay gives up on.
+func (s *OutboxStore) chargeAttempts(tx *gorm.DB, failures []outbox.RowFailure) error {
+	table := QuoteIdent(s.table.Name)
+	for _, f := range failures {
+		status := outbox.StatusStarted
+		if f.GiveUp {
+			status = outbox.StatusFailed
+		}
+		err := tx.Exec(`UPDATE `+table+` SET attempts = attempts + 1, last_error = ?, outbox_status = ? WHERE id = ?`,
+			errorText(f.Err), status, f.ID).Error
+		if err != nil {
+			return fmt.Errorf("record failed attempt on %s row %s: %w", s.table.Name, f.ID, err)
+		}
+	}
+	return nil
+}
+
+// errorText is err's text as PostgreSQL text can hold it: valid UTF-8, no
+// NUL bytes, bounded.
+func errorText(err error) string {
+	text := strings.ToValidUTF8(strings.ReplaceAll(err.Error(), "\x00", ""), "?")
+	if len(text) > maxErrorText {
+		text = strings.ToValidUTF8(text[:maxErrorText], "") + "..."
+	}
+	return text
 }
 
 // CleanFinished implements outbox.CleanerStore: it deletes the finished rows,

@@ -269,25 +269,23 @@ func TestSagaUpdateLeavesTheRelayColumnsAlone(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, claimed)
 
+	// The relay touches only its own columns, never the saga's version, so
+	// the saga's update of what it read before the publish goes through...
 	stale := read[0]
 	stale.OrderStatus, stale.SagaStatus = kernel.OrderStatusPaid, saga.StatusProcessing
-	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(repo.Update(ctx, stale)), "the relay bumped the version")
+	require.NoError(t, repo.Update(ctx, stale), "a publish does not conflict with a reply")
 
-	fresh, err := repo.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusStarted)
-	require.NoError(t, err)
-	require.Len(t, fresh, 1)
-	assert.Equal(t, outbox.StatusCompleted, fresh[0].OutboxStatus)
-	require.NotNil(t, fresh[0].ProcessedAt)
-	processedAt := *fresh[0].ProcessedAt
-	fresh[0].OrderStatus, fresh[0].SagaStatus = kernel.OrderStatusPaid, saga.StatusProcessing
-	require.NoError(t, repo.Update(ctx, fresh[0]))
-
+	// ...and leaves the relay's columns as the relay set them.
 	after, err := repo.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusProcessing)
 	require.NoError(t, err)
 	require.Len(t, after, 1)
 	assert.Equal(t, outbox.StatusCompleted, after[0].OutboxStatus, "the saga never resets the relay's status")
-	assert.Equal(t, processedAt, *after[0].ProcessedAt)
+	require.NotNil(t, after[0].ProcessedAt)
 	assert.Equal(t, kernel.OrderStatusPaid, after[0].OrderStatus)
+
+	// The version still guards the saga against itself: a second update from
+	// the same stale read is refused.
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(repo.Update(ctx, stale)))
 }
 
 func TestApprovalOutboxRepository(t *testing.T) {
