@@ -69,6 +69,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	)
 	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
 	approvalSaga := application.NewOrderApprovalSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
+	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, nil, log)
 
 	// Relays and cleaners, woken by the outbox tables' NOTIFY.
 	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)
@@ -108,5 +109,6 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		lifecycle.Component{Name: "restaurant-approval-outbox-cleaner", Run: approvalCleaner.Run},
 		lifecycle.Component{Name: "payment-response-listener", Run: paymentConsumer.Run},
 		lifecycle.Component{Name: "restaurant-approval-response-listener", Run: approvalConsumer.Run},
+		lifecycle.Component{Name: "saga-deadline-scheduler", Run: deadlines.Run},
 	)
 }

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -57,6 +58,25 @@ func (h *ApprovalOutboxHelper) UpdateApprovalOutboxMessage(ctx context.Context, 
 	msg.SagaStatus = sagaStatus
 	if err := h.repo.Update(ctx, msg); err != nil {
 		return fmt.Errorf("update approval outbox message %s: %w", msg.ID, err)
+	}
+	return nil
+}
+
+// OverdueApprovalOutboxMessages returns up to limit approval requests still
+// unanswered that were last sent before sentBefore.
+func (h *ApprovalOutboxHelper) OverdueApprovalOutboxMessages(ctx context.Context, sentBefore time.Time, limit int) ([]*OrderApprovalOutboxMessage, error) {
+	msgs, err := h.repo.FindOverdue(ctx, sentBefore, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find overdue approval outbox messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// ResendApprovalOutboxMessage publishes the row again under the same message
+// id; the restaurant recognises a request it has answered.
+func (h *ApprovalOutboxHelper) ResendApprovalOutboxMessage(ctx context.Context, msg *OrderApprovalOutboxMessage) error {
+	if err := h.repo.Resend(ctx, msg); err != nil {
+		return fmt.Errorf("resend approval outbox message %s of saga %s: %w", msg.ID, msg.SagaID, err)
 	}
 	return nil
 }

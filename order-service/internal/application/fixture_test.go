@@ -35,10 +35,14 @@ type fixture struct {
 	payments    *mocks.MockPaymentOutboxRepository
 	approvals   *mocks.MockApprovalOutboxRepository
 
-	service  *application.OrderService
-	payment  *application.PaymentResponseHandler
-	approval *application.RestaurantApprovalResponseHandler
+	service   *application.OrderService
+	payment   *application.PaymentResponseHandler
+	approval  *application.RestaurantApprovalResponseHandler
+	deadlines *application.SagaDeadlineScheduler
 }
+
+// deadlineConfig is the fixture's saga deadline: 30s, two resends.
+var deadlineConfig = application.SagaDeadlineConfig{ReplyTimeout: 30 * time.Second, MaxResends: 2, BatchSize: 10}
 
 type txMarker struct{}
 
@@ -62,10 +66,12 @@ func newFixture(t *testing.T) *fixture {
 		application.NewOrderCreateCommandHandler(f.tx, helper, paymentOutbox, 3, log),
 		application.NewOrderTrackCommandHandler(f.orders),
 	)
-	f.payment = application.NewPaymentResponseHandler(
-		application.NewOrderPaymentSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log))
-	f.approval = application.NewRestaurantApprovalResponseHandler(
-		application.NewOrderApprovalSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log))
+	paymentSaga := application.NewOrderPaymentSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log)
+	approvalSaga := application.NewOrderApprovalSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log)
+	f.payment = application.NewPaymentResponseHandler(paymentSaga)
+	f.approval = application.NewRestaurantApprovalResponseHandler(approvalSaga)
+	f.deadlines = application.NewSagaDeadlineScheduler(f.tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga,
+		deadlineConfig, func() time.Time { return now }, log)
 	return f
 }
 

@@ -14,7 +14,9 @@ import (
 // OrderApprovalSaga is the saga step that waits for the restaurant: Process
 // handles an APPROVED order, Rollback a REJECTED one. Each call is one
 // transaction; a reply whose row is no longer PROCESSING was handled before
-// and changes nothing.
+// and changes nothing. A reply that names another order than the saga's row
+// is refused (dead-lettered). The saga deadline also calls Rollback when the
+// restaurant never answers.
 type OrderApprovalSaga struct {
 	tx             Transactor
 	domain         *domain.OrderDomainService
@@ -38,10 +40,13 @@ func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantAppr
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
 		if isNotFound(err) {
-			s.log.Info("approval outbox message already processed", zap.Stringer("saga_id", response.SagaID))
+			s.log.Debug("approval outbox message already processed", zap.Stringer("saga_id", response.SagaID))
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+		if err := CheckReplyOrder(response.SagaID, response.OrderID, row.Payload.OrderID); err != nil {
 			return err
 		}
 		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
@@ -82,10 +87,13 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
 		if isNotFound(err) {
-			s.log.Info("approval outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
+			s.log.Debug("approval outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
 			return nil
 		}
 		if err != nil {
+			return err
+		}
+		if err := CheckReplyOrder(response.SagaID, response.OrderID, row.Payload.OrderID); err != nil {
 			return err
 		}
 		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)

@@ -134,3 +134,26 @@ func TestApprovalOfAnOrderInTheWrongStateIsRefused(t *testing.T) {
 	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
 	assert.Equal(t, "Order is not in correct state for approve operation!", kernel.ErrorMessageOf(err))
 }
+
+func TestApprovalReplyNamingAnotherOrderIsRefused(t *testing.T) {
+	for _, status := range []kernel.OrderApprovalStatus{kernel.OrderApprovalStatusApproved, kernel.OrderApprovalStatusRejected} {
+		t.Run(string(status), func(t *testing.T) {
+			f := newFixture(t)
+			sagaID := kernel.NewID[kernel.SagaID]()
+			sagaOrder := kernel.NewID[kernel.OrderID]()
+			a := approvalRow(sagaID, sagaOrder, kernel.OrderStatusPaid, saga.StatusProcessing)
+			f.expectTransaction()
+			f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing).Return(a, nil)
+
+			reply := approvalResponse(sagaID, kernel.NewID[kernel.OrderID](), status)
+			var err error
+			if status == kernel.OrderApprovalStatusApproved {
+				err = f.approval.OrderApproved(context.Background(), reply)
+			} else {
+				err = f.approval.OrderRejected(context.Background(), reply)
+			}
+
+			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+		})
+	}
+}

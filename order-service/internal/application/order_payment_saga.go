@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 
@@ -15,7 +14,8 @@ import (
 // OrderPaymentSaga is the saga step that waits for the payment: Process
 // handles a COMPLETED payment, Rollback a CANCELLED (refunded) or FAILED one.
 // Each call is one transaction; a reply whose rows are no longer in the status
-// the step expects was handled before and changes nothing.
+// the step expects was handled before and changes nothing. A reply that
+// names another order than the saga's rows is refused (dead-lettered).
 type OrderPaymentSaga struct {
 	tx             Transactor
 	domain         *domain.OrderDomainService
@@ -43,10 +43,10 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 			return err
 		}
 		if len(rows) == 0 {
-			s.log.Info("payment outbox message already processed", zap.Stringer("saga_id", response.SagaID))
+			s.log.Debug("payment outbox message already processed", zap.Stringer("saga_id", response.SagaID))
 			return nil
 		}
-		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
+		order, err := s.replyOrder(ctx, response, rows)
 		if err != nil {
 			return err
 		}
@@ -57,14 +57,11 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
 			return err
 		}
-		sagaStatus := OrderStatusToSagaStatus(order.Status())
-		for _, row := range rows {
-			if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
-				return err
-			}
+		if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+			return err
 		}
 		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayload(event),
-			order.Status(), sagaStatus, outbox.StatusStarted, response.SagaID); err != nil {
+			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
 		s.log.Info("order paid", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
@@ -72,74 +69,211 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 	})
 }
 
-// Rollback cancels the order after its payment failed (FAILED) or was
-// refunded (CANCELLED). Every payment row of the saga still in play becomes
-// CANCELLED/COMPENSATED (the original left the refund row COMPENSATING), and
-// after a refund the approval row too.
+// Rollback handles a payment that did not go through: a FAILED answer to the
+// payment request cancels the order; a CANCELLED answer (the refund) ends a
+// cancellation; a FAILED answer to a refund request leaves the saga FAILED
+// (see failRefund).
 func (s *OrderPaymentSaga) Rollback(ctx context.Context, response PaymentResponse) error {
-	statuses, err := rollbackSagaStatuses(response.PaymentStatus)
+	switch response.PaymentStatus {
+	case kernel.PaymentStatusFailed:
+		return s.tx.Transact(ctx, func(ctx context.Context) error { return s.paymentFailed(ctx, response) })
+	case kernel.PaymentStatusCancelled:
+		return s.tx.Transact(ctx, func(ctx context.Context) error { return s.paymentRefunded(ctx, response) })
+	default:
+		return kernel.Errorf(kernel.ECodeInvalid, "payment status %q does not roll an order back", response.PaymentStatus)
+	}
+}
+
+// paymentFailed reads a FAILED answer by where the saga stands. With the
+// order PENDING it is the refused payment. With the order CANCELLING it
+// answers either the late payment request of an order that was never paid
+// (no money was taken: the order is cancelled) or, when the order was paid
+// (its approval row exists), the refund request: the refund was refused.
+func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentResponse) error {
+	rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID,
+		saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating)
 	if err != nil {
 		return err
 	}
+	if len(rows) == 0 {
+		s.log.Debug("payment outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
+		return nil
+	}
+	order, err := s.replyOrder(ctx, response, rows)
+	if err != nil {
+		return err
+	}
+	if order.Status() == kernel.OrderStatusCancelling {
+		approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusCompensating)
+		switch {
+		case err == nil:
+			return s.failRefund(ctx, order, response.SagaID, rows, approval, response.FailureMessages)
+		case !isNotFound(err):
+			return err
+		}
+	}
+	if err := s.domain.CancelOrder(order, response.FailureMessages); err != nil {
+		return err
+	}
+	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+		return err
+	}
+	if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+		return err
+	}
+	s.log.Info("order cancelled; payment failed", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
+		zap.Strings("failure_messages", response.FailureMessages))
+	return nil
+}
+
+// paymentRefunded ends a cancellation once the money is back: the order
+// becomes CANCELLED and every row of the saga CANCELLED/COMPENSATED (the
+// original left the refund row COMPENSATING).
+func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response PaymentResponse) error {
+	rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID,
+		saga.StatusProcessing, saga.StatusCompensating)
+	if err != nil {
+		return err
+	}
+	if len(rows) == 0 {
+		s.log.Debug("payment outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
+		return nil
+	}
+	order, err := s.replyOrder(ctx, response, rows)
+	if err != nil {
+		return err
+	}
+	if err := s.domain.CancelOrder(order, response.FailureMessages); err != nil {
+		return err
+	}
+	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+		return err
+	}
+	if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+		return err
+	}
+	// An order cancelled before it was paid (its payment was never answered)
+	// has no approval row.
+	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusCompensating)
+	switch {
+	case err == nil:
+		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, approval, order.Status(), OrderStatusToSagaStatus(order.Status())); err != nil {
+			return err
+		}
+	case !isNotFound(err):
+		return err
+	}
+	s.log.Info("order cancelled; payment refunded", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+	return nil
+}
+
+// CancelUnpaid starts compensating a saga whose payment request was never
+// answered: the order becomes CANCELLING and a refund request is written, so
+// that a payment taken without its answer arriving is given back, and a
+// payment request still on its way is refused by payment-service. It does
+// nothing if the payment was answered meanwhile.
+func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaID, reason string) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID, statuses...)
+		rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusStarted)
+		if err != nil || len(rows) == 0 {
+			return err
+		}
+		order, err := s.sagaHelper.FindOrder(ctx, rows[0].Payload.OrderID)
 		if err != nil {
 			return err
 		}
-		if len(rows) == 0 {
-			s.log.Info("payment outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
-			return nil
-		}
-		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
+		event, err := s.domain.CancelOrderPayment(order, []string{reason})
 		if err != nil {
-			return err
-		}
-		if err := s.domain.CancelOrder(order, response.FailureMessages); err != nil {
 			return err
 		}
 		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
 			return err
 		}
-		sagaStatus := OrderStatusToSagaStatus(order.Status())
-		for _, row := range rows {
-			if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
-				return err
-			}
+		if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+			return err
 		}
-		if response.PaymentStatus == kernel.PaymentStatusCancelled {
-			if err := s.compensateApproval(ctx, response.SagaID, order.Status(), sagaStatus); err != nil {
-				return err
-			}
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
+			return err
 		}
-		s.log.Info("order cancelled", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
-			zap.String("payment_status", string(response.PaymentStatus)))
+		s.log.Warn("payment not answered in time; order cancelling, refund requested", zap.Stringer("order_id", order.ID()),
+			zap.Stringer("saga_id", sagaID), zap.String("reason", reason))
 		return nil
 	})
 }
 
-func (s *OrderPaymentSaga) compensateApproval(ctx context.Context, sagaID kernel.SagaID, orderStatus kernel.OrderStatus, sagaStatus saga.Status) error {
-	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
-	if err != nil {
-		if isNotFound(err) {
-			return kernel.WrapError(kernel.ECodeInvalid, err,
-				fmt.Sprintf("Approval outbox message could not be found in %s status!", saga.StatusCompensating))
+// RefundFailed closes a saga whose refund was never confirmed: the saga ends
+// FAILED (see failRefund). It does nothing if the refund was answered
+// meanwhile.
+func (s *OrderPaymentSaga) RefundFailed(ctx context.Context, sagaID kernel.SagaID, reason string) error {
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusProcessing, saga.StatusCompensating)
+		if err != nil || !hasRefundRequest(rows) {
+			return err
 		}
-		return err
-	}
-	return s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, orderStatus, sagaStatus)
+		order, err := s.sagaHelper.FindOrder(ctx, rows[0].Payload.OrderID)
+		if err != nil {
+			return err
+		}
+		approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
+		if err != nil && !isNotFound(err) {
+			return err
+		}
+		return s.failRefund(ctx, order, sagaID, rows, approval, []string{reason})
+	})
 }
 
-// rollbackSagaStatuses are the saga statuses of the payment rows a
-// cancelling reply concerns: a failed payment or refund finds its rows
-// STARTED or PROCESSING; a refund (CANCELLED) finds the paid row PROCESSING
-// and the refund row COMPENSATING.
-func rollbackSagaStatuses(status kernel.PaymentStatus) ([]saga.Status, error) {
-	switch status {
-	case kernel.PaymentStatusFailed:
-		return []saga.Status{saga.StatusStarted, saga.StatusProcessing}, nil
-	case kernel.PaymentStatusCancelled:
-		return []saga.Status{saga.StatusProcessing, saga.StatusCompensating}, nil
-	default:
-		return nil, kernel.Errorf(kernel.ECodeInvalid, "payment status %q does not roll an order back", status)
+// failRefund leaves the order CANCELLING with the reason and every row of the
+// saga FAILED: the customer's money may still be held, so the case is not a
+// clean cancellation and only an operator can close it. approval may be nil.
+func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, sagaID kernel.SagaID,
+	rows []*PaymentOutboxMessage, approval *OrderApprovalOutboxMessage, reasons []string) error {
+	if err := s.domain.FailOrderRefund(order, reasons); err != nil {
+		return err
 	}
+	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, order.Status(), saga.StatusFailed); err != nil {
+			return err
+		}
+	}
+	if approval != nil {
+		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, approval, order.Status(), saga.StatusFailed); err != nil {
+			return err
+		}
+	}
+	s.log.Error("refund not confirmed; saga FAILED, an operator must settle the order", zap.Stringer("order_id", order.ID()),
+		zap.Stringer("saga_id", sagaID), zap.Stringer("customer_id", order.CustomerID()), zap.Strings("failure_messages", reasons))
+	return nil
+}
+
+// replyOrder loads the order the saga's rows are about and checks that the
+// reply names the same one.
+func (s *OrderPaymentSaga) replyOrder(ctx context.Context, response PaymentResponse, rows []*PaymentOutboxMessage) (*domain.Order, error) {
+	if err := CheckReplyOrder(response.SagaID, response.OrderID, rows[0].Payload.OrderID); err != nil {
+		return nil, err
+	}
+	return s.sagaHelper.FindOrder(ctx, response.OrderID)
+}
+
+// moveRows puts the saga's payment rows where the order now stands.
+func (s *OrderPaymentSaga) moveRows(ctx context.Context, rows []*PaymentOutboxMessage, orderStatus kernel.OrderStatus) error {
+	sagaStatus := OrderStatusToSagaStatus(orderStatus)
+	for _, row := range rows {
+		if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, orderStatus, sagaStatus); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func hasRefundRequest(rows []*PaymentOutboxMessage) bool {
+	for _, row := range rows {
+		if row.PaymentOrderStatus == kernel.PaymentOrderStatusCancelled && row.SagaStatus == saga.StatusCompensating {
+			return true
+		}
+	}
+	return false
 }

@@ -129,7 +129,8 @@ func TestPaymentFailedCancelsOrder(t *testing.T) {
 	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
 	f.expectTransaction()
 	gomock.InOrder(
-		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing).Return([]*application.PaymentOutboxMessage{p1}, nil),
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
+			Return([]*application.PaymentOutboxMessage{p1}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
@@ -167,16 +168,131 @@ func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 }
 
 func TestPaymentCancelledTwiceChangesNothing(t *testing.T) {
-	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCancelled, kernel.PaymentStatusFailed} {
+	lookedUp := map[kernel.PaymentStatus][]any{
+		kernel.PaymentStatusCancelled: {saga.StatusProcessing, saga.StatusCompensating},
+		kernel.PaymentStatusFailed:    {saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating},
+	}
+	for status, statuses := range lookedUp {
 		t.Run(string(status), func(t *testing.T) {
 			f := newFixture(t)
 			sagaID := kernel.NewID[kernel.SagaID]()
 			f.expectTransaction()
-			f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, gomock.Any(), gomock.Any()).Return([]*application.PaymentOutboxMessage{}, nil)
+			f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, statuses...).Return([]*application.PaymentOutboxMessage{}, nil)
 
 			err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, kernel.NewID[kernel.OrderID](), status))
 
 			require.NoError(t, err)
+		})
+	}
+}
+
+// A FAILED answer to the refund of a paid order: the money may still be held,
+// so the order stays CANCELLING with the reason and every row of the saga
+// ends FAILED, never COMPENSATED.
+func TestRefusedRefundLeavesTheSagaFailedAndTheOrderCancelling(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing)
+	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	a := approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
+			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelling)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
+		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
+	)
+
+	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "refund refused"))
+
+	require.NoError(t, err)
+	assert.Equal(t, kernel.OrderStatusCancelling, order.Status())
+	assert.Equal(t, []string{"restaurant rejected", "refund refused"}, order.FailureMessages())
+}
+
+// An order cancelled because its payment was never answered has no approval
+// row. A late FAILED answer to its payment request says no money was taken:
+// the order is CANCELLED and the saga COMPENSATED.
+func TestLateFailedPaymentOfAnUnpaidCancellingOrderCancelsIt(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusCancelling, application.PaymentTimedOutMessage)
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
+			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(nil, application.ErrNotFound),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+	)
+
+	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "not enough credit"))
+
+	require.NoError(t, err)
+	assert.Equal(t, kernel.OrderStatusCancelled, order.Status())
+}
+
+// The refund of an order that was never paid (no approval row) ends the
+// saga COMPENSATED without touching an approval row.
+func TestRefundOfAnUnpaidOrderCompensatesWithoutAnApprovalRow(t *testing.T) {
+	f := newFixture(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusCancelling, application.PaymentTimedOutMessage)
+	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	f.expectTransaction()
+	gomock.InOrder(
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
+			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
+		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
+		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(nil, application.ErrNotFound),
+	)
+
+	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCancelled))
+
+	require.NoError(t, err)
+	assert.Equal(t, kernel.OrderStatusCancelled, order.Status())
+}
+
+// A reply naming another order than its saga's rows moves nothing: no order
+// is loaded or saved, and the error dead-letters the reply.
+func TestReplyNamingAnotherOrderIsRefused(t *testing.T) {
+	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCompleted, kernel.PaymentStatusFailed, kernel.PaymentStatusCancelled} {
+		t.Run(string(status), func(t *testing.T) {
+			f := newFixture(t)
+			sagaID := kernel.NewID[kernel.SagaID]()
+			sagaOrder, otherOrder := kernel.NewID[kernel.OrderID](), kernel.NewID[kernel.OrderID]()
+			p1 := paymentRow(sagaID, sagaOrder, kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
+			f.expectTransaction()
+			f.payments.EXPECT().FindBySagaIDAndSagaStatus(gomock.Any(), gomock.Any(), gomock.Any()).AnyTimes().
+				Return([]*application.PaymentOutboxMessage{p1}, nil)
+			f.payments.EXPECT().FindBySagaIDAndSagaStatus(gomock.Any(), gomock.Any(), gomock.Any(), gomock.Any()).AnyTimes().
+				Return([]*application.PaymentOutboxMessage{p1}, nil)
+			f.payments.EXPECT().FindBySagaIDAndSagaStatus(gomock.Any(), gomock.Any(), gomock.Any(), gomock.Any(), gomock.Any()).AnyTimes().
+				Return([]*application.PaymentOutboxMessage{p1}, nil)
+
+			reply := paymentResponse(sagaID, otherOrder, status)
+			var err error
+			if status == kernel.PaymentStatusCompleted {
+				err = f.payment.PaymentCompleted(context.Background(), reply)
+			} else {
+				err = f.payment.PaymentCancelled(context.Background(), reply)
+			}
+
+			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+			assert.Contains(t, err.Error(), sagaOrder.String())
 		})
 	}
 }

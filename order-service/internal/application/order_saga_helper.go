@@ -33,6 +33,17 @@ func (h *OrderSagaHelper) FindOrder(ctx context.Context, id kernel.OrderID) (*do
 	return order, nil
 }
 
+// CheckReplyOrder refuses a reply that names another order than the saga's
+// own rows do: acting on it would move the wrong order with this saga's rows.
+// The error is kernel.ECodeInvalid, so the reply is dead-lettered.
+func CheckReplyOrder(sagaID kernel.SagaID, replyOrderID, sagaOrderID kernel.OrderID) error {
+	if replyOrderID != sagaOrderID {
+		return kernel.Errorf(kernel.ECodeInvalid, "reply of saga %s names order %s, but the saga is about order %s",
+			sagaID, replyOrderID, sagaOrderID)
+	}
+	return nil
+}
+
 // SaveOrder stores the order's new status; a concurrent change of the same
 // order is a kernel.ECodeConflict error, and the whole step is then retried.
 func (h *OrderSagaHelper) SaveOrder(ctx context.Context, order *domain.Order) error {

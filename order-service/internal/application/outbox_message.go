@@ -28,6 +28,8 @@ type PaymentOutboxMessage struct {
 	// PaymentOrderStatus is what the row asks for (PENDING: pay, CANCELLED:
 	// refund). A saga has at most one row of each.
 	PaymentOrderStatus kernel.PaymentOrderStatus
+	// Resends is how many times the saga deadline published the row again.
+	Resends int
 	// Version is the optimistic-locking counter the row was read with.
 	Version int
 }
@@ -55,6 +57,8 @@ type OrderApprovalOutboxMessage struct {
 	OrderStatus kernel.OrderStatus
 	// OutboxStatus is the relay's; the saga never changes it.
 	OutboxStatus outbox.Status
+	// Resends is how many times the saga deadline published the row again.
+	Resends int
 	// Version is the optimistic-locking counter the row was read with.
 	Version int
 }

@@ -3,6 +3,7 @@ package application
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -56,6 +57,25 @@ func (h *PaymentOutboxHelper) UpdatePaymentOutboxMessage(ctx context.Context, ms
 	msg.SagaStatus = sagaStatus
 	if err := h.repo.Update(ctx, msg); err != nil {
 		return fmt.Errorf("update payment outbox message %s: %w", msg.ID, err)
+	}
+	return nil
+}
+
+// OverduePaymentOutboxMessages returns up to limit requests still unanswered
+// that were last sent before sentBefore.
+func (h *PaymentOutboxHelper) OverduePaymentOutboxMessages(ctx context.Context, sentBefore time.Time, limit int) ([]*PaymentOutboxMessage, error) {
+	msgs, err := h.repo.FindOverdue(ctx, sentBefore, limit)
+	if err != nil {
+		return nil, fmt.Errorf("find overdue payment outbox messages: %w", err)
+	}
+	return msgs, nil
+}
+
+// ResendPaymentOutboxMessage publishes the row again under the same message
+// id; the receiver recognises a request it has answered.
+func (h *PaymentOutboxHelper) ResendPaymentOutboxMessage(ctx context.Context, msg *PaymentOutboxMessage) error {
+	if err := h.repo.Resend(ctx, msg); err != nil {
+		return fmt.Errorf("resend payment outbox message %s of saga %s: %w", msg.ID, msg.SagaID, err)
 	}
 	return nil
 }

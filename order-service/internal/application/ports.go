@@ -5,6 +5,7 @@ package application
 
 import (
 	"context"
+	"time"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -85,6 +86,14 @@ type PaymentOutboxRepository interface {
 	// OrderSagaName) whose saga status is one of statuses, oldest first; none
 	// is an empty result, not an error.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*PaymentOutboxMessage, error)
+	// FindOverdue returns up to limit rows still waiting for an answer (a
+	// payment request STARTED, a refund request COMPENSATING) that were last
+	// sent before the given time, oldest first.
+	FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*PaymentOutboxMessage, error)
+	// Resend hands the row back to the relay (STARTED, same id), counts the
+	// resend and wakes the relay, if its version is still the one it was read
+	// with; otherwise it returns a kernel.ECodeConflict error.
+	Resend(ctx context.Context, msg *PaymentOutboxMessage) error
 }
 
 // ApprovalOutboxRepository stores order_approval_outbox rows.
@@ -99,6 +108,13 @@ type ApprovalOutboxRepository interface {
 	// FindBySagaIDAndSagaStatus returns the saga's row (of type
 	// OrderSagaName) if its saga status is one of statuses, or ErrNotFound.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error)
+	// FindOverdue returns up to limit rows still waiting for the restaurant
+	// (PROCESSING) that were last sent before the given time, oldest first.
+	FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*OrderApprovalOutboxMessage, error)
+	// Resend hands the row back to the relay (STARTED, same id), counts the
+	// resend and wakes the relay, if its version is still the one it was read
+	// with; otherwise it returns a kernel.ECodeConflict error.
+	Resend(ctx context.Context, msg *OrderApprovalOutboxMessage) error
 }
 
 // PaymentRequestMessagePublisher sends payment_outbox rows to payment-service.

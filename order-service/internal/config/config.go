@@ -12,6 +12,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/order-service/internal/application"
 )
 
 // EnvPrefix prefixes the environment variables that override config.yaml,
@@ -28,6 +29,8 @@ type Config struct {
 	Consumers Consumers         `mapstructure:"consumers"`
 	Outbox    Outbox            `mapstructure:"outbox"`
 	Order     Order             `mapstructure:"order"`
+	// Saga says how long a saga waits for an answer before it acts alone.
+	Saga application.SagaDeadlineConfig `mapstructure:"saga"`
 }
 
 // Topics names the saga's topics (the contract's names by default) and how
@@ -80,7 +83,7 @@ func (c Config) Logging() logging.Config { return c.Log }
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
 	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
-		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate()}
+		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate()}
 	for key, topic := range map[string]string{
 		"topics.payment_request":              c.Topics.PaymentRequest,
 		"topics.payment_response":             c.Topics.PaymentResponse,

@@ -27,6 +27,7 @@ func paymentOutboxToRow(m *application.PaymentOutboxMessage) (paymentOutboxRow, 
 			OutboxStatus: string(m.OutboxStatus),
 			SagaStatus:   string(m.SagaStatus),
 			OrderStatus:  string(m.OrderStatus),
+			Resends:      m.Resends,
 			Version:      m.Version,
 		},
 		PaymentOrderStatus: string(m.PaymentOrderStatus),
@@ -45,7 +46,7 @@ func paymentOutboxFromRow(row paymentOutboxRow) (*application.PaymentOutboxMessa
 	m := &application.PaymentOutboxMessage{
 		ID: c.id, SagaID: c.sagaID, CreatedAt: row.Outbox.CreatedAt.UTC(), ProcessedAt: utc(row.Outbox.ProcessedAt), Type: row.Outbox.Type,
 		SagaStatus: c.sagaStatus, OrderStatus: c.orderStatus, OutboxStatus: c.outboxStatus,
-		PaymentOrderStatus: asks, Version: row.Outbox.Version,
+		PaymentOrderStatus: asks, Resends: row.Outbox.Resends, Version: row.Outbox.Version,
 	}
 	if err := json.Unmarshal([]byte(row.Outbox.Payload), &m.Payload); err != nil {
 		return nil, fmt.Errorf("payment outbox message %s: payload: %w", row.Outbox.ID, err)
@@ -79,7 +80,7 @@ func approvalOutboxFromRow(row approvalOutboxRow) (*application.OrderApprovalOut
 	}
 	m := &application.OrderApprovalOutboxMessage{
 		ID: c.id, SagaID: c.sagaID, CreatedAt: row.Outbox.CreatedAt.UTC(), ProcessedAt: utc(row.Outbox.ProcessedAt), Type: row.Outbox.Type,
-		SagaStatus: c.sagaStatus, OrderStatus: c.orderStatus, OutboxStatus: c.outboxStatus, Version: row.Outbox.Version,
+		SagaStatus: c.sagaStatus, OrderStatus: c.orderStatus, OutboxStatus: c.outboxStatus, Resends: row.Outbox.Resends, Version: row.Outbox.Version,
 	}
 	if err := json.Unmarshal([]byte(row.Outbox.Payload), &m.Payload); err != nil {
 		return nil, fmt.Errorf("approval outbox message %s: payload: %w", row.Outbox.ID, err)

@@ -3,6 +3,7 @@ package dataaccess
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -51,15 +52,28 @@ func (r *PaymentOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context,
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find payment outbox messages of saga %s", sagaID))
 	}
-	msgs := make([]*application.PaymentOutboxMessage, 0, len(rows))
-	for _, row := range rows {
-		m, err := paymentOutboxFromRow(row)
-		if err != nil {
-			return nil, err
-		}
-		msgs = append(msgs, m)
+	return mapRows(rows, paymentOutboxFromRow)
+}
+
+// FindOverdue implements application.PaymentOutboxRepository: payment
+// requests still STARTED and refund requests still COMPENSATING.
+func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.PaymentOutboxMessage, error) {
+	var rows []paymentOutboxRow
+	err := postgres.Conn(ctx, r.db).
+		Where(`type = ? AND ((payment_order_status = ? AND saga_status = ?) OR (payment_order_status = ? AND saga_status = ?))
+			AND COALESCE(resent_at, created_at) < ?`, application.OrderSagaName,
+			string(kernel.PaymentOrderStatusPending), string(saga.StatusStarted),
+			string(kernel.PaymentOrderStatusCancelled), string(saga.StatusCompensating), sentBefore).
+		Order("created_at, id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, postgres.WrapError(err, "find overdue payment outbox messages")
 	}
-	return msgs, nil
+	return mapRows(rows, paymentOutboxFromRow)
+}
+
+// Resend implements application.PaymentOutboxRepository.
+func (r *PaymentOutboxRepository) Resend(ctx context.Context, msg *application.PaymentOutboxMessage) error {
+	return resend(ctx, r.db, PaymentOutboxTable, msg.ID, msg.Version)
 }
 
 // ApprovalOutboxRepository stores order_approval_outbox rows for the saga.
@@ -105,6 +119,56 @@ func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context
 		return nil, fmt.Errorf("approval outbox message of saga %s in %v: %w", sagaID, statuses, application.ErrNotFound)
 	}
 	return approvalOutboxFromRow(rows[0])
+}
+
+// FindOverdue implements application.ApprovalOutboxRepository.
+func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
+	var rows []approvalOutboxRow
+	err := postgres.Conn(ctx, r.db).
+		Where("type = ? AND saga_status = ? AND COALESCE(resent_at, created_at) < ?",
+			application.OrderSagaName, string(saga.StatusProcessing), sentBefore).
+		Order("created_at, id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, postgres.WrapError(err, "find overdue approval outbox messages")
+	}
+	return mapRows(rows, approvalOutboxFromRow)
+}
+
+// Resend implements application.ApprovalOutboxRepository.
+func (r *ApprovalOutboxRepository) Resend(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
+	return resend(ctx, r.db, OrderApprovalOutboxTable, msg.ID, msg.Version)
+}
+
+// resend hands a row back to the relay under the same id, if it still has
+// the version it was read with, and wakes the relays: the insert trigger
+// that normally does so does not fire on an update. The attempts start
+// again, so a row the relay had parked FAILED is tried anew.
+func resend(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID, version int) error {
+	conn := postgres.Conn(ctx, db)
+	res := conn.Exec(`UPDATE `+postgres.QuoteIdent(table)+`
+		SET outbox_status = ?, processed_at = NULL, attempts = 0, resends = resends + 1, resent_at = now(),
+			version = version + 1
+		WHERE id = ? AND version = ?`, string(outbox.StatusStarted), id.UUID(), version)
+	if res.Error != nil {
+		return postgres.WrapError(res.Error, fmt.Sprintf("resend %s row %s", table, id))
+	}
+	if res.RowsAffected == 0 {
+		return kernel.Errorf(kernel.ECodeConflict, "%s row %s was changed concurrently (version %d)", table, id, version)
+	}
+	err := conn.Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
+	return postgres.WrapError(err, fmt.Sprintf("wake the relay of %s", table))
+}
+
+func mapRows[R any, M any](rows []R, fromRow func(R) (M, error)) ([]M, error) {
+	msgs := make([]M, 0, len(rows))
+	for _, row := range rows {
+		m, err := fromRow(row)
+		if err != nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	return msgs, nil
 }
 
 // updateSagaColumns moves an outbox row to new order and saga statuses if it

@@ -64,6 +64,7 @@ type outboxColumns struct {
 	OutboxStatus string     `gorm:"column:outbox_status"`
 	SagaStatus   string     `gorm:"column:saga_status"`
 	OrderStatus  string     `gorm:"column:order_status"`
+	Resends      int        `gorm:"column:resends"`
 	Version      int        `gorm:"column:version"`
 }
 

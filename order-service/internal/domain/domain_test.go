@@ -212,6 +212,7 @@ func TestOrderTransitions(t *testing.T) {
 		return err
 	}}
 	cancel := operation{"cancel", func(o *domain.Order) error { return svc.CancelOrder(o, []string{"no credit"}) }}
+	failRefund := operation{"failRefund", func(o *domain.Order) error { return svc.FailOrderRefund(o, []string{"refund refused"}) }}
 
 	statuses := []kernel.OrderStatus{
 		kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusApproved,
@@ -220,17 +221,20 @@ func TestOrderTransitions(t *testing.T) {
 	allowed := map[string]map[kernel.OrderStatus]kernel.OrderStatus{
 		"pay":        {kernel.OrderStatusPending: kernel.OrderStatusPaid},
 		"approve":    {kernel.OrderStatusPaid: kernel.OrderStatusApproved},
-		"initCancel": {kernel.OrderStatusPaid: kernel.OrderStatusCancelling},
+		"initCancel": {kernel.OrderStatusPaid: kernel.OrderStatusCancelling, kernel.OrderStatusPending: kernel.OrderStatusCancelling},
 		"cancel":     {kernel.OrderStatusPending: kernel.OrderStatusCancelled, kernel.OrderStatusCancelling: kernel.OrderStatusCancelled},
+		// A refused refund leaves the order CANCELLING, never CANCELLED.
+		"failRefund": {kernel.OrderStatusCancelling: kernel.OrderStatusCancelling},
 	}
 	wantFailures := map[string][]string{
 		"pay":        {"earlier"},
 		"approve":    {"earlier"},
 		"initCancel": {"earlier", "restaurant closed"},
 		"cancel":     {"earlier", "no credit"},
+		"failRefund": {"earlier", "refund refused"},
 	}
 
-	for _, op := range []operation{pay, approve, initCancel, cancel} {
+	for _, op := range []operation{pay, approve, initCancel, cancel, failRefund} {
 		for _, from := range statuses {
 			to, ok := allowed[op.name][from]
 			t.Run(op.name+" from "+string(from), func(t *testing.T) {

@@ -189,10 +189,13 @@ func (o *Order) Approve() error {
 	return nil
 }
 
-// InitCancel starts cancelling a paid order whose restaurant refused it:
-// PAID → CANCELLING, until the payment is refunded.
+// InitCancel starts cancelling an order whose payment may have been taken:
+// PAID → CANCELLING when the restaurant refused it or never answered, and
+// PENDING → CANCELLING when payment-service never answered (the payment may
+// have happened without the answer arriving). It stays CANCELLING until
+// payment-service confirms the money is back.
 func (o *Order) InitCancel(failureMessages []string) error {
-	if o.status != kernel.OrderStatusPaid {
+	if o.status != kernel.OrderStatusPaid && o.status != kernel.OrderStatusPending {
 		return stateError("initCancel")
 	}
 	o.status = kernel.OrderStatusCancelling
@@ -207,6 +210,17 @@ func (o *Order) Cancel(failureMessages []string) error {
 		return stateError("cancel")
 	}
 	o.status = kernel.OrderStatusCancelled
+	o.addFailureMessages(failureMessages)
+	return nil
+}
+
+// FailRefund records that the refund of a CANCELLING order was refused or
+// never confirmed. The order stays CANCELLING, not CANCELLED: the customer's
+// money may still be held, and only an operator can close the case.
+func (o *Order) FailRefund(failureMessages []string) error {
+	if o.status != kernel.OrderStatusCancelling {
+		return stateError("failRefund")
+	}
 	o.addFailureMessages(failureMessages)
 	return nil
 }

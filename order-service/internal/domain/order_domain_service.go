@@ -53,13 +53,20 @@ func (s *OrderDomainService) ApproveOrder(order *Order) error {
 	return order.Approve()
 }
 
-// CancelOrderPayment starts cancelling an order the restaurant refused: the
-// order becomes CANCELLING and its payment must be refunded.
+// CancelOrderPayment starts cancelling an order whose payment may have been
+// taken (the restaurant refused it, or a reply never came): the order becomes
+// CANCELLING and its payment must be refunded.
 func (s *OrderDomainService) CancelOrderPayment(order *Order, failureMessages []string) (OrderCancelledEvent, error) {
 	if err := order.InitCancel(failureMessages); err != nil {
 		return OrderCancelledEvent{}, err
 	}
 	return OrderCancelledEvent{s.event(order)}, nil
+}
+
+// FailOrderRefund records that the order's refund was refused or never
+// confirmed; the order stays CANCELLING for an operator to settle.
+func (s *OrderDomainService) FailOrderRefund(order *Order, failureMessages []string) error {
+	return order.FailRefund(failureMessages)
 }
 
 // CancelOrder marks the order CANCELLED: its payment failed or was refunded.

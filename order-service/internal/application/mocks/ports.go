@@ -7,6 +7,7 @@ package mocks
 import (
 	context "context"
 	reflect "reflect"
+	time "time"
 
 	kernel "github.com/food-ordering-system/common/kernel"
 	outbox "github.com/food-ordering-system/infrastructure/outbox"
@@ -408,6 +409,35 @@ func (mr *MockPaymentOutboxRepositoryMockRecorder) FindBySagaIDAndSagaStatus(ctx
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindBySagaIDAndSagaStatus", reflect.TypeOf((*MockPaymentOutboxRepository)(nil).FindBySagaIDAndSagaStatus), varargs...)
 }
 
+// FindOverdue mocks base method.
+func (m *MockPaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.PaymentOutboxMessage, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindOverdue", ctx, sentBefore, limit)
+	ret0, _ := ret[0].([]*application.PaymentOutboxMessage)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindOverdue indicates an expected call of FindOverdue.
+func (mr *MockPaymentOutboxRepositoryMockRecorder) FindOverdue(ctx, sentBefore, limit interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockPaymentOutboxRepository)(nil).FindOverdue), ctx, sentBefore, limit)
+}
+
+// Resend mocks base method.
+func (m *MockPaymentOutboxRepository) Resend(ctx context.Context, msg *application.PaymentOutboxMessage) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Resend", ctx, msg)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Resend indicates an expected call of Resend.
+func (mr *MockPaymentOutboxRepositoryMockRecorder) Resend(ctx, msg interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Resend", reflect.TypeOf((*MockPaymentOutboxRepository)(nil).Resend), ctx, msg)
+}
+
 // Save mocks base method.
 func (m *MockPaymentOutboxRepository) Save(ctx context.Context, msg *application.PaymentOutboxMessage) error {
 	m.ctrl.T.Helper()
@@ -477,6 +507,35 @@ func (mr *MockApprovalOutboxRepositoryMockRecorder) FindBySagaIDAndSagaStatus(ct
 	mr.mock.ctrl.T.Helper()
 	varargs := append([]interface{}{ctx, sagaID}, statuses...)
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindBySagaIDAndSagaStatus", reflect.TypeOf((*MockApprovalOutboxRepository)(nil).FindBySagaIDAndSagaStatus), varargs...)
+}
+
+// FindOverdue mocks base method.
+func (m *MockApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindOverdue", ctx, sentBefore, limit)
+	ret0, _ := ret[0].([]*application.OrderApprovalOutboxMessage)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindOverdue indicates an expected call of FindOverdue.
+func (mr *MockApprovalOutboxRepositoryMockRecorder) FindOverdue(ctx, sentBefore, limit interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockApprovalOutboxRepository)(nil).FindOverdue), ctx, sentBefore, limit)
+}
+
+// Resend mocks base method.
+func (m *MockApprovalOutboxRepository) Resend(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Resend", ctx, msg)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Resend indicates an expected call of Resend.
+func (mr *MockApprovalOutboxRepositoryMockRecorder) Resend(ctx, msg interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Resend", reflect.TypeOf((*MockApprovalOutboxRepository)(nil).Resend), ctx, msg)
 }
 
 // Save mocks base method.
