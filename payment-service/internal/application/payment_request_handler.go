@@ -22,12 +22,12 @@ func NewPaymentRequestHandler(helper *PaymentRequestHelper, log *zap.Logger) *Pa
 
 // CompletePayment implements PaymentRequestMessageListener.
 func (h *PaymentRequestHandler) CompletePayment(ctx context.Context, req PaymentRequest) error {
-	h.log.Debug("completing payment", zap.Stringer("orderId", req.OrderID), zap.Stringer("messageId", req.ID))
+	h.log.Debug("completing payment", zap.Stringer("order_id", req.OrderID), zap.Stringer("message_id", req.ID))
 	return h.helper.PersistPayment(ctx, req)
 }
 
 // CancelPayment implements PaymentRequestMessageListener.
 func (h *PaymentRequestHandler) CancelPayment(ctx context.Context, req PaymentRequest) error {
-	h.log.Debug("cancelling payment", zap.Stringer("orderId", req.OrderID), zap.Stringer("messageId", req.ID))
+	h.log.Debug("cancelling payment", zap.Stringer("order_id", req.OrderID), zap.Stringer("message_id", req.ID))
 	return h.helper.PersistCancelPayment(ctx, req)
 }

@@ -31,6 +31,7 @@ func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCompleted), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(true, nil),
 		)

@@ -98,6 +98,27 @@ func storedPayment(t *testing.T, orderID kernel.OrderID, status kernel.PaymentSt
 	return p
 }
 
+// noPayment is the payment lookup of an order that has none.
+func (f *fixture) noPayment(orderID kernel.OrderID) *gomock.Call {
+	return f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(nil, fmt.Errorf("find: %w", application.ErrNotFound))
+}
+
+// captureAnswer expects one outbox row and stores it in msg.
+func (f *fixture) captureAnswer(msg *application.OrderOutboxMessage) *gomock.Call {
+	return f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+		*msg = m
+		return nil
+	})
+}
+
+// capturePayment expects one payment saved and stores it in p.
+func (f *fixture) capturePayment(p **domain.Payment) *gomock.Call {
+	return f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, saved *domain.Payment) error {
+		*p = saved
+		return nil
+	})
+}
+
 func TestPersistPaymentCompletes(t *testing.T) {
 	f := newFixture(t)
 	req := pendingRequest("200.00")
@@ -109,20 +130,15 @@ func TestPersistPaymentCompletes(t *testing.T) {
 		f.inTransaction(),
 		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
 		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.noPayment(req.OrderID),
 		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
-		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, p *domain.Payment) error {
-			saved = p
-			return nil
-		}),
+		f.capturePayment(&saved),
 		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
 		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
 			debit = h
 			return nil
 		}),
-		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
-			msg = m
-			return nil
-		}),
+		f.captureAnswer(&msg),
 	)
 
 	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
@@ -155,16 +171,11 @@ func TestPersistPaymentInsufficientCredit(t *testing.T) {
 		f.inTransaction(),
 		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
 		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.noPayment(req.OrderID),
 		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
-		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, p *domain.Payment) error {
-			saved = p
-			return nil
-		}),
+		f.capturePayment(&saved),
 		// No credit entry or history is saved: gomock fails on the call.
-		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
-			msg = m
-			return nil
-		}),
+		f.captureAnswer(&msg),
 	)
 
 	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
@@ -179,6 +190,117 @@ func TestPersistPaymentInsufficientCredit(t *testing.T) {
 	}, msg.Payload.FailureMessages)
 }
 
+func TestPersistPaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
+	f := newFixture(t)
+	req := pendingRequest("200.00")
+	var saved *domain.Payment
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(nil, fmt.Errorf("find: %w", application.ErrNotFound)),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.noPayment(req.OrderID),
+		// No history is read and no credit moves: there is none.
+		f.capturePayment(&saved),
+		f.captureAnswer(&msg),
+	)
+
+	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+
+	require.NotNil(t, saved, "the FAILED payment is saved, as for insufficient credit")
+	assert.Equal(t, kernel.PaymentStatusFailed, saved.Status())
+	assert.Equal(t, req.OrderID, saved.OrderID())
+	assert.Equal(t, kernel.PaymentOrderStatusPending, msg.PaymentOrderStatus)
+	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: req.OrderID,
+		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusFailed,
+		FailureMessages: []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}}, msg.Payload)
+}
+
+func TestPersistPaymentWithNonPositivePriceAnswersFailed(t *testing.T) {
+	f := newFixture(t)
+	req := pendingRequest("0")
+	credit := creditEntry(t, "500.00")
+	var saved *domain.Payment
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.noPayment(req.OrderID),
+		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
+		f.capturePayment(&saved),
+		f.captureAnswer(&msg),
+	)
+
+	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+
+	assert.Equal(t, kernel.PaymentStatusFailed, saved.Status())
+	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
+	assert.Equal(t, []string{"Total price must be greater than zero!"}, msg.Payload.FailureMessages)
+}
+
+func TestPersistPaymentWithoutCustomerAnswersFailed(t *testing.T) {
+	for _, kind := range []kernel.PaymentOrderStatus{kernel.PaymentOrderStatusPending, kernel.PaymentOrderStatusCancelled} {
+		t.Run(string(kind), func(t *testing.T) {
+			f := newFixture(t)
+			req := pendingRequest("200.00")
+			req.PaymentOrderStatus = kind
+			req.CustomerID = kernel.CustomerID{}
+			var msg application.OrderOutboxMessage
+			gomock.InOrder(
+				f.inTransaction(),
+				// No credit, payment or history is looked up or saved.
+				f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kind).Return(false, nil),
+				f.captureAnswer(&msg),
+			)
+
+			persist := f.helper.PersistPayment
+			if kind == kernel.PaymentOrderStatusCancelled {
+				persist = f.helper.PersistCancelPayment
+			}
+			require.NoError(t, persist(context.Background(), req))
+
+			assert.Equal(t, req.SagaID, msg.SagaID)
+			assert.Equal(t, kind, msg.PaymentOrderStatus)
+			assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
+			assert.Equal(t, application.OrderEventPayload{OrderID: req.OrderID, Price: money("200.00"), CreatedAt: now,
+				PaymentStatus:   kernel.PaymentStatusFailed,
+				FailureMessages: []string{fmt.Sprintf("Payment request for order: %s names no customer!", req.OrderID)}}, msg.Payload)
+		})
+	}
+	t.Run("duplicate", func(t *testing.T) {
+		f := newFixture(t)
+		req := pendingRequest("200.00")
+		req.CustomerID = kernel.CustomerID{}
+		gomock.InOrder(
+			f.inTransaction(),
+			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(true, nil),
+		)
+		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	})
+}
+
+func TestPersistPaymentAfterCancellationIsRefused(t *testing.T) {
+	f := newFixture(t)
+	req := pendingRequest("200.00")
+	cancelled := storedPayment(t, req.OrderID, kernel.PaymentStatusCancelled)
+	credit := creditEntry(t, "500.00")
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), req.OrderID).Return(cancelled, nil),
+		// No history, no payment, no credit movement and no answer: the
+		// strict mocks fail the test on any of them.
+	)
+
+	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+
+	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, kernel.PaymentStatusCancelled, cancelled.Status())
+}
+
 func TestPersistPaymentDuplicates(t *testing.T) {
 	t.Run("saga already answered", func(t *testing.T) {
 		f := newFixture(t)
@@ -190,6 +312,19 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 		)
 		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
 	})
+	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCompleted, kernel.PaymentStatusFailed} {
+		t.Run("payment "+string(status)+", answer cleaned", func(t *testing.T) {
+			f := newFixture(t)
+			req := pendingRequest("200.00")
+			gomock.InOrder(
+				f.inTransaction(),
+				f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
+				f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+				f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), req.OrderID).Return(storedPayment(t, req.OrderID, status), nil),
+			)
+			assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+		})
+	}
 	t.Run("payment refused by the unique order index", func(t *testing.T) {
 		f := newFixture(t)
 		req := pendingRequest("200.00")
@@ -197,6 +332,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 			f.inTransaction(),
 			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.noPayment(req.OrderID),
 			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", application.ErrDuplicate)),
 		)
@@ -209,6 +345,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 			f.inTransaction(),
 			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.noPayment(req.OrderID),
 			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
@@ -220,17 +357,6 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 }
 
 func TestPersistPaymentErrors(t *testing.T) {
-	t.Run("unknown customer is not found", func(t *testing.T) {
-		f := newFixture(t)
-		req := pendingRequest("200.00")
-		gomock.InOrder(
-			f.inTransaction(),
-			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(nil, application.ErrNotFound),
-		)
-		err := f.helper.PersistPayment(context.Background(), req)
-		assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
-		assert.Equal(t, "Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41", kernel.ErrorMessageOf(err))
-	})
 	t.Run("database failure is returned for a retry", func(t *testing.T) {
 		f := newFixture(t)
 		req := pendingRequest("200.00")
@@ -239,19 +365,30 @@ func TestPersistPaymentErrors(t *testing.T) {
 			f.inTransaction(),
 			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(false, nil),
+			f.noPayment(req.OrderID),
 			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, down),
 		)
 		err := f.helper.PersistPayment(context.Background(), req)
 		assert.True(t, errors.Is(err, down))
 		assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err))
 	})
-	t.Run("request without order is invalid", func(t *testing.T) {
-		f := newFixture(t)
-		req := pendingRequest("200.00")
-		req.OrderID = kernel.OrderID{}
-		err := f.helper.PersistPayment(context.Background(), req)
-		assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
-	})
+	for _, tt := range []struct {
+		name   string
+		mutate func(*application.PaymentRequest)
+	}{
+		{name: "request without order cannot be answered", mutate: func(r *application.PaymentRequest) { r.OrderID = kernel.OrderID{} }},
+		{name: "request without saga cannot be answered", mutate: func(r *application.PaymentRequest) { r.SagaID = kernel.SagaID{} }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newFixture(t) // no expectations: any port call fails the test
+			for _, persist := range []func(context.Context, application.PaymentRequest) error{f.helper.PersistPayment, f.helper.PersistCancelPayment} {
+				req := pendingRequest("200.00")
+				tt.mutate(&req)
+				err := persist(context.Background(), req)
+				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err), "parked, not answered: %v", err)
+			}
+		})
+	}
 }
 
 func TestPersistCancelPaymentRefunds(t *testing.T) {
@@ -264,19 +401,16 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 	var msg application.OrderOutboxMessage
 	gomock.InOrder(
 		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
 		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
 		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
-		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
 		f.payments.EXPECT().Save(gomock.Any(), payment).Return(nil),
 		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
 		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
 			refund = h
 			return nil
 		}),
-		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
-			msg = m
-			return nil
-		}),
+		f.captureAnswer(&msg),
 	)
 
 	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
@@ -292,7 +426,33 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 	assert.Empty(t, msg.Payload.FailureMessages)
 }
 
-func TestPersistCancelPaymentOfFailedPaymentAnswersFailed(t *testing.T) {
+func TestPersistCancelPaymentRefundsTheCustomerWhoPaid(t *testing.T) {
+	f := newFixture(t)
+	orderID := kernel.NewID[kernel.OrderID]()
+	req := cancelRequest(orderID)
+	req.CustomerID = kernel.NewID[kernel.CustomerID]() // contradicts the stored payment
+	payment := storedPayment(t, orderID, kernel.PaymentStatusCompleted)
+	payer := creditEntry(t, "300.00")
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), req.CustomerID).Return(nil, fmt.Errorf("find: %w", application.ErrNotFound)),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(payer, nil),
+		f.payments.EXPECT().Save(gomock.Any(), payment).Return(nil),
+		f.credits.EXPECT().Save(gomock.Any(), payer).Return(nil),
+		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
+		f.captureAnswer(&msg),
+	)
+
+	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+
+	assert.Equal(t, "500.00", payer.TotalCreditAmount().String())
+	assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus)
+}
+
+func TestPersistCancelPaymentOfFailedPaymentAnswersCancelled(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -301,22 +461,94 @@ func TestPersistCancelPaymentOfFailedPaymentAnswersFailed(t *testing.T) {
 	var msg application.OrderOutboxMessage
 	gomock.InOrder(
 		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
 		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
 		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
-		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
-		f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
-			msg = m
-			return nil
-		}),
+		// The payment becomes CANCELLED, so that a duplicate finds it so;
+		// no credit entry or history is saved.
+		f.payments.EXPECT().Save(gomock.Any(), payment).Return(nil),
+		f.captureAnswer(&msg),
 	)
 
 	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
 
 	assert.Equal(t, "300.00", credit.TotalCreditAmount().String())
-	assert.Equal(t, kernel.PaymentStatusFailed, payment.Status())
+	assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
+	assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus)
+	assert.Equal(t, kernel.PaymentOrderStatusCancelled, msg.PaymentOrderStatus)
+	assert.Equal(t, payment.ID(), msg.Payload.PaymentID)
+	assert.Empty(t, msg.Payload.FailureMessages)
+}
+
+func TestPersistCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
+	f := newFixture(t)
+	orderID := kernel.NewID[kernel.OrderID]()
+	req := cancelRequest(orderID)
+	credit := creditEntry(t, "300.00")
+	var saved *domain.Payment
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(credit, nil),
+		f.noPayment(orderID),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		// No credit entry or history is saved: nothing was taken.
+		f.capturePayment(&saved),
+		f.captureAnswer(&msg),
+	)
+
+	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+
+	require.NotNil(t, saved)
+	assert.Equal(t, kernel.PaymentStatusCancelled, saved.Status())
+	assert.Equal(t, orderID, saved.OrderID())
+	assert.Equal(t, customerID, saved.CustomerID())
+	assert.Equal(t, "200.00", saved.Price().String(), "the request's price")
+	assert.Equal(t, "300.00", credit.TotalCreditAmount().String())
+	assert.Equal(t, req.SagaID, msg.SagaID)
+	assert.Equal(t, kernel.PaymentOrderStatusCancelled, msg.PaymentOrderStatus)
+	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: orderID,
+		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCancelled, FailureMessages: []string{}}, msg.Payload)
+}
+
+func TestPersistCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T) {
+	f := newFixture(t)
+	orderID := kernel.NewID[kernel.OrderID]()
+	req := cancelRequest(orderID)
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(nil, fmt.Errorf("find: %w", application.ErrNotFound)),
+		f.noPayment(orderID),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", application.ErrDuplicate)),
+	)
+
+	err := f.helper.PersistCancelPayment(context.Background(), req)
+
+	require.Error(t, err, "the payment that won the race still has to be cancelled")
+	assert.False(t, errors.Is(err, application.ErrDuplicate), "not mistaken for an answered duplicate")
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err), "a race, retried")
+}
+
+func TestPersistCancelPaymentWithoutCreditEntryOfCompletedPaymentAnswersFailed(t *testing.T) {
+	f := newFixture(t)
+	orderID := kernel.NewID[kernel.OrderID]()
+	req := cancelRequest(orderID)
+	payment := storedPayment(t, orderID, kernel.PaymentStatusCompleted)
+	var msg application.OrderOutboxMessage
+	gomock.InOrder(
+		f.inTransaction(),
+		f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(nil, fmt.Errorf("find: %w", application.ErrNotFound)),
+		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(payment, nil),
+		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
+		f.captureAnswer(&msg),
+	)
+
+	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+
+	assert.Equal(t, kernel.PaymentStatusCompleted, payment.Status(), "not saved: nothing changed")
 	assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
-	assert.Equal(t, []string{fmt.Sprintf("Payment with id: %s cannot be cancelled, its status is FAILED!", payment.ID())},
-		msg.Payload.FailureMessages)
+	assert.Equal(t, []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}, msg.Payload.FailureMessages)
 }
 
 func TestPersistCancelPaymentDuplicates(t *testing.T) {
@@ -326,6 +558,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCancelled), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(true, nil),
 		)
@@ -337,6 +570,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
 			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCancelled), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
 		)
@@ -348,9 +582,9 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		req := cancelRequest(orderID)
 		gomock.InOrder(
 			f.inTransaction(),
+			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "300.00"), nil),
 			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCompleted), nil),
 			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
-			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "300.00"), nil),
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
@@ -358,16 +592,4 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		)
 		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
 	})
-}
-
-func TestPersistCancelPaymentWithoutPayment(t *testing.T) {
-	f := newFixture(t)
-	orderID := kernel.MustParseID[kernel.OrderID]("9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c")
-	gomock.InOrder(
-		f.inTransaction(),
-		f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(nil, application.ErrNotFound),
-	)
-	err := f.helper.PersistCancelPayment(context.Background(), cancelRequest(orderID))
-	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
-	assert.Equal(t, "Payment with order id: 9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c could not be found!", kernel.ErrorMessageOf(err))
 }

@@ -16,10 +16,13 @@ import (
 // from order-service.
 type PaymentRequestMessageListener interface {
 	// CompletePayment takes the price of a PENDING order from the customer's
-	// credit and records the answer in the order outbox.
+	// credit, or refuses it, and records the answer in the order outbox. An
+	// error with code kernel.ECodeInvalid means the request can never be
+	// answered; other errors are worth a retry.
 	CompletePayment(ctx context.Context, req PaymentRequest) error
-	// CancelPayment gives the price of a CANCELLED order back and records the
-	// answer in the order outbox.
+	// CancelPayment gives the price of a CANCELLED order back, or records the
+	// cancellation where nothing was taken, and records the answer in the
+	// order outbox. Errors as for CompletePayment.
 	CancelPayment(ctx context.Context, req PaymentRequest) error
 }
 

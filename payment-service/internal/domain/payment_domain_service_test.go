@@ -126,9 +126,8 @@ func TestValidateAndCancelPayment(t *testing.T) {
 	}{
 		{name: "completed payment is refunded", status: kernel.PaymentStatusCompleted,
 			wantStatus: kernel.PaymentStatusCancelled, wantEvent: kernel.PaymentStatusCancelled, wantCredit: "500.00"},
-		{name: "failed payment took nothing to refund", status: kernel.PaymentStatusFailed,
-			wantStatus: kernel.PaymentStatusFailed, wantEvent: kernel.PaymentStatusFailed, wantCredit: "300.00",
-			wantFails: []string{"Payment with id: %s cannot be cancelled, its status is FAILED!"}},
+		{name: "failed payment is cancelled without refund", status: kernel.PaymentStatusFailed,
+			wantStatus: kernel.PaymentStatusCancelled, wantEvent: kernel.PaymentStatusCancelled, wantCredit: "300.00"},
 		{name: "cancelled payment is not refunded twice", status: kernel.PaymentStatusCancelled,
 			wantStatus: kernel.PaymentStatusCancelled, wantEvent: kernel.PaymentStatusFailed, wantCredit: "300.00",
 			wantFails: []string{"Payment with id: %s cannot be cancelled, its status is CANCELLED!"}},
@@ -152,15 +151,100 @@ func TestValidateAndCancelPayment(t *testing.T) {
 				wantFails = append(wantFails, sprintf(f, paymentID))
 			}
 			assert.Equal(t, wantFails, event.FailureMessages())
-			if tt.wantEvent == kernel.PaymentStatusCancelled {
+			if tt.status == kernel.PaymentStatusCompleted {
 				require.NotNil(t, refund)
 				assert.IsType(t, domain.PaymentCancelledEvent{}, event)
 				assert.Equal(t, domain.TransactionTypeCredit, refund.TransactionType())
 				assert.Equal(t, "200.00", refund.Amount().String())
 				assert.Equal(t, customerID, refund.CustomerID())
 			} else {
-				assert.Nil(t, refund)
+				assert.Nil(t, refund, "nothing was taken, so nothing moves")
 			}
 		})
 	}
+}
+
+func TestValidateAndInitiatePaymentWithoutCreditEntry(t *testing.T) {
+	noEntry := "Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"
+	tests := []struct {
+		name      string
+		price     string
+		wantFails []string
+	}{
+		{name: "positive price", price: "200.00", wantFails: []string{noEntry}},
+		{name: "zero price", price: "0", wantFails: []string{"Total price must be greater than zero!", noEntry}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customerID, money(tt.price))
+			require.NoError(t, err)
+
+			event, debit := service().ValidateAndInitiatePayment(payment, nil, nil)
+
+			assert.Nil(t, debit)
+			assert.IsType(t, domain.PaymentFailedEvent{}, event)
+			assert.Equal(t, kernel.PaymentStatusFailed, payment.Status())
+			assert.False(t, payment.ID().IsZero(), "a failed payment is saved, so it has an id")
+			assert.Equal(t, now, payment.CreatedAt())
+			assert.Equal(t, tt.wantFails, event.FailureMessages())
+		})
+	}
+}
+
+func TestValidateAndCancelPaymentWithoutCreditEntry(t *testing.T) {
+	t.Run("completed payment cannot be refunded", func(t *testing.T) {
+		payment, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID,
+			money("200.00"), kernel.PaymentStatusCompleted, now.Add(-time.Hour))
+		require.NoError(t, err)
+
+		event, refund := service().ValidateAndCancelPayment(payment, nil)
+
+		assert.Nil(t, refund)
+		assert.Equal(t, kernel.PaymentStatusFailed, event.PaymentStatus())
+		assert.Equal(t, kernel.PaymentStatusCompleted, payment.Status(), "the payment stays as it was")
+		assert.Equal(t, []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}, event.FailureMessages())
+	})
+	t.Run("failed payment needs no credit entry", func(t *testing.T) {
+		payment, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID,
+			money("200.00"), kernel.PaymentStatusFailed, now.Add(-time.Hour))
+		require.NoError(t, err)
+
+		event, refund := service().ValidateAndCancelPayment(payment, nil)
+
+		assert.Nil(t, refund)
+		assert.IsType(t, domain.PaymentCancelledEvent{}, event)
+		assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
+	})
+}
+
+func TestCancelBeforePayment(t *testing.T) {
+	orderID := kernel.NewID[kernel.OrderID]()
+	payment, err := domain.NewPayment(orderID, customerID, money("200.00"))
+	require.NoError(t, err)
+
+	event := service().CancelBeforePayment(payment)
+
+	assert.IsType(t, domain.PaymentCancelledEvent{}, event)
+	assert.Same(t, payment, event.Payment())
+	assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
+	assert.False(t, payment.ID().IsZero(), "the cancellation is saved as a payment, so it has an id")
+	assert.Equal(t, now, payment.CreatedAt())
+	assert.Equal(t, now, event.CreatedAt())
+	assert.Equal(t, orderID, payment.OrderID())
+	assert.Equal(t, "200.00", payment.Price().String())
+	assert.Empty(t, event.FailureMessages())
+}
+
+func TestRejectPaymentWithoutCustomer(t *testing.T) {
+	orderID := kernel.MustParseID[kernel.OrderID]("9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c")
+
+	event := service().RejectPaymentWithoutCustomer(orderID, money("20.00"))
+
+	assert.IsType(t, domain.PaymentFailedEvent{}, event)
+	assert.Equal(t, kernel.PaymentStatusFailed, event.PaymentStatus())
+	assert.Equal(t, []string{"Payment request for order: 9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c names no customer!"}, event.FailureMessages())
+	assert.Equal(t, orderID, event.Payment().OrderID())
+	assert.True(t, event.Payment().ID().IsZero(), "no payment is saved for it")
+	assert.True(t, event.Payment().CustomerID().IsZero())
+	assert.Equal(t, now, event.CreatedAt())
 }
