@@ -1,6 +1,7 @@
 // Package httpserver is the HTTP side every service shares, on echo: request
-// logging, panic recovery, a body-size limit, timeouts, one JSON error format,
-// health endpoints and graceful shutdown.
+// logging, panic recovery, a body-size limit that still lets the client read
+// its 413, timeouts, one JSON error format, health endpoints and graceful
+// shutdown.
 package httpserver
 
 import (
@@ -13,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/labstack/gommon/bytes"
 	"go.uber.org/zap"
 )
 
@@ -26,6 +28,11 @@ type Config struct {
 	ShutdownTimeout time.Duration `mapstructure:"shutdown_timeout"`
 	// BodyLimit is the largest request body accepted, e.g. "64K".
 	BodyLimit string `mapstructure:"body_limit"`
+	// BodyDiscardLimit is how much of a body over BodyLimit is read and
+	// thrown away so that the client, still writing, can read its 413 (the
+	// larger of 8M and four times BodyLimit when empty). Longer bodies get
+	// the 413 and a closed connection.
+	BodyDiscardLimit string `mapstructure:"body_discard_limit"`
 	// ReadinessTimeout bounds each readiness probe.
 	ReadinessTimeout time.Duration `mapstructure:"readiness_timeout"`
 }
@@ -35,7 +42,33 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.Address); err != nil {
 		return fmt.Errorf("http.address %q: %w", c.Address, err)
 	}
+	for _, size := range []struct{ key, value string }{
+		{"http.body_limit", c.BodyLimit}, {"http.body_discard_limit", c.BodyDiscardLimit},
+	} {
+		if size.value == "" {
+			continue
+		}
+		if n, err := bytes.Parse(size.value); err != nil || n <= 0 {
+			return fmt.Errorf("%s %q is not a size like 64K or 8M", size.key, size.value)
+		}
+	}
 	return nil
+}
+
+// bodyLimits returns BodyLimit and BodyDiscardLimit in bytes. Invalid sizes
+// are a programming error here: Validate reports them at start.
+func (c Config) bodyLimits() (limit, discard int64) {
+	limit, err := bytes.Parse(c.BodyLimit)
+	if err != nil || limit <= 0 {
+		panic(fmt.Sprintf("httpserver: invalid body_limit %q", c.BodyLimit))
+	}
+	discard = max(minDiscardLimit, 4*limit)
+	if c.BodyDiscardLimit != "" {
+		if discard, err = bytes.Parse(c.BodyDiscardLimit); err != nil || discard <= 0 {
+			panic(fmt.Sprintf("httpserver: invalid body_discard_limit %q", c.BodyDiscardLimit))
+		}
+	}
+	return limit, discard
 }
 
 func (c *Config) setDefaults() {
@@ -81,12 +114,15 @@ func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
 	e.HideBanner = true
 	e.HidePort = true
 	e.HTTPErrorHandler = ErrorHandler(log)
+	// The request log is the outermost layer, so that it records every
+	// answer: the 500 of a recovered panic and the body limit's 413 too.
+	e.Use(requestLogger(log))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		log.Error("panic in handler", zap.Error(err), zap.ByteString("stack", stack))
 		return err
 	}}))
-	e.Use(middleware.BodyLimit(cfg.BodyLimit))
-	e.Use(requestLogger(log))
+	limit, discard := cfg.bodyLimits()
+	e.Use(bodyLimit(limit, discard, cfg.ReadTimeout))
 	s := &Server{echo: e, cfg: cfg, log: log}
 	e.GET("/healthz", func(c echo.Context) error {
 		return c.JSON(http.StatusOK, map[string]string{"status": "UP"})
@@ -179,6 +215,8 @@ func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 			return p == "/healthz" || p == "/readyz"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			// The error is the full one, with the details the client was not
+			// shown (which row conflicted, what the driver said).
 			fields := []zap.Field{zap.String("method", v.Method), zap.String("uri", v.URI),
 				zap.Int("status", v.Status), zap.Duration("latency", v.Latency)}
 			if v.Error != nil {

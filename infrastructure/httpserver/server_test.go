@@ -41,8 +41,19 @@ func TestErrorsMapToStatusAndJSONBody(t *testing.T) {
 	e.GET("/missing", func(echo.Context) error {
 		return fmt.Errorf("track: %w", kernel.Errorf(kernel.ECodeNotFound, "Could not find order with tracking id: x"))
 	})
-	e.GET("/conflict", func(echo.Context) error { return kernel.Errorf(kernel.ECodeConflict, "busy") })
-	e.GET("/down", func(echo.Context) error { return kernel.Errorf(kernel.ECodeUnavailable, "database unavailable") })
+	e.GET("/conflict", func(echo.Context) error {
+		return kernel.Errorf(kernel.ECodeConflict, "payment_outbox row 42 was changed concurrently (version 3)")
+	})
+	e.GET("/down", func(echo.Context) error {
+		return kernel.WrapError(kernel.ECodeUnavailable, errors.New("dial tcp 10.0.0.7:5432: connection refused"), "find order: database unavailable")
+	})
+	e.GET("/reused", func(echo.Context) error {
+		return fmt.Errorf("create: %w", &httpserver.StatusError{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+			Message: "the key was used for another request", Err: errors.New("hash 3f2a differs")})
+	})
+	e.GET("/echo-down", func(echo.Context) error {
+		return echo.NewHTTPError(http.StatusServiceUnavailable, "pool of 10.0.0.7 exhausted")
+	})
 	e.GET("/boom", func(echo.Context) error { return errors.New("pq: password authentication failed for user postgres") })
 	e.GET("/panic", func(echo.Context) error { panic("nil map") })
 	e.POST("/echo", func(c echo.Context) error {
@@ -60,8 +71,10 @@ func TestErrorsMapToStatusAndJSONBody(t *testing.T) {
 	}{
 		{"GET", "/invalid", "", 400, `{"code":"invalid","message":"Total price must be greater than zero!"}`},
 		{"GET", "/missing", "", 404, `{"code":"not_found","message":"Could not find order with tracking id: x"}`},
-		{"GET", "/conflict", "", 409, `{"code":"conflict","message":"busy"}`},
-		{"GET", "/down", "", 503, `{"code":"unavailable","message":"database unavailable"}`},
+		{"GET", "/conflict", "", 409, `{"code":"conflict","message":"the request conflicts with a concurrent change; try again"}`},
+		{"GET", "/down", "", 503, `{"code":"unavailable","message":"service temporarily unavailable; try again"}`},
+		{"GET", "/reused", "", 422, `{"code":"idempotency_key_reused","message":"the key was used for another request"}`},
+		{"GET", "/echo-down", "", 503, `{"code":"unavailable","message":"service temporarily unavailable; try again"}`},
 		{"GET", "/boom", "", 500, `{"code":"internal","message":"unexpected error"}`},
 		{"GET", "/panic", "", 500, `{"code":"internal","message":"unexpected error"}`},
 		{"GET", "/nowhere", "", 404, `{"code":"not_found","message":"Not Found"}`},
@@ -72,7 +85,9 @@ func TestErrorsMapToStatusAndJSONBody(t *testing.T) {
 			rec := do(t, s.Handler(), tt.method, tt.path, tt.body)
 			assert.Equal(t, tt.status, rec.Code)
 			assert.JSONEq(t, tt.want, rec.Body.String())
-			assert.NotContains(t, rec.Body.String(), "password", "internals never leak")
+			for _, internal := range []string{"password", "10.0.0.7", "payment_outbox", "version", "3f2a"} {
+				assert.NotContains(t, rec.Body.String(), internal, "internals never leak")
+			}
 		})
 	}
 }

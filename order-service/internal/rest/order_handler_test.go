@@ -167,7 +167,7 @@ func TestCreateOrderApplicationErrors(t *testing.T) {
 	}{
 		{kernel.Errorf(kernel.ECodeInvalid, "Could not find customer with customer id: %s", customerID), 400, "invalid",
 			"Could not find customer with customer id: d215b5f8-0249-4dc5-89a3-51fd148cfb41"},
-		{kernel.Errorf(kernel.ECodeUnavailable, "database unavailable"), 503, "unavailable", "database unavailable"},
+		{kernel.Errorf(kernel.ECodeUnavailable, "find customer d215b5f8: database unavailable"), 503, "unavailable", "service temporarily unavailable; try again"},
 		{fmt.Errorf("pq: connection reset by peer at 10.0.0.7"), 500, "internal", "unexpected error"},
 	}
 	for _, tt := range tests {
