@@ -2,8 +2,11 @@ package postgres
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -25,14 +28,31 @@ type Transactor struct {
 func NewTransactor(db *gorm.DB) *Transactor { return &Transactor{db: db} }
 
 // Transact runs fn inside a transaction. A nested call joins the outer
-// transaction.
+// transaction. fn's error is returned as is; a failed BEGIN or COMMIT is
+// classified like any query's error (WrapError), so that a database that is
+// down is kernel.ECodeUnavailable from the first statement on. A panic in fn
+// rolls back and is passed on, not recovered.
 func (t *Transactor) Transact(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
 	}
-	return t.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return fn(context.WithValue(ctx, txKey{}, tx))
-	})
+	tx := t.db.WithContext(ctx).Begin()
+	if tx.Error != nil {
+		return WrapError(tx.Error, "begin transaction")
+	}
+	finished := false
+	defer func() {
+		if !finished {
+			// fn failed or panicked. A rollback that fails has nothing
+			// to add: the server drops the transaction with its session.
+			tx.Rollback()
+		}
+	}()
+	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+		return err
+	}
+	finished = true
+	return WrapError(tx.Commit().Error, "commit transaction")
 }
 
 // Conn returns the transaction carried by ctx, or db when there is none,
@@ -77,13 +97,20 @@ func WrapError(err error, what string) error {
 		return kernel.WrapError(kernel.ECodeNotFound, err, what+": not found")
 	case IsUniqueViolation(err), IsRetryable(err):
 		return kernel.WrapError(kernel.ECodeConflict, err, what+": conflicts with a concurrent change")
-	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectError(err):
+	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectionLost(err):
 		return kernel.WrapError(kernel.ECodeUnavailable, err, what+": database unavailable")
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
 
-func isConnectError(err error) bool {
-	var ce *pgconn.ConnectError
-	return errors.As(err, &ce)
+// isConnectionLost reports an error of the way to the database rather than
+// of the statement: no connection could be made, or the one in use broke
+// (the server went away mid-query, a network error).
+func isConnectionLost(err error) bool {
+	var (
+		ce   *pgconn.ConnectError
+		nerr net.Error
+	)
+	return errors.As(err, &ce) || errors.As(err, &nerr) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF)
 }
