@@ -11,7 +11,9 @@ import (
 )
 
 // paymentRequestFromContract maps a request off the wire to the application's
-// DTO, refusing one that lacks an id or names an unknown request kind.
+// DTO, refusing only what cannot be answered: a request without saga or
+// order id, or of an unknown kind (an answer says which kind it answers). A
+// request without customer goes on, to be answered FAILED.
 func paymentRequestFromContract(m contract.PaymentRequest) (application.PaymentRequest, error) {
 	req := application.PaymentRequest{
 		ID:                 kernel.MessageID(m.ID),
@@ -25,8 +27,6 @@ func paymentRequestFromContract(m contract.PaymentRequest) (application.PaymentR
 	switch {
 	case req.SagaID.IsZero():
 		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no saga id", m.ID)
-	case req.CustomerID.IsZero():
-		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no customer id", m.ID)
 	case req.OrderID.IsZero():
 		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no order id", m.ID)
 	case !req.PaymentOrderStatus.Valid():

@@ -2,7 +2,6 @@ package messaging
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 
@@ -25,9 +24,10 @@ func NewPaymentRequestKafkaListener(listener application.PaymentRequestMessageLi
 }
 
 // Handle is the kafka.Handler of the payment request topic. A request that
-// can never be handled (undecodable, invalid, or for a customer or payment
-// that does not exist) is returned as a permanent error, which sends it to
-// the dead-letter topic; other errors are retried by the consumer.
+// cannot be answered (undecodable, without saga or order id, of an unknown
+// kind) is returned as a permanent error, which sends it to the dead-letter
+// topic. Every other request is answered, a refusal included, so an error
+// from the application is worth a retry, unless its code says otherwise.
 func (l *PaymentRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
 	m, err := kafka.DecodeJSON[contract.PaymentRequest](msg)
 	if err != nil {
@@ -37,16 +37,10 @@ func (l *PaymentRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Rec
 	if err != nil {
 		return kafka.Permanent(err)
 	}
-	l.log.Debug("payment request received", zap.Stringer("messageId", req.ID), zap.Stringer("sagaId", req.SagaID),
-		zap.Stringer("orderId", req.OrderID), zap.String("paymentOrderStatus", string(req.PaymentOrderStatus)))
-	switch req.PaymentOrderStatus {
-	case kernel.PaymentOrderStatusPending:
-		err = l.listener.CompletePayment(ctx, req)
-	case kernel.PaymentOrderStatusCancelled:
-		err = l.listener.CancelPayment(ctx, req)
+	l.log.Debug("payment request received", zap.Stringer("message_id", req.ID), zap.Stringer("saga_id", req.SagaID),
+		zap.Stringer("order_id", req.OrderID), zap.String("payment_order_status", string(req.PaymentOrderStatus)))
+	if req.PaymentOrderStatus == kernel.PaymentOrderStatusCancelled {
+		return l.listener.CancelPayment(ctx, req)
 	}
-	if kernel.ErrorCodeOf(err) == kernel.ECodeNotFound {
-		return kafka.Permanent(fmt.Errorf("payment request %s: %w", req.ID, err))
-	}
-	return err
+	return l.listener.CompletePayment(ctx, req)
 }

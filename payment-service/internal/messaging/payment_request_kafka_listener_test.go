@@ -91,23 +91,31 @@ func TestPaymentRequestKafkaListenerRetriesTransientFailures(t *testing.T) {
 	receive(t, done)
 }
 
-func TestPaymentRequestKafkaListenerDeadLettersWhatCanNeverSucceed(t *testing.T) {
+func TestPaymentRequestKafkaListenerDeadLettersOnlyWhatCannotBeAnswered(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "payment-request")
 	p := newProducer(t, cfg)
 	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
-	unknownOrder := paymentRequest(kernel.PaymentOrderStatusCancelled)
-	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).
-		Return(kernel.Errorf(kernel.ECodeNotFound, "Payment with order id: %s could not be found!", unknownOrder.OrderID))
+	// A request without customer can still be answered: the application
+	// answers it FAILED, so it reaches the application.
+	noCustomer := paymentRequest(kernel.PaymentOrderStatusPending)
+	noCustomer.CustomerID = uuid.Nil
+	answered := make(chan application.PaymentRequest, 1)
+	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
+		answered <- r
+		return nil
+	})
 	badStatus := paymentRequest("PAID")
 	noOrder := paymentRequest(kernel.PaymentOrderStatusPending)
 	noOrder.OrderID = uuid.Nil
+	noSaga := paymentRequest(kernel.PaymentOrderStatusCancelled)
+	noSaga.SagaID = uuid.Nil
 	dlq := collect(t, cfg, topic+kafka.DeadLetterSuffix, p)
 	consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
 
 	notJSON := kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("{not json")}
-	send(t, p, notJSON, record(t, topic, badStatus), record(t, topic, noOrder), record(t, topic, unknownOrder))
+	send(t, p, notJSON, record(t, topic, badStatus), record(t, topic, noOrder), record(t, topic, noSaga), record(t, topic, noCustomer))
 
 	reasons := map[string]string{}
 	for range 4 {
@@ -117,5 +125,6 @@ func TestPaymentRequestKafkaListenerDeadLettersWhatCanNeverSucceed(t *testing.T)
 	assert.Contains(t, reasons["k"], "decode")
 	assert.Contains(t, reasons[badStatus.SagaID.String()], `unknown paymentOrderStatus "PAID"`)
 	assert.Contains(t, reasons[noOrder.SagaID.String()], "has no order id")
-	assert.Contains(t, reasons[unknownOrder.SagaID.String()], "could not be found!")
+	assert.Contains(t, reasons[uuid.Nil.String()], "has no saga id")
+	assertRequest(t, noCustomer, receive(t, answered))
 }
