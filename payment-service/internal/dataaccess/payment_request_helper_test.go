@@ -2,6 +2,7 @@ package dataaccess_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"testing"
 	"time"
@@ -153,10 +154,184 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND payment_status = 'CANCELLED'`, pay.SagaID.UUID()))
 }
 
-func TestCancelWithoutPaymentIsNotFound(t *testing.T) {
+// cancelOf is the refund request of the same saga and order as pay.
+func cancelOf(pay application.PaymentRequest) application.PaymentRequest {
+	cancel := pay
+	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
+	return cancel
+}
+
+// answerOf reads the status and failure messages of the saga's answer to
+// the request kind; "" when there is none.
+func answerOf(t *testing.T, db *gorm.DB, req application.PaymentRequest) (string, []string) {
+	t.Helper()
+	var row struct {
+		PaymentStatus string
+		Payload       []byte
+	}
+	err := db.Raw(`SELECT payment_status, payload FROM order_outbox WHERE saga_id = ? AND payment_order_status = ?`,
+		req.SagaID.UUID(), string(req.PaymentOrderStatus)).Scan(&row).Error
+	require.NoError(t, err)
+	if row.PaymentStatus == "" {
+		return "", nil
+	}
+	var payload application.OrderEventPayload
+	require.NoError(t, json.Unmarshal(row.Payload, &payload))
+	return row.PaymentStatus, payload.FailureMessages
+}
+
+func TestPaymentWithoutCreditEntryIsAnsweredFailed(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	err := newHelper(db).PersistCancelPayment(context.Background(), request(seededCustomer, "10.00", kernel.PaymentOrderStatusCancelled))
-	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
-	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`))
+	helper := newHelper(db)
+	ctx := context.Background()
+	unknown := kernel.NewID[kernel.CustomerID]()
+	req := request(unknown, "10.00", kernel.PaymentOrderStatusPending)
+
+	require.NoError(t, helper.PersistPayment(ctx, req))
+	require.NoError(t, helper.PersistPayment(ctx, req), "a duplicate changes nothing")
+	pgtest.Exec(t, db, `DELETE FROM order_outbox WHERE saga_id <> ?`, req.SagaID.UUID())
+
+	status, failures := answerOf(t, db, req)
+	assert.Equal(t, "FAILED", status)
+	assert.Equal(t, []string{"Could not find credit entry for customer: " + unknown.String()}, failures)
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND customer_id = ? AND status = 'FAILED'`,
+		req.OrderID.UUID(), unknown.UUID()))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, unknown.UUID()))
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox`), "one answer")
+
+	// After the cleaner removed the answer, the FAILED payment still keeps a
+	// duplicate from being answered again.
+	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
+	require.NoError(t, helper.PersistPayment(ctx, req))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "no second answer")
+}
+
+func TestRefundBeforePaymentRefusesTheLatePayment(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	helper := newHelper(db)
+	ctx := context.Background()
+	customer := addCustomer(t, db, "100.00")
+	pay := request(customer, "40.00", kernel.PaymentOrderStatusPending)
+	cancel := cancelOf(pay)
+
+	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+
+	status, failures := answerOf(t, db, cancel)
+	assert.Equal(t, "CANCELLED", status)
+	assert.Empty(t, failures)
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND customer_id = ? AND price = 40.00
+		AND status = 'CANCELLED'`, pay.OrderID.UUID(), customer.UUID()), "the cancellation is recorded")
+	assert.Equal(t, "100.00", creditOf(t, db, customer))
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, customer.UUID()), "no history entry")
+
+	require.NoError(t, helper.PersistPayment(ctx, pay), "the late request")
+	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund")
+	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
+	require.NoError(t, helper.PersistPayment(ctx, pay), "the late request re-sent after the cleaner")
+	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
+
+	assert.Equal(t, "100.00", creditOf(t, db, customer), "nothing charged")
+	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ? AND type = 'DEBIT'`, customer.UUID()))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "the late request is not answered, the duplicate not again")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
+}
+
+func TestRefundOfFailedPaymentIsAnsweredCancelled(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	helper := newHelper(db)
+	ctx := context.Background()
+	customer := addCustomer(t, db, "100.00")
+	pay := request(customer, "600.00", kernel.PaymentOrderStatusPending)
+	require.NoError(t, helper.PersistPayment(ctx, pay))
+	require.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, pay.OrderID.UUID()))
+	cancel := cancelOf(pay)
+
+	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+	pgtest.Exec(t, db, `DELETE FROM order_outbox WHERE payment_order_status = 'PENDING'`)
+
+	status, failures := answerOf(t, db, cancel)
+	assert.Equal(t, "CANCELLED", status)
+	assert.Empty(t, failures)
+	assert.Equal(t, "100.00", creditOf(t, db, customer), "nothing was taken, nothing is given")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, customer.UUID()), "no history entry")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
+
+	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
+	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "no second answer")
+	assert.Equal(t, "100.00", creditOf(t, db, customer))
+}
+
+func TestConcurrentPaymentAndRefundOfAnOrderNeverCharge(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	helper := newHelper(db)
+	ctx := context.Background()
+	customer := addCustomer(t, db, "100.00")
+	const orders = 20
+	pays := make([]application.PaymentRequest, orders)
+	for i := range pays {
+		pays[i] = request(customer, "5.00", kernel.PaymentOrderStatusPending)
+	}
+
+	// Each order's payment request and its refund race; whichever wins, the
+	// customer ends up with the credit they started with.
+	errs := concurrently(2*orders, func(i int) error {
+		if i%2 == 0 {
+			return helper.PersistPayment(ctx, pays[i/2])
+		}
+		return helper.PersistCancelPayment(ctx, cancelOf(pays[i/2]))
+	})
+
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, "100.00", creditOf(t, db, customer))
+	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer), "every debit has its credit")
+	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'CANCELLED'`, customer.UUID()))
+	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'CANCELLED'
+		AND payment_status = 'CANCELLED'`), "every refund answered CANCELLED")
+	debits := countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ? AND type = 'DEBIT'`, customer.UUID())
+	assert.Equal(t, debits, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'PENDING'`),
+		"a payment request is answered only when it charged first")
+}
+
+func TestConcurrentPaymentAndRefundWithoutCreditEntryEndCancelled(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	helper := newHelper(db)
+	ctx := context.Background()
+	unknown := kernel.NewID[kernel.CustomerID]()
+	const orders = 20
+	pays := make([]application.PaymentRequest, orders)
+	for i := range pays {
+		pays[i] = request(unknown, "5.00", kernel.PaymentOrderStatusPending)
+	}
+
+	// Without a credit entry there is no lock to queue on: a refund that
+	// loses the race on the order's unique index is a conflict, and the
+	// consumer runs it again, as here.
+	errs := concurrently(2*orders, func(i int) error {
+		if i%2 == 0 {
+			return helper.PersistPayment(ctx, pays[i/2])
+		}
+		for {
+			err := helper.PersistCancelPayment(ctx, cancelOf(pays[i/2]))
+			if kernel.ErrorCodeOf(err) != kernel.ECodeConflict {
+				return err
+			}
+		}
+	})
+
+	for _, err := range errs {
+		require.NoError(t, err)
+	}
+	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'CANCELLED'`, unknown.UUID()))
+	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'CANCELLED'
+		AND payment_status = 'CANCELLED'`), "every refund answered CANCELLED, none lost to the race")
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, unknown.UUID()))
 }
