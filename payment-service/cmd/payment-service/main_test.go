@@ -26,7 +26,7 @@ import (
 	"github.com/food-ordering-system/payment-service/migrations"
 )
 
-// customer is the seeded customer of the issue: credit 500.00.
+// customer is the first seeded customer: credit 500.00.
 var customer = uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
 
 // service is payment-service running in-process on a throwaway schema and
@@ -160,8 +160,8 @@ func request(saga, order uuid.UUID, price string, status kernel.PaymentOrderStat
 		Price: kernel.MustParseMoney(price), CreatedAt: time.Now().UTC(), PaymentOrderStatus: status}
 }
 
-// TestDoneWhen drives issue 4's "Done when" through the real broker and
-// database.
+// TestDoneWhen drives the payment step of the walkthrough through the real
+// broker and database: a payment, a refused payment, a refund, duplicates.
 func TestDoneWhen(t *testing.T) {
 	s := startService(t)
 
@@ -256,4 +256,106 @@ func (s *service) snapshot(t *testing.T) snapshot {
 		outboxOfSagas:   s.count(t, `SELECT count(*) FROM order_outbox WHERE (payload->>'price')::numeric <> 1.00`),
 		paymentsOfSagas: s.count(t, `SELECT count(*) FROM payments WHERE price <> 1.00`),
 	}
+}
+
+// deadLetters collects the records of the request topic's dead-letter topic.
+func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
+	t.Helper()
+	got := make(chan *kafka.Received, 100)
+	log := zaptest.NewLogger(t)
+	consumer, err := kafka.NewConsumer(s.cfg.Kafka, kafka.ConsumerConfig{GroupID: "dlq-" + uuid.NewString(),
+		Topics: []string{s.cfg.Topics.PaymentRequest + kafka.DeadLetterSuffix}}, func(_ context.Context, m *kafka.Received) error {
+		got <- m
+		return nil
+	}, s.producer, log)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- consumer.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return got
+}
+
+// requireNothingDeadLettered proves that no request sent under key, up to
+// the last one answered, was parked: a dead letter keeps its record's key, so
+// it would sit on the dead-letter topic's partition before a marker sent
+// there now under the same key. The marker must be the first record seen.
+func (s *service) requireNothingDeadLettered(t *testing.T, dlq <-chan *kafka.Received, key uuid.UUID) {
+	t.Helper()
+	marker := uuid.NewString()
+	err := s.producer.Send(context.Background(), []kafka.Message{{Topic: s.cfg.Topics.PaymentRequest + kafka.DeadLetterSuffix,
+		Key: []byte(key.String()), Value: []byte(`"marker"`), Headers: map[string]string{"marker": marker}}})[0]
+	require.NoError(t, err)
+	select {
+	case m := <-dlq:
+		require.Equal(t, marker, m.Headers["marker"], "dead-lettered: %s (%s)", m.Value, m.Headers[kafka.HeaderDeadLetterReason])
+	case <-time.After(30 * time.Second):
+		t.Fatal("the dead-letter marker did not arrive within 30s")
+	}
+}
+
+// TestBusinessDeadEndsAreAnswered: a request payment-service cannot carry
+// out is answered, so the saga moves; a refund that overtakes its payment
+// is recorded, and the late payment request charges nothing.
+func TestBusinessDeadEndsAreAnswered(t *testing.T) {
+	s := startService(t)
+	dlq := s.deadLetters(t)
+	// Every request goes to one partition, so that a sentinel answered after
+	// them proves they were all handled.
+	key := uuid.New()
+
+	// A customer without credit entry: FAILED, with the reason.
+	stranger := uuid.New()
+	noCredit := request(uuid.New(), uuid.New(), "20.00", kernel.PaymentOrderStatusPending)
+	noCredit.CustomerID = stranger
+	s.send(t, key, noCredit)
+	refused := s.answer(t, noCredit.SagaID)
+	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
+	assert.Equal(t, []string{"Could not find credit entry for customer: " + stranger.String()}, refused.FailureMessages)
+	assert.Equal(t, noCredit.OrderID, refused.OrderID)
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, noCredit.OrderID))
+
+	// A refund before its payment request: CANCELLED, nothing moves, and
+	// the late request charges nothing and is not answered.
+	saga, order := uuid.New(), uuid.New()
+	refund := request(saga, order, "50.00", kernel.PaymentOrderStatusCancelled)
+	s.send(t, key, refund)
+	cancelled := s.answer(t, saga)
+	assert.Equal(t, kernel.PaymentStatusCancelled, cancelled.PaymentStatus)
+	assert.Empty(t, cancelled.FailureMessages)
+	assert.Equal(t, order, cancelled.OrderID)
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE id = ? AND order_id = ? AND status = 'CANCELLED'`,
+		cancelled.PaymentID, order), "the cancellation is recorded")
+	s.send(t, key, request(saga, order, "50.00", kernel.PaymentOrderStatusPending))
+
+	// A refund of a FAILED payment: CANCELLED, nothing moves.
+	failSaga, failOrder := uuid.New(), uuid.New()
+	s.send(t, key, request(failSaga, failOrder, "600.00", kernel.PaymentOrderStatusPending))
+	assert.Equal(t, kernel.PaymentStatusFailed, s.answer(t, failSaga).PaymentStatus)
+	failRefund := request(failSaga, failOrder, "600.00", kernel.PaymentOrderStatusCancelled)
+	s.send(t, key, failRefund)
+	refundedNothing := s.answer(t, failSaga)
+	assert.Equal(t, kernel.PaymentStatusCancelled, refundedNothing.PaymentStatus)
+	assert.Empty(t, refundedNothing.FailureMessages)
+
+	// Duplicates of each change nothing; the sentinel's answer, published
+	// after them, shows they were handled (an answer to any of them would
+	// have failed s.answer as unexpected, and is counted below).
+	s.send(t, key, noCredit)
+	s.send(t, key, refund)
+	s.send(t, key, failRefund)
+	sentinel := request(uuid.New(), uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
+	s.send(t, key, sentinel)
+	assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, sentinel.SagaID).PaymentStatus)
+
+	assert.Equal(t, "499.00", s.credit(t), "only the sentinel's 1.00 was taken")
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM credit_history WHERE type = 'DEBIT' AND created_at > now() - interval '1 minute'`),
+		"no DEBIT but the sentinel's")
+	assert.Equal(t, 0, s.count(t, `SELECT count(*) FROM credit_history WHERE type = 'CREDIT' AND created_at > now() - interval '1 minute'`),
+		"no refund was given: nothing had been taken")
+	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ?`, order))
+	assert.Equal(t, 0, s.count(t, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND payment_order_status = 'PENDING'`, saga),
+		"the late request is refused without an answer")
+	assert.Equal(t, 1+1+2+1, s.count(t, `SELECT count(*) FROM order_outbox`), "one answer per request, none twice")
+	s.requireNothingDeadLettered(t, dlq, key)
 }
