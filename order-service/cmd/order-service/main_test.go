@@ -31,7 +31,7 @@ import (
 	"github.com/food-ordering-system/order-service/migrations"
 )
 
-// sampleOrder is the original system's sample order (issue 3, "Done when").
+// sampleOrder is the original system's sample order.
 const sampleOrder = `{
   "customerId": "d215b5f8-0249-4dc5-89a3-51fd148cfb41",
   "restaurantId": "d215b5f8-0249-4dc5-89a3-51fd148cfb45",
@@ -57,7 +57,9 @@ type service struct {
 	approvals *recorder // what order-service sent to restaurant-approval-request
 }
 
-func startService(t *testing.T) *service {
+// startService runs order-service with the test settings, changed by tune
+// where a test needs other ones.
+func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	t.Helper()
 	db, pgCfg := pgtest.New(t, migrations.FS)
 	kcfg := kafkatest.Config(t)
@@ -89,6 +91,9 @@ func startService(t *testing.T) *service {
 			ApprovalCleaner: outbox.CleanerConfig{Interval: time.Hour},
 		},
 		Order: config.Order{MaxItems: 100},
+	}
+	for _, f := range tune {
+		f(&cfg)
 	}
 	require.NoError(t, cfg.Validate())
 
