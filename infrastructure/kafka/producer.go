@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -24,7 +25,32 @@ type Message struct {
 type Producer struct {
 	producer sarama.SyncProducer
 	log      *zap.Logger
+	// sends tracks the batches still in sarama after their Send returned
+	// early, so that Close returns only once they have finished.
+	sends sync.WaitGroup
 }
+
+// SendTimeout bounds one Send: a caller that stops (a relay at shutdown, a
+// consumer parking a record) never waits longer on a broker that is down or
+// hangs, whatever its context says.
+const SendTimeout = 10 * time.Second
+
+// The settings that make sarama itself give up on a dead broker, so that
+// the batches a Send left behind at SendTimeout do not pile up: with a
+// broker that refuses connections sarama fails a batch in about a second,
+// with one that accepts connections and never answers in about 20 s (each
+// metadata attempt then costs three read timeouts). The broker waits
+// producerAckTimeout for the in-sync replicas, and the client waits longer
+// than that for its answer, so that a live broker with a slow replica answers
+// with an error that can be retried rather than being cut off. Dialing is
+// bounded by Config.DialTimeout.
+const (
+	producerAckTimeout     = 2 * time.Second
+	producerNetTimeout     = 3 * time.Second
+	producerMetadataBudget = 3 * time.Second
+	producerRetries        = 2
+	producerRetryBackoff   = 250 * time.Millisecond
+)
 
 // NewProducer connects a producer to the brokers of cfg.
 func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
@@ -35,8 +61,16 @@ func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
 	sc.Producer.RequiredAcks = sarama.WaitForAll
 	sc.Producer.Idempotent = true
 	sc.Net.MaxOpenRequests = 1 // required by the idempotent producer to keep order
-	sc.Producer.Retry.Max = 10
-	sc.Producer.Retry.Backoff = 100 * time.Millisecond
+	sc.Producer.Timeout = producerAckTimeout
+	sc.Net.ReadTimeout = producerNetTimeout
+	sc.Net.WriteTimeout = producerNetTimeout
+	sc.Metadata.Timeout = producerMetadataBudget
+	sc.Metadata.Retry.Max = 2
+	sc.Metadata.Retry.Backoff = producerRetryBackoff
+	// Retries stay few: a record that is not in after them goes back to the
+	// caller, whose outbox sends it again with its own backoff.
+	sc.Producer.Retry.Max = producerRetries
+	sc.Producer.Retry.Backoff = producerRetryBackoff
 	sc.Producer.Return.Successes = true
 	sc.Producer.Return.Errors = true
 	sc.Producer.Partitioner = sarama.NewHashPartitioner
@@ -52,18 +86,20 @@ func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
 // Send produces msgs as one batch and waits for the broker's answer to each.
 // The result has one entry per message: nil where every in-sync replica has
 // the record, the error otherwise. Records with the same key go to the same
-// partition, in the order given. The context is only checked before sending:
-// once handed to the broker a batch runs to its answer.
+// partition, in the order given.
+//
+// Send returns within SendTimeout (10 s), and at once when ctx ends; either
+// way every message then gets that error. The batch may still be written
+// after that, so its outcome is unknown, which is safe for a caller that
+// sends again: an outbox row stays unpublished and is re-sent under the same
+// message id, which receivers recognise.
 func (p *Producer) Send(ctx context.Context, msgs []Message) []error {
 	results := make([]error, len(msgs))
 	if len(msgs) == 0 {
 		return results
 	}
 	if err := ctx.Err(); err != nil {
-		for i := range results {
-			results[i] = err
-		}
-		return results
+		return fill(results, err)
 	}
 	records := make([]*sarama.ProducerMessage, len(msgs))
 	index := make(map[*sarama.ProducerMessage]int, len(msgs))
@@ -71,16 +107,26 @@ func (p *Producer) Send(ctx context.Context, msgs []Message) []error {
 		records[i] = toRecord(m)
 		index[records[i]] = i
 	}
-	err := p.producer.SendMessages(records)
+	ctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	defer cancel()
+	done := make(chan error, 1)
+	p.sends.Add(1)
+	go func() {
+		defer p.sends.Done()
+		done <- p.producer.SendMessages(records)
+	}()
+	var err error
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		return fill(results, fmt.Errorf("kafka send abandoned, outcome unknown: %w", context.Cause(ctx)))
+	}
 	if err == nil {
 		return results
 	}
 	var perrs sarama.ProducerErrors
 	if !errors.As(err, &perrs) {
-		for i := range results {
-			results[i] = err
-		}
-		return results
+		return fill(results, err)
 	}
 	for _, pe := range perrs {
 		if i, ok := index[pe.Msg]; ok {
@@ -90,8 +136,20 @@ func (p *Producer) Send(ctx context.Context, msgs []Message) []error {
 	return results
 }
 
-// Close flushes and closes the producer.
-func (p *Producer) Close() error { return p.producer.Close() }
+func fill(results []error, err error) []error {
+	for i := range results {
+		results[i] = err
+	}
+	return results
+}
+
+// Close flushes and closes the producer. It returns once every batch that a
+// cancelled Send left behind has its answer from sarama.
+func (p *Producer) Close() error {
+	err := p.producer.Close()
+	p.sends.Wait()
+	return err
+}
 
 func toRecord(m Message) *sarama.ProducerMessage {
 	r := &sarama.ProducerMessage{Topic: m.Topic, Value: sarama.ByteEncoder(m.Value)}
