@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/IBM/sarama"
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/retry"
 )
 
 // Headers a dead-lettered record carries besides its original ones.
@@ -33,9 +37,9 @@ type Received struct {
 	Timestamp time.Time
 }
 
-// Handler handles one record. Returning nil marks the record consumed. An
-// error marked Permanent, or one whose kernel code is ECodeInvalid, sends the
-// record to the dead-letter topic; any other error is retried.
+// Handler handles one record. Returning nil marks the record consumed; an
+// error is classified by Classify, which decides whether the record is
+// retried or sent to the dead-letter topic. A panic dead-letters the record.
 type Handler func(ctx context.Context, msg *Received) error
 
 type permanentError struct{ err error }
@@ -52,11 +56,105 @@ func Permanent(err error) error {
 	return permanentError{err: err}
 }
 
-// IsPermanent reports whether err should dead-letter its record.
-func IsPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p) || kernel.ErrorCodeOf(err) == kernel.ECodeInvalid
+// panicError is a handler's panic turned into an error: a fault of the code
+// on this one record, which a retry would only repeat.
+type panicError struct{ value any }
+
+func (e panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// Class says what the consumer does with a record whose handler failed.
+type Class int
+
+// The classes of handler errors.
+const (
+	// ClassUnknown: nothing says whether a retry can help. The record is
+	// retried with backoff up to ConsumerConfig.MaxAttempts times, then
+	// dead-lettered, so a bug cannot hold a partition for ever.
+	ClassUnknown Class = iota
+	// ClassTransient: the record is fine and a dependency is not (database
+	// or broker down, serialization failure, timeout). The record is retried
+	// with backoff until it is handled; it is never skipped.
+	ClassTransient
+	// ClassPermanent: the record can never be handled (undecodable, invalid,
+	// breaks a data or integrity rule, made the handler panic). It goes to
+	// the dead-letter topic at once.
+	ClassPermanent
+)
+
+// String names the class in log lines.
+func (c Class) String() string {
+	switch c {
+	case ClassTransient:
+		return "transient"
+	case ClassPermanent:
+		return "permanent"
+	default:
+		return "unknown"
+	}
 }
+
+// sqlStateError is what *pgconn.PgError offers, so that database errors are
+// classified without this package depending on the driver.
+type sqlStateError interface {
+	error
+	SQLState() string
+}
+
+// Classify decides the fate of a record whose handler returned err. The
+// first rule that applies wins, most deliberate first:
+//
+//  1. Permanent(err) or a panic: permanent.
+//  2. A kernel code, the application's own judgement: ECodeInvalid is
+//     permanent; ECodeUnavailable and ECodeConflict are transient (a conflict
+//     is a race, and the step run again sees the winner's change, which is why
+//     a unique violation the repositories report as a conflict is retried).
+//  3. A PostgreSQL SQLSTATE: classes 22 (data exception: numeric overflow,
+//     invalid text such as \u0000 in jsonb) and 23 (integrity constraint) are
+//     permanent; classes 08 (connection), 40 (serialization failure,
+//     deadlock), 53 (insufficient resources) and 57P (server shutting down)
+//     are transient.
+//  4. context.DeadlineExceeded or a net.Error: transient.
+//
+// Anything else is ClassUnknown.
+func Classify(err error) Class {
+	if err == nil {
+		return ClassUnknown
+	}
+	var permanent permanentError
+	var panicked panicError
+	if errors.As(err, &permanent) || errors.As(err, &panicked) {
+		return ClassPermanent
+	}
+	switch kernel.ErrorCodeOf(err) {
+	case kernel.ECodeInvalid:
+		return ClassPermanent
+	case kernel.ECodeUnavailable, kernel.ECodeConflict:
+		return ClassTransient
+	}
+	var pg sqlStateError
+	if errors.As(err, &pg) {
+		state := pg.SQLState()
+		switch {
+		case strings.HasPrefix(state, "22"), strings.HasPrefix(state, "23"):
+			return ClassPermanent
+		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "40"),
+			strings.HasPrefix(state, "53"), strings.HasPrefix(state, "57P"):
+			return ClassTransient
+		}
+	}
+	var netErr net.Error
+	if errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) {
+		return ClassTransient
+	}
+	return ClassUnknown
+}
+
+// IsPermanent reports whether err dead-letters its record at once.
+func IsPermanent(err error) bool { return Classify(err) == ClassPermanent }
+
+// IsTransient reports whether err leaves its record to be retried until it is
+// handled.
+func IsTransient(err error) bool { return Classify(err) == ClassTransient }
 
 // DecodeJSON decodes a record's value into T. A value that is not valid JSON
 // for T can never be handled, so the error is Permanent.
@@ -78,12 +176,20 @@ type ConsumerConfig struct {
 	// a record whose handler failed (defaults 100ms and 10s).
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
+	// MaxAttempts is how many times a record whose handler fails with an
+	// unclassified error is tried before it is dead-lettered (default 10).
+	// Transient errors do not count: a record that waits for a dependency
+	// waits as long as it takes.
+	MaxAttempts int `mapstructure:"max_attempts"`
 	// SessionTimeout is how long the broker waits for a silent member before
 	// giving its partitions to the others (default 10s; the broker accepts
 	// 6s to 5m). After a crash, the partitions of the dead instance wait this
 	// long; shorter means faster failover and more spurious rebalances.
 	SessionTimeout time.Duration `mapstructure:"session_timeout"`
 }
+
+// DefaultMaxAttempts is ConsumerConfig.MaxAttempts when none is configured.
+const DefaultMaxAttempts = 10
 
 // WithTopics returns the settings with the topics to read.
 func (cc ConsumerConfig) WithTopics(topics ...string) ConsumerConfig {
@@ -104,6 +210,10 @@ func (cc ConsumerConfig) Validate(key string) error {
 	if cc.MaxBackoff > 0 && cc.MinBackoff > cc.MaxBackoff {
 		errs = append(errs, fmt.Errorf("%s.min_backoff %s is above %s.max_backoff %s", key, cc.MinBackoff, key, cc.MaxBackoff))
 	}
+	if cc.MaxAttempts < 0 {
+		errs = append(errs, fmt.Errorf("%s.max_attempts %d: a record is tried at least once (0 takes the default %d)",
+			key, cc.MaxAttempts, DefaultMaxAttempts))
+	}
 	if cc.SessionTimeout != 0 && (cc.SessionTimeout < 6*time.Second || cc.SessionTimeout > 5*time.Minute) {
 		errs = append(errs, fmt.Errorf("%s.session_timeout %s: the broker accepts 6s to 5m", key, cc.SessionTimeout))
 	}
@@ -120,6 +230,10 @@ type Consumer struct {
 	handler  Handler
 	producer *Producer
 	log      *zap.Logger
+
+	// Running totals, carried by the log lines until there are metrics.
+	retries     atomic.Int64
+	deadLetters atomic.Int64
 }
 
 // NewConsumer returns a consumer that passes records to handler and uses
@@ -136,6 +250,9 @@ func NewConsumer(cfg Config, cc ConsumerConfig, handler Handler, producer *Produ
 	}
 	if cc.SessionTimeout <= 0 {
 		cc.SessionTimeout = 10 * time.Second
+	}
+	if cc.MaxAttempts <= 0 {
+		cc.MaxAttempts = DefaultMaxAttempts
 	}
 	return &Consumer{cfg: cfg, cc: cc, handler: handler, producer: producer,
 		log: log.With(zap.String("group", cc.GroupID), zap.Strings("topics", cc.Topics))}, nil
@@ -165,21 +282,21 @@ func (c *Consumer) Run(ctx context.Context) error {
 			c.log.Warn("closing consumer group", zap.Error(err))
 		}
 	}()
-	backoff := c.cc.MinBackoff
+	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
 	for ctx.Err() == nil {
 		err := group.Consume(ctx, c.cc.Topics, groupHandler{c})
 		if ctx.Err() != nil || errors.Is(err, sarama.ErrClosedConsumerGroup) {
 			break
 		}
 		if err != nil {
-			c.log.Warn("consumer group session failed; rejoining", zap.Error(err), zap.Duration("backoff", backoff))
-			if !sleep(ctx, backoff) {
+			wait := backoff.Next()
+			c.log.Warn("consumer group session failed; rejoining", zap.Error(err), zap.Duration("backoff", wait))
+			if !retry.Sleep(ctx, wait, nil) {
 				break
 			}
-			backoff = min(backoff*2, c.cc.MaxBackoff)
 			continue
 		}
-		backoff = c.cc.MinBackoff
+		backoff.Reset()
 	}
 	return nil
 }
@@ -210,60 +327,94 @@ func (h groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim saram
 	}
 }
 
-// handle runs the handler on record until it succeeds or the record is
-// dead-lettered, and reports whether the record may be marked. It gives up
-// only when ctx ends.
+// handle runs the handler on record until it is handled or dead-lettered,
+// and reports whether the record may be marked. It gives up only when ctx
+// ends; the record then stays unmarked for the partition's next owner.
 func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) bool {
 	msg := fromRecord(record)
-	backoff := c.cc.MinBackoff
+	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
+	unclassified := 0
 	for attempt := 1; ; attempt++ {
-		err := c.handler(ctx, msg)
+		err := c.call(ctx, msg)
 		if err == nil {
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
 		}
-		log := c.log.With(zap.String("topic", msg.Topic), zap.Int32("partition", msg.Partition),
-			zap.Int64("offset", msg.Offset), zap.Int("attempt", attempt), zap.Error(err))
-		if IsPermanent(err) {
-			log.Error("record cannot be handled; sending it to the dead-letter topic")
-			return c.deadLetter(ctx, msg, err)
+		class := Classify(err)
+		switch class {
+		case ClassPermanent:
+			return c.deadLetter(ctx, msg, err.Error(), attempt)
+		case ClassUnknown:
+			unclassified++
+			if unclassified >= c.cc.MaxAttempts {
+				return c.deadLetter(ctx, msg, fmt.Sprintf("gave up after %d attempts: %v", attempt, err), attempt)
+			}
 		}
-		log.Warn("handler failed; retrying", zap.Duration("backoff", backoff))
-		if !sleep(ctx, backoff) {
+		wait := backoff.Next()
+		c.recordLog(msg).Warn("handler failed; retrying", zap.Int("attempt", attempt), zap.Stringer("class", class),
+			zap.Duration("backoff", wait), zap.Int64("retries_total", c.retries.Add(1)), zap.Error(err))
+		if !retry.Sleep(ctx, wait, nil) {
 			return false
 		}
-		backoff = min(backoff*2, c.cc.MaxBackoff)
 	}
 }
 
-// deadLetter publishes msg to its topic's dead-letter topic, retrying until
-// the broker takes it: a record is never dropped on the floor.
-func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason error) bool {
+// call runs the handler and turns a panic into an error of this one record,
+// so that a bug that one record triggers parks that record instead of
+// killing the process and every partition with it.
+func (c *Consumer) call(ctx context.Context, msg *Received) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			c.recordLog(msg).Error("handler panicked", zap.Any("panic", v), zap.Stack("stack"))
+			err = panicError{value: v}
+		}
+	}()
+	return c.handler(ctx, msg)
+}
+
+// recordLog is the logger for lines about one record.
+func (c *Consumer) recordLog(msg *Received) *zap.Logger {
+	fields := []zap.Field{zap.String("topic", msg.Topic), zap.Int32("partition", msg.Partition), zap.Int64("offset", msg.Offset)}
+	if id, ok := msg.Headers[HeaderMessageID]; ok {
+		fields = append(fields, zap.String("message_id", id))
+	}
+	return c.log.With(fields...)
+}
+
+// deadLetter publishes msg to its topic's dead-letter topic with reason, and
+// reports whether it may be marked. The record is fine to drop from its
+// partition only once the dead-letter topic has it, so a failed publish (the
+// broker is down) is retried with backoff until ctx ends.
+func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason string, attempts int) bool {
 	headers := make(map[string]string, len(msg.Headers)+4)
 	for k, v := range msg.Headers {
 		headers[k] = v
 	}
-	headers[HeaderDeadLetterReason] = reason.Error()
+	headers[HeaderDeadLetterReason] = reason
 	headers[HeaderDeadLetterTopic] = msg.Topic
 	headers[HeaderDeadLetterPartition] = strconv.Itoa(int(msg.Partition))
 	headers[HeaderDeadLetterOffset] = strconv.FormatInt(msg.Offset, 10)
 	dlq := Message{Topic: msg.Topic + DeadLetterSuffix, Key: msg.Key, Value: msg.Value, Headers: headers}
-	backoff := c.cc.MinBackoff
+	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
 	for {
 		err := c.producer.Send(ctx, []Message{dlq})[0]
 		if err == nil {
+			c.recordLog(msg).Error("record parked on the dead-letter topic", zap.String("reason", reason),
+				zap.Int("attempts", attempts), zap.String("dlq_topic", dlq.Topic),
+				zap.Int64("dead_letters_total", c.deadLetters.Add(1)))
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
 		}
-		c.log.Warn("dead-letter publish failed; retrying", zap.String("topic", dlq.Topic), zap.Error(err))
-		if !sleep(ctx, backoff) {
+		wait := backoff.Next()
+		c.recordLog(msg).Warn("dead-letter publish failed; retrying", zap.String("dlq_topic", dlq.Topic),
+			zap.Duration("backoff", wait), zap.Error(err))
+		if !retry.Sleep(ctx, wait, nil) {
 			return false
 		}
-		backoff = min(backoff*2, c.cc.MaxBackoff)
 	}
 }
 
@@ -276,16 +427,4 @@ func fromRecord(r *sarama.ConsumerMessage) *Received {
 	}
 	return &Received{Topic: r.Topic, Partition: r.Partition, Offset: r.Offset, Key: r.Key, Value: r.Value,
 		Headers: headers, Timestamp: r.Timestamp}
-}
-
-// sleep waits d or until ctx is done; it reports whether the wait ran out.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return false
-	case <-t.C:
-		return true
-	}
 }

@@ -11,7 +11,7 @@ import (
 
 func TestConsumerConfigValidate(t *testing.T) {
 	valid := kafka.ConsumerConfig{GroupID: "g", MinBackoff: 100 * time.Millisecond, MaxBackoff: 10 * time.Second,
-		SessionTimeout: 10 * time.Second}
+		SessionTimeout: 10 * time.Second, MaxAttempts: 1}
 	assert.NoError(t, valid.Validate("consumer"))
 	assert.NoError(t, kafka.ConsumerConfig{GroupID: "g"}.Validate("consumer"), "zero values take the defaults")
 
@@ -24,6 +24,7 @@ func TestConsumerConfigValidate(t *testing.T) {
 		"negative backoff":  {func(c *kafka.ConsumerConfig) { c.MinBackoff = -time.Second }, "must not be negative"},
 		"session too short": {func(c *kafka.ConsumerConfig) { c.SessionTimeout = time.Second }, "consumer.session_timeout 1s"},
 		"session too long":  {func(c *kafka.ConsumerConfig) { c.SessionTimeout = time.Hour }, "the broker accepts 6s to 5m"},
+		"negative attempts": {func(c *kafka.ConsumerConfig) { c.MaxAttempts = -1 }, "consumer.max_attempts -1: a record is tried at least once"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
