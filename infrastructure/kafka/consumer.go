@@ -68,8 +68,8 @@ type Class int
 // The classes of handler errors.
 const (
 	// ClassUnknown: nothing says whether a retry can help. The record is
-	// retried with backoff up to ConsumerConfig.MaxAttempts times, then
-	// dead-lettered, so a bug cannot hold a partition for ever.
+	// tried up to ConsumerConfig.MaxAttempts times, with backoff between,
+	// then dead-lettered, so a bug cannot hold a partition for ever.
 	ClassUnknown Class = iota
 	// ClassTransient: the record is fine and a dependency is not (database
 	// or broker down, serialization failure, timeout). The record is retried
