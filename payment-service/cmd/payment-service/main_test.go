@@ -295,8 +295,9 @@ func (s *service) requireNothingDeadLettered(t *testing.T, dlq <-chan *kafka.Rec
 }
 
 // TestBusinessDeadEndsAreAnswered: a request payment-service cannot carry
-// out is answered, so the saga moves; a refund that overtakes its payment
-// is recorded, and the late payment request charges nothing.
+// out (no credit entry, no customer) is answered, so the saga moves; a refund
+// that overtakes its payment is recorded, and the late payment request
+// charges nothing.
 func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	s := startService(t)
 	dlq := s.deadLetters(t)
@@ -314,6 +315,17 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	assert.Equal(t, []string{"Could not find credit entry for customer: " + stranger.String()}, refused.FailureMessages)
 	assert.Equal(t, noCredit.OrderID, refused.OrderID)
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, noCredit.OrderID))
+
+	// A request without customer: FAILED, with the reason, and no payment.
+	noCustomer := request(uuid.New(), uuid.New(), "20.00", kernel.PaymentOrderStatusPending)
+	noCustomer.CustomerID = uuid.Nil
+	s.send(t, key, noCustomer)
+	refused = s.answer(t, noCustomer.SagaID)
+	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
+	assert.Equal(t, []string{fmt.Sprintf("Payment request for order: %s names no customer!", noCustomer.OrderID)}, refused.FailureMessages)
+	assert.Equal(t, noCustomer.OrderID, refused.OrderID)
+	assert.Equal(t, uuid.Nil, refused.PaymentID)
+	assert.Equal(t, 0, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ?`, noCustomer.OrderID))
 
 	// A refund before its payment request: CANCELLED, nothing moves, and
 	// the late request charges nothing and is not answered.
@@ -342,6 +354,7 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	// after them, shows they were handled (an answer to any of them would
 	// have failed s.answer as unexpected, and is counted below).
 	s.send(t, key, noCredit)
+	s.send(t, key, noCustomer)
 	s.send(t, key, refund)
 	s.send(t, key, failRefund)
 	sentinel := request(uuid.New(), uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
@@ -356,6 +369,6 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ?`, order))
 	assert.Equal(t, 0, s.count(t, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND payment_order_status = 'PENDING'`, saga),
 		"the late request is refused without an answer")
-	assert.Equal(t, 1+1+2+1, s.count(t, `SELECT count(*) FROM order_outbox`), "one answer per request, none twice")
+	assert.Equal(t, 1+1+1+2+1, s.count(t, `SELECT count(*) FROM order_outbox`), "one answer per request, none twice")
 	s.requireNothingDeadLettered(t, dlq, key)
 }

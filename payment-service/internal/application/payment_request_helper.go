@@ -319,8 +319,11 @@ const (
 
 // logDecision logs at INFO the answer written, with the reasons of a refusal.
 func logDecision(log *zap.Logger, msg string, event domain.PaymentEvent) {
-	log.Info(msg, zap.Stringer("payment_id", event.Payment().ID()),
-		zap.String("status", string(event.PaymentStatus())), zap.Strings("failure_messages", event.FailureMessages()))
+	fields := []zap.Field{zap.String("status", string(event.PaymentStatus())), zap.Strings("failure_messages", event.FailureMessages())}
+	if id := event.Payment().ID(); !id.IsZero() {
+		fields = append(fields, zap.Stringer("payment_id", id))
+	}
+	log.Info(msg, fields...)
 }
 
 // saveMovement stores the credit entry's new total and the history entry
