@@ -25,8 +25,10 @@ var ErrDuplicate = errors.New("duplicate row")
 // for every approval request order-service sends.
 type RestaurantApprovalRequestMessageListener interface {
 	// ApproveOrder decides the request and stores the answer with its outbox
-	// row. Delivering the same request again changes nothing. An error with
-	// code kernel.ECodeInvalid means the request can never be handled.
+	// row; a request the restaurant cannot accept is answered REJECTED.
+	// Delivering the same request again changes nothing. An error with code
+	// kernel.ECodeInvalid means the request can never be answered (it names
+	// no saga or no order); other errors are worth a retry.
 	ApproveOrder(ctx context.Context, request RestaurantApprovalRequest) error
 }
 

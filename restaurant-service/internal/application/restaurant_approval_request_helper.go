@@ -51,31 +51,42 @@ func NewRestaurantApprovalRequestHelper(
 // PersistOrderApproval answers the request once. If the saga was already
 // answered, nothing changes and no second answer is written; a concurrent
 // delivery that loses the race on the unique indexes counts as answered too.
-// Otherwise the restaurant is loaded with the ordered products, the domain
-// service decides, and the approval and its outbox row are stored in one
-// transaction. An unknown restaurant is answered REJECTED, not retried.
+// Otherwise the approval and its outbox row are stored in one transaction.
+//
+// Every request that names its saga and its order is answered: a business
+// dead end is an answer, not a dead letter. A request that describes no
+// acceptable order (no products, a quantity below one, no restaurant), an
+// unknown or inactive restaurant, a product it does not offer or a wrong
+// total are all answered REJECTED with the reason, so the saga compensates
+// the payment. Only a request without saga or order id, which no answer
+// could name, is an error with code kernel.ECodeInvalid.
 func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Context, request RestaurantApprovalRequest) error {
-	order, err := orderDetailOf(request)
-	if err != nil {
-		return kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("approval request of saga %s is invalid", request.SagaID))
+	if request.SagaID.IsZero() || request.OrderID.IsZero() {
+		return kernel.Errorf(kernel.ECodeInvalid, "approval request %s of saga %s and order %s cannot be answered: an id is missing",
+			request.ID, request.SagaID, request.OrderID)
 	}
-	log := h.log.With(zap.Stringer("sagaId", request.SagaID), zap.Stringer("orderId", request.OrderID))
+	log := h.log.With(zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
+		zap.Stringer("restaurant_id", request.RestaurantID))
 
 	var (
 		answered bool
 		event    domain.OrderApprovalEvent
 	)
-	err = h.tx.Transact(ctx, func(ctx context.Context) error {
+	err := h.tx.Transact(ctx, func(ctx context.Context) error {
 		var err error
 		if answered, err = h.outbox.IsAnswered(ctx, request.SagaID); err != nil || answered {
 			return err
 		}
-		if event, err = h.decide(ctx, request.RestaurantID, order); err != nil {
+		if event, err = h.decide(ctx, request); err != nil {
 			return err
 		}
 		approval := event.OrderApproval()
-		if err := h.approvals.Save(ctx, approval); err != nil {
-			return fmt.Errorf("save approval of order %s: %w", approval.OrderID(), err)
+		// An approval belongs to a restaurant; a request that names none is
+		// answered without one.
+		if !approval.RestaurantID().IsZero() {
+			if err := h.approvals.Save(ctx, approval); err != nil {
+				return fmt.Errorf("save approval of order %s: %w", approval.OrderID(), err)
+			}
 		}
 		return h.outbox.SaveOrderOutboxMessage(ctx, payloadOf(event), approval.Status(), outbox.StatusStarted, request.SagaID)
 	})
@@ -93,18 +104,32 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 	}
 	approval := event.OrderApproval()
 	log.Info("order approval decided", zap.String("status", string(approval.Status())),
-		zap.Strings("failureMessages", approval.FailureMessages()))
+		zap.Strings("failure_messages", approval.FailureMessages()))
 	return nil
 }
 
-// decide loads the restaurant and lets the domain service judge the order.
-func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, restaurantID kernel.RestaurantID, order domain.OrderDetail) (domain.OrderApprovalEvent, error) {
-	restaurant, err := h.restaurants.FindRestaurantInformation(ctx, restaurantID, order.ProductIDs())
+// decide judges the request: one that describes no acceptable order is
+// rejected with the reason, without reading the catalog; otherwise the
+// restaurant is loaded with the ordered products and the domain service
+// decides.
+func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request RestaurantApprovalRequest) (domain.OrderApprovalEvent, error) {
+	if request.RestaurantID.IsZero() {
+		reason := fmt.Sprintf("Restaurant id is missing in the approval request of order: %s", request.OrderID)
+		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, reason, h.now()), nil
+	}
+	order, err := orderDetailOf(request)
+	if errors.Is(err, domain.ErrInvalidOrderDetail) {
+		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, err.Error(), h.now()), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	restaurant, err := h.restaurants.FindRestaurantInformation(ctx, request.RestaurantID, order.ProductIDs())
 	switch {
 	case kernel.ErrorCodeOf(err) == kernel.ECodeNotFound:
-		return h.domain.RejectUnknownRestaurant(restaurantID, order, h.now()), nil
+		return h.domain.RejectUnknownRestaurant(request.RestaurantID, order, h.now()), nil
 	case err != nil:
-		return nil, fmt.Errorf("find restaurant %s: %w", restaurantID, err)
+		return nil, fmt.Errorf("find restaurant %s: %w", request.RestaurantID, err)
 	}
 	return h.domain.ValidateOrder(restaurant, order, h.now()), nil
 }
@@ -113,9 +138,6 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, restaurant
 // status of an approval request is the order's status (PAID), so it maps onto
 // kernel.OrderStatus; anything else is left for the domain to reject.
 func orderDetailOf(request RestaurantApprovalRequest) (domain.OrderDetail, error) {
-	if request.SagaID.IsZero() || request.RestaurantID.IsZero() {
-		return domain.OrderDetail{}, errors.New("the saga id and the restaurant id are required")
-	}
 	lines := make([]domain.OrderLine, len(request.Products))
 	for i, p := range request.Products {
 		lines[i] = domain.OrderLine{ProductID: p.ID, Quantity: p.Quantity}

@@ -301,16 +301,13 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 	}
 }
 
-func TestApproveOrderRefusesInvalidRequestsWithoutTouchingTheDatabase(t *testing.T) {
+func TestApproveOrderParksRequestsThatCannotBeAnswered(t *testing.T) {
 	tests := []struct {
 		name   string
 		mutate func(*application.RestaurantApprovalRequest)
 	}{
-		{name: "no products", mutate: func(r *application.RestaurantApprovalRequest) { r.Products = nil }},
-		{name: "zero quantity", mutate: func(r *application.RestaurantApprovalRequest) { r.Products[0].Quantity = 0 }},
 		{name: "no order id", mutate: func(r *application.RestaurantApprovalRequest) { r.OrderID = kernel.OrderID{} }},
 		{name: "no saga id", mutate: func(r *application.RestaurantApprovalRequest) { r.SagaID = kernel.SagaID{} }},
-		{name: "no restaurant id", mutate: func(r *application.RestaurantApprovalRequest) { r.RestaurantID = kernel.RestaurantID{} }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -319,7 +316,99 @@ func TestApproveOrderRefusesInvalidRequestsWithoutTouchingTheDatabase(t *testing
 			tt.mutate(&req)
 
 			err := m.listener.ApproveOrder(context.Background(), req)
-			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err), "no answer could name it: parked")
 		})
 	}
+}
+
+func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*application.RestaurantApprovalRequest)
+		reason func(req application.RestaurantApprovalRequest) string
+	}{
+		{
+			name:   "no products",
+			mutate: func(r *application.RestaurantApprovalRequest) { r.Products = nil },
+			reason: func(r application.RestaurantApprovalRequest) string {
+				return "No products in order: " + r.OrderID.String()
+			},
+		},
+		{
+			name:   "zero quantity",
+			mutate: func(r *application.RestaurantApprovalRequest) { r.Products[0].Quantity = 0 },
+			reason: func(r application.RestaurantApprovalRequest) string {
+				return "Quantity 0 of product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not positive in order: " + r.OrderID.String()
+			},
+		},
+		{
+			name:   "negative quantity",
+			mutate: func(r *application.RestaurantApprovalRequest) { r.Products[0].Quantity = -1 },
+			reason: func(r application.RestaurantApprovalRequest) string {
+				return "Quantity -1 of product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not positive in order: " + r.OrderID.String()
+			},
+		},
+		{
+			name:   "product without id",
+			mutate: func(r *application.RestaurantApprovalRequest) { r.Products[0].ID = kernel.ProductID{} },
+			reason: func(r application.RestaurantApprovalRequest) string {
+				return "Product id is missing on line 1 of order: " + r.OrderID.String()
+			},
+		},
+		{
+			name:   "negative price",
+			mutate: func(r *application.RestaurantApprovalRequest) { r.Price = kernel.MustParseMoney("-50.00") },
+			reason: func(r application.RestaurantApprovalRequest) string {
+				return "Price total -50.00 is negative for order: " + r.OrderID.String()
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := newHelper(t)
+			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
+			tt.mutate(&req)
+			m.expectTransaction()
+			m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			// No catalog lookup: the request is refused on its own.
+			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
+
+			require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+		})
+	}
+}
+
+func TestApproveOrderRejectsRequestWithoutRestaurant(t *testing.T) {
+	m := newHelper(t)
+	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
+	req.RestaurantID = kernel.RestaurantID{}
+	var msg application.OrderOutboxMessage
+	m.expectTransaction()
+	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	// No catalog lookup and no approval row: an approval belongs to a
+	// restaurant. The answer alone is written.
+	m.outbox.EXPECT().Save(inTx{}, gomock.Any()).DoAndReturn(func(_ context.Context, saved application.OrderOutboxMessage) error {
+		msg = saved
+		return nil
+	})
+
+	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+
+	assert.Equal(t, req.SagaID, msg.SagaID)
+	assert.Equal(t, kernel.OrderApprovalStatusRejected, msg.ApprovalStatus)
+	assert.Equal(t, application.OrderEventPayload{
+		OrderID:             req.OrderID,
+		CreatedAt:           now,
+		OrderApprovalStatus: kernel.OrderApprovalStatusRejected,
+		FailureMessages:     []string{"Restaurant id is missing in the approval request of order: " + req.OrderID.String()},
+	}, msg.Payload)
+}
+
+func TestApproveOrderInvalidRequestAlreadyAnsweredChangesNothing(t *testing.T) {
+	m := newHelper(t)
+	req := request("50.00")
+	m.expectTransaction()
+	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(true, nil)
+
+	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
 }

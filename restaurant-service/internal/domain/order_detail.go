@@ -22,9 +22,24 @@ type OrderDetail struct {
 	lines   []OrderLine
 }
 
-// ErrInvalidOrderDetail is returned when an approval request cannot describe
-// an order at all. Such a request can never be answered and is not retried.
+// ErrInvalidOrderDetail matches, with errors.Is, the error NewOrderDetail
+// returns for a request that describes no acceptable order. The error's text
+// is the reason alone, worded as a failure message: such a request can never
+// succeed, so it is rejected with that reason (RejectInvalidOrder), not
+// retried or parked.
 var ErrInvalidOrderDetail = errors.New("invalid order detail")
+
+// invalidOrderDetail is the reason NewOrderDetail refused an order.
+type invalidOrderDetail string
+
+func (e invalidOrderDetail) Error() string { return string(e) }
+
+// Is makes every reason match ErrInvalidOrderDetail.
+func (e invalidOrderDetail) Is(target error) bool { return target == ErrInvalidOrderDetail }
+
+func invalidOrder(format string, args ...any) error {
+	return invalidOrderDetail(fmt.Sprintf(format, args...))
+}
 
 // NewOrderDetail returns the order to approve. It refuses what no order can
 // be (no id, no lines, a line without product or with a quantity below one, a
@@ -33,20 +48,20 @@ var ErrInvalidOrderDetail = errors.New("invalid order detail")
 // here and rejected there.
 func NewOrderDetail(orderID kernel.OrderID, status kernel.OrderStatus, total kernel.Money, lines []OrderLine) (OrderDetail, error) {
 	if orderID.IsZero() {
-		return OrderDetail{}, fmt.Errorf("%w: the order id is missing", ErrInvalidOrderDetail)
+		return OrderDetail{}, invalidOrder("Order id is missing!")
 	}
 	if total.IsNegative() {
-		return OrderDetail{}, fmt.Errorf("%w: order %s has the negative total %s", ErrInvalidOrderDetail, orderID, total)
+		return OrderDetail{}, invalidOrder("Price total %s is negative for order: %s", total, orderID)
 	}
 	if len(lines) == 0 {
-		return OrderDetail{}, fmt.Errorf("%w: order %s has no products", ErrInvalidOrderDetail, orderID)
+		return OrderDetail{}, invalidOrder("No products in order: %s", orderID)
 	}
 	for i, line := range lines {
 		if line.ProductID.IsZero() {
-			return OrderDetail{}, fmt.Errorf("%w: order %s line %d has no product id", ErrInvalidOrderDetail, orderID, i+1)
+			return OrderDetail{}, invalidOrder("Product id is missing on line %d of order: %s", i+1, orderID)
 		}
 		if line.Quantity < 1 {
-			return OrderDetail{}, fmt.Errorf("%w: order %s orders product %s %d times", ErrInvalidOrderDetail, orderID, line.ProductID, line.Quantity)
+			return OrderDetail{}, invalidOrder("Quantity %d of product with id: %s is not positive in order: %s", line.Quantity, line.ProductID, orderID)
 		}
 	}
 	return OrderDetail{orderID: orderID, status: status, total: total, lines: append([]OrderLine(nil), lines...)}, nil

@@ -32,3 +32,11 @@ func (s *RestaurantDomainService) RejectUnknownRestaurant(restaurantID kernel.Re
 	failure := fmt.Sprintf("Restaurant with id %s not found!", restaurantID)
 	return newOrderApprovalEvent(newOrderApproval(restaurantID, order.OrderID(), []string{failure}), at)
 }
+
+// RejectInvalidOrder answers a request that describes no acceptable order
+// (NewOrderDetail refused it, or the request names no restaurant) with reason
+// as the failure message. A business dead end is an answer, not a dead
+// letter: order-service needs the rejection to compensate the payment.
+func (s *RestaurantDomainService) RejectInvalidOrder(restaurantID kernel.RestaurantID, orderID kernel.OrderID, reason string, at time.Time) OrderApprovalEvent {
+	return newOrderApprovalEvent(newOrderApproval(restaurantID, orderID, []string{reason}), at)
+}

@@ -175,20 +175,43 @@ func TestNewOrderDetailRefusesWhatNoOrderCanBe(t *testing.T) {
 		orderID kernel.OrderID
 		total   string
 		lines   []domain.OrderLine
+		reason  string
 	}{
-		{name: "missing order id", total: "50", lines: one},
-		{name: "negative total", orderID: f.orderID, total: "-1", lines: one},
-		{name: "no lines", orderID: f.orderID, total: "50"},
-		{name: "line without product", orderID: f.orderID, total: "50", lines: []domain.OrderLine{{Quantity: 1}}},
-		{name: "zero quantity", orderID: f.orderID, total: "0", lines: []domain.OrderLine{{ProductID: f.available}}},
-		{name: "negative quantity", orderID: f.orderID, total: "0", lines: []domain.OrderLine{{ProductID: f.available, Quantity: -2}}},
+		{name: "missing order id", total: "50", lines: one, reason: "Order id is missing!"},
+		{name: "negative total", orderID: f.orderID, total: "-1", lines: one,
+			reason: "Price total -1.00 is negative for order: 0a1b2c3d-0000-4000-8000-000000000001"},
+		{name: "no lines", orderID: f.orderID, total: "50",
+			reason: "No products in order: 0a1b2c3d-0000-4000-8000-000000000001"},
+		{name: "line without product", orderID: f.orderID, total: "50", lines: []domain.OrderLine{{Quantity: 1}},
+			reason: "Product id is missing on line 1 of order: 0a1b2c3d-0000-4000-8000-000000000001"},
+		{name: "zero quantity", orderID: f.orderID, total: "0", lines: []domain.OrderLine{{ProductID: f.available}},
+			reason: "Quantity 0 of product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not positive in order: 0a1b2c3d-0000-4000-8000-000000000001"},
+		{name: "negative quantity", orderID: f.orderID, total: "0", lines: []domain.OrderLine{{ProductID: f.available, Quantity: -2}},
+			reason: "Quantity -2 of product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not positive in order: 0a1b2c3d-0000-4000-8000-000000000001"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := domain.NewOrderDetail(tt.orderID, kernel.OrderStatusPaid, kernel.MustParseMoney(tt.total), tt.lines)
 			assert.ErrorIs(t, err, domain.ErrInvalidOrderDetail)
+			assert.EqualError(t, err, tt.reason, "the text is the reason alone, fit for a failure message")
 		})
 	}
+}
+
+func TestRestaurantDomainServiceRejectInvalidOrder(t *testing.T) {
+	f := newFixture()
+	at := time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC)
+
+	event := domain.NewRestaurantDomainService().RejectInvalidOrder(f.restaurantID, f.orderID, "No products in order: x", at)
+
+	assert.IsType(t, domain.OrderRejectedEvent{}, event)
+	approval := event.OrderApproval()
+	assert.Equal(t, kernel.OrderApprovalStatusRejected, approval.Status())
+	assert.Equal(t, f.restaurantID, approval.RestaurantID())
+	assert.Equal(t, f.orderID, approval.OrderID())
+	assert.False(t, approval.ID().IsZero())
+	assert.Equal(t, []string{"No products in order: x"}, approval.FailureMessages())
+	assert.Equal(t, at, event.CreatedAt())
 }
 
 func TestOrderDetailProductIDsAreDistinctInOrder(t *testing.T) {

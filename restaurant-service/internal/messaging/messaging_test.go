@@ -196,7 +196,7 @@ func TestRestaurantApprovalRequestKafkaListener(t *testing.T) {
 
 	approved := newRequest()  // handled at once
 	transient := newRequest() // fails once with a transient error, then is handled
-	invalid := newRequest()   // the application calls it invalid: dead-lettered, not retried
+	invalid := newRequest()   // the application cannot answer it: dead-lettered, not retried
 	handled := make(chan uuid.UUID, 10)
 	var mu sync.Mutex
 	calls := map[uuid.UUID]int{}
@@ -227,7 +227,7 @@ func TestRestaurantApprovalRequestKafkaListener(t *testing.T) {
 	input.EXPECT().ApproveOrder(gomock.Any(), dtoOf(invalid)).Times(1).DoAndReturn(
 		func(ctx context.Context, r application.RestaurantApprovalRequest) error {
 			count(ctx, r)
-			return kernel.Errorf(kernel.ECodeInvalid, "approval request of saga %s is invalid", r.SagaID)
+			return kernel.Errorf(kernel.ECodeInvalid, "approval request of saga %s cannot be answered: an id is missing", r.SagaID)
 		})
 
 	dlq := collect(t, cfg, topic+kafka.DeadLetterSuffix)

@@ -26,16 +26,18 @@ func NewRestaurantApprovalRequestKafkaListener(listener application.RestaurantAp
 
 // Handle is the kafka.Handler of the approval request topic. A record that
 // is not a request goes to the dead-letter topic (kafka.DecodeJSON's
-// Permanent error), as does a request the application calls invalid; any
-// other error is returned as is so the record is retried.
+// Permanent error), as does a request the application calls invalid, which
+// is one no answer could name (no saga or order id): every other request,
+// acceptable or not, is answered. Any other error is returned as is so the
+// record is retried.
 func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
 	request, err := kafka.DecodeJSON[contract.RestaurantApprovalRequest](msg)
 	if err != nil {
 		return err
 	}
-	l.log.Info("processing order approval request",
-		zap.Stringer("sagaId", request.SagaID), zap.Stringer("orderId", request.OrderID),
-		zap.Stringer("restaurantId", request.RestaurantID), zap.Stringer("messageId", request.ID))
+	l.log.Debug("order approval request received",
+		zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
+		zap.Stringer("restaurant_id", request.RestaurantID), zap.Stringer("message_id", request.ID))
 	return l.listener.ApproveOrder(ctx, approvalRequestOf(request))
 }
 
