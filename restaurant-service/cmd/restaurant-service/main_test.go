@@ -311,6 +311,48 @@ func TestDoneWhen(t *testing.T) {
 		assert.Equal(t, []string{first.ID.String()}, s.headers[req.SagaID], "the message-id header is the outbox row id")
 	})
 
+	t.Run("a request the restaurant cannot accept is rejected with the reason, not dead-lettered", func(t *testing.T) {
+		dlq := s.deadLetters(t)
+		// One partition for all, so that the sentinel answered after them
+		// proves they were all handled.
+		key := uuid.New()
+		zeroQuantity := request(restaurant1, "0.00", contract.Product{ID: product2, Quantity: 0})
+		noProducts := request(restaurant1, "50.00")
+		noRestaurant := request(uuid.Nil, "50.00", contract.Product{ID: product2, Quantity: 1})
+		for _, req := range []contract.RestaurantApprovalRequest{zeroQuantity, noProducts, noRestaurant, zeroQuantity} {
+			s.send(t, key, req) // the last one a duplicate
+		}
+		sentinel := request(restaurant1, "50.00", contract.Product{ID: product2, Quantity: 1})
+		s.send(t, key, sentinel)
+
+		for _, tt := range []struct {
+			req    contract.RestaurantApprovalRequest
+			reason string
+		}{
+			{zeroQuantity, fmt.Sprintf("Quantity 0 of product with id: %s is not positive in order: %s", product2, zeroQuantity.OrderID)},
+			{noProducts, "No products in order: " + noProducts.OrderID.String()},
+			{noRestaurant, "Restaurant id is missing in the approval request of order: " + noRestaurant.OrderID.String()},
+		} {
+			got := s.answer(t, tt.req.SagaID)
+			assert.Equal(t, kernel.OrderApprovalStatusRejected, got.OrderApprovalStatus)
+			assert.Equal(t, []string{tt.reason}, got.FailureMessages)
+			assert.Equal(t, tt.req.OrderID, got.OrderID)
+		}
+		assert.Equal(t, kernel.OrderApprovalStatusApproved, s.answer(t, sentinel.SagaID).OrderApprovalStatus)
+
+		// Handled before the sentinel: the duplicate wrote no second answer
+		// (live or archived by the cleaner) and no second approval.
+		var answers int64
+		require.NoError(t, s.db.Raw(`SELECT (SELECT count(*) FROM order_outbox WHERE saga_id = ?)
+			+ (SELECT count(*) FROM order_outbox_archive WHERE saga_id = ?)`, zeroQuantity.SagaID, zeroQuantity.SagaID).Scan(&answers).Error)
+		assert.Equal(t, int64(1), answers, "one answer to the request and its duplicate")
+		rows := s.approvals(t, zeroQuantity.OrderID)
+		require.Len(t, rows, 1)
+		assert.Equal(t, "REJECTED", rows[0].Status)
+		assert.Empty(t, s.approvals(t, noRestaurant.OrderID), "no approval without a restaurant")
+		s.requireNothingDeadLettered(t, dlq, key)
+	})
+
 	t.Run("no approval yet is 404, a bad id 400", func(t *testing.T) {
 		status, body := s.httpApproval(t, uuid.NewString())
 		assert.Equal(t, http.StatusNotFound, status)
@@ -319,4 +361,43 @@ func TestDoneWhen(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, status)
 		assert.Equal(t, "invalid", body["code"])
 	})
+}
+
+// deadLetters collects the records of the request topic's dead-letter topic.
+func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
+	t.Helper()
+	got := make(chan *kafka.Received, 100)
+	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
+		kafka.ConsumerConfig{GroupID: "dlq-" + uuid.NewString(), Topics: []string{s.cfg.Topics.RestaurantApprovalRequest + kafka.DeadLetterSuffix}},
+		func(_ context.Context, msg *kafka.Received) error {
+			got <- msg
+			return nil
+		}, s.producer, zap.NewNop())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = consumer.Run(ctx)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	return got
+}
+
+// requireNothingDeadLettered proves that no request sent under key, up to
+// the last one answered, was parked: a dead letter keeps its record's key, so
+// it would sit on the dead-letter topic's partition before a marker sent
+// there now under the same key. The marker must be the first record seen.
+func (s *service) requireNothingDeadLettered(t *testing.T, dlq <-chan *kafka.Received, key uuid.UUID) {
+	t.Helper()
+	marker := uuid.NewString()
+	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: s.cfg.Topics.RestaurantApprovalRequest + kafka.DeadLetterSuffix,
+		Key: []byte(key.String()), Value: []byte(`"marker"`), Headers: map[string]string{"marker": marker}}})
+	require.NoError(t, errs[0])
+	select {
+	case msg := <-dlq:
+		require.Equal(t, marker, msg.Headers["marker"], "dead-lettered: %s (%s)", msg.Value, msg.Headers[kafka.HeaderDeadLetterReason])
+	case <-time.After(30 * time.Second):
+		t.Fatal("the dead-letter marker did not arrive within 30s")
+	}
 }
