@@ -47,8 +47,8 @@ func NewPaymentRequestHelper(ds *domain.PaymentDomainService, payments PaymentRe
 // A request for an order whose payment was cancelled before the request
 // arrived (a refund that overtook it) is refused and not answered: nothing
 // is charged, and order-service, which sent the refund, no longer waits for
-// this answer. Only a request without saga or order id, which nobody could be
-// answered about, is an error with code kernel.ECodeInvalid.
+// this answer. Only a request without saga or order id, which no answer could
+// name, is an error with code kernel.ECodeInvalid.
 func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRequest) error {
 	if err := requireAnswerable(req); err != nil {
 		return err
