@@ -11,6 +11,22 @@ type CreateOrderResponse struct {
 	OrderTrackingID kernel.TrackingID
 	OrderStatus     kernel.OrderStatus
 	Message         string
+	// Replayed is true when the order was created by an earlier command
+	// with the same idempotency key, and this answer repeats that one's.
+	Replayed bool
+}
+
+// IdempotencyKey is a client's Idempotency-Key as it is remembered: the hash
+// of the command it first came with and the order that command created.
+type IdempotencyKey struct {
+	Key string
+	// RequestHash is CreateOrderCommand.RequestHash of the first command.
+	RequestHash string
+	OrderID     kernel.OrderID
+	TrackingID  kernel.TrackingID
+	// OrderStatus is the status the first answer gave.
+	OrderStatus kernel.OrderStatus
+	CreatedAt   time.Time
 }
 
 // TrackOrderQuery asks where an order stands.

@@ -2,6 +2,8 @@ package application
 
 import (
 	"context"
+	"errors"
+	"fmt"
 
 	"go.uber.org/zap"
 
@@ -13,29 +15,87 @@ import (
 // OrderCreatedMessage is what CreateOrder tells the client.
 const OrderCreatedMessage = "Order created successfully"
 
+// ErrIdempotencyKeyExists is returned (wrapped) by
+// IdempotencyKeyRepository.Insert when the key is already stored, typically
+// by a concurrent command with the same key that committed first.
+var ErrIdempotencyKeyExists = errors.New("idempotency key already exists")
+
+// ErrIdempotencyKeyReused is the cause of the kernel.ECodeInvalid error
+// CreateOrder returns when an idempotency key comes back with a different
+// command than the one it created an order for. Adapters find it with
+// errors.Is to give it its own answer.
+var ErrIdempotencyKeyReused = errors.New("idempotency key reused for a different request")
+
 // OrderCreateCommandHandler creates orders: the order and its payment request
 // (a payment_outbox row opening a new saga) are saved in one transaction, so
-// an order exists exactly when its payment will be requested.
+// an order exists exactly when its payment will be requested. A command with
+// an idempotency key also stores the key in that transaction, so a key exists
+// exactly when its order does.
 type OrderCreateCommandHandler struct {
 	tx            Transactor
 	helper        *OrderCreateHelper
 	paymentOutbox *PaymentOutboxHelper
+	keys          IdempotencyKeyRepository
 	maxItems      int
 	log           *zap.Logger
 }
 
+// CreateOrderOption configures an OrderCreateCommandHandler.
+type CreateOrderOption func(*OrderCreateCommandHandler)
+
+// WithIdempotencyKeys makes the handler remember the idempotency key of every
+// order it creates in keys and answer a repeated key with the first order.
+// Without it a command that carries a key is refused as an internal error:
+// quietly creating a second order for a client's retry would be worse.
+func WithIdempotencyKeys(keys IdempotencyKeyRepository) CreateOrderOption {
+	return func(h *OrderCreateCommandHandler) { h.keys = keys }
+}
+
 // NewOrderCreateCommandHandler returns the handler; maxItems bounds the lines
 // of one order (DefaultMaxOrderItems when not positive).
-func NewOrderCreateCommandHandler(tx Transactor, helper *OrderCreateHelper, paymentOutbox *PaymentOutboxHelper, maxItems int, log *zap.Logger) *OrderCreateCommandHandler {
-	return &OrderCreateCommandHandler{tx: tx, helper: helper, paymentOutbox: paymentOutbox, maxItems: maxItems, log: log}
+func NewOrderCreateCommandHandler(tx Transactor, helper *OrderCreateHelper, paymentOutbox *PaymentOutboxHelper, maxItems int, log *zap.Logger, opts ...CreateOrderOption) *OrderCreateCommandHandler {
+	h := &OrderCreateCommandHandler{tx: tx, helper: helper, paymentOutbox: paymentOutbox, maxItems: maxItems, log: log}
+	for _, opt := range opts {
+		opt(h)
+	}
+	return h
 }
 
 // CreateOrder validates cmd, then saves the PENDING order and its payment
-// request.
+// request. A command whose idempotency key is already stored creates nothing:
+// with the same request it gets the first order's answer again (Replayed),
+// with another request an ErrIdempotencyKeyReused error.
 func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateOrderCommand) (CreateOrderResponse, error) {
 	if err := cmd.Validate(h.maxItems); err != nil {
 		return CreateOrderResponse{}, err
 	}
+	if cmd.IdempotencyKey == "" {
+		return h.create(ctx, cmd, "")
+	}
+	if h.keys == nil {
+		return CreateOrderResponse{}, errors.New("create order: an idempotency key was given, but no IdempotencyKeyRepository is configured")
+	}
+	hash := cmd.RequestHash()
+	if resp, found, err := h.replay(ctx, cmd.IdempotencyKey, hash); found || err != nil {
+		return resp, err
+	}
+	resp, err := h.create(ctx, cmd, hash)
+	if !errors.Is(err, ErrIdempotencyKeyExists) {
+		return resp, err
+	}
+	// A command with the same key committed while this one ran, and this
+	// one's order was rolled back with its key: the first order is the
+	// answer.
+	resp, found, err := h.replay(ctx, cmd.IdempotencyKey, hash)
+	if err == nil && !found {
+		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", ErrIdempotencyKeyExists)
+	}
+	return resp, err
+}
+
+// create saves the order, its payment request and, when hash is not empty,
+// the command's idempotency key, in one transaction.
+func (h *OrderCreateCommandHandler) create(ctx context.Context, cmd CreateOrderCommand, hash string) (CreateOrderResponse, error) {
 	var order *domain.Order
 	sagaID := kernel.NewID[kernel.SagaID]()
 	err := h.tx.Transact(ctx, func(ctx context.Context) error {
@@ -44,8 +104,17 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 			return err
 		}
 		order = event.Order()
-		return h.paymentOutbox.SavePaymentOutboxMessage(ctx, paymentRequestPayload(event),
-			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID)
+		if err := h.paymentOutbox.SavePaymentOutboxMessage(ctx, paymentRequestPayload(event),
+			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
+			return err
+		}
+		if hash == "" {
+			return nil
+		}
+		return h.keys.Insert(ctx, IdempotencyKey{
+			Key: cmd.IdempotencyKey, RequestHash: hash, OrderID: order.ID(), TrackingID: order.TrackingID(),
+			OrderStatus: order.Status(), CreatedAt: event.CreatedAt(),
+		})
 	})
 	if err != nil {
 		return CreateOrderResponse{}, err
@@ -57,4 +126,27 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 		OrderStatus:     order.Status(),
 		Message:         OrderCreatedMessage,
 	}, nil
+}
+
+// replay answers a command whose key is already stored: found is false when
+// it is not.
+func (h *OrderCreateCommandHandler) replay(ctx context.Context, key, hash string) (resp CreateOrderResponse, found bool, err error) {
+	stored, err := h.keys.FindByKey(ctx, key)
+	if errors.Is(err, ErrNotFound) {
+		return CreateOrderResponse{}, false, nil
+	}
+	if err != nil {
+		return CreateOrderResponse{}, false, fmt.Errorf("find idempotency key: %w", err)
+	}
+	if stored.RequestHash != hash {
+		return CreateOrderResponse{}, true, kernel.WrapError(kernel.ECodeInvalid, ErrIdempotencyKeyReused,
+			"Idempotency-Key was already used for a different order request")
+	}
+	h.log.Info("order create replayed", zap.Stringer("order_id", stored.OrderID), zap.Stringer("tracking_id", stored.TrackingID))
+	return CreateOrderResponse{
+		OrderTrackingID: stored.TrackingID,
+		OrderStatus:     stored.OrderStatus,
+		Message:         OrderCreatedMessage,
+		Replayed:        true,
+	}, true, nil
 }

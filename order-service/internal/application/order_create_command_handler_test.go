@@ -2,17 +2,21 @@ package application_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/golang/mock/gomock"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/application/mocks"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
@@ -236,4 +240,183 @@ func TestTrackOrderUnknown(t *testing.T) {
 
 	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
 	assert.Equal(t, "Could not find order with tracking id: 0b9a6d2e-7f56-4b3c-9a0e-1f2d3c4b5a69", kernel.ErrorMessageOf(err))
+}
+
+// keyedFixture is the fixture with a create handler that remembers
+// idempotency keys.
+type keyedFixture struct {
+	*fixture
+	keys    *mocks.MockIdempotencyKeyRepository
+	service *application.OrderService
+}
+
+func newKeyedFixture(t *testing.T) *keyedFixture {
+	f := newFixture(t)
+	keys := mocks.NewMockIdempotencyKeyRepository(gomock.NewController(t))
+	helper := application.NewOrderCreateHelper(domain.NewOrderDomainService(func() time.Time { return now }), f.orders, f.customers, f.restaurants)
+	create := application.NewOrderCreateCommandHandler(f.tx, helper, application.NewPaymentOutboxHelper(f.payments), 3, zap.NewNop(),
+		application.WithIdempotencyKeys(keys))
+	return &keyedFixture{fixture: f, keys: keys, service: application.NewOrderService(create, application.NewOrderTrackCommandHandler(f.orders))}
+}
+
+func keyedCommand(key string) application.CreateOrderCommand {
+	cmd := sampleCommand()
+	cmd.IdempotencyKey = key
+	return cmd
+}
+
+// expectOrderSaved expects the reads and writes of a successful create in the
+// transaction, and returns where the inserted order will be.
+func (f *keyedFixture) expectOrderSaved() **domain.Order {
+	var inserted *domain.Order
+	f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+	f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil)
+	f.orders.EXPECT().Insert(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, o *domain.Order) error {
+		inserted = o
+		return nil
+	})
+	f.payments.EXPECT().Save(inTx, gomock.Any()).Return(nil)
+	return &inserted
+}
+
+func TestCreateOrderWithANewKeyStoresItWithTheOrder(t *testing.T) {
+	f := newKeyedFixture(t)
+	cmd := keyedCommand("retry-me-1")
+	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-1").Return(nil, fmt.Errorf("key: %w", application.ErrNotFound))
+	f.expectTransaction()
+	inserted := f.expectOrderSaved()
+	var stored application.IdempotencyKey
+	f.keys.EXPECT().Insert(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, k application.IdempotencyKey) error {
+		stored = k
+		return nil
+	})
+
+	resp, err := f.service.CreateOrder(context.Background(), cmd)
+
+	require.NoError(t, err)
+	require.NotNil(t, *inserted)
+	order := *inserted
+	assert.Equal(t, application.CreateOrderResponse{
+		OrderTrackingID: order.TrackingID(), OrderStatus: kernel.OrderStatusPending, Message: "Order created successfully",
+	}, resp, "a first answer is not a replay")
+	assert.Equal(t, application.IdempotencyKey{
+		Key: "retry-me-1", RequestHash: cmd.RequestHash(), OrderID: order.ID(), TrackingID: order.TrackingID(),
+		OrderStatus: kernel.OrderStatusPending, CreatedAt: now,
+	}, stored)
+}
+
+func TestCreateOrderWithAStoredKeyAndTheSameRequestAnswersTheFirstOrder(t *testing.T) {
+	f := newKeyedFixture(t)
+	cmd := keyedCommand("retry-me-2")
+	first := application.IdempotencyKey{Key: "retry-me-2", RequestHash: cmd.RequestHash(), OrderID: kernel.NewID[kernel.OrderID](),
+		TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now}
+	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-2").Return(&first, nil)
+	// No transaction and no write: the mocks refuse any other call.
+
+	resp, err := f.service.CreateOrder(context.Background(), cmd)
+
+	require.NoError(t, err)
+	assert.Equal(t, application.CreateOrderResponse{
+		OrderTrackingID: first.TrackingID, OrderStatus: kernel.OrderStatusPending, Message: "Order created successfully", Replayed: true,
+	}, resp)
+}
+
+func TestCreateOrderWithAStoredKeyAndAnotherRequestIsRefused(t *testing.T) {
+	f := newKeyedFixture(t)
+	other := keyedCommand("retry-me-3")
+	other.Items[0].Quantity, other.Items[0].SubTotal, other.Price = 2, money("100.00"), money("250.00")
+	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-3").Return(&application.IdempotencyKey{
+		Key: "retry-me-3", RequestHash: sampleCommand().RequestHash(), OrderID: kernel.NewID[kernel.OrderID](),
+		TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now,
+	}, nil)
+
+	_, err := f.service.CreateOrder(context.Background(), other)
+
+	require.ErrorIs(t, err, application.ErrIdempotencyKeyReused)
+	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+	assert.Equal(t, "Idempotency-Key was already used for a different order request", kernel.ErrorMessageOf(err))
+}
+
+func TestCreateOrderThatLosesTheRaceForItsKeyAnswersTheWinner(t *testing.T) {
+	tests := []struct {
+		name       string
+		winnerHash func(cmd application.CreateOrderCommand) string
+		reused     bool
+	}{
+		{"same request", func(cmd application.CreateOrderCommand) string { return cmd.RequestHash() }, false},
+		{"another request", func(application.CreateOrderCommand) string { return "another" }, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newKeyedFixture(t)
+			cmd := keyedCommand("raced")
+			winner := application.IdempotencyKey{Key: "raced", RequestHash: tt.winnerHash(cmd), OrderID: kernel.NewID[kernel.OrderID](),
+				TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now}
+			var rolledBack bool
+			gomock.InOrder(
+				f.keys.EXPECT().FindByKey(gomock.Any(), "raced").Return(nil, application.ErrNotFound),
+				f.tx.EXPECT().Transact(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
+					err := fn(context.WithValue(ctx, txMarker{}, true))
+					rolledBack = err != nil
+					return err
+				}),
+				// The winner committed first; the unique index refuses this key.
+				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrIdempotencyKeyExists)),
+				f.keys.EXPECT().FindByKey(gomock.Any(), "raced").Return(&winner, nil),
+			)
+			f.expectOrderSaved()
+
+			resp, err := f.service.CreateOrder(context.Background(), cmd)
+
+			assert.True(t, rolledBack, "the loser's order is rolled back with its key")
+			if tt.reused {
+				assert.ErrorIs(t, err, application.ErrIdempotencyKeyReused)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, application.CreateOrderResponse{
+				OrderTrackingID: winner.TrackingID, OrderStatus: kernel.OrderStatusPending, Message: "Order created successfully", Replayed: true,
+			}, resp)
+		})
+	}
+}
+
+func TestCreateOrderKeyErrors(t *testing.T) {
+	t.Run("an invalid command is refused before its key is looked up", func(t *testing.T) {
+		f := newKeyedFixture(t)
+		cmd := keyedCommand("k")
+		cmd.Items[0].Quantity = 3000000000
+
+		_, err := f.service.CreateOrder(context.Background(), cmd)
+
+		assert.Equal(t, "items[0].quantity must be at most 10000", kernel.ErrorMessageOf(err))
+	})
+	t.Run("the key store is down", func(t *testing.T) {
+		f := newKeyedFixture(t)
+		f.keys.EXPECT().FindByKey(gomock.Any(), "k").Return(nil, kernel.Errorf(kernel.ECodeUnavailable, "find idempotency key: database unavailable"))
+
+		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
+
+		assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err))
+	})
+	t.Run("a key without a key store is refused rather than ignored", func(t *testing.T) {
+		f := newFixture(t) // created without WithIdempotencyKeys
+
+		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
+
+		require.Error(t, err)
+		assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
+	})
+	t.Run("the conflicting key is gone when looked up again", func(t *testing.T) {
+		f := newKeyedFixture(t)
+		f.keys.EXPECT().FindByKey(gomock.Any(), "k").Return(nil, application.ErrNotFound).Times(2)
+		f.expectTransaction()
+		f.expectOrderSaved()
+		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(application.ErrIdempotencyKeyExists)
+
+		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
+
+		assert.True(t, errors.Is(err, application.ErrIdempotencyKeyExists))
+		assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
+	})
 }

@@ -639,3 +639,55 @@ func (mr *MockRestaurantApprovalRequestMessagePublisherMockRecorder) Publish(ctx
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Publish", reflect.TypeOf((*MockRestaurantApprovalRequestMessagePublisher)(nil).Publish), ctx, batch)
 }
+
+// MockIdempotencyKeyRepository is a mock of IdempotencyKeyRepository interface.
+type MockIdempotencyKeyRepository struct {
+	ctrl     *gomock.Controller
+	recorder *MockIdempotencyKeyRepositoryMockRecorder
+}
+
+// MockIdempotencyKeyRepositoryMockRecorder is the mock recorder for MockIdempotencyKeyRepository.
+type MockIdempotencyKeyRepositoryMockRecorder struct {
+	mock *MockIdempotencyKeyRepository
+}
+
+// NewMockIdempotencyKeyRepository creates a new mock instance.
+func NewMockIdempotencyKeyRepository(ctrl *gomock.Controller) *MockIdempotencyKeyRepository {
+	mock := &MockIdempotencyKeyRepository{ctrl: ctrl}
+	mock.recorder = &MockIdempotencyKeyRepositoryMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockIdempotencyKeyRepository) EXPECT() *MockIdempotencyKeyRepositoryMockRecorder {
+	return m.recorder
+}
+
+// FindByKey mocks base method.
+func (m *MockIdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByKey", ctx, key)
+	ret0, _ := ret[0].(*application.IdempotencyKey)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindByKey indicates an expected call of FindByKey.
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) FindByKey(ctx, key interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByKey", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).FindByKey), ctx, key)
+}
+
+// Insert mocks base method.
+func (m *MockIdempotencyKeyRepository) Insert(ctx context.Context, key application.IdempotencyKey) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Insert", ctx, key)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Insert indicates an expected call of Insert.
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) Insert(ctx, key interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Insert", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).Insert), ctx, key)
+}
