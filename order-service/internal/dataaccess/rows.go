@@ -18,6 +18,8 @@ const (
 	tableOrderItems   = "order_items"
 	tableOrderAddress = "order_address"
 	tableCustomers    = "customers"
+
+	tableIdempotencyKeys = "idempotency_keys"
 )
 
 type orderRow struct {
@@ -95,3 +97,15 @@ type restaurantProductRow struct {
 	ProductName  *string             `gorm:"column:product_name"`
 	ProductPrice decimal.NullDecimal `gorm:"column:product_price"`
 }
+
+// idempotencyKeyRow is a client's Idempotency-Key and the order it created.
+type idempotencyKeyRow struct {
+	OrderID        uuid.UUID `gorm:"column:order_id;primaryKey"`
+	IdempotencyKey string    `gorm:"column:idempotency_key"`
+	RequestHash    string    `gorm:"column:request_hash"`
+	TrackingID     uuid.UUID `gorm:"column:tracking_id"`
+	OrderStatus    string    `gorm:"column:order_status"`
+	CreatedAt      time.Time `gorm:"column:created_at"`
+}
+
+func (idempotencyKeyRow) TableName() string { return tableIdempotencyKeys }

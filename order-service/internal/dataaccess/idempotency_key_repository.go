@@ -1,0 +1,70 @@
+package dataaccess
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/order-service/internal/application"
+)
+
+// IdempotencyKeyRepository stores idempotency keys in idempotency_keys.
+type IdempotencyKeyRepository struct {
+	db *gorm.DB
+}
+
+var _ application.IdempotencyKeyRepository = (*IdempotencyKeyRepository)(nil)
+
+// NewIdempotencyKeyRepository returns the repository over db.
+func NewIdempotencyKeyRepository(db *gorm.DB) *IdempotencyKeyRepository {
+	return &IdempotencyKeyRepository{db: db}
+}
+
+// Insert implements application.IdempotencyKeyRepository. When a concurrent
+// transaction holds the same key, the insert waits for it: it fails with
+// application.ErrIdempotencyKeyExists once that one commits, and succeeds if
+// it rolls back.
+func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.IdempotencyKey) error {
+	row := idempotencyKeyRow{
+		OrderID:        key.OrderID.UUID(),
+		IdempotencyKey: key.Key,
+		RequestHash:    key.RequestHash,
+		TrackingID:     key.TrackingID.UUID(),
+		OrderStatus:    string(key.OrderStatus),
+		CreatedAt:      key.CreatedAt,
+	}
+	err := postgres.Conn(ctx, r.db).Create(&row).Error
+	if postgres.IsUniqueViolation(err) {
+		return fmt.Errorf("insert idempotency key of order %s: %w (%w)", key.OrderID, application.ErrIdempotencyKeyExists, err)
+	}
+	return postgres.WrapError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
+}
+
+// FindByKey implements application.IdempotencyKeyRepository.
+func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
+	var row idempotencyKeyRow
+	err := postgres.Conn(ctx, r.db).Where("idempotency_key = ?", key).Take(&row).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		// The key is the client's: it is not repeated in errors or logs.
+		return nil, fmt.Errorf("idempotency key: %w", application.ErrNotFound)
+	}
+	if err != nil {
+		return nil, postgres.WrapError(err, "find idempotency key")
+	}
+	status, err := kernel.ParseStatus[kernel.OrderStatus](row.OrderStatus)
+	if err != nil {
+		return nil, fmt.Errorf("idempotency key of order %s: %w", row.OrderID, err)
+	}
+	return &application.IdempotencyKey{
+		Key:         row.IdempotencyKey,
+		RequestHash: row.RequestHash,
+		OrderID:     kernel.IDFromUUID[kernel.OrderID](row.OrderID),
+		TrackingID:  kernel.IDFromUUID[kernel.TrackingID](row.TrackingID),
+		OrderStatus: status,
+		CreatedAt:   row.CreatedAt.UTC(),
+	}, nil
+}
