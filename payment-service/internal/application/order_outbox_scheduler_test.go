@@ -44,7 +44,11 @@ func TestOrderOutboxSchedulerPublishesClaimedRows(t *testing.T) {
 	require.NoError(t, scheduler.Run(ctx))
 
 	assert.Equal(t, []uuid.UUID{batch[0].ID}, marked, "only the acknowledged row is marked COMPLETED")
-	assert.ErrorIs(t, publishErr, failed)
+	var rows *outbox.PublishError
+	require.ErrorAs(t, publishErr, &rows, "the refused row is reported on its own, to be charged an attempt")
+	require.Len(t, rows.Rows, 1)
+	assert.Equal(t, batch[1].ID, rows.Rows[0].ID)
+	assert.ErrorIs(t, rows.Rows[0].Err, failed)
 }
 
 func TestOrderOutboxCleanerSchedulerCleans(t *testing.T) {

@@ -70,7 +70,7 @@ func TestCustomerCreditErrors(t *testing.T) {
 			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantMsg: "Invalid customer id: 00000000-0000-0000-0000-000000000000"},
 		{name: "database down", path: "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit",
 			queryErr:   kernel.Errorf(kernel.ECodeUnavailable, "load credit entry: database unavailable"),
-			wantStatus: http.StatusServiceUnavailable, wantCode: "unavailable", wantMsg: "load credit entry: database unavailable"},
+			wantStatus: http.StatusServiceUnavailable, wantCode: "unavailable", wantMsg: httpserver.MessageUnavailable},
 		{name: "internal failure hides its cause", path: "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit",
 			queryErr:   assert.AnError,
 			wantStatus: http.StatusInternalServerError, wantCode: "internal", wantMsg: "unexpected error"},

@@ -10,8 +10,9 @@ import (
 
 // OrderOutboxScheduler publishes the order_outbox answers to order-service:
 // the infrastructure relay over the table and the response publisher. It
-// wakes on new rows (wake) and polls as a safety net; a failed publish is
-// retried with backoff and never skipped.
+// wakes on new rows (wake) and polls as a safety net. A batch that fails as a
+// whole (the broker is down) is retried with backoff; a message that fails on
+// its own is tried again up to the relay's max attempts, then marked FAILED.
 type OrderOutboxScheduler struct {
 	relay *outbox.Relay
 }
@@ -34,8 +35,9 @@ func NewOrderOutboxScheduler(
 // Run publishes until ctx is cancelled.
 func (s *OrderOutboxScheduler) Run(ctx context.Context) error { return s.relay.Run(ctx) }
 
-// ProcessOutboxMessages publishes every STARTED row now and returns the first
-// failure; rows not published stay STARTED.
+// ProcessOutboxMessages publishes every STARTED row now and returns the error
+// of a batch that failed as a whole; a row that failed on its own was
+// charged an attempt and does not stop the others.
 func (s *OrderOutboxScheduler) ProcessOutboxMessages(ctx context.Context) error {
 	return s.relay.Drain(ctx)
 }

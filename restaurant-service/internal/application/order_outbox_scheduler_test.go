@@ -33,12 +33,18 @@ func TestOrderOutboxSchedulerMarksOnlyAcknowledgedMessages(t *testing.T) {
 		func(ctx context.Context, _ int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
 			published, err := publish(ctx, batch)
 			assert.Equal(t, []uuid.UUID{batch[0].ID}, published, "only the acknowledged message may be marked COMPLETED")
+			var rows *outbox.PublishError
+			if assert.ErrorAs(t, err, &rows, "the refused message is reported on its own, to be charged an attempt") &&
+				assert.Len(t, rows.Rows, 1) {
+				assert.Equal(t, batch[1].ID, rows.Rows[0].ID)
+				assert.ErrorIs(t, rows.Rows[0].Err, nack)
+			}
 			return len(batch), err
 		})
 
 	scheduler := application.NewOrderOutboxScheduler(store, publisher, nil, outbox.RelayConfig{BatchSize: 10}, zap.NewNop())
 	err := scheduler.ProcessOutboxMessages(context.Background())
-	assert.ErrorIs(t, err, nack)
+	assert.NoError(t, err, "a message failing on its own does not stop the others")
 }
 
 func TestOrderOutboxSchedulerDrainsFullBatches(t *testing.T) {
