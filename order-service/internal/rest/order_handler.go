@@ -1,26 +1,39 @@
 package rest
 
 import (
+	"errors"
 	"mime"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/order-service/api"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
+// Headers of idempotent creation.
+const (
+	// HeaderIdempotencyKey names a client's retry: the same key with the
+	// same order answers the first order again.
+	HeaderIdempotencyKey = "Idempotency-Key"
+	// HeaderIdempotentReplayed is "true" on a 201 that repeats an earlier
+	// answer instead of creating an order.
+	HeaderIdempotentReplayed = "Idempotent-Replayed"
+)
+
 // OrderHandler serves the order endpoints over the application's input port.
 type OrderHandler struct {
-	app      application.OrderApplicationService
-	maxItems int
+	app application.OrderApplicationService
 }
 
-// NewOrderHandler returns the handler; maxItems bounds the lines of one order
-// (application.DefaultMaxOrderItems when not positive).
-func NewOrderHandler(app application.OrderApplicationService, maxItems int) *OrderHandler {
-	return &OrderHandler{app: app, maxItems: maxItems}
+// NewOrderHandler returns the handler. Its second parameter, once the most
+// lines of an order, is not used: the application validates every command,
+// the number of lines included, exactly once. It stays until
+// cmd/order-service stops passing it.
+func NewOrderHandler(app application.OrderApplicationService, _ int) *OrderHandler {
+	return &OrderHandler{app: app}
 }
 
 // Register adds the routes to e.
@@ -32,10 +45,16 @@ func (h *OrderHandler) Register(e *echo.Echo) {
 
 // CreateOrder handles POST /orders: 201 with Location /orders/{trackingId}.
 // A request that is malformed or breaks a rule gets 400 and reaches nothing
-// that writes.
+// that writes. With an Idempotency-Key, a repeat of the same order answers
+// the first one's 201 again, marked Idempotent-Replayed, and the same key
+// with another order gets 422.
 func (h *OrderHandler) CreateOrder(c echo.Context) error {
 	if !isJSON(c.Request().Header.Get(echo.HeaderContentType)) {
 		return echo.NewHTTPError(http.StatusUnsupportedMediaType, "Content-Type must be application/json")
+	}
+	key, err := idempotencyKey(c.Request().Header)
+	if err != nil {
+		return err
 	}
 	var req createOrderRequest
 	if err := decodeJSON(c.Request().Body, &req); err != nil {
@@ -45,15 +64,36 @@ func (h *OrderHandler) CreateOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := cmd.Validate(h.maxItems); err != nil {
-		return err
-	}
+	cmd.IdempotencyKey = key
 	resp, err := h.app.CreateOrder(c.Request().Context(), cmd)
+	if errors.Is(err, application.ErrIdempotencyKeyReused) {
+		return &httpserver.StatusError{Status: http.StatusUnprocessableEntity, Code: "idempotency_key_reused",
+			Message: kernel.ErrorMessageOf(err), Err: err}
+	}
 	if err != nil {
 		return err
 	}
+	if resp.Replayed {
+		c.Response().Header().Set(HeaderIdempotentReplayed, "true")
+	}
 	c.Response().Header().Set(echo.HeaderLocation, "/orders/"+resp.OrderTrackingID.String())
 	return c.JSON(http.StatusCreated, toCreateOrderResponse(resp))
+}
+
+// idempotencyKey returns the request's Idempotency-Key, "" when there is
+// none. Whether the key itself is acceptable is the application's rule; a
+// header that is present but empty, or given twice, is not a key at all.
+func idempotencyKey(h http.Header) (string, error) {
+	values := h.Values(HeaderIdempotencyKey)
+	switch {
+	case len(values) == 0:
+		return "", nil
+	case len(values) > 1:
+		return "", kernel.Errorf(kernel.ECodeInvalid, "%s must be given once", HeaderIdempotencyKey)
+	case values[0] == "":
+		return "", kernel.Errorf(kernel.ECodeInvalid, "%s must not be empty", HeaderIdempotencyKey)
+	}
+	return values[0], nil
 }
 
 // TrackOrder handles GET /orders/{trackingId}.

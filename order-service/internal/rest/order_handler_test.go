@@ -104,18 +104,24 @@ type exchange struct {
 
 func (a *apiTest) do(method, path, contentType, body string) exchange {
 	a.t.Helper()
-	req := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
+	header := http.Header{}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		header.Set("Content-Type", contentType)
 	}
+	return a.doWithHeader(method, path, header, body)
+}
+
+// doWithHeader is do with any request headers.
+func (a *apiTest) doWithHeader(method, path string, header http.Header, body string) exchange {
+	a.t.Helper()
+	req := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
+	req.Header = header.Clone()
 	rec := httptest.NewRecorder()
 	a.server.ServeHTTP(rec, req)
 
 	// The document must describe the answer, whatever the request was.
 	specReq := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
-	if contentType != "" {
-		specReq.Header.Set("Content-Type", contentType)
-	}
+	specReq.Header = header.Clone()
 	route, params, err := a.router.FindRoute(specReq)
 	require.NoError(a.t, err, "the document has the route %s %s", method, path)
 	input := &openapi3filter.RequestValidationInput{Request: specReq, PathParams: params, Route: route}
@@ -200,6 +206,9 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 	rawPrice := func(price string) string {
 		return strings.Replace(sampleBody, `"price": 200.00`, `"price": `+price, 1)
 	}
+	rawQuantity := func(quantity string) string {
+		return strings.Replace(sampleBody, `"quantity": 1,`, `"quantity": `+quantity+`,`, 1)
+	}
 	tests := []struct {
 		name        string
 		contentType string
@@ -208,42 +217,56 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 		message     string
 		// specRefuses: the document alone already rejects the request.
 		specRefuses bool
+		// byApplication: the request is well-formed and reaches the
+		// application, whose validation (the only one) refuses it.
+		byApplication bool
 	}{
-		{"malformed JSON", "application/json", `{"customerId": `, 400, "malformed JSON", true},
-		{"empty body", "application/json", ``, 400, "request body is empty", true},
-		{"two values", "application/json", sampleBody + sampleBody, 400, "malformed JSON: more than one value in the body", false},
-		{"not an object", "application/json", `[1,2]`, 400, "body must be a JSON object", true},
-		{"customer missing", "application/json", edit(t, func(m map[string]any) { delete(m, "customerId") }), 400, "customerId is required", true},
+		{"malformed JSON", "application/json", `{"customerId": `, 400, "malformed JSON", true, false},
+		{"empty body", "application/json", ``, 400, "request body is empty", true, false},
+		{"two values", "application/json", sampleBody + sampleBody, 400, "malformed JSON: more than one value in the body", false, false},
+		{"not an object", "application/json", `[1,2]`, 400, "body must be a JSON object", true, false},
+		{"customer missing", "application/json", edit(t, func(m map[string]any) { delete(m, "customerId") }), 400, "customerId is required", true, false},
 		{"restaurant not a uuid", "application/json", edit(t, func(m map[string]any) { m["restaurantId"] = "restaurant_1" }), 400,
-			`restaurantId is not a valid UUID: "restaurant_1"`, true},
-		{"address missing", "application/json", edit(t, func(m map[string]any) { delete(m, "address") }), 400, "address is required", true},
-		{"city empty", "application/json", edit(t, func(m map[string]any) { m["address"].(map[string]any)["city"] = "" }), 400, "address.city is required", true},
-		{"price missing", "application/json", edit(t, func(m map[string]any) { delete(m, "price") }), 400, "price is required", true},
-		{"items missing", "application/json", edit(t, func(m map[string]any) { delete(m, "items") }), 400, "items is required", true},
-		{"items empty", "application/json", edit(t, func(m map[string]any) { m["items"] = []any{} }), 400, "items must not be empty", true},
+			`restaurantId is not a valid UUID: "restaurant_1"`, true, false},
+		{"address missing", "application/json", edit(t, func(m map[string]any) { delete(m, "address") }), 400, "address is required", true, false},
+		{"price missing", "application/json", edit(t, func(m map[string]any) { delete(m, "price") }), 400, "price is required", true, false},
+		{"items missing", "application/json", edit(t, func(m map[string]any) { delete(m, "items") }), 400, "items is required", true, false},
 		{"product not a uuid", "application/json", edit(t, func(m map[string]any) { item(m, 1)["productId"] = "x" }), 400,
-			`items[1].productId is not a valid UUID: "x"`, true},
-		{"quantity missing", "application/json", edit(t, func(m map[string]any) { delete(item(m, 0), "quantity") }), 400, "items[0].quantity is required", true},
-		{"quantity zero", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 0 }), 400, "items[0].quantity must be at least 1", true},
-		{"quantity negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = -2 }), 400, "items[0].quantity must be at least 1", true},
-		{"quantity not an integer", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 1.5 }), 400, "items.quantity must be a JSON integer", true},
-		{"quantity a string", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = "1" }), 400, "items.quantity must be a JSON integer", true},
+			`items[1].productId is not a valid UUID: "x"`, true, false},
+		{"quantity missing", "application/json", edit(t, func(m map[string]any) { delete(item(m, 0), "quantity") }), 400, "items[0].quantity is required", true, false},
+		{"quantity not an integer", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 1.5 }), 400, "items.quantity must be a JSON integer", true, false},
+		{"quantity a string", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = "1" }), 400, "items.quantity must be a JSON integer", true, false},
+		{"quantity beyond every integer type", "application/json", rawQuantity("99999999999999999999"), 400, "items.quantity is out of range", true, false},
 		{"price with three decimals", "application/json", rawPrice("200.001"), 400,
-			`malformed request body: invalid amount "200.001": amount has more than two decimal places`, false},
-		{"price negative", "application/json", rawPrice("-200.00"), 400, "price must not be negative", true},
-		{"item price negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = -50 }), 400, "items[0].price must not be negative", true},
+			`malformed request body: invalid amount "200.001": amount has more than two decimal places`, false, false},
+		{"not JSON content", "text/plain", sampleBody, 415, "Content-Type must be application/json", true, false},
+		{"body over the limit", "application/json", edit(t, func(m map[string]any) { m["padding"] = strings.Repeat("x", 4096) }), 413,
+			"Request Entity Too Large", false, false},
+
+		{"city empty", "application/json", edit(t, func(m map[string]any) { m["address"].(map[string]any)["city"] = "" }), 400, "address.city is required", true, true},
+		{"items empty", "application/json", edit(t, func(m map[string]any) { m["items"] = []any{} }), 400, "items must not be empty", true, true},
+		{"quantity zero", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 0 }), 400, "items[0].quantity must be at least 1", true, true},
+		{"quantity negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = -2 }), 400, "items[0].quantity must be at least 1", true, true},
+		{"quantity beyond int32", "application/json", rawQuantity("3000000000"), 400, "items[0].quantity must be at most 10000", true, true},
+		{"quantity over the maximum", "application/json", rawQuantity("10001"), 400, "items[0].quantity must be at most 10000", true, true},
+		{"price negative", "application/json", rawPrice("-200.00"), 400, "price must not be negative", true, true},
+		{"price over numeric(12,2)", "application/json", rawPrice("1e10"), 400, "price must be at most 9999999999.99", true, true},
+		{"item price negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = -50 }), 400, "items[0].price must not be negative", true, true},
+		{"item price over numeric(12,2)", "application/json", edit(t, func(m map[string]any) {
+			item(m, 0)["price"], item(m, 0)["subTotal"] = 1e10, 1e10
+		}), 400, "items[0].price must be at most 9999999999.99", true, true},
 		{"subTotal not price × quantity", "application/json", edit(t, func(m map[string]any) { item(m, 1)["subTotal"] = 100 }), 400,
-			"items[1].subTotal 100.00 is not price 50.00 × quantity 3", false},
+			"items[1].subTotal 100.00 is not price 50.00 × quantity 3", false, true},
 		{"too many items", "application/json", edit(t, func(m map[string]any) {
 			m["items"] = append(m["items"].([]any), item(m, 0), item(m, 0))
-		}), 400, "items must not have more than 3 entries", false},
-		{"not JSON content", "text/plain", sampleBody, 415, "Content-Type must be application/json", true},
-		{"body over the limit", "application/json", edit(t, func(m map[string]any) { m["padding"] = strings.Repeat("x", 4096) }), 413,
-			"Request Entity Too Large", false},
+		}), 400, "items must not have more than 3 entries", false, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := newAPITest(t) // the mock expects no call: nothing reaches the application
+			a := newAPITest(t) // without an expectation the mock refuses any call
+			if tt.byApplication {
+				a.expectValidationOnly()
+			}
 
 			ex := a.do(http.MethodPost, "/orders", tt.contentType, tt.body)
 
@@ -258,6 +281,111 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// expectValidationOnly expects one CreateOrder whose command the
+// application's validation refuses: the application validates, the handler
+// only passes the command on, and nothing is written.
+func (a *apiTest) expectValidationOnly() {
+	a.app.EXPECT().CreateOrder(gomock.Any(), gomock.Any()).DoAndReturn(
+		func(_ context.Context, cmd application.CreateOrderCommand) (application.CreateOrderResponse, error) {
+			err := cmd.Validate(3)
+			assert.Error(a.t, err, "the command reaches the application unvalidated and is refused there")
+			return application.CreateOrderResponse{}, err
+		})
+}
+
+func TestCreateOrderWithAnIdempotencyKey(t *testing.T) {
+	keyed := func(key string) application.CreateOrderCommand {
+		cmd := sampleCommand()
+		cmd.IdempotencyKey = key
+		return cmd
+	}
+	header := func(keys ...string) http.Header {
+		h := http.Header{"Content-Type": {"application/json"}}
+		for _, k := range keys {
+			h.Add("Idempotency-Key", k)
+		}
+		return h
+	}
+	created := application.CreateOrderResponse{OrderTrackingID: trackingID, OrderStatus: kernel.OrderStatusPending, Message: application.OrderCreatedMessage}
+	createdBody := `{"orderTrackingId":"` + trackingID.String() + `","orderStatus":"PENDING","message":"Order created successfully"}`
+
+	t.Run("the key reaches the application with the order", func(t *testing.T) {
+		a := newAPITest(t)
+		a.app.EXPECT().CreateOrder(gomock.Any(), keyed("9b1f0c3e-retry")).Return(created, nil)
+
+		ex := a.doWithHeader(http.MethodPost, "/orders", header("9b1f0c3e-retry"), sampleBody)
+
+		require.NoError(t, ex.requestErr)
+		assert.Equal(t, http.StatusCreated, ex.rec.Code)
+		assert.Empty(t, ex.rec.Header().Get("Idempotent-Replayed"), "a first answer is not a replay")
+		assert.JSONEq(t, createdBody, ex.rec.Body.String())
+	})
+	t.Run("a replay answers 201 again, marked", func(t *testing.T) {
+		a := newAPITest(t)
+		replayed := created
+		replayed.Replayed = true
+		a.app.EXPECT().CreateOrder(gomock.Any(), keyed("k")).Return(replayed, nil)
+
+		ex := a.doWithHeader(http.MethodPost, "/orders", header("k"), sampleBody)
+
+		assert.Equal(t, http.StatusCreated, ex.rec.Code)
+		assert.Equal(t, "true", ex.rec.Header().Get("Idempotent-Replayed"))
+		assert.Equal(t, "/orders/"+trackingID.String(), ex.rec.Header().Get("Location"))
+		assert.JSONEq(t, createdBody, ex.rec.Body.String())
+	})
+	t.Run("the key reused for another order is 422", func(t *testing.T) {
+		a := newAPITest(t)
+		a.app.EXPECT().CreateOrder(gomock.Any(), keyed("k")).Return(application.CreateOrderResponse{},
+			fmt.Errorf("create: %w", kernel.WrapError(kernel.ECodeInvalid, application.ErrIdempotencyKeyReused,
+				"Idempotency-Key was already used for a different order request")))
+
+		ex := a.doWithHeader(http.MethodPost, "/orders", header("k"), sampleBody)
+
+		assert.Equal(t, http.StatusUnprocessableEntity, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "idempotency_key_reused", Message: "Idempotency-Key was already used for a different order request"},
+			decode[httpserver.ErrorResponse](t, ex.rec))
+	})
+	t.Run("the key is validated by the application", func(t *testing.T) {
+		a := newAPITest(t)
+		a.expectValidationOnly()
+
+		ex := a.doWithHeader(http.MethodPost, "/orders", header(strings.Repeat("k", 256)), sampleBody)
+
+		assert.Error(t, ex.requestErr, "the document refuses a key of 256 characters")
+		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: "Idempotency-Key must be 1 to 255 printable ASCII characters"},
+			decode[httpserver.ErrorResponse](t, ex.rec))
+	})
+	for name, tt := range map[string]struct {
+		header  http.Header
+		message string
+	}{
+		"an empty key is 400": {header(""), "Idempotency-Key must not be empty"},
+		"two keys are 400":    {header("a", "b"), "Idempotency-Key must be given once"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAPITest(t)
+
+			ex := a.doWithHeader(http.MethodPost, "/orders", tt.header, sampleBody)
+
+			assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
+			assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: tt.message}, decode[httpserver.ErrorResponse](t, ex.rec))
+		})
+	}
+}
+
+func TestCreateOrderConflictShowsAFixedMessage(t *testing.T) {
+	a := newAPITest(t)
+	a.app.EXPECT().CreateOrder(gomock.Any(), gomock.Any()).Return(application.CreateOrderResponse{},
+		kernel.Errorf(kernel.ECodeConflict, "insert order 5a1c2d3e: conflicts with a concurrent change"))
+
+	ex := a.do(http.MethodPost, "/orders", "application/json", sampleBody)
+
+	assert.Equal(t, http.StatusConflict, ex.rec.Code)
+	assert.Equal(t, httpserver.ErrorResponse{Code: "conflict", Message: "the request conflicts with a concurrent change; try again"},
+		decode[httpserver.ErrorResponse](t, ex.rec))
 }
 
 func TestTrackOrder(t *testing.T) {
@@ -296,6 +424,17 @@ func TestTrackOrderErrors(t *testing.T) {
 
 		assert.Equal(t, http.StatusNotFound, ex.rec.Code)
 		assert.Equal(t, httpserver.ErrorResponse{Code: "not_found", Message: "Could not find order with tracking id: " + trackingID.String()},
+			decode[httpserver.ErrorResponse](t, ex.rec))
+	})
+	t.Run("database down", func(t *testing.T) {
+		a := newAPITest(t)
+		a.app.EXPECT().TrackOrder(gomock.Any(), gomock.Any()).Return(application.TrackOrderResponse{},
+			fmt.Errorf("find order by tracking id %s: %w", trackingID, kernel.Errorf(kernel.ECodeUnavailable, "find order: database unavailable")))
+
+		ex := a.do(http.MethodGet, "/orders/"+trackingID.String(), "", "")
+
+		assert.Equal(t, http.StatusServiceUnavailable, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "unavailable", Message: "service temporarily unavailable; try again"},
 			decode[httpserver.ErrorResponse](t, ex.rec))
 	})
 	t.Run("tracking id not a uuid", func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -41,11 +42,29 @@ func decodeJSON(body io.Reader, v any) error {
 		if field == "" {
 			field = "body"
 		}
+		if isIntegerLiteral(strings.TrimPrefix(typeErr.Value, "number ")) {
+			// An integer too large for Go's int: the application's bound
+			// would refuse it anyway, but it never gets that far.
+			return kernel.WrapError(kernel.ECodeInvalid, err, field+" is out of range")
+		}
 		return kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("%s must be a JSON %s", field, jsonType(typeErr.Type.Kind().String())))
 	}
 	// Errors of the values' own decoders, such as an amount with three
 	// decimals, say what is wrong.
 	return kernel.WrapError(kernel.ECodeInvalid, err, "malformed request body: "+err.Error())
+}
+
+func isIntegerLiteral(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func jsonType(kind string) string {
@@ -63,8 +82,8 @@ func jsonType(kind string) string {
 }
 
 // command maps the request to the application's command, checking that every
-// field is present and every id is a UUID. The command's own Validate checks
-// the rest.
+// field is present and every id is a UUID. The application validates the
+// rest (CreateOrderCommand.Validate), once.
 func (r createOrderRequest) command() (application.CreateOrderCommand, error) {
 	var cmd application.CreateOrderCommand
 	var err error
