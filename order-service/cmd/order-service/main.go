@@ -64,7 +64,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,
 			application.NewOrderCreateHelper(orderDomain, orders, dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
-			paymentOutbox, cfg.Order.MaxItems, log),
+			paymentOutbox, cfg.Order.MaxItems, log, application.WithIdempotencyKeys(dataaccess.NewIdempotencyKeyRepository(db))),
 		application.NewOrderTrackCommandHandler(orders),
 	)
 	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
@@ -99,7 +99,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	server := httpserver.New(cfg.HTTP, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
-	rest.NewOrderHandler(orderService, cfg.Order.MaxItems).Register(server.Echo())
+	rest.NewOrderHandler(orderService).Register(server.Echo())
 
 	return lifecycle.Run(ctx, log,
 		lifecycle.Component{Name: "http", Run: server.Run},

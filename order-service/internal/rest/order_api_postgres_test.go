@@ -46,7 +46,7 @@ func startOrderAPI(t *testing.T, db *gorm.DB) string {
 		application.NewOrderTrackCommandHandler(orders),
 	)
 	server := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "64K"}, log)
-	rest.NewOrderHandler(service, 100).Register(server.Echo())
+	rest.NewOrderHandler(service).Register(server.Echo())
 	srv := httptest.NewServer(server.Handler())
 	t.Cleanup(srv.Close)
 	return srv.URL

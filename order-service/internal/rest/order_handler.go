@@ -28,11 +28,9 @@ type OrderHandler struct {
 	app application.OrderApplicationService
 }
 
-// NewOrderHandler returns the handler. Its second parameter, once the most
-// lines of an order, is not used: the application validates every command,
-// the number of lines included, exactly once. It stays until
-// cmd/order-service stops passing it.
-func NewOrderHandler(app application.OrderApplicationService, _ int) *OrderHandler {
+// NewOrderHandler returns the handler. It decodes requests only: the
+// application validates every command, its number of lines included, once.
+func NewOrderHandler(app application.OrderApplicationService) *OrderHandler {
 	return &OrderHandler{app: app}
 }
 

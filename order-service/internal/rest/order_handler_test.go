@@ -84,7 +84,7 @@ func newAPITest(t *testing.T) *apiTest {
 	t.Helper()
 	app := mocks.NewMockOrderApplicationService(gomock.NewController(t))
 	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop())
-	rest.NewOrderHandler(app, 3).Register(srv.Echo())
+	rest.NewOrderHandler(app).Register(srv.Echo())
 
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(api.OpenAPI)
