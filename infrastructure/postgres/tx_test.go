@@ -8,9 +8,7 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -61,8 +59,8 @@ func TestTransactOnAnUnreachableDatabaseIsUnavailable(t *testing.T) {
 func TestTransactOnADatabaseThatWentAwayIsUnavailable(t *testing.T) {
 	t.Parallel()
 	_, cfg := pgtest.New(t, migrations)
-	proxy := startProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
-	cfg.Host, cfg.Port = "127.0.0.1", proxy.port()
+	proxy := pgtest.StartProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -78,7 +76,7 @@ func TestTransactOnADatabaseThatWentAwayIsUnavailable(t *testing.T) {
 	}
 	require.NoError(t, insert(context.Background(), 1), "the pool holds a live connection")
 
-	proxy.close()
+	proxy.Close()
 
 	for i := range 3 { // the dead pooled connection first, then new ones
 		err := insert(context.Background(), 2+i)
@@ -130,87 +128,6 @@ func TestTransactReturnsFnErrorUnchanged(t *testing.T) {
 	err := postgres.NewTransactor(db).Transact(context.Background(), func(context.Context) error { return failure })
 
 	assert.Same(t, failure, err)
-}
-
-// proxy forwards TCP connections to a target. Closing it refuses new
-// connections and cuts the forwarded ones, as a database server that goes
-// away does.
-type proxy struct {
-	ln     net.Listener
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	closed bool
-	conns  []net.Conn
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &proxy{ln: ln}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.DialTimeout("tcp", target, 5*time.Second)
-			if err != nil {
-				_ = client.Close()
-				continue
-			}
-			if !p.track(client, server) {
-				return
-			}
-			p.wg.Add(2)
-			go p.pipe(client, server)
-			go p.pipe(server, client)
-		}
-	}()
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *proxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
-
-// track records a forwarded pair, or closes it when the proxy is closed.
-func (p *proxy) track(conns ...net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		return false
-	}
-	p.conns = append(p.conns, conns...)
-	return true
-}
-
-func (p *proxy) pipe(dst, src net.Conn) {
-	defer p.wg.Done()
-	_, _ = io.Copy(dst, src)
-	_ = dst.Close()
-}
-
-// close stops the proxy and waits until every forwarded connection is cut.
-func (p *proxy) close() {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return
-	}
-	p.closed = true
-	conns := p.conns
-	p.conns = nil
-	p.mu.Unlock()
-	_ = p.ln.Close()
-	for _, c := range conns {
-		_ = c.Close()
-	}
-	p.wg.Wait()
 }
 
 func TestWrapErrorTellsALostConnectionFromAFailedStatement(t *testing.T) {

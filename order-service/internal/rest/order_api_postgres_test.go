@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -232,8 +231,8 @@ func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	t.Parallel()
 	direct, cfg := pgtest.New(t, migrations.FS)
-	proxy := startProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
-	cfg.Host, cfg.Port = "127.0.0.1", proxy.port()
+	proxy := pgtest.StartProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
+	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.NoError(t, err)
 	t.Cleanup(func() {
@@ -245,7 +244,7 @@ func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	created := post(t, url, "", sampleBody)
 	require.Equal(t, http.StatusCreated, created.status, "the pool holds a live connection: %s", created.body)
 
-	proxy.close() // the database goes away
+	proxy.Close() // the database goes away
 
 	down := `{"code":"unavailable","message":"service temporarily unavailable; try again"}`
 	for i := range 2 { // the dead pooled connection first, then refused new ones
@@ -260,85 +259,4 @@ func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, tracked.status, tracked.body)
 	assert.JSONEq(t, down, tracked.body)
 	assertRows(t, direct, 1, "nothing was written while the database was away")
-}
-
-// proxy forwards TCP connections to a target. Closing it refuses new
-// connections and cuts the forwarded ones: a database that goes away, without
-// stopping the server the other tests share.
-type proxy struct {
-	ln     net.Listener
-	wg     sync.WaitGroup
-	mu     sync.Mutex
-	closed bool
-	conns  []net.Conn
-}
-
-func startProxy(t *testing.T, target string) *proxy {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	p := &proxy{ln: ln}
-	p.wg.Add(1)
-	go func() {
-		defer p.wg.Done()
-		for {
-			client, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			server, err := net.DialTimeout("tcp", target, 5*time.Second)
-			if err != nil {
-				_ = client.Close()
-				continue
-			}
-			if !p.track(client, server) {
-				return
-			}
-			p.wg.Add(2)
-			go p.pipe(client, server)
-			go p.pipe(server, client)
-		}
-	}()
-	t.Cleanup(p.close)
-	return p
-}
-
-func (p *proxy) port() int { return p.ln.Addr().(*net.TCPAddr).Port }
-
-// track records a forwarded pair, or closes it when the proxy is closed.
-func (p *proxy) track(conns ...net.Conn) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		for _, c := range conns {
-			_ = c.Close()
-		}
-		return false
-	}
-	p.conns = append(p.conns, conns...)
-	return true
-}
-
-func (p *proxy) pipe(dst, src net.Conn) {
-	defer p.wg.Done()
-	_, _ = io.Copy(dst, src)
-	_ = dst.Close()
-}
-
-// close stops the proxy and waits until every forwarded connection is cut.
-func (p *proxy) close() {
-	p.mu.Lock()
-	if p.closed {
-		p.mu.Unlock()
-		return
-	}
-	p.closed = true
-	conns := p.conns
-	p.conns = nil
-	p.mu.Unlock()
-	_ = p.ln.Close()
-	for _, c := range conns {
-		_ = c.Close()
-	}
-	p.wg.Wait()
 }
