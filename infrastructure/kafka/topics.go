@@ -19,6 +19,36 @@ type TopicSpec struct {
 	ReplicationFactor int16  `mapstructure:"replication_factor"`
 }
 
+// TopicSetting is one configured topic: the key it is read from (for the
+// messages, e.g. "topics.payment_request") and the topic's name.
+type TopicSetting struct {
+	Key  string
+	Name string
+}
+
+// ValidateTopics reports every topic setting that is empty and every topic
+// that two settings share: a service must never read what it writes.
+// partitions and replicationFactor, where configured, must not be negative.
+func ValidateTopics(settings []TopicSetting, partitions int32, replicationFactor int16) error {
+	var errs []error
+	usedBy := map[string]string{}
+	for _, t := range settings {
+		if t.Name == "" {
+			errs = append(errs, fmt.Errorf("%s is empty", t.Key))
+			continue
+		}
+		if other, ok := usedBy[t.Name]; ok {
+			errs = append(errs, fmt.Errorf("%s and %s name the same topic %q", other, t.Key, t.Name))
+			continue
+		}
+		usedBy[t.Name] = t.Key
+	}
+	if partitions < 0 || replicationFactor < 0 {
+		errs = append(errs, errors.New("topics: partitions and replication_factor must not be negative"))
+	}
+	return errors.Join(errs...)
+}
+
 // EnsureTopics creates each topic of specs, and its dead-letter topic, unless
 // it exists. Existing topics are left as they are.
 func EnsureTopics(ctx context.Context, cfg Config, specs []TopicSpec) error {

@@ -24,9 +24,14 @@ const (
 	StatusCompensating Status = "COMPENSATING"
 	// StatusCompensated: the refund was made and the order cancelled.
 	StatusCompensated Status = "COMPENSATED"
-	// StatusFailed: the payment failed; the order was cancelled with nothing to undo.
+	// StatusFailed: the refund was refused or never confirmed; the order
+	// stays CANCELLING and an operator must settle it.
 	StatusFailed Status = "FAILED"
 )
+
+// OrderSagaName is the type of every outbox row and message of the order
+// saga, in every service.
+const OrderSagaName = "OrderProcessingSaga"
 
 // Valid reports whether s is a declared status.
 func (s Status) Valid() bool {
