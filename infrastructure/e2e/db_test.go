@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -202,19 +203,9 @@ func newCustomer(t *testing.T, s *e2e.System, credit kernel.Money) kernel.Custom
 	return id
 }
 
-// eventually retries check every 100ms until it returns nil, and fails the
-// test with its last error after timeout.
+// eventually awaits check returning nil, polling every 100ms, and fails the
+// test with check's last error after timeout.
 func eventually(t *testing.T, timeout time.Duration, check func() error) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("still failing after %s: %v", timeout, err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	require.EventuallyWithT(t, func(c *assert.CollectT) { assert.NoError(c, check()) }, timeout, 100*time.Millisecond)
 }

@@ -6,6 +6,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/infrastructure/retry"
 )
 
 // OutboxChannel is the NOTIFY channel of an outbox table: the trigger each
@@ -24,23 +26,28 @@ func Listen(ctx context.Context, cfg Config, channel string, log *zap.Logger) <-
 	wake := make(chan struct{}, 1)
 	log = log.With(zap.String("channel", channel))
 	go func() {
-		backoff := 100 * time.Millisecond
+		backoff := retry.NewBackoff(100*time.Millisecond, maxReconnectWait)
 		for ctx.Err() == nil {
+			connected := time.Now()
 			err := listenOnce(ctx, cfg, channel, wake)
 			if ctx.Err() != nil {
 				return
 			}
-			log.Warn("postgres listener lost its connection; reconnecting", zap.Error(err), zap.Duration("backoff", backoff))
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(backoff):
+			if time.Since(connected) > maxReconnectWait {
+				backoff.Reset() // the connection held: this is a new outage
 			}
-			backoff = min(backoff*2, 5*time.Second)
+			wait := backoff.Next()
+			log.Warn("postgres listener lost its connection; reconnecting", zap.Error(err), zap.Duration("backoff", wait))
+			if !retry.Sleep(ctx, wait, nil) {
+				return
+			}
 		}
 	}()
 	return wake
 }
+
+// maxReconnectWait bounds the wait between two attempts to listen again.
+const maxReconnectWait = 5 * time.Second
 
 func listenOnce(ctx context.Context, cfg Config, channel string, wake chan<- struct{}) error {
 	conn, err := pgx.Connect(ctx, cfg.DSN())

@@ -51,7 +51,7 @@ type check struct {
 	ok      bool
 }
 
-// walkthrough returns the three orders of the walkthrough (issue 6).
+// walkthrough returns the three orders of the walkthrough.
 func walkthrough() []path {
 	unavailable := e2e.UnavailableProductOrder(e2e.SampleCustomerID, 2)
 	return []path{
