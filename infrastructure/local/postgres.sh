@@ -46,12 +46,45 @@ as_owner() {
 
 ready() { "$BIN/pg_isready" -q -h 127.0.0.1 -p "$PGPORT" 2>/dev/null; }
 
+# Durability. By default the test cluster trades crash safety for speed
+# (fsync, synchronous_commit and full_page_writes off): its data is
+# throwaway. FOS_PG_DURABLE=1 turns all three on, as a production server
+# runs; every published performance figure is taken in that mode.
+wanted_durability() { if [[ "${FOS_PG_DURABLE:-0}" == 1 ]]; then echo durable; else echo fast; fi; }
+
+durability_flags() {
+	if [[ "$(wanted_durability)" == durable ]]; then
+		echo "-c fsync=on -c synchronous_commit=on -c full_page_writes=on"
+	else
+		echo "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+	fi
+}
+
+# durability prints the running server's mode (durable or fast), or nothing
+# when it cannot be asked.
+durability() {
+	local fsync
+	fsync="$(PGPASSWORD=postgres "$BIN/psql" -h 127.0.0.1 -p "$PGPORT" -U postgres -X -q -t -A -d postgres \
+		-c "SHOW fsync" 2>/dev/null)" || return 0
+	case "$fsync" in on) echo durable ;; off) echo fast ;; esac
+}
+
 start() {
 	BIN="$(find_bin)"
 	if ready; then
-		log "PostgreSQL already answers on 127.0.0.1:$PGPORT; reusing it"
-		ensure_database
-		return
+		local running; running="$(durability)"
+		if [[ -z "$running" || "$running" == "$(wanted_durability)" ]]; then
+			log "PostgreSQL already answers on 127.0.0.1:$PGPORT ($running); reusing it"
+			ensure_database
+			return
+		fi
+		if [[ ! -s "$PGDATA/postmaster.pid" ]]; then
+			log "PostgreSQL on 127.0.0.1:$PGPORT is not ours and runs $running; reusing it as it is"
+			ensure_database
+			return
+		fi
+		log "PostgreSQL runs $running, $(wanted_durability) is asked for: restarting it"
+		as_owner "$BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null
 	fi
 	if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
 		useradd --system --home-dir "$DATA_DIR" --shell /usr/sbin/nologin postgres
@@ -69,7 +102,7 @@ start() {
 	if [[ $(id -u) -eq 0 ]]; then chown postgres "$PGLOG"; fi
 	log "starting PostgreSQL on 127.0.0.1:$PGPORT (log: $PGLOG)"
 	as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
-		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 $(durability_flags)" \
 		>/dev/null || die "PostgreSQL did not start; see $PGLOG"
 	wait_until 60 "PostgreSQL on 127.0.0.1:$PGPORT" ready || die "PostgreSQL did not answer in 60s; see $PGLOG"
 	ensure_database
