@@ -7,12 +7,6 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// Errors refusing a payment that cannot exist.
-var (
-	ErrPaymentWithoutOrder    = &kernel.Error{Code: kernel.ECodeInvalid, Message: "payment needs an order id"}
-	ErrPaymentWithoutCustomer = &kernel.Error{Code: kernel.ECodeInvalid, Message: "payment needs a customer id"}
-)
-
 // Payment is the money taken from a customer's credit for one order. A new
 // payment has neither id nor status until PaymentDomainService decides on it.
 type Payment struct {
@@ -29,10 +23,12 @@ type Payment struct {
 // payment to fail, which the domain service reports to the order.
 func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kernel.Money) (*Payment, error) {
 	if orderID.IsZero() {
-		return nil, ErrPaymentWithoutOrder
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrPaymentWithoutOrder,
+			fmt.Sprintf("Payment of customer: %s needs an order id!", customerID))
 	}
 	if customerID.IsZero() {
-		return nil, ErrPaymentWithoutCustomer
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrPaymentWithoutCustomer,
+			fmt.Sprintf("Payment for order: %s needs a customer id!", orderID))
 	}
 	return &Payment{orderID: orderID, customerID: customerID, price: price}, nil
 }

@@ -16,8 +16,7 @@ var (
 	now        = time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC)
 )
 
-// The kernel's tag types are unexported; typed function variables instantiate
-// its generic constructors for the ids the tests need.
+// money parses an amount the test knows to be valid.
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 func creditEntry(t *testing.T, total string) *domain.CreditEntry {

@@ -15,15 +15,19 @@ import (
 func sprintf(format string, args ...any) string { return fmt.Sprintf(format, args...) }
 
 func TestNewPayment(t *testing.T) {
+	orderID := kernel.MustParseID[kernel.OrderID]("9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c")
 	tests := []struct {
 		name     string
 		orderID  kernel.OrderID
 		customer kernel.CustomerID
 		wantErr  error
+		wantMsg  string
 	}{
 		{name: "valid", orderID: kernel.NewID[kernel.OrderID](), customer: customerID},
-		{name: "no order", customer: customerID, wantErr: domain.ErrPaymentWithoutOrder},
-		{name: "no customer", orderID: kernel.NewID[kernel.OrderID](), wantErr: domain.ErrPaymentWithoutCustomer},
+		{name: "no order", customer: customerID, wantErr: domain.ErrPaymentWithoutOrder,
+			wantMsg: "Payment of customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41 needs an order id!"},
+		{name: "no customer", orderID: orderID, wantErr: domain.ErrPaymentWithoutCustomer,
+			wantMsg: "Payment for order: 9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c needs a customer id!"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -31,6 +35,7 @@ func TestNewPayment(t *testing.T) {
 			if tt.wantErr != nil {
 				assert.True(t, errors.Is(err, tt.wantErr), "got %v", err)
 				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+				assert.Equal(t, tt.wantMsg, kernel.ErrorMessageOf(err))
 				assert.Nil(t, p)
 				return
 			}
