@@ -7,21 +7,6 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// TransactionType says whether a credit history entry took money from the
-// customer's credit or gave it.
-type TransactionType string
-
-// Transaction types.
-const (
-	TransactionTypeDebit  TransactionType = "DEBIT"
-	TransactionTypeCredit TransactionType = "CREDIT"
-)
-
-// Valid reports whether t is a declared transaction type.
-func (t TransactionType) Valid() bool {
-	return t == TransactionTypeDebit || t == TransactionTypeCredit
-}
-
 // CreditHistory is one movement of a customer's credit. The credits minus the
 // debits of a customer's history always equal the credit entry's total.
 type CreditHistory struct {
