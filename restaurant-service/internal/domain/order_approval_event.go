@@ -15,6 +15,7 @@ type OrderApprovalEvent interface {
 	OrderApproval() *OrderApproval
 }
 
+// orderApprovalEvent is what both events carry.
 type orderApprovalEvent struct {
 	approval  *OrderApproval
 	createdAt time.Time
@@ -22,13 +23,6 @@ type orderApprovalEvent struct {
 
 func (e orderApprovalEvent) OrderApproval() *OrderApproval { return e.approval }
 func (e orderApprovalEvent) CreatedAt() time.Time          { return e.createdAt }
-
-// OrderApprovedEvent says the restaurant approved the order.
-type OrderApprovedEvent struct{ orderApprovalEvent }
-
-// OrderRejectedEvent says the restaurant rejected the order; the approval's
-// failure messages say why.
-type OrderRejectedEvent struct{ orderApprovalEvent }
 
 // newOrderApprovalEvent wraps approval in the event matching its status.
 func newOrderApprovalEvent(approval *OrderApproval, at time.Time) OrderApprovalEvent {
