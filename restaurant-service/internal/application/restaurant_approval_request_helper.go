@@ -119,7 +119,7 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 	}
 	order, err := orderDetailOf(request)
 	if errors.Is(err, domain.ErrInvalidOrderDetail) {
-		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, err.Error(), h.now()), nil
+		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, kernel.ErrorMessageOf(err), h.now()), nil
 	}
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 func orderDetailOf(request RestaurantApprovalRequest) (domain.OrderDetail, error) {
 	lines := make([]domain.OrderLine, len(request.Products))
 	for i, p := range request.Products {
-		lines[i] = domain.OrderLine{ProductID: p.ID, Quantity: p.Quantity}
+		lines[i] = domain.NewOrderLine(p.ID, p.Quantity)
 	}
 	return domain.NewOrderDetail(request.OrderID, kernel.OrderStatus(request.RestaurantOrderStatus), request.Price, lines)
 }

@@ -72,11 +72,11 @@ func (m helperMocks) expectTransaction() {
 
 func catalogRestaurant(t *testing.T, active bool) *domain.Restaurant {
 	t.Helper()
-	p1, err := domain.NewProduct(product1, "product_1", kernel.MustParseMoney("25.00"), false)
+	p1, err := domain.UnmarshalProductFromDatabase(product1, "product_1", kernel.MustParseMoney("25.00"), false)
 	require.NoError(t, err)
-	p2, err := domain.NewProduct(product2, "product_2", kernel.MustParseMoney("50.00"), true)
+	p2, err := domain.UnmarshalProductFromDatabase(product2, "product_2", kernel.MustParseMoney("50.00"), true)
 	require.NoError(t, err)
-	r, err := domain.NewRestaurant(restaurant1, active, []domain.Product{p1, p2})
+	r, err := domain.UnmarshalRestaurantFromDatabase(restaurant1, active, []*domain.Product{p1, p2})
 	require.NoError(t, err)
 	return r
 }

@@ -77,9 +77,9 @@ func TestRestaurantRepositoryUnknownRestaurantIsNotFound(t *testing.T) {
 func rejectedApproval(t *testing.T, orderID kernel.OrderID) *domain.OrderApproval {
 	t.Helper()
 	order, err := domain.NewOrderDetail(orderID, kernel.OrderStatusPaid, kernel.MustParseMoney("25.00"),
-		[]domain.OrderLine{{ProductID: product1, Quantity: 1}})
+		[]domain.OrderLine{domain.NewOrderLine(product1, 1)})
 	require.NoError(t, err)
-	r, err := domain.NewRestaurant(restaurant1, true, nil)
+	r, err := domain.UnmarshalRestaurantFromDatabase(restaurant1, true, nil)
 	require.NoError(t, err)
 	return domain.NewRestaurantDomainService().ValidateOrder(r, order, time.Now()).OrderApproval()
 }

@@ -52,15 +52,15 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, re
 
 // restaurantFromRows maps the rows to the aggregate.
 func restaurantFromRows(restaurant restaurantRow, rows []productRow) (*domain.Restaurant, error) {
-	products := make([]domain.Product, len(rows))
+	products := make([]*domain.Product, len(rows))
 	for i, row := range rows {
-		p, err := domain.NewProduct(kernel.IDFromUUID[kernel.ProductID](row.ID), row.Name, kernel.NewMoney(row.Price), row.Available)
+		p, err := domain.UnmarshalProductFromDatabase(kernel.IDFromUUID[kernel.ProductID](row.ID), row.Name, kernel.NewMoney(row.Price), row.Available)
 		if err != nil {
 			return nil, fmt.Errorf("product row %s: %w", row.ID, err)
 		}
 		products[i] = p
 	}
-	r, err := domain.NewRestaurant(kernel.IDFromUUID[kernel.RestaurantID](restaurant.ID), restaurant.Active, products)
+	r, err := domain.UnmarshalRestaurantFromDatabase(kernel.IDFromUUID[kernel.RestaurantID](restaurant.ID), restaurant.Active, products)
 	if err != nil {
 		return nil, fmt.Errorf("restaurant row %s: %w", restaurant.ID, err)
 	}

@@ -1,11 +1,6 @@
 package domain
 
-import (
-	"errors"
-	"fmt"
-
-	"github.com/food-ordering-system/common/kernel"
-)
+import "github.com/food-ordering-system/common/kernel"
 
 // OrderApproval is a restaurant's answer to one order: APPROVED, or REJECTED
 // with the reasons. There is at most one per order.
@@ -16,10 +11,6 @@ type OrderApproval struct {
 	status          kernel.OrderApprovalStatus
 	failureMessages []string
 }
-
-// ErrInvalidOrderApproval is returned when stored data cannot describe an
-// approval.
-var ErrInvalidOrderApproval = errors.New("invalid order approval")
 
 // newOrderApproval decides the status from the failures: none means APPROVED.
 func newOrderApproval(restaurantID kernel.RestaurantID, orderID kernel.OrderID, failureMessages []string) *OrderApproval {
@@ -38,7 +29,8 @@ func newOrderApproval(restaurantID kernel.RestaurantID, orderID kernel.OrderID, 
 
 // UnmarshalOrderApprovalFromDatabase rebuilds an approval from stored values.
 // It checks what a constructor would: ids set, a declared status, reasons
-// exactly when rejected.
+// exactly when rejected; a failure is an error matching
+// ErrInvalidOrderApproval.
 func UnmarshalOrderApprovalFromDatabase(
 	id kernel.OrderApprovalID,
 	restaurantID kernel.RestaurantID,
@@ -48,13 +40,13 @@ func UnmarshalOrderApprovalFromDatabase(
 ) (*OrderApproval, error) {
 	switch {
 	case id.IsZero(), restaurantID.IsZero(), orderID.IsZero():
-		return nil, fmt.Errorf("%w: an id is missing", ErrInvalidOrderApproval)
+		return nil, corruptRow(ErrInvalidOrderApproval, "stored approval %s of restaurant %s and order %s lacks an id", id, restaurantID, orderID)
 	case !status.Valid():
-		return nil, fmt.Errorf("%w: unknown status %q", ErrInvalidOrderApproval, status)
+		return nil, corruptRow(ErrInvalidOrderApproval, "approval %s has the unknown status %q", id, status)
 	case status == kernel.OrderApprovalStatusRejected && len(failureMessages) == 0:
-		return nil, fmt.Errorf("%w: rejection %s gives no reason", ErrInvalidOrderApproval, id)
+		return nil, corruptRow(ErrInvalidOrderApproval, "rejection %s gives no reason", id)
 	case status == kernel.OrderApprovalStatusApproved && len(failureMessages) > 0:
-		return nil, fmt.Errorf("%w: approval %s carries failure messages", ErrInvalidOrderApproval, id)
+		return nil, corruptRow(ErrInvalidOrderApproval, "approval %s carries failure messages", id)
 	}
 	return &OrderApproval{
 		id:              id,

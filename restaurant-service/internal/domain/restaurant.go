@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -12,23 +11,21 @@ import (
 type Restaurant struct {
 	id       kernel.RestaurantID
 	active   bool
-	products map[kernel.ProductID]Product
+	products map[kernel.ProductID]*Product
 }
 
-// ErrInvalidRestaurant is returned when a restaurant is built from data that
-// cannot describe one.
-var ErrInvalidRestaurant = errors.New("invalid restaurant")
-
-// NewRestaurant returns a restaurant with the given catalog products. The
-// catalog may be partial: repositories load only the products an order names.
-func NewRestaurant(id kernel.RestaurantID, active bool, products []Product) (*Restaurant, error) {
+// UnmarshalRestaurantFromDatabase rebuilds a restaurant with the given catalog
+// products from stored values. The catalog may be partial: repositories load
+// only the products an order names. A missing id or a product listed twice is
+// an error matching ErrInvalidRestaurant.
+func UnmarshalRestaurantFromDatabase(id kernel.RestaurantID, active bool, products []*Product) (*Restaurant, error) {
 	if id.IsZero() {
-		return nil, fmt.Errorf("%w: the id is missing", ErrInvalidRestaurant)
+		return nil, corruptRow(ErrInvalidRestaurant, "stored restaurant has no id")
 	}
-	catalog := make(map[kernel.ProductID]Product, len(products))
+	catalog := make(map[kernel.ProductID]*Product, len(products))
 	for _, p := range products {
 		if _, dup := catalog[p.ID()]; dup {
-			return nil, fmt.Errorf("%w: restaurant %s lists product %s twice", ErrInvalidRestaurant, id, p.ID())
+			return nil, corruptRow(ErrInvalidRestaurant, "restaurant %s lists product %s twice", id, p.ID())
 		}
 		catalog[p.ID()] = p
 	}
@@ -43,7 +40,7 @@ func (r *Restaurant) Active() bool { return r.active }
 
 // Product returns the catalog entry for id, and false when the restaurant does
 // not offer that product.
-func (r *Restaurant) Product(id kernel.ProductID) (Product, bool) {
+func (r *Restaurant) Product(id kernel.ProductID) (*Product, bool) {
 	p, ok := r.products[id]
 	return p, ok
 }
@@ -63,18 +60,18 @@ func (r *Restaurant) validateOrder(order OrderDetail) []string {
 	total := kernel.ZeroMoney
 	priced := true
 	for _, line := range order.Lines() {
-		product, ok := r.Product(line.ProductID)
+		product, ok := r.Product(line.ProductID())
 		if !ok {
 			// Without a catalog price the total cannot be checked; saying it
 			// is wrong as well would only add noise.
-			failures = append(failures, fmt.Sprintf("Product with id: %s is not offered by restaurant with id: %s", line.ProductID, r.id))
+			failures = append(failures, fmt.Sprintf("Product with id: %s is not offered by restaurant with id: %s", line.ProductID(), r.id))
 			priced = false
 			continue
 		}
 		if !product.Available() {
-			failures = append(failures, fmt.Sprintf("Product with id: %s is not available", line.ProductID))
+			failures = append(failures, fmt.Sprintf("Product with id: %s is not available", line.ProductID()))
 		}
-		total = total.Add(product.Price().Multiply(line.Quantity))
+		total = total.Add(product.Price().Multiply(line.Quantity()))
 	}
 	if priced && !total.Equal(order.Total()) {
 		failures = append(failures, fmt.Sprintf("Price total is not correct for order: %s", order.OrderID()))
