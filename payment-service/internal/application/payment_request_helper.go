@@ -94,7 +94,7 @@ func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRe
 			}
 			return nil
 		}
-		var history []domain.CreditHistory
+		var history []*domain.CreditHistory
 		if credit != nil {
 			if history, err = h.history.FindByCustomerID(ctx, req.CustomerID); err != nil {
 				return fmt.Errorf("load credit history of customer %s: %w", req.CustomerID, err)
@@ -106,7 +106,7 @@ func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRe
 			return fmt.Errorf("save payment of order %s: %w", req.OrderID, err)
 		}
 		if debit != nil {
-			if err := h.saveMovement(ctx, credit, *debit); err != nil {
+			if err := h.saveMovement(ctx, credit, debit); err != nil {
 				return err
 			}
 		}
@@ -217,7 +217,7 @@ func (h *PaymentRequestHelper) PersistCancelPayment(ctx context.Context, req Pay
 			}
 		}
 		if refund != nil {
-			if err := h.saveMovement(ctx, credit, *refund); err != nil {
+			if err := h.saveMovement(ctx, credit, refund); err != nil {
 				return err
 			}
 		}
@@ -328,7 +328,7 @@ func logDecision(log *zap.Logger, msg string, event domain.PaymentEvent) {
 
 // saveMovement stores the credit entry's new total and the history entry
 // that explains it.
-func (h *PaymentRequestHelper) saveMovement(ctx context.Context, credit *domain.CreditEntry, entry domain.CreditHistory) error {
+func (h *PaymentRequestHelper) saveMovement(ctx context.Context, credit *domain.CreditEntry, entry *domain.CreditHistory) error {
 	if err := h.credits.Save(ctx, credit); err != nil {
 		return fmt.Errorf("save credit entry of customer %s: %w", credit.CustomerID(), err)
 	}

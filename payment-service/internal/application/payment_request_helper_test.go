@@ -67,9 +67,9 @@ func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 	return c
 }
 
-func seededHistory(t *testing.T) []domain.CreditHistory {
+func seededHistory(t *testing.T) []*domain.CreditHistory {
 	t.Helper()
-	var out []domain.CreditHistory
+	var out []*domain.CreditHistory
 	for _, e := range []struct {
 		typ    domain.TransactionType
 		amount string
@@ -124,7 +124,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 	req := pendingRequest("200.00")
 	credit := creditEntry(t, "500.00")
 	var saved *domain.Payment
-	var debit domain.CreditHistory
+	var debit *domain.CreditHistory
 	var msg application.OrderOutboxMessage
 	gomock.InOrder(
 		f.inTransaction(),
@@ -134,7 +134,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 		f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil),
 		f.capturePayment(&saved),
 		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
-		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
+		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h *domain.CreditHistory) error {
 			debit = h
 			return nil
 		}),
@@ -397,7 +397,7 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 	req := cancelRequest(orderID)
 	payment := storedPayment(t, orderID, kernel.PaymentStatusCompleted)
 	credit := creditEntry(t, "300.00")
-	var refund domain.CreditHistory
+	var refund *domain.CreditHistory
 	var msg application.OrderOutboxMessage
 	gomock.InOrder(
 		f.inTransaction(),
@@ -406,7 +406,7 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 		f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(false, nil),
 		f.payments.EXPECT().Save(gomock.Any(), payment).Return(nil),
 		f.credits.EXPECT().Save(gomock.Any(), credit).Return(nil),
-		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h domain.CreditHistory) error {
+		f.history.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, h *domain.CreditHistory) error {
 			refund = h
 			return nil
 		}),

@@ -59,9 +59,9 @@ type CreditEntryRepository interface {
 // CreditHistoryRepository stores the movements of customers' credit.
 type CreditHistoryRepository interface {
 	// FindByCustomerID returns the customer's history, oldest first.
-	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]domain.CreditHistory, error)
+	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]*domain.CreditHistory, error)
 	// Save inserts one entry.
-	Save(ctx context.Context, entry domain.CreditHistory) error
+	Save(ctx context.Context, entry *domain.CreditHistory) error
 }
 
 // OrderOutboxRepository stores the answers owed to order-service. Save

@@ -26,13 +26,13 @@ func NewCreditHistoryRepository(db *gorm.DB) *CreditHistoryRepository {
 }
 
 // FindByCustomerID implements application.CreditHistoryRepository.
-func (r *CreditHistoryRepository) FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]domain.CreditHistory, error) {
+func (r *CreditHistoryRepository) FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]*domain.CreditHistory, error) {
 	var rows []creditHistoryRow
 	err := postgres.Conn(ctx, r.db).Where("customer_id = ?", customerID.UUID()).Order("created_at, id").Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find credit history of customer %s", customerID))
 	}
-	out := make([]domain.CreditHistory, len(rows))
+	out := make([]*domain.CreditHistory, len(rows))
 	for i, row := range rows {
 		h, err := creditHistoryFromRow(row)
 		if err != nil {
@@ -44,7 +44,7 @@ func (r *CreditHistoryRepository) FindByCustomerID(ctx context.Context, customer
 }
 
 // Save implements application.CreditHistoryRepository.
-func (r *CreditHistoryRepository) Save(ctx context.Context, entry domain.CreditHistory) error {
+func (r *CreditHistoryRepository) Save(ctx context.Context, entry *domain.CreditHistory) error {
 	row := creditHistoryToRow(entry)
 	err := postgres.Conn(ctx, r.db).Create(&row).Error
 	return wrapWriteError(err, fmt.Sprintf("save credit history %s of customer %s", entry.ID(), entry.CustomerID()))

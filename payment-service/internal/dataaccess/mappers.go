@@ -29,7 +29,7 @@ func creditEntryFromRow(r creditEntryRow) (*domain.CreditEntry, error) {
 	return domain.UnmarshalCreditEntryFromDatabase(kernel.CreditEntryID(r.ID), kernel.CustomerID(r.CustomerID), kernel.NewMoney(r.TotalCreditAmount))
 }
 
-func creditHistoryToRow(h domain.CreditHistory) creditHistoryRow {
+func creditHistoryToRow(h *domain.CreditHistory) creditHistoryRow {
 	return creditHistoryRow{
 		ID:         h.ID().UUID(),
 		CustomerID: h.CustomerID().UUID(),
@@ -39,7 +39,7 @@ func creditHistoryToRow(h domain.CreditHistory) creditHistoryRow {
 	}
 }
 
-func creditHistoryFromRow(r creditHistoryRow) (domain.CreditHistory, error) {
+func creditHistoryFromRow(r creditHistoryRow) (*domain.CreditHistory, error) {
 	return domain.UnmarshalCreditHistoryFromDatabase(kernel.CreditHistoryID(r.ID), kernel.CustomerID(r.CustomerID),
 		kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
 }

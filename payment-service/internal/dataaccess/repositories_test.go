@@ -143,7 +143,7 @@ func TestCreditHistoryRepository(t *testing.T) {
 	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, before)
 	require.NotNil(t, debit)
 
-	require.NoError(t, repo.Save(ctx, *debit))
+	require.NoError(t, repo.Save(ctx, debit))
 
 	after, err := repo.FindByCustomerID(ctx, customer)
 	require.NoError(t, err)

@@ -17,39 +17,42 @@ type CreditHistory struct {
 	createdAt       time.Time
 }
 
-func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t TransactionType, now time.Time) CreditHistory {
-	return CreditHistory{id: kernel.NewID[kernel.CreditHistoryID](), customerID: customerID, amount: amount, transactionType: t, createdAt: now}
+// newCreditHistory records a movement the domain service decided on. It is
+// unexported because an entry made anywhere else would not move the credit
+// entry with it, and the history would no longer add up to the balance.
+func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t TransactionType, now time.Time) *CreditHistory {
+	return &CreditHistory{id: kernel.NewID[kernel.CreditHistoryID](), customerID: customerID, amount: amount, transactionType: t, createdAt: now}
 }
 
 // UnmarshalCreditHistoryFromDatabase rebuilds a stored history entry.
 func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, amount kernel.Money,
-	t TransactionType, createdAt time.Time) (CreditHistory, error) {
+	t TransactionType, createdAt time.Time) (*CreditHistory, error) {
 	if id.IsZero() || customerID.IsZero() {
-		return CreditHistory{}, fmt.Errorf("stored credit history %s of customer %s lacks an id", id, customerID)
+		return nil, fmt.Errorf("stored credit history %s of customer %s lacks an id", id, customerID)
 	}
 	if !t.Valid() {
-		return CreditHistory{}, fmt.Errorf("stored credit history %s has unknown transaction type %q", id, t)
+		return nil, fmt.Errorf("stored credit history %s has unknown transaction type %q", id, t)
 	}
-	return CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
+	return &CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
 }
 
 // ID identifies the entry.
-func (h CreditHistory) ID() kernel.CreditHistoryID { return h.id }
+func (h *CreditHistory) ID() kernel.CreditHistoryID { return h.id }
 
 // CustomerID is the customer whose credit moved.
-func (h CreditHistory) CustomerID() kernel.CustomerID { return h.customerID }
+func (h *CreditHistory) CustomerID() kernel.CustomerID { return h.customerID }
 
 // Amount is how much moved.
-func (h CreditHistory) Amount() kernel.Money { return h.amount }
+func (h *CreditHistory) Amount() kernel.Money { return h.amount }
 
 // TransactionType is the direction of the movement.
-func (h CreditHistory) TransactionType() TransactionType { return h.transactionType }
+func (h *CreditHistory) TransactionType() TransactionType { return h.transactionType }
 
 // CreatedAt is when the credit moved.
-func (h CreditHistory) CreatedAt() time.Time { return h.createdAt }
+func (h *CreditHistory) CreatedAt() time.Time { return h.createdAt }
 
 // totalOf sums the amounts of the entries of type t.
-func totalOf(history []CreditHistory, t TransactionType) kernel.Money {
+func totalOf(history []*CreditHistory, t TransactionType) kernel.Money {
 	total := kernel.ZeroMoney
 	for _, h := range history {
 		if h.transactionType == t {

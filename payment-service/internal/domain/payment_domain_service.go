@@ -34,7 +34,7 @@ func NewPaymentDomainService(now func() time.Time) *PaymentDomainService {
 // and is saved FAILED like any other refusal, so that the order gets its
 // answer and a duplicate of the request finds it.
 func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, credit *CreditEntry,
-	history []CreditHistory) (PaymentEvent, *CreditHistory) {
+	history []*CreditHistory) (PaymentEvent, *CreditHistory) {
 	now := kernel.EventTime(s.now())
 	payment.initialize(now)
 	var failures []string
@@ -58,7 +58,7 @@ func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, cred
 	}
 	credit.subtractCreditAmount(payment.price)
 	payment.status = kernel.PaymentStatusCompleted
-	return PaymentCompletedEvent{paymentEvent{payment, now}}, &debit
+	return PaymentCompletedEvent{paymentEvent{payment, now}}, debit
 }
 
 // ValidateAndCancelPayment cancels a stored payment. A COMPLETED payment's
@@ -94,7 +94,7 @@ func (s *PaymentDomainService) ValidateAndCancelPayment(payment *Payment, credit
 	refund := newCreditHistory(payment.customerID, payment.price, TransactionTypeCredit, now)
 	credit.addCreditAmount(payment.price)
 	payment.status = kernel.PaymentStatusCancelled
-	return PaymentCancelledEvent{paymentEvent{payment, now}}, &refund
+	return PaymentCancelledEvent{paymentEvent{payment, now}}, refund
 }
 
 // CancelBeforePayment records the cancellation of an order whose payment
@@ -128,7 +128,7 @@ func noCreditEntry(customerID kernel.CustomerID) string {
 // validateCreditHistory checks that the history justifies the credit: the
 // customer never spent more than was credited, and credits minus debits
 // equal the balance.
-func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, history []CreditHistory) []string {
+func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, history []*CreditHistory) []string {
 	var failures []string
 	credits := totalOf(history, TransactionTypeCredit)
 	debits := totalOf(history, TransactionTypeDebit)
@@ -143,6 +143,6 @@ func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, hi
 
 // withEntry returns history with e appended, never writing into the
 // caller's backing array.
-func withEntry(history []CreditHistory, e CreditHistory) []CreditHistory {
+func withEntry(history []*CreditHistory, e *CreditHistory) []*CreditHistory {
 	return append(history[:len(history):len(history)], e)
 }

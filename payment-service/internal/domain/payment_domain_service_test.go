@@ -27,9 +27,9 @@ func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 }
 
 // history builds entries from pairs like "CREDIT", "100.00".
-func history(t *testing.T, pairs ...string) []domain.CreditHistory {
+func history(t *testing.T, pairs ...string) []*domain.CreditHistory {
 	t.Helper()
-	var out []domain.CreditHistory
+	var out []*domain.CreditHistory
 	for i := 0; i < len(pairs); i += 2 {
 		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money(pairs[i+1]),
 			domain.TransactionType(pairs[i]), now.Add(-time.Hour))
@@ -83,8 +83,9 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 			payment, err := domain.NewPayment(orderID, customerID, money(tt.price))
 			require.NoError(t, err)
 			credit := creditEntry(t, tt.credit)
-			hist := history(t, tt.history...)
-			before := append([]domain.CreditHistory(nil), hist...)
+			// Room for one more entry, where a careless append would write.
+			hist := append(make([]*domain.CreditHistory, 0, len(tt.history)/2+1), history(t, tt.history...)...)
+			before := append([]*domain.CreditHistory(nil), hist[:cap(hist)]...)
 
 			event, debit := service().ValidateAndInitiatePayment(payment, credit, hist)
 
@@ -97,7 +98,7 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 			assert.Equal(t, orderID, payment.OrderID())
 			assert.Equal(t, tt.wantFails, event.FailureMessages())
 			assert.Equal(t, tt.wantCredit, credit.TotalCreditAmount().String())
-			assert.Equal(t, before, hist, "the caller's history is not modified")
+			assert.Equal(t, before, hist[:cap(hist)], "the caller's history is not modified")
 			if tt.wantStatus == kernel.PaymentStatusCompleted {
 				require.NotNil(t, debit)
 				assert.IsType(t, domain.PaymentCompletedEvent{}, event)

@@ -248,10 +248,10 @@ func (m *MockCreditHistoryRepository) EXPECT() *MockCreditHistoryRepositoryMockR
 }
 
 // FindByCustomerID mocks base method.
-func (m *MockCreditHistoryRepository) FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]domain.CreditHistory, error) {
+func (m *MockCreditHistoryRepository) FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]*domain.CreditHistory, error) {
 	m.ctrl.T.Helper()
 	ret := m.ctrl.Call(m, "FindByCustomerID", ctx, customerID)
-	ret0, _ := ret[0].([]domain.CreditHistory)
+	ret0, _ := ret[0].([]*domain.CreditHistory)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
@@ -263,7 +263,7 @@ func (mr *MockCreditHistoryRepositoryMockRecorder) FindByCustomerID(ctx, custome
 }
 
 // Save mocks base method.
-func (m *MockCreditHistoryRepository) Save(ctx context.Context, entry domain.CreditHistory) error {
+func (m *MockCreditHistoryRepository) Save(ctx context.Context, entry *domain.CreditHistory) error {
 	m.ctrl.T.Helper()
 	ret := m.ctrl.Call(m, "Save", ctx, entry)
 	ret0, _ := ret[0].(error)
