@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -26,7 +27,7 @@ func NewOrderApprovalTrackQueryHandler(approvals OrderApprovalRepository) *Order
 func (h *OrderApprovalTrackQueryHandler) TrackOrderApproval(ctx context.Context, query TrackOrderApprovalQuery) (TrackOrderApprovalResponse, error) {
 	approval, err := h.approvals.FindByOrderID(ctx, query.OrderID)
 	switch {
-	case kernel.ErrorCodeOf(err) == kernel.ECodeNotFound:
+	case errors.Is(err, ErrNotFound):
 		return TrackOrderApprovalResponse{}, kernel.WrapError(kernel.ECodeNotFound, err,
 			fmt.Sprintf("Could not find order approval for order id: %s", query.OrderID))
 	case err != nil:

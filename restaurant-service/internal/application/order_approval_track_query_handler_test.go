@@ -3,6 +3,7 @@ package application_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/golang/mock/gomock"
@@ -39,7 +40,7 @@ func TestTrackOrderApproval(t *testing.T) {
 	t.Run("not found", func(t *testing.T) {
 		approvals := mocks.NewMockOrderApprovalRepository(gomock.NewController(t))
 		approvals.EXPECT().FindByOrderID(gomock.Any(), orderID).
-			Return(nil, kernel.WrapError(kernel.ECodeNotFound, errors.New("record not found"), "find order approval: not found"))
+			Return(nil, fmt.Errorf("find approval of order %s: %w", orderID, application.ErrNotFound))
 
 		_, err := application.NewOrderApprovalTrackQueryHandler(approvals).
 			TrackOrderApproval(context.Background(), application.TrackOrderApprovalQuery{OrderID: orderID})

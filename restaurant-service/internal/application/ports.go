@@ -4,7 +4,6 @@ package application
 
 import (
 	"context"
-	"errors"
 
 	"github.com/google/uuid"
 
@@ -12,12 +11,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
 )
-
-// ErrDuplicate is returned, wrapped, by a repository's Save when a unique
-// index refused the row: a concurrent delivery of the same request committed
-// first, or a redelivery came after the first answer was cleaned from the
-// outbox. The whole transaction is then void and the request already handled.
-var ErrDuplicate = errors.New("duplicate row")
 
 // Input ports.
 
@@ -51,7 +44,7 @@ type Transactor interface {
 type RestaurantRepository interface {
 	// FindRestaurantInformation loads the restaurant with those of productIDs
 	// it offers; products it does not offer are simply absent. An unknown
-	// restaurant is an error with code kernel.ECodeNotFound.
+	// restaurant is ErrNotFound.
 	FindRestaurantInformation(ctx context.Context, restaurantID kernel.RestaurantID, productIDs []kernel.ProductID) (*domain.Restaurant, error)
 }
 
@@ -60,8 +53,7 @@ type OrderApprovalRepository interface {
 	// Save inserts the approval; an approval for the same order already stored
 	// is ErrDuplicate.
 	Save(ctx context.Context, approval *domain.OrderApproval) error
-	// FindByOrderID returns the approval of the order, or an error with code
-	// kernel.ECodeNotFound.
+	// FindByOrderID returns the approval of the order, or ErrNotFound.
 	FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error)
 }
 

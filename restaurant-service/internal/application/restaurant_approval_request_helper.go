@@ -126,7 +126,7 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 	}
 	restaurant, err := h.restaurants.FindRestaurantInformation(ctx, request.RestaurantID, order.ProductIDs())
 	switch {
-	case kernel.ErrorCodeOf(err) == kernel.ECodeNotFound:
+	case errors.Is(err, ErrNotFound):
 		return h.domain.RejectUnknownRestaurant(request.RestaurantID, order, h.now()), nil
 	case err != nil:
 		return nil, fmt.Errorf("find restaurant %s: %w", request.RestaurantID, err)

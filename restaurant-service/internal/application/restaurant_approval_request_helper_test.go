@@ -211,7 +211,7 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	m.expectTransaction()
 	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
-		Return(nil, kernel.WrapError(kernel.ECodeNotFound, errors.New("record not found"), "find restaurant: not found"))
+		Return(nil, fmt.Errorf("find restaurant %s: %w", restaurant1, application.ErrNotFound))
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected,
 		[]string{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb45 not found!"})
 

@@ -71,7 +71,7 @@ func TestRestaurantRepositoryUnknownRestaurantIsNotFound(t *testing.T) {
 
 	_, err := dataaccess.NewRestaurantRepository(db).
 		FindRestaurantInformation(context.Background(), kernel.NewID[kernel.RestaurantID](), []kernel.ProductID{product2})
-	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
+	assert.ErrorIs(t, err, application.ErrNotFound)
 }
 
 func rejectedApproval(t *testing.T, orderID kernel.OrderID) *domain.OrderApproval {
@@ -104,7 +104,7 @@ func TestOrderApprovalRepositoryRoundTripAndUniquePerOrder(t *testing.T) {
 	assert.ErrorIs(t, err, application.ErrDuplicate)
 
 	_, err = repo.FindByOrderID(ctx, kernel.NewID[kernel.OrderID]())
-	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err))
+	assert.ErrorIs(t, err, application.ErrNotFound)
 }
 
 func outboxMessage(sagaID kernel.SagaID, createdAt time.Time) application.OrderOutboxMessage {
@@ -253,7 +253,7 @@ func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 
 	_, err = approvals.FindByOrderID(ctx, orderID)
-	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(err), "the approval was rolled back")
+	assert.ErrorIs(t, err, application.ErrNotFound, "the approval was rolled back")
 	answered, err := outboxRepo.ExistsBySagaID(ctx, sagaID)
 	require.NoError(t, err)
 	assert.False(t, answered, "the outbox row was rolled back")

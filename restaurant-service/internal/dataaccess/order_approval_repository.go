@@ -28,18 +28,15 @@ func NewOrderApprovalRepository(db *gorm.DB) *OrderApprovalRepository {
 // order_id turns a second approval of the order into application.ErrDuplicate.
 func (r *OrderApprovalRepository) Save(ctx context.Context, approval *domain.OrderApproval) error {
 	row := orderApprovalRowOf(approval)
-	err := postgres.Conn(ctx, r.db).Create(&row).Error
-	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("order %s already has an approval: %w: %w", approval.OrderID(), application.ErrDuplicate, err)
-	}
-	return postgres.WrapError(err, fmt.Sprintf("save approval of order %s", approval.OrderID()))
+	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save approval of order %s", approval.OrderID()))
 }
 
-// FindByOrderID implements application.OrderApprovalRepository.
+// FindByOrderID implements application.OrderApprovalRepository: no approval
+// of the order is application.ErrNotFound.
 func (r *OrderApprovalRepository) FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error) {
 	var row orderApprovalRow
 	if err := postgres.Conn(ctx, r.db).Where("order_id = ?", orderID.UUID()).Take(&row).Error; err != nil {
-		return nil, postgres.WrapError(err, fmt.Sprintf("find approval of order %s", orderID))
+		return nil, wrapReadError(err, fmt.Sprintf("find approval of order %s", orderID))
 	}
 	return orderApprovalFromRow(row)
 }

@@ -52,11 +52,7 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 	if err != nil {
 		return err
 	}
-	err = postgres.Conn(ctx, r.db).Create(&row).Error
-	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("saga %s is already answered: %w: %w", message.SagaID, application.ErrDuplicate, err)
-	}
-	return postgres.WrapError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
 }
 
 // ExistsBySagaID implements application.OrderOutboxRepository.

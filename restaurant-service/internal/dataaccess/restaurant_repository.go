@@ -24,12 +24,13 @@ var _ application.RestaurantRepository = (*RestaurantRepository)(nil)
 func NewRestaurantRepository(db *gorm.DB) *RestaurantRepository { return &RestaurantRepository{db: db} }
 
 // FindRestaurantInformation implements application.RestaurantRepository: the
-// restaurant, with those of productIDs its catalog lists.
+// restaurant, with those of productIDs its catalog lists; an unknown
+// restaurant is application.ErrNotFound.
 func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, restaurantID kernel.RestaurantID, productIDs []kernel.ProductID) (*domain.Restaurant, error) {
 	conn := postgres.Conn(ctx, r.db)
 	var restaurant restaurantRow
 	if err := conn.Where("id = ?", restaurantID.UUID()).Take(&restaurant).Error; err != nil {
-		return nil, postgres.WrapError(err, fmt.Sprintf("find restaurant %s", restaurantID))
+		return nil, wrapReadError(err, fmt.Sprintf("find restaurant %s", restaurantID))
 	}
 	var rows []productRow
 	if len(productIDs) > 0 {
