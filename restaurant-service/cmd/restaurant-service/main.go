@@ -68,7 +68,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	tracker := application.NewOrderApprovalTrackQueryHandler(approvals)
 
 	// Adapters that drive the application.
-	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestListener(helper), log)
+	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestHandler(helper), log)
 	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.RestaurantApprovalRequest), listener.Handle, producer, log)
 	if err != nil {
 		return err

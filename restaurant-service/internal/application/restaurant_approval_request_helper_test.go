@@ -45,7 +45,7 @@ type helperMocks struct {
 	restaurants *mocks.MockRestaurantRepository
 	approvals   *mocks.MockOrderApprovalRepository
 	outbox      *mocks.MockOrderOutboxRepository
-	listener    *application.RestaurantApprovalRequestListener
+	handler     *application.RestaurantApprovalRequestHandler
 }
 
 func newHelper(t *testing.T) helperMocks {
@@ -58,7 +58,7 @@ func newHelper(t *testing.T) helperMocks {
 	}
 	helper := application.NewRestaurantApprovalRequestHelper(m.tx, domain.NewRestaurantDomainService(),
 		m.restaurants, m.approvals, application.NewOrderOutboxHelper(m.outbox), func() time.Time { return now }, zap.NewNop())
-	m.listener = application.NewRestaurantApprovalRequestListener(helper)
+	m.handler = application.NewRestaurantApprovalRequestHandler(helper)
 	return m
 }
 
@@ -138,7 +138,7 @@ func TestApproveOrderApproves(t *testing.T) {
 		Return(catalogRestaurant(t, true), nil)
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusApproved, []string{})
 
-	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderRejects(t *testing.T) {
@@ -200,7 +200,7 @@ func TestApproveOrderRejects(t *testing.T) {
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, ids).Return(catalogRestaurant(t, tt.active), nil)
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, tt.failures(req))
 
-			require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -215,7 +215,7 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected,
 		[]string{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb45 not found!"})
 
-	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
@@ -226,7 +226,7 @@ func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
 	// No restaurant lookup, no approval, no outbox row: the strict mocks fail
 	// the test on any of them.
 
-	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
@@ -252,7 +252,7 @@ func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
 				m.outbox.EXPECT().Save(inTx{}, gomock.Any()).Return(duplicate)
 			}
 
-			require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -293,7 +293,7 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 			m.expectTransaction()
 			tt.expect(m, req)
 
-			err := m.listener.ApproveOrder(context.Background(), req)
+			err := m.handler.ApproveOrder(context.Background(), req)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, down)
 			assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err), "a transient failure must be retried, not dead-lettered")
@@ -315,7 +315,7 @@ func TestApproveOrderParksRequestsThatCannotBeAnswered(t *testing.T) {
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			tt.mutate(&req)
 
-			err := m.listener.ApproveOrder(context.Background(), req)
+			err := m.handler.ApproveOrder(context.Background(), req)
 			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err), "no answer could name it: parked")
 		})
 	}
@@ -373,7 +373,7 @@ func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
 			// No catalog lookup: the request is refused on its own.
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
 
-			require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -392,7 +392,7 @@ func TestApproveOrderRejectsRequestWithoutRestaurant(t *testing.T) {
 		return nil
 	})
 
-	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 
 	assert.Equal(t, req.SagaID, msg.SagaID)
 	assert.Equal(t, kernel.OrderApprovalStatusRejected, msg.ApprovalStatus)
@@ -410,5 +410,5 @@ func TestApproveOrderInvalidRequestAlreadyAnsweredChangesNothing(t *testing.T) {
 	m.expectTransaction()
 	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(true, nil)
 
-	require.NoError(t, m.listener.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 }
