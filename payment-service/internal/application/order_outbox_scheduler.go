@@ -8,6 +8,9 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
+// orderOutbox names the order outbox's relay and cleaner in their logs.
+const orderOutbox = "order_outbox"
+
 // OrderOutboxScheduler publishes the order outbox to order-service: STARTED
 // rows are sent through PaymentResponseMessagePublisher and marked COMPLETED
 // once the broker acknowledged them. It runs the infrastructure relay, which
@@ -18,30 +21,13 @@ type OrderOutboxScheduler struct {
 
 // NewOrderOutboxScheduler returns the scheduler; wake signals new rows (nil
 // to rely on polling alone).
-func NewOrderOutboxScheduler(store OrderOutboxStore, publisher PaymentResponseMessagePublisher, wake <-chan struct{},
+func NewOrderOutboxScheduler(store outbox.Store, publisher PaymentResponseMessagePublisher, wake <-chan struct{},
 	cfg outbox.RelayConfig, log *zap.Logger) *OrderOutboxScheduler {
 	if cfg.Name == "" {
-		cfg.Name = "order_outbox"
+		cfg.Name = orderOutbox
 	}
 	return &OrderOutboxScheduler{relay: outbox.NewRelay(store, publisher, wake, cfg, log)}
 }
 
 // Run publishes until ctx is cancelled.
 func (s *OrderOutboxScheduler) Run(ctx context.Context) error { return s.relay.Run(ctx) }
-
-// OrderOutboxCleanerScheduler removes (or archives) the order outbox rows the
-// relay has published, on the configured interval.
-type OrderOutboxCleanerScheduler struct {
-	cleaner *outbox.Cleaner
-}
-
-// NewOrderOutboxCleanerScheduler returns the cleaner over store.
-func NewOrderOutboxCleanerScheduler(store OrderOutboxStore, cfg outbox.CleanerConfig, log *zap.Logger) *OrderOutboxCleanerScheduler {
-	if cfg.Name == "" {
-		cfg.Name = "order_outbox"
-	}
-	return &OrderOutboxCleanerScheduler{cleaner: outbox.NewCleaner(store, cfg, log)}
-}
-
-// Run cleans until ctx is cancelled.
-func (s *OrderOutboxCleanerScheduler) Run(ctx context.Context) error { return s.cleaner.Run(ctx) }

@@ -5,8 +5,6 @@ package application
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -75,15 +73,6 @@ type OrderOutboxRepository interface {
 	ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error)
 }
 
-// OrderOutboxStore is the order outbox as its relay and cleaner see it.
-type OrderOutboxStore interface {
-	// Claim is outbox.Store's: it hands STARTED rows to publish and marks the
-	// published ones COMPLETED.
-	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) ([]uuid.UUID, error)) (int, error)
-	// CleanFinished is outbox.CleanerStore's: it removes or archives COMPLETED rows.
-	CleanFinished(ctx context.Context) (int64, error)
-}
-
 // PaymentResponseMessagePublisher sends order outbox messages to
 // order-service as payment responses: one result per message, nil where the
 // broker acknowledged it.
@@ -97,9 +86,5 @@ type Transactor interface {
 	Transact(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
-// The infrastructure ports these are handed to.
-var (
-	_ outbox.Store        = OrderOutboxStore(nil)
-	_ outbox.CleanerStore = OrderOutboxStore(nil)
-	_ outbox.Publisher    = PaymentResponseMessagePublisher(nil)
-)
+// The relay's port the publisher is handed to.
+var _ outbox.Publisher = PaymentResponseMessagePublisher(nil)

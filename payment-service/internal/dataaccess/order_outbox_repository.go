@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
@@ -55,4 +56,8 @@ func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
 	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderOutboxTable, Archive: archive})
 }
 
-var _ application.OrderOutboxStore = (*postgres.OutboxStore)(nil)
+// The relay's and the cleaner's ports, as infrastructure/outbox declares them.
+var (
+	_ outbox.Store        = (*postgres.OutboxStore)(nil)
+	_ outbox.CleanerStore = (*postgres.OutboxStore)(nil)
+)
