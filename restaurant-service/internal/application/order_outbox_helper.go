@@ -6,6 +6,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // OrderOutboxHelper writes the restaurant's answers into the order_outbox
@@ -44,7 +45,7 @@ func (h *OrderOutboxHelper) SaveOrderOutboxMessage(
 		ID:             kernel.NewID[kernel.MessageID](),
 		SagaID:         sagaID,
 		CreatedAt:      payload.CreatedAt,
-		Type:           OrderProcessingSagaName,
+		Type:           saga.OrderSagaName,
 		Payload:        payload,
 		ApprovalStatus: approvalStatus,
 		OutboxStatus:   outboxStatus,

@@ -7,10 +7,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
-// OrderProcessingSagaName is the type of every order_outbox row: the saga the
-// answer belongs to, as in the original.
-const OrderProcessingSagaName = "OrderProcessingSaga"
-
 // OrderEventPayload is the answer kept in an order_outbox row's payload
 // column, as JSON. The messaging adapter turns it into the
 // restaurant-approval-response message.

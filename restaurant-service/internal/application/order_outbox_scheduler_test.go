@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 )
@@ -23,8 +24,8 @@ func TestOrderOutboxSchedulerMarksOnlyAcknowledgedMessages(t *testing.T) {
 	store := mocks.NewMockOrderOutboxStore(ctrl)
 	publisher := mocks.NewMockRestaurantApprovalResponseMessagePublisher(ctrl)
 	batch := []outbox.Message{
-		{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderProcessingSagaName, Payload: []byte(`{}`)},
-		{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderProcessingSagaName, Payload: []byte(`{}`)},
+		{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: []byte(`{}`)},
+		{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: []byte(`{}`)},
 	}
 	nack := errors.New("not enough in-sync replicas")
 

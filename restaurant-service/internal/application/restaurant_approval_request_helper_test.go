@@ -14,6 +14,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
@@ -115,7 +116,7 @@ func (m helperMocks) expectAnswer(t *testing.T, req application.RestaurantApprov
 			assert.False(t, msg.ID.IsZero())
 			assert.Equal(t, req.SagaID, msg.SagaID)
 			assert.Equal(t, now, msg.CreatedAt)
-			assert.Equal(t, application.OrderProcessingSagaName, msg.Type)
+			assert.Equal(t, saga.OrderSagaName, msg.Type)
 			assert.Equal(t, status, msg.ApprovalStatus)
 			assert.Equal(t, outbox.StatusStarted, msg.OutboxStatus)
 			assert.Equal(t, application.OrderEventPayload{

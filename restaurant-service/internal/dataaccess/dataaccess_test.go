@@ -17,6 +17,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
@@ -113,7 +114,7 @@ func outboxMessage(sagaID kernel.SagaID, createdAt time.Time) application.OrderO
 		ID:        kernel.NewID[kernel.MessageID](),
 		SagaID:    sagaID,
 		CreatedAt: createdAt,
-		Type:      application.OrderProcessingSagaName,
+		Type:      saga.OrderSagaName,
 		Payload: application.OrderEventPayload{
 			OrderID:             orderID,
 			RestaurantID:        restaurant1,
@@ -167,7 +168,7 @@ func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "STARTED", row.OutboxStatus)
 	assert.Equal(t, "REJECTED", row.ApprovalStatus)
-	assert.Equal(t, "OrderProcessingSaga", row.Type)
+	assert.Equal(t, saga.OrderSagaName, row.Type)
 	assert.Nil(t, row.ProcessedAt)
 	var payload application.OrderEventPayload
 	require.NoError(t, json.Unmarshal([]byte(row.Payload), &payload))

@@ -20,6 +20,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/messaging"
@@ -92,8 +93,8 @@ func TestRestaurantApprovalEventsKafkaPublisherPublishesTheAnswer(t *testing.T) 
 		FailureMessages:     []string{"Product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb47 is not available"},
 	})
 	require.NoError(t, err)
-	good := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderProcessingSagaName, Payload: payload, CreatedAt: createdAt}
-	corrupt := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderProcessingSagaName, Payload: []byte(`"not a payload"`)}
+	good := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: payload, CreatedAt: createdAt}
+	corrupt := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: []byte(`"not a payload"`)}
 
 	errs := publisher.Publish(context.Background(), []outbox.Message{corrupt, good})
 	require.Len(t, errs, 2)
