@@ -6,6 +6,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // OrderOutboxHelper writes and looks up the answers owed to order-service.
@@ -39,7 +40,7 @@ func (h *OrderOutboxHelper) SaveOrderOutboxMessage(ctx context.Context, payload 
 		ID:                 h.messageID(),
 		SagaID:             sagaID,
 		CreatedAt:          payload.CreatedAt,
-		Type:               OrderSagaName,
+		Type:               saga.OrderSagaName,
 		Payload:            payload,
 		PaymentStatus:      payload.PaymentStatus,
 		PaymentOrderStatus: request,

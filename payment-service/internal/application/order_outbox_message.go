@@ -8,10 +8,6 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
-// OrderSagaName is the type of every order outbox message: the saga it
-// answers.
-const OrderSagaName = "OrderProcessingSaga"
-
 // OrderOutboxMessage is one answer owed to order-service, written in the same
 // transaction as the payment it reports. Its ID becomes the message id on the
 // wire and its SagaID the Kafka key.

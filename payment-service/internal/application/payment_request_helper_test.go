@@ -14,6 +14,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/application/mocks"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -152,7 +153,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 
 	assert.False(t, msg.ID.IsZero())
 	assert.Equal(t, req.SagaID, msg.SagaID)
-	assert.Equal(t, application.OrderSagaName, msg.Type)
+	assert.Equal(t, saga.OrderSagaName, msg.Type)
 	assert.Equal(t, outbox.StatusStarted, msg.OutboxStatus)
 	assert.Equal(t, kernel.PaymentStatusCompleted, msg.PaymentStatus)
 	assert.Equal(t, kernel.PaymentOrderStatusPending, msg.PaymentOrderStatus)

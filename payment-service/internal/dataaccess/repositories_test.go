@@ -16,6 +16,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -158,7 +159,7 @@ func TestCreditHistoryRepository(t *testing.T) {
 func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) application.OrderOutboxMessage {
 	at := kernel.EventTime(time.Now())
 	return application.OrderOutboxMessage{
-		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, CreatedAt: at, Type: application.OrderSagaName,
+		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, CreatedAt: at, Type: saga.OrderSagaName,
 		Payload: application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: seededCustomer, OrderID: kernel.NewID[kernel.OrderID](), Price: money("12.50"),
 			CreatedAt: at, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}},
 		PaymentStatus: kernel.PaymentStatusCompleted, PaymentOrderStatus: request, OutboxStatus: outbox.StatusStarted,

@@ -16,6 +16,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/messaging"
 )
@@ -27,7 +28,7 @@ func outboxMessage(t *testing.T, status kernel.PaymentStatus, failures []string)
 		PaymentStatus: status, FailureMessages: failures}
 	raw, err := json.Marshal(payload)
 	require.NoError(t, err)
-	return outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderSagaName, Payload: raw, CreatedAt: payload.CreatedAt}, payload
+	return outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: raw, CreatedAt: payload.CreatedAt}, payload
 }
 
 func TestPaymentEventKafkaPublisher(t *testing.T) {
