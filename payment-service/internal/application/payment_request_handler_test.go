@@ -38,5 +38,3 @@ func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
 		assert.NoError(t, handler.CancelPayment(context.Background(), req))
 	})
 }
-
-var _ application.PaymentRequestMessageListener = (*application.PaymentRequestHandler)(nil)
