@@ -15,7 +15,7 @@ type OrderOutboxCleanerScheduler struct {
 }
 
 // NewOrderOutboxCleanerScheduler returns the cleaner over store.
-func NewOrderOutboxCleanerScheduler(store OrderOutboxCleanerStore, cfg outbox.CleanerConfig, log *zap.Logger) *OrderOutboxCleanerScheduler {
+func NewOrderOutboxCleanerScheduler(store outbox.CleanerStore, cfg outbox.CleanerConfig, log *zap.Logger) *OrderOutboxCleanerScheduler {
 	if cfg.Name == "" {
 		cfg.Name = "order_outbox"
 	}

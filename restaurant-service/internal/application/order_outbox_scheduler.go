@@ -20,7 +20,7 @@ type OrderOutboxScheduler struct {
 // NewOrderOutboxScheduler returns the scheduler. wake may be nil (polling
 // only).
 func NewOrderOutboxScheduler(
-	store OrderOutboxStore,
+	store outbox.Store,
 	publisher RestaurantApprovalResponseMessagePublisher,
 	wake <-chan struct{},
 	cfg outbox.RelayConfig,
@@ -34,10 +34,3 @@ func NewOrderOutboxScheduler(
 
 // Run publishes until ctx is cancelled.
 func (s *OrderOutboxScheduler) Run(ctx context.Context) error { return s.relay.Run(ctx) }
-
-// ProcessOutboxMessages publishes every STARTED row now and returns the error
-// of a batch that failed as a whole; a row that failed on its own was
-// charged an attempt and does not stop the others.
-func (s *OrderOutboxScheduler) ProcessOutboxMessages(ctx context.Context) error {
-	return s.relay.Drain(ctx)
-}

@@ -5,8 +5,6 @@ package application
 import (
 	"context"
 
-	"github.com/google/uuid"
-
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
@@ -67,21 +65,12 @@ type OrderOutboxRepository interface {
 	ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error)
 }
 
-// OrderOutboxStore is the relay's view of the order_outbox table (see
-// outbox.Store).
-type OrderOutboxStore interface {
-	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) (published []uuid.UUID, err error)) (claimed int, err error)
-}
-
-// OrderOutboxCleanerStore removes published order_outbox rows (see
-// outbox.CleanerStore).
-type OrderOutboxCleanerStore interface {
-	CleanFinished(ctx context.Context) (removed int64, err error)
-}
-
 // RestaurantApprovalResponseMessagePublisher sends order_outbox rows to
 // order-service as approval responses (see outbox.Publisher): one result per
 // message, nil when the broker acknowledged it.
 type RestaurantApprovalResponseMessagePublisher interface {
 	Publish(ctx context.Context, batch []outbox.Message) []error
 }
+
+// The scheduler hands the publisher to the infrastructure relay.
+var _ outbox.Publisher = RestaurantApprovalResponseMessagePublisher(nil)

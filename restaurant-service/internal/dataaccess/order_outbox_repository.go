@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
@@ -30,9 +31,9 @@ type OrderOutboxRepository struct {
 }
 
 var (
-	_ application.OrderOutboxRepository   = (*OrderOutboxRepository)(nil)
-	_ application.OrderOutboxStore        = (*OrderOutboxRepository)(nil)
-	_ application.OrderOutboxCleanerStore = (*OrderOutboxRepository)(nil)
+	_ application.OrderOutboxRepository = (*OrderOutboxRepository)(nil)
+	_ outbox.Store                      = (*OrderOutboxRepository)(nil)
+	_ outbox.CleanerStore               = (*OrderOutboxRepository)(nil)
 )
 
 // NewOrderOutboxRepository returns the repository over db. With archive, the

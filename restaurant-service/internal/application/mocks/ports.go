@@ -13,7 +13,6 @@ import (
 	application "github.com/food-ordering-system/restaurant-service/internal/application"
 	domain "github.com/food-ordering-system/restaurant-service/internal/domain"
 	gomock "github.com/golang/mock/gomock"
-	uuid "github.com/google/uuid"
 )
 
 // MockRestaurantApprovalRequestMessageListener is a mock of RestaurantApprovalRequestMessageListener interface.
@@ -268,82 +267,6 @@ func (m *MockOrderOutboxRepository) Save(ctx context.Context, message applicatio
 func (mr *MockOrderOutboxRepositoryMockRecorder) Save(ctx, message interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Save", reflect.TypeOf((*MockOrderOutboxRepository)(nil).Save), ctx, message)
-}
-
-// MockOrderOutboxStore is a mock of OrderOutboxStore interface.
-type MockOrderOutboxStore struct {
-	ctrl     *gomock.Controller
-	recorder *MockOrderOutboxStoreMockRecorder
-}
-
-// MockOrderOutboxStoreMockRecorder is the mock recorder for MockOrderOutboxStore.
-type MockOrderOutboxStoreMockRecorder struct {
-	mock *MockOrderOutboxStore
-}
-
-// NewMockOrderOutboxStore creates a new mock instance.
-func NewMockOrderOutboxStore(ctrl *gomock.Controller) *MockOrderOutboxStore {
-	mock := &MockOrderOutboxStore{ctrl: ctrl}
-	mock.recorder = &MockOrderOutboxStoreMockRecorder{mock}
-	return mock
-}
-
-// EXPECT returns an object that allows the caller to indicate expected use.
-func (m *MockOrderOutboxStore) EXPECT() *MockOrderOutboxStoreMockRecorder {
-	return m.recorder
-}
-
-// Claim mocks base method.
-func (m *MockOrderOutboxStore) Claim(ctx context.Context, limit int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "Claim", ctx, limit, publish)
-	ret0, _ := ret[0].(int)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// Claim indicates an expected call of Claim.
-func (mr *MockOrderOutboxStoreMockRecorder) Claim(ctx, limit, publish interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Claim", reflect.TypeOf((*MockOrderOutboxStore)(nil).Claim), ctx, limit, publish)
-}
-
-// MockOrderOutboxCleanerStore is a mock of OrderOutboxCleanerStore interface.
-type MockOrderOutboxCleanerStore struct {
-	ctrl     *gomock.Controller
-	recorder *MockOrderOutboxCleanerStoreMockRecorder
-}
-
-// MockOrderOutboxCleanerStoreMockRecorder is the mock recorder for MockOrderOutboxCleanerStore.
-type MockOrderOutboxCleanerStoreMockRecorder struct {
-	mock *MockOrderOutboxCleanerStore
-}
-
-// NewMockOrderOutboxCleanerStore creates a new mock instance.
-func NewMockOrderOutboxCleanerStore(ctrl *gomock.Controller) *MockOrderOutboxCleanerStore {
-	mock := &MockOrderOutboxCleanerStore{ctrl: ctrl}
-	mock.recorder = &MockOrderOutboxCleanerStoreMockRecorder{mock}
-	return mock
-}
-
-// EXPECT returns an object that allows the caller to indicate expected use.
-func (m *MockOrderOutboxCleanerStore) EXPECT() *MockOrderOutboxCleanerStoreMockRecorder {
-	return m.recorder
-}
-
-// CleanFinished mocks base method.
-func (m *MockOrderOutboxCleanerStore) CleanFinished(ctx context.Context) (int64, error) {
-	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "CleanFinished", ctx)
-	ret0, _ := ret[0].(int64)
-	ret1, _ := ret[1].(error)
-	return ret0, ret1
-}
-
-// CleanFinished indicates an expected call of CleanFinished.
-func (mr *MockOrderOutboxCleanerStoreMockRecorder) CleanFinished(ctx interface{}) *gomock.Call {
-	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CleanFinished", reflect.TypeOf((*MockOrderOutboxCleanerStore)(nil).CleanFinished), ctx)
 }
 
 // MockRestaurantApprovalResponseMessagePublisher is a mock of RestaurantApprovalResponseMessagePublisher interface.
