@@ -21,12 +21,13 @@ func paymentToRow(p *domain.Payment) paymentRow {
 }
 
 func paymentFromRow(r paymentRow) (*domain.Payment, error) {
-	return domain.UnmarshalPaymentFromDatabase(kernel.PaymentID(r.ID), kernel.OrderID(r.OrderID), kernel.CustomerID(r.CustomerID),
-		kernel.NewMoney(r.Price), kernel.PaymentStatus(r.Status), r.CreatedAt)
+	return domain.UnmarshalPaymentFromDatabase(kernel.IDFromUUID[kernel.PaymentID](r.ID), kernel.IDFromUUID[kernel.OrderID](r.OrderID),
+		kernel.IDFromUUID[kernel.CustomerID](r.CustomerID), kernel.NewMoney(r.Price), kernel.PaymentStatus(r.Status), r.CreatedAt)
 }
 
 func creditEntryFromRow(r creditEntryRow) (*domain.CreditEntry, error) {
-	return domain.UnmarshalCreditEntryFromDatabase(kernel.CreditEntryID(r.ID), kernel.CustomerID(r.CustomerID), kernel.NewMoney(r.TotalCreditAmount))
+	return domain.UnmarshalCreditEntryFromDatabase(kernel.IDFromUUID[kernel.CreditEntryID](r.ID),
+		kernel.IDFromUUID[kernel.CustomerID](r.CustomerID), kernel.NewMoney(r.TotalCreditAmount))
 }
 
 func creditHistoryToRow(h *domain.CreditHistory) creditHistoryRow {
@@ -40,7 +41,7 @@ func creditHistoryToRow(h *domain.CreditHistory) creditHistoryRow {
 }
 
 func creditHistoryFromRow(r creditHistoryRow) (*domain.CreditHistory, error) {
-	return domain.UnmarshalCreditHistoryFromDatabase(kernel.CreditHistoryID(r.ID), kernel.CustomerID(r.CustomerID),
+	return domain.UnmarshalCreditHistoryFromDatabase(kernel.IDFromUUID[kernel.CreditHistoryID](r.ID), kernel.IDFromUUID[kernel.CustomerID](r.CustomerID),
 		kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
 }
 

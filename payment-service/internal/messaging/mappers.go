@@ -16,10 +16,10 @@ import (
 // request without customer goes on, to be answered FAILED.
 func paymentRequestFromContract(m contract.PaymentRequest) (application.PaymentRequest, error) {
 	req := application.PaymentRequest{
-		ID:                 kernel.MessageID(m.ID),
-		SagaID:             kernel.SagaID(m.SagaID),
-		CustomerID:         kernel.CustomerID(m.CustomerID),
-		OrderID:            kernel.OrderID(m.OrderID),
+		ID:                 kernel.IDFromUUID[kernel.MessageID](m.ID),
+		SagaID:             kernel.IDFromUUID[kernel.SagaID](m.SagaID),
+		CustomerID:         kernel.IDFromUUID[kernel.CustomerID](m.CustomerID),
+		OrderID:            kernel.IDFromUUID[kernel.OrderID](m.OrderID),
 		Price:              m.Price,
 		CreatedAt:          m.CreatedAt,
 		PaymentOrderStatus: m.PaymentOrderStatus,
