@@ -133,26 +133,3 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 	}
 	return h.domain.ValidateOrder(restaurant, order, h.now()), nil
 }
-
-// orderDetailOf builds the domain's view of the requested order. The wire
-// status of an approval request is the order's status (PAID), so it maps onto
-// kernel.OrderStatus; anything else is left for the domain to reject.
-func orderDetailOf(request RestaurantApprovalRequest) (domain.OrderDetail, error) {
-	lines := make([]domain.OrderLine, len(request.Products))
-	for i, p := range request.Products {
-		lines[i] = domain.NewOrderLine(p.ID, p.Quantity)
-	}
-	return domain.NewOrderDetail(request.OrderID, kernel.OrderStatus(request.RestaurantOrderStatus), request.Price, lines)
-}
-
-// payloadOf is the outbox payload of a decision.
-func payloadOf(event domain.OrderApprovalEvent) OrderEventPayload {
-	approval := event.OrderApproval()
-	return OrderEventPayload{
-		OrderID:             approval.OrderID(),
-		RestaurantID:        approval.RestaurantID(),
-		CreatedAt:           event.CreatedAt(),
-		OrderApprovalStatus: approval.Status(),
-		FailureMessages:     approval.FailureMessages(),
-	}
-}
