@@ -61,8 +61,10 @@ func TestValidateRefusesBrokenSettings(t *testing.T) {
 		reason string
 	}{
 		{"no consumer group", func(c *config.Config) { c.Consumer.GroupID = "" }, "consumer.group_id"},
-		{"one topic for both directions", func(c *config.Config) { c.Topics.PaymentResponse = c.Topics.PaymentRequest }, "cannot share"},
-		{"no request topic", func(c *config.Config) { c.Topics.PaymentRequest = "" }, "topics.payment_request"},
+		{"one topic for both directions", func(c *config.Config) { c.Topics.PaymentResponse = c.Topics.PaymentRequest },
+			`topics.payment_request and topics.payment_response name the same topic "payment-request"`},
+		{"no request topic", func(c *config.Config) { c.Topics.PaymentRequest = "" }, "topics.payment_request is empty"},
+		{"negative partitions", func(c *config.Config) { c.Topics.Partitions = -1 }, "partitions and replication_factor must not be negative"},
 		{"no schema", func(c *config.Config) { c.Postgres.Schema = "" }, "postgres.schema"},
 		{"bad log level", func(c *config.Config) { c.Log.Level = "loud" }, "log.level"},
 		{"backoffs upside down", func(c *config.Config) { c.Consumer.MinBackoff = time.Hour }, "min_backoff"},
@@ -84,5 +86,5 @@ func TestLoadRefusesAnInvalidEnvironment(t *testing.T) {
 	var cfg config.Config
 	err := infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "cannot share")
+	assert.Contains(t, err.Error(), "name the same topic")
 }
