@@ -66,6 +66,23 @@ test-unit: ## unit tests only: no database, no broker
 	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -short $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
 	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
+# make load: RATE orders/s open loop (or WORKERS clients, closed loop) for
+# DURATION, against PostgreSQL with fsync and synchronous commit on.
+RATE     ?= 100
+WORKERS  ?= 0
+DURATION ?= 60s
+LOAD_OUT ?= .run/load-$(shell date +%Y%m%d-%H%M%S).json
+
+.PHONY: load
+load: ## send RATE orders/s (or WORKERS clients) for DURATION; print latency, hops, CPU per saga (durable PostgreSQL)
+ifeq ($(DOCKER_ENGINE),yes)
+	docker compose up -d --wait postgres kafka kafka-init
+else
+	@FOS_PG_DURABLE=1 $(LOCAL)/postgres.sh start
+	@$(LOCAL)/kafka.sh start
+endif
+	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT)
+
 .PHONY: bench
 bench: infra-up ## the outbox relay benchmark across batch sizes, on the real PostgreSQL and Kafka
 	@cd infrastructure && $(GO) test -run '^$$' -bench RelayDrain -benchtime 2000x ./outbox/

@@ -5,14 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/e2e"
@@ -176,30 +174,11 @@ func startedRows(ctx context.Context, s *e2e.System) (map[string]int64, error) {
 	return counts, nil
 }
 
-// newCustomer creates a customer known to order-service with credit in
-// payment-service (its history one CREDIT of the same amount), so that a
-// test's balances are its own.
+// newCustomer creates a customer with credit (see System.CreateCustomer).
 func newCustomer(t *testing.T, s *e2e.System, credit kernel.Money) kernel.CustomerID {
 	t.Helper()
-	id := kernel.NewID[kernel.CustomerID]()
-	err := s.DB.Transaction(func(tx *gorm.DB) error {
-		for _, stmt := range []struct {
-			sql  string
-			args []any
-		}{
-			{`INSERT INTO "order".customers (id) VALUES (?)`, []any{id.UUID()}},
-			{`INSERT INTO payment.credit_entry (id, customer_id, total_credit_amount) VALUES (?, ?, ?)`,
-				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
-			{`INSERT INTO payment.credit_history (id, customer_id, amount, type, created_at) VALUES (?, ?, ?, 'CREDIT', now())`,
-				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
-		} {
-			if err := tx.Exec(stmt.sql, stmt.args...).Error; err != nil {
-				return fmt.Errorf("%s: %w", strings.Fields(stmt.sql)[2], err)
-			}
-		}
-		return nil
-	})
-	require.NoError(t, err, "create customer")
+	id, err := s.CreateCustomer(context.Background(), credit)
+	require.NoError(t, err)
 	return id
 }
 

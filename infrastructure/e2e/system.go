@@ -22,6 +22,7 @@ import (
 	"go.uber.org/zap"
 	"gorm.io/gorm"
 
+	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/postgres"
 )
@@ -296,6 +297,44 @@ func (s *System) appendLog(service, format string, args ...any) {
 	}
 	defer f.Close()
 	fmt.Fprintf(f, "===== e2e %s: %s =====\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
+}
+
+// KafkaConfig returns the broker settings the system runs on.
+func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
+
+// PID returns the process id of service's current process.
+func (s *System) PID(service string) (int, error) {
+	p, err := s.process(service)
+	if err != nil {
+		return 0, err
+	}
+	return p.cmd.Process.Pid, nil
+}
+
+// CreateCustomer creates a customer known to order-service with credit in
+// payment-service (its history one CREDIT of the same amount), through the
+// services' own tables, so that a test's or a load run's balances are its
+// own.
+func (s *System) CreateCustomer(ctx context.Context, credit kernel.Money) (kernel.CustomerID, error) {
+	id := kernel.NewID[kernel.CustomerID]()
+	err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, stmt := range []struct {
+			sql  string
+			args []any
+		}{
+			{`INSERT INTO "order".customers (id) VALUES (?)`, []any{id.UUID()}},
+			{`INSERT INTO payment.credit_entry (id, customer_id, total_credit_amount) VALUES (?, ?, ?)`,
+				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
+			{`INSERT INTO payment.credit_history (id, customer_id, amount, type, created_at) VALUES (?, ?, ?, 'CREDIT', now())`,
+				[]any{uuid.New(), id.UUID(), credit.Decimal()}},
+		} {
+			if err := tx.Exec(stmt.sql, stmt.args...).Error; err != nil {
+				return fmt.Errorf("e2e: create customer: %s: %w", strings.Fields(stmt.sql)[2], err)
+			}
+		}
+		return nil
+	})
+	return id, err
 }
 
 // RemoveDir deletes the logs of a stopped system.
