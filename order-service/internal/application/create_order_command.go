@@ -23,21 +23,6 @@ type CreateOrderCommand struct {
 	IdempotencyKey string
 }
 
-// OrderItemCommand is one line of a CreateOrderCommand.
-type OrderItemCommand struct {
-	ProductID kernel.ProductID
-	Quantity  int
-	Price     kernel.Money
-	SubTotal  kernel.Money
-}
-
-// OrderAddress is the delivery address of a CreateOrderCommand.
-type OrderAddress struct {
-	Street     string
-	PostalCode string
-	City       string
-}
-
 // DefaultMaxOrderItems is the most lines an order may have when the
 // configuration does not say.
 const DefaultMaxOrderItems = 100
@@ -92,7 +77,7 @@ func (c CreateOrderCommand) Validate(maxItems int) error {
 		problems = append(problems, fmt.Sprintf("items must not have more than %d entries", maxItems))
 	default:
 		for i, item := range c.Items {
-			problems = append(problems, item.problems(fmt.Sprintf("items[%d]", i))...)
+			problems = append(problems, itemProblems(fmt.Sprintf("items[%d]", i), item)...)
 		}
 	}
 	if len(problems) == 0 {
@@ -101,7 +86,9 @@ func (c CreateOrderCommand) Validate(maxItems int) error {
 	return &kernel.Error{Code: kernel.ECodeInvalid, Message: problems[0], Err: errors.New(fmt.Sprint(problems))}
 }
 
-func (c OrderItemCommand) problems(field string) []string {
+// itemProblems returns what is wrong with one line of a command; field is
+// the line as the API names it.
+func itemProblems(field string, c OrderItemCommand) []string {
 	var problems []string
 	if c.ProductID.IsZero() {
 		problems = append(problems, field+".productId is required")

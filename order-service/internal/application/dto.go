@@ -6,6 +6,21 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
+// OrderItemCommand is one line of a CreateOrderCommand.
+type OrderItemCommand struct {
+	ProductID kernel.ProductID
+	Quantity  int
+	Price     kernel.Money
+	SubTotal  kernel.Money
+}
+
+// OrderAddress is the delivery address of a CreateOrderCommand.
+type OrderAddress struct {
+	Street     string
+	PostalCode string
+	City       string
+}
+
 // CreateOrderResponse tells the client how to follow the new order.
 type CreateOrderResponse struct {
 	OrderTrackingID kernel.TrackingID
@@ -14,19 +29,6 @@ type CreateOrderResponse struct {
 	// Replayed is true when the order was created by an earlier command
 	// with the same idempotency key, and this answer repeats that one's.
 	Replayed bool
-}
-
-// IdempotencyKey is a client's Idempotency-Key as it is remembered: the hash
-// of the command it first came with and the order that command created.
-type IdempotencyKey struct {
-	Key string
-	// RequestHash is CreateOrderCommand.RequestHash of the first command.
-	RequestHash string
-	OrderID     kernel.OrderID
-	TrackingID  kernel.TrackingID
-	// OrderStatus is the status the first answer gave.
-	OrderStatus kernel.OrderStatus
-	CreatedAt   time.Time
 }
 
 // TrackOrderQuery asks where an order stands.

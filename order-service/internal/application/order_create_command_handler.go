@@ -40,17 +40,6 @@ type OrderCreateCommandHandler struct {
 	log           *zap.Logger
 }
 
-// CreateOrderOption configures an OrderCreateCommandHandler.
-type CreateOrderOption func(*OrderCreateCommandHandler)
-
-// WithIdempotencyKeys makes the handler remember the idempotency key of every
-// order it creates in keys and answer a repeated key with the first order.
-// Without it a command that carries a key is refused as an internal error:
-// quietly creating a second order for a client's retry would be worse.
-func WithIdempotencyKeys(keys IdempotencyKeyRepository) CreateOrderOption {
-	return func(h *OrderCreateCommandHandler) { h.keys = keys }
-}
-
 // NewOrderCreateCommandHandler returns the handler; maxItems bounds the lines
 // of one order (DefaultMaxOrderItems when not positive).
 func NewOrderCreateCommandHandler(tx Transactor, helper *OrderCreateHelper, paymentOutbox *PaymentOutboxHelper, maxItems int, log *zap.Logger, opts ...CreateOrderOption) *OrderCreateCommandHandler {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/golang/mock/gomock"
 	"github.com/stretchr/testify/assert"
@@ -15,63 +14,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
-
-// paymentRow returns a payment_outbox row of sagaID as the relay left it.
-func paymentRow(sagaID kernel.SagaID, order kernel.OrderID, asks kernel.PaymentOrderStatus, orderStatus kernel.OrderStatus, sagaStatus saga.Status) *application.PaymentOutboxMessage {
-	processed := now.Add(time.Second)
-	return &application.PaymentOutboxMessage{
-		ID:                 kernel.NewID[kernel.MessageID](),
-		SagaID:             sagaID,
-		CreatedAt:          now,
-		ProcessedAt:        &processed,
-		Type:               application.OrderSagaName,
-		Payload:            application.OrderPaymentEventPayload{OrderID: order, CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentOrderStatus: asks},
-		SagaStatus:         sagaStatus,
-		OrderStatus:        orderStatus,
-		OutboxStatus:       outbox.StatusCompleted,
-		PaymentOrderStatus: asks,
-		Version:            1,
-	}
-}
-
-func approvalRow(sagaID kernel.SagaID, order kernel.OrderID, orderStatus kernel.OrderStatus, sagaStatus saga.Status) *application.OrderApprovalOutboxMessage {
-	return &application.OrderApprovalOutboxMessage{
-		ID:           kernel.NewID[kernel.MessageID](),
-		SagaID:       sagaID,
-		CreatedAt:    now,
-		Type:         application.OrderSagaName,
-		Payload:      application.OrderApprovalEventPayload{OrderID: order, RestaurantID: restaurantID},
-		SagaStatus:   sagaStatus,
-		OrderStatus:  orderStatus,
-		OutboxStatus: outbox.StatusCompleted,
-		Version:      1,
-	}
-}
-
-// paymentRowIn matches, at call time, the row with id in the given statuses.
-func paymentRowIn(row *application.PaymentOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) gomock.Matcher {
-	id, outboxStatus, processed := row.ID, row.OutboxStatus, row.ProcessedAt
-	return matcher(fmt.Sprintf("payment row %s %s/%s", id, orderStatus, sagaStatus), func(x any) bool {
-		m, ok := x.(*application.PaymentOutboxMessage)
-		return ok && m.ID == id && m.OrderStatus == orderStatus && m.SagaStatus == sagaStatus &&
-			m.OutboxStatus == outboxStatus && m.ProcessedAt == processed
-	})
-}
-
-func approvalRowIn(row *application.OrderApprovalOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) gomock.Matcher {
-	id, outboxStatus := row.ID, row.OutboxStatus
-	return matcher(fmt.Sprintf("approval row %s %s/%s", id, orderStatus, sagaStatus), func(x any) bool {
-		m, ok := x.(*application.OrderApprovalOutboxMessage)
-		return ok && m.ID == id && m.OrderStatus == orderStatus && m.SagaStatus == sagaStatus && m.OutboxStatus == outboxStatus
-	})
-}
-
-func paymentResponse(sagaID kernel.SagaID, order kernel.OrderID, status kernel.PaymentStatus, failures ...string) application.PaymentResponse {
-	return application.PaymentResponse{
-		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, OrderID: order, PaymentID: kernel.NewID[kernel.PaymentID](),
-		CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentStatus: status, FailureMessages: failures,
-	}
-}
 
 func TestPaymentCompletedPaysOrderAndRequestsApproval(t *testing.T) {
 	f := newFixture(t)

@@ -10,7 +10,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/logging"
-	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
@@ -31,50 +30,6 @@ type Config struct {
 	Order     Order             `mapstructure:"order"`
 	// Saga says how long a saga waits for an answer before it acts alone.
 	Saga application.SagaDeadlineConfig `mapstructure:"saga"`
-}
-
-// Topics names the saga's topics (the contract's names by default) and how
-// they are created when missing.
-type Topics struct {
-	PaymentRequest             string `mapstructure:"payment_request"`
-	PaymentResponse            string `mapstructure:"payment_response"`
-	RestaurantApprovalRequest  string `mapstructure:"restaurant_approval_request"`
-	RestaurantApprovalResponse string `mapstructure:"restaurant_approval_response"`
-	Partitions                 int32  `mapstructure:"partitions"`
-	ReplicationFactor          int16  `mapstructure:"replication_factor"`
-}
-
-// Specs returns the topics to ensure at start.
-func (t Topics) Specs() []kafka.TopicSpec {
-	names := []string{t.PaymentRequest, t.PaymentResponse, t.RestaurantApprovalRequest, t.RestaurantApprovalResponse}
-	specs := make([]kafka.TopicSpec, len(names))
-	for i, name := range names {
-		specs[i] = kafka.TopicSpec{Name: name, Partitions: t.Partitions, ReplicationFactor: t.ReplicationFactor}
-	}
-	return specs
-}
-
-// Consumers configures the listeners of the two reply topics.
-type Consumers struct {
-	PaymentResponse            kafka.ConsumerConfig `mapstructure:"payment_response"`
-	RestaurantApprovalResponse kafka.ConsumerConfig `mapstructure:"restaurant_approval_response"`
-}
-
-// Outbox configures the relays ("schedulers") and cleaners of the two outbox
-// tables.
-type Outbox struct {
-	PaymentRelay    outbox.RelayConfig   `mapstructure:"payment_relay"`
-	ApprovalRelay   outbox.RelayConfig   `mapstructure:"approval_relay"`
-	PaymentCleaner  outbox.CleanerConfig `mapstructure:"payment_cleaner"`
-	ApprovalCleaner outbox.CleanerConfig `mapstructure:"approval_cleaner"`
-	// Archive moves finished rows to <table>_archive instead of deleting them.
-	Archive bool `mapstructure:"archive"`
-}
-
-// Order holds the service's own limits.
-type Order struct {
-	// MaxItems is the most lines one order may have.
-	MaxItems int `mapstructure:"max_items"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.

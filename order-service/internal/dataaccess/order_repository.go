@@ -92,10 +92,3 @@ func (r *OrderRepository) find(ctx context.Context, where string, arg any, what 
 	}
 	return orderFromRows(row, items, address)
 }
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}

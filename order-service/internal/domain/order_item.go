@@ -6,9 +6,6 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// OrderItemID numbers the items of one order from 1.
-type OrderItemID int64
-
 // OrderItem is one line of an order: a product, how many, the unit price the
 // client saw and the line's subtotal.
 type OrderItem struct {

@@ -7,20 +7,6 @@ import (
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
-// OrderPaymentEventKafkaPublisher sends payment_outbox rows to payment-service
-// as contract.PaymentRequest, keyed by saga id.
-type OrderPaymentEventKafkaPublisher struct {
-	*kafka.OutboxPublisher
-}
-
-var _ application.PaymentRequestMessagePublisher = (*OrderPaymentEventKafkaPublisher)(nil)
-
-// NewOrderPaymentEventKafkaPublisher returns the publisher producing to topic
-// (contract.TopicPaymentRequest unless configured otherwise).
-func NewOrderPaymentEventKafkaPublisher(producer kafka.Sender, topic string, log *zap.Logger) *OrderPaymentEventKafkaPublisher {
-	return &OrderPaymentEventKafkaPublisher{kafka.NewOutboxPublisher(producer, topic, encodePaymentRequest, log)}
-}
-
 // OrderApprovalEventKafkaPublisher sends order_approval_outbox rows to the
 // restaurants as contract.RestaurantApprovalRequest, keyed by saga id.
 type OrderApprovalEventKafkaPublisher struct {

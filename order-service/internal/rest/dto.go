@@ -1,9 +1,6 @@
 package rest
 
-import (
-	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/order-service/internal/application"
-)
+import "github.com/food-ordering-system/common/kernel"
 
 // createOrderRequest is the body of POST /orders. Pointers tell a missing
 // field from a zero one.
@@ -41,21 +38,4 @@ type trackOrderResponse struct {
 	OrderTrackingID string   `json:"orderTrackingId"`
 	OrderStatus     string   `json:"orderStatus"`
 	FailureMessages []string `json:"failureMessages"`
-}
-
-func toCreateOrderResponse(r application.CreateOrderResponse) createOrderResponse {
-	return createOrderResponse{OrderTrackingID: r.OrderTrackingID.String(), OrderStatus: string(r.OrderStatus), Message: r.Message}
-}
-
-func toTrackOrderResponse(r application.TrackOrderResponse) trackOrderResponse {
-	failures := r.FailureMessages
-	if failures == nil {
-		failures = []string{}
-	}
-	return trackOrderResponse{
-		OrderID:         r.OrderID.String(),
-		OrderTrackingID: r.OrderTrackingID.String(),
-		OrderStatus:     string(r.OrderStatus),
-		FailureMessages: failures,
-	}
 }

@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -12,29 +11,6 @@ import (
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
-
-// CustomerRepository reads the customers read model.
-type CustomerRepository struct {
-	db *gorm.DB
-}
-
-var _ application.CustomerRepository = (*CustomerRepository)(nil)
-
-// NewCustomerRepository returns the repository over db.
-func NewCustomerRepository(db *gorm.DB) *CustomerRepository { return &CustomerRepository{db: db} }
-
-// FindCustomer implements application.CustomerRepository.
-func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.CustomerID) (*domain.Customer, error) {
-	var row customerRow
-	err := postgres.Conn(ctx, r.db).Where("id = ?", id.UUID()).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("customer %s: %w", id, application.ErrNotFound)
-	}
-	if err != nil {
-		return nil, postgres.WrapError(err, "find customer "+id.String())
-	}
-	return &domain.Customer{ID: kernel.IDFromUUID[kernel.CustomerID](row.ID)}, nil
-}
 
 // RestaurantRepository reads the restaurants read model with its catalog.
 type RestaurantRepository struct {

@@ -2,10 +2,8 @@ package messaging_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"testing"
-	"time"
 
 	"github.com/golang/mock/gomock"
 	"github.com/google/uuid"
@@ -20,15 +18,6 @@ import (
 	"github.com/food-ordering-system/order-service/internal/application/mocks"
 	"github.com/food-ordering-system/order-service/internal/messaging"
 )
-
-var createdAt = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)
-
-func record(t *testing.T, v any) *kafka.Received {
-	t.Helper()
-	value, err := json.Marshal(v)
-	require.NoError(t, err)
-	return &kafka.Received{Topic: "payment-response", Value: value}
-}
 
 func paymentReply(status kernel.PaymentStatus) contract.PaymentResponse {
 	return contract.PaymentResponse{
@@ -113,57 +102,5 @@ func TestPaymentResponseKafkaListenerErrors(t *testing.T) {
 
 		assert.True(t, errors.Is(err, transient))
 		assert.False(t, kafka.IsPermanent(err), "retried, not dead-lettered")
-	})
-}
-
-func approvalReply(status kernel.OrderApprovalStatus) contract.RestaurantApprovalResponse {
-	return contract.RestaurantApprovalResponse{
-		ID: uuid.New(), SagaID: uuid.New(), RestaurantID: uuid.New(), OrderID: uuid.New(),
-		CreatedAt: createdAt, OrderApprovalStatus: status, FailureMessages: []string{"closed"},
-	}
-}
-
-func approvalDTO(m contract.RestaurantApprovalResponse) application.RestaurantApprovalResponse {
-	return application.RestaurantApprovalResponse{
-		ID:                  kernel.IDFromUUID[kernel.MessageID](m.ID),
-		SagaID:              kernel.IDFromUUID[kernel.SagaID](m.SagaID),
-		OrderID:             kernel.IDFromUUID[kernel.OrderID](m.OrderID),
-		RestaurantID:        kernel.IDFromUUID[kernel.RestaurantID](m.RestaurantID),
-		CreatedAt:           m.CreatedAt,
-		OrderApprovalStatus: m.OrderApprovalStatus,
-		FailureMessages:     m.FailureMessages,
-	}
-}
-
-func TestRestaurantApprovalResponseKafkaListenerRoutesByStatus(t *testing.T) {
-	t.Run("APPROVED", func(t *testing.T) {
-		l := mocks.NewMockRestaurantApprovalResponseMessageListener(gomock.NewController(t))
-		reply := approvalReply(kernel.OrderApprovalStatusApproved)
-		l.EXPECT().OrderApproved(gomock.Any(), approvalDTO(reply)).Return(nil)
-
-		require.NoError(t, messaging.NewRestaurantApprovalResponseKafkaListener(l, zap.NewNop()).Handle(context.Background(), record(t, reply)))
-	})
-	t.Run("REJECTED", func(t *testing.T) {
-		l := mocks.NewMockRestaurantApprovalResponseMessageListener(gomock.NewController(t))
-		reply := approvalReply(kernel.OrderApprovalStatusRejected)
-		l.EXPECT().OrderRejected(gomock.Any(), approvalDTO(reply)).Return(nil)
-
-		require.NoError(t, messaging.NewRestaurantApprovalResponseKafkaListener(l, zap.NewNop()).Handle(context.Background(), record(t, reply)))
-	})
-	t.Run("unknown status is dead-lettered", func(t *testing.T) {
-		l := mocks.NewMockRestaurantApprovalResponseMessageListener(gomock.NewController(t))
-
-		err := messaging.NewRestaurantApprovalResponseKafkaListener(l, zap.NewNop()).Handle(context.Background(), record(t, approvalReply("MAYBE")))
-
-		assert.True(t, kafka.IsPermanent(err))
-	})
-	t.Run("order id missing is dead-lettered", func(t *testing.T) {
-		l := mocks.NewMockRestaurantApprovalResponseMessageListener(gomock.NewController(t))
-		reply := approvalReply(kernel.OrderApprovalStatusApproved)
-		reply.OrderID = uuid.Nil
-
-		err := messaging.NewRestaurantApprovalResponseKafkaListener(l, zap.NewNop()).Handle(context.Background(), record(t, reply))
-
-		assert.True(t, kafka.IsPermanent(err))
 	})
 }

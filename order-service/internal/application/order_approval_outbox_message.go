@@ -1,0 +1,28 @@
+package application
+
+import (
+	"time"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
+)
+
+// OrderApprovalOutboxMessage is a row of order_approval_outbox: an approval
+// request owed to the restaurant. A saga has at most one.
+type OrderApprovalOutboxMessage struct {
+	ID          kernel.MessageID
+	SagaID      kernel.SagaID
+	CreatedAt   time.Time
+	ProcessedAt *time.Time
+	Type        string
+	Payload     OrderApprovalEventPayload
+	SagaStatus  saga.Status
+	OrderStatus kernel.OrderStatus
+	// OutboxStatus is the relay's; the saga never changes it.
+	OutboxStatus outbox.Status
+	// Resends is how many times the saga deadline published the row again.
+	Resends int
+	// Version is the optimistic-locking counter the row was read with.
+	Version int
+}

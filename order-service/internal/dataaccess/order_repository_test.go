@@ -1,0 +1,64 @@
+package dataaccess_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/order-service/internal/dataaccess"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+func TestOrderRepositoryRoundTripAndOptimisticLocking(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewOrderRepository(db)
+	order := newOrder(t)
+
+	require.NoError(t, repo.Insert(ctx, order))
+
+	byID, err := repo.FindByID(ctx, order.ID())
+	require.NoError(t, err)
+	byTracking, err := repo.FindByTrackingID(ctx, order.TrackingID())
+	require.NoError(t, err)
+	assert.Equal(t, byID, byTracking)
+	assert.Equal(t, order.ID(), byID.ID())
+	assert.Equal(t, order.TrackingID(), byID.TrackingID())
+	assert.Equal(t, customer1, byID.CustomerID())
+	assert.Equal(t, restaurant1, byID.RestaurantID())
+	assert.Equal(t, order.DeliveryAddress(), byID.DeliveryAddress())
+	assert.Equal(t, "200.00", byID.Price().String())
+	assert.Equal(t, kernel.OrderStatusPending, byID.Status())
+	assert.Empty(t, byID.FailureMessages())
+	assert.Equal(t, 0, byID.Version())
+	items := byID.Items()
+	require.Len(t, items, 2)
+	assert.Equal(t, domain.OrderItemID(2), items[1].ID())
+	assert.Equal(t, product2, items[1].Product().ID)
+	assert.Equal(t, 3, items[1].Quantity())
+	assert.Equal(t, "150.00", items[1].SubTotal().String())
+
+	// Two readers of version 0: the first update wins, the second conflicts.
+	stale, err := repo.FindByID(ctx, order.ID())
+	require.NoError(t, err)
+	require.NoError(t, byID.Cancel([]string{"no credit", "really"}))
+	require.NoError(t, repo.Update(ctx, byID))
+	require.NoError(t, stale.Pay())
+	err = repo.Update(ctx, stale)
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))
+
+	reread, err := repo.FindByID(ctx, order.ID())
+	require.NoError(t, err)
+	assert.Equal(t, kernel.OrderStatusCancelled, reread.Status())
+	assert.Equal(t, []string{"no credit", "really"}, reread.FailureMessages())
+	assert.Equal(t, 1, reread.Version())
+
+	_, err = repo.FindByTrackingID(ctx, kernel.NewID[kernel.TrackingID]())
+	assert.ErrorIs(t, err, application.ErrNotFound)
+	_, err = repo.FindByID(ctx, kernel.NewID[kernel.OrderID]())
+	assert.ErrorIs(t, err, application.ErrNotFound)
+}

@@ -1,0 +1,83 @@
+package dataaccess
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/order-service/internal/application"
+)
+
+// PaymentOutboxRepository stores payment_outbox rows for the saga. The relay
+// reads and completes them through the store of NewPaymentOutboxStore.
+type PaymentOutboxRepository struct {
+	db *gorm.DB
+}
+
+var _ application.PaymentOutboxRepository = (*PaymentOutboxRepository)(nil)
+
+// NewPaymentOutboxRepository returns the repository over db.
+func NewPaymentOutboxRepository(db *gorm.DB) *PaymentOutboxRepository {
+	return &PaymentOutboxRepository{db: db}
+}
+
+// Save implements application.PaymentOutboxRepository; the unique index on
+// (saga_id, payment_order_status) turns a duplicate into a conflict.
+func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.PaymentOutboxMessage) error {
+	row, err := paymentOutboxToRow(msg)
+	if err != nil {
+		return err
+	}
+	err = postgres.Conn(ctx, r.db).Create(&row).Error
+	return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
+}
+
+// Update implements application.PaymentOutboxRepository.
+func (r *PaymentOutboxRepository) Update(ctx context.Context, msg *application.PaymentOutboxMessage) error {
+	return updateSagaColumns(ctx, r.db, PaymentOutboxTable, msg.ID, msg.OrderStatus, msg.SagaStatus, msg.Version)
+}
+
+// FindBySagaIDAndSagaStatus implements application.PaymentOutboxRepository.
+func (r *PaymentOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*application.PaymentOutboxMessage, error) {
+	var rows []paymentOutboxRow
+	err := postgres.Conn(ctx, r.db).
+		Where("type = ? AND saga_id = ? AND saga_status IN ?", application.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
+		Order("created_at, id").Find(&rows).Error
+	if err != nil {
+		return nil, postgres.WrapError(err, fmt.Sprintf("find payment outbox messages of saga %s", sagaID))
+	}
+	return mapRows(rows, paymentOutboxFromRow)
+}
+
+// FindOverdue implements application.PaymentOutboxRepository: payment
+// requests still STARTED and refund requests still COMPENSATING.
+func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.PaymentOutboxMessage, error) {
+	var rows []paymentOutboxRow
+	err := postgres.Conn(ctx, r.db).
+		Where(`type = ? AND ((payment_order_status = ? AND saga_status = ?) OR (payment_order_status = ? AND saga_status = ?))
+			AND COALESCE(resent_at, created_at) < ?`, application.OrderSagaName,
+			string(kernel.PaymentOrderStatusPending), string(saga.StatusStarted),
+			string(kernel.PaymentOrderStatusCancelled), string(saga.StatusCompensating), sentBefore).
+		Order("created_at, id").Limit(limit).Find(&rows).Error
+	if err != nil {
+		return nil, postgres.WrapError(err, "find overdue payment outbox messages")
+	}
+	return mapRows(rows, paymentOutboxFromRow)
+}
+
+// Resend implements application.PaymentOutboxRepository.
+func (r *PaymentOutboxRepository) Resend(ctx context.Context, msg *application.PaymentOutboxMessage) error {
+	return resend(ctx, r.db, PaymentOutboxTable, msg.ID, msg.Version)
+}
+
+// NewPaymentOutboxStore returns the relay's and the cleaner's store of
+// payment_outbox; archive moves finished rows to payment_outbox_archive
+// instead of deleting them.
+func NewPaymentOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: PaymentOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
+}

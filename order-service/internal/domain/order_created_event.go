@@ -1,0 +1,5 @@
+package domain
+
+// OrderCreatedEvent: a new order was validated and initialized PENDING; its
+// payment must be requested.
+type OrderCreatedEvent struct{ orderEvent }

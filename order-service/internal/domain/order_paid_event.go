@@ -1,0 +1,5 @@
+package domain
+
+// OrderPaidEvent: the order was paid; the restaurant's approval must be
+// requested.
+type OrderPaidEvent struct{ orderEvent }

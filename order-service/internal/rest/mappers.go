@@ -1,0 +1,84 @@
+package rest
+
+import (
+	"fmt"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/application"
+)
+
+// command maps the request to the application's command, checking that every
+// field is present and every id is a UUID. The application validates the
+// rest (CreateOrderCommand.Validate), once.
+func (r createOrderRequest) command() (application.CreateOrderCommand, error) {
+	var cmd application.CreateOrderCommand
+	var err error
+	if cmd.CustomerID, err = parseID[kernel.CustomerID]("customerId", r.CustomerID); err != nil {
+		return cmd, err
+	}
+	if cmd.RestaurantID, err = parseID[kernel.RestaurantID]("restaurantId", r.RestaurantID); err != nil {
+		return cmd, err
+	}
+	if r.Address == nil {
+		return cmd, required("address")
+	}
+	cmd.Address = application.OrderAddress{Street: r.Address.Street, PostalCode: r.Address.PostalCode, City: r.Address.City}
+	if r.Price == nil {
+		return cmd, required("price")
+	}
+	cmd.Price = *r.Price
+	if r.Items == nil {
+		return cmd, required("items")
+	}
+	cmd.Items = make([]application.OrderItemCommand, len(r.Items))
+	for i, it := range r.Items {
+		field := fmt.Sprintf("items[%d]", i)
+		item := &cmd.Items[i]
+		if item.ProductID, err = parseID[kernel.ProductID](field+".productId", it.ProductID); err != nil {
+			return cmd, err
+		}
+		switch {
+		case it.Quantity == nil:
+			return cmd, required(field + ".quantity")
+		case it.Price == nil:
+			return cmd, required(field + ".price")
+		case it.SubTotal == nil:
+			return cmd, required(field + ".subTotal")
+		}
+		item.Quantity, item.Price, item.SubTotal = *it.Quantity, *it.Price, *it.SubTotal
+	}
+	return cmd, nil
+}
+
+func parseID[I kernel.Identifier](field string, s *string) (I, error) {
+	if s == nil || *s == "" {
+		var zero I
+		return zero, required(field)
+	}
+	id, err := kernel.ParseID[I](*s)
+	if err != nil {
+		return id, kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("%s is not a valid UUID: %q", field, *s))
+	}
+	return id, nil
+}
+
+func required(field string) error {
+	return kernel.Errorf(kernel.ECodeInvalid, "%s is required", field)
+}
+
+func toCreateOrderResponse(r application.CreateOrderResponse) createOrderResponse {
+	return createOrderResponse{OrderTrackingID: r.OrderTrackingID.String(), OrderStatus: string(r.OrderStatus), Message: r.Message}
+}
+
+func toTrackOrderResponse(r application.TrackOrderResponse) trackOrderResponse {
+	failures := r.FailureMessages
+	if failures == nil {
+		failures = []string{}
+	}
+	return trackOrderResponse{
+		OrderID:         r.OrderID.String(),
+		OrderTrackingID: r.OrderTrackingID.String(),
+		OrderStatus:     string(r.OrderStatus),
+		FailureMessages: failures,
+	}
+}
