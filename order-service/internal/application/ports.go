@@ -1,7 +1,6 @@
 package application
 
 //go:generate mockgen -source=ports.go -destination=mocks/ports.go -package=mocks
-//go:generate mockgen -destination=mocks/outbox.go -package=mocks github.com/food-ordering-system/infrastructure/outbox Store,CleanerStore
 
 import (
 	"context"
