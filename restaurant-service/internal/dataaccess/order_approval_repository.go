@@ -40,31 +40,3 @@ func (r *OrderApprovalRepository) FindByOrderID(ctx context.Context, orderID ker
 	}
 	return orderApprovalFromRow(row)
 }
-
-func orderApprovalRowOf(a *domain.OrderApproval) orderApprovalRow {
-	return orderApprovalRow{
-		ID:              a.ID().UUID(),
-		RestaurantID:    a.RestaurantID().UUID(),
-		OrderID:         a.OrderID().UUID(),
-		Status:          string(a.Status()),
-		FailureMessages: a.FailureMessages(),
-	}
-}
-
-func orderApprovalFromRow(row orderApprovalRow) (*domain.OrderApproval, error) {
-	status, err := kernel.ParseStatus[kernel.OrderApprovalStatus](row.Status)
-	if err != nil {
-		return nil, fmt.Errorf("order approval row %s: %w", row.ID, err)
-	}
-	a, err := domain.UnmarshalOrderApprovalFromDatabase(
-		kernel.IDFromUUID[kernel.OrderApprovalID](row.ID),
-		kernel.IDFromUUID[kernel.RestaurantID](row.RestaurantID),
-		kernel.IDFromUUID[kernel.OrderID](row.OrderID),
-		status,
-		row.FailureMessages,
-	)
-	if err != nil {
-		return nil, fmt.Errorf("order approval row %s: %w", row.ID, err)
-	}
-	return a, nil
-}

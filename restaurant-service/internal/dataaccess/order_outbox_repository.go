@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -66,20 +65,4 @@ func (r *OrderOutboxRepository) ExistsBySagaID(ctx context.Context, sagaID kerne
 		return false, postgres.WrapError(err, fmt.Sprintf("look up order outbox message of saga %s", sagaID))
 	}
 	return exists, nil
-}
-
-func orderOutboxRowOf(m application.OrderOutboxMessage) (orderOutboxRow, error) {
-	payload, err := json.Marshal(m.Payload)
-	if err != nil {
-		return orderOutboxRow{}, fmt.Errorf("encode order outbox payload of saga %s: %w", m.SagaID, err)
-	}
-	return orderOutboxRow{
-		ID:             m.ID.UUID(),
-		SagaID:         m.SagaID.UUID(),
-		CreatedAt:      m.CreatedAt,
-		Type:           m.Type,
-		Payload:        payload,
-		OutboxStatus:   string(m.OutboxStatus),
-		ApprovalStatus: string(m.ApprovalStatus),
-	}, nil
 }

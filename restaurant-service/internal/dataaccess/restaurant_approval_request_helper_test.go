@@ -2,36 +2,21 @@ package dataaccess_test
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
-	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
-	"github.com/food-ordering-system/restaurant-service/internal/domain"
 	"github.com/food-ordering-system/restaurant-service/migrations"
 )
-
-// newApprovalHelper is the real use case on the real repositories.
-func newApprovalHelper(db *gorm.DB) *application.RestaurantApprovalRequestHelper {
-	return application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db), domain.NewRestaurantDomainService(),
-		dataaccess.NewRestaurantRepository(db), dataaccess.NewOrderApprovalRepository(db),
-		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, false)), time.Now, zap.NewNop())
-}
-
-func countOf(t *testing.T, db *gorm.DB, query string, args ...any) int64 {
-	t.Helper()
-	var n int64
-	require.NoError(t, db.Raw(query, args...).Scan(&n).Error)
-	return n
-}
 
 // An invalid request is a business dead end: it is answered REJECTED with the
 // reason, and its approval row keeps a redelivery from being answered again
@@ -83,4 +68,72 @@ func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 		AND payload->'failureMessages'->>0 = ?`, request.SagaID.UUID(),
 		"Restaurant id is missing in the approval request of order: "+request.OrderID.String()), "one answer")
 	assert.Equal(t, int64(0), countOf(t, db, `SELECT count(*) FROM order_approval`), "no approval without a restaurant")
+}
+
+// Concurrent deliveries of one request (a rebalance hands the partition over
+// while the old owner is still handling it) race past the "already answered"
+// check; the unique indexes must still leave one approval and one answer, and
+// the losers must count as handled rather than fail.
+func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS)
+	helper := newApprovalHelper(db)
+	request := application.RestaurantApprovalRequest{
+		ID:                    kernel.NewID[kernel.MessageID](),
+		SagaID:                kernel.NewID[kernel.SagaID](),
+		RestaurantID:          restaurant1,
+		OrderID:               kernel.NewID[kernel.OrderID](),
+		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
+		Products:              []application.OrderProduct{{ID: product2, Quantity: 1}},
+		Price:                 kernel.MustParseMoney("50.00"),
+		CreatedAt:             time.Now(),
+	}
+
+	const deliveries = 8
+	errs := make([]error, deliveries)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range deliveries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			errs[i] = helper.PersistOrderApproval(context.Background(), request)
+		}()
+	}
+	close(start)
+	wg.Wait()
+
+	for i, err := range errs {
+		assert.NoError(t, err, "delivery %d", i)
+	}
+	assert.Equal(t, int64(1), countOf(t, db, "SELECT count(*) FROM order_approval WHERE order_id = ?", request.OrderID.UUID()))
+	assert.Equal(t, int64(1), countOf(t, db, "SELECT count(*) FROM order_outbox WHERE saga_id = ?", request.SagaID.UUID()))
+}
+
+// The use case relies on this: the approval and its answer commit or roll
+// back together, because both repositories join the transaction in ctx.
+func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS)
+	tx := postgres.NewTransactor(db)
+	approvals := dataaccess.NewOrderApprovalRepository(db)
+	outboxRepo := dataaccess.NewOrderOutboxRepository(db, false)
+	ctx := context.Background()
+	orderID := kernel.NewID[kernel.OrderID]()
+	sagaID := kernel.NewID[kernel.SagaID]()
+	boom := errors.New("boom")
+
+	err := tx.Transact(ctx, func(ctx context.Context) error {
+		require.NoError(t, approvals.Save(ctx, rejectedApproval(t, orderID)))
+		require.NoError(t, outboxRepo.Save(ctx, outboxMessage(sagaID, kernel.EventTime(time.Now()))))
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+
+	_, err = approvals.FindByOrderID(ctx, orderID)
+	assert.ErrorIs(t, err, application.ErrNotFound, "the approval was rolled back")
+	answered, err := outboxRepo.ExistsBySagaID(ctx, sagaID)
+	require.NoError(t, err)
+	assert.False(t, answered, "the outbox row was rolled back")
 }

@@ -50,20 +50,3 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, re
 	}
 	return restaurantFromRows(restaurant, rows)
 }
-
-// restaurantFromRows maps the rows to the aggregate.
-func restaurantFromRows(restaurant restaurantRow, rows []productRow) (*domain.Restaurant, error) {
-	products := make([]*domain.Product, len(rows))
-	for i, row := range rows {
-		p, err := domain.UnmarshalProductFromDatabase(kernel.IDFromUUID[kernel.ProductID](row.ID), row.Name, kernel.NewMoney(row.Price), row.Available)
-		if err != nil {
-			return nil, fmt.Errorf("product row %s: %w", row.ID, err)
-		}
-		products[i] = p
-	}
-	r, err := domain.UnmarshalRestaurantFromDatabase(kernel.IDFromUUID[kernel.RestaurantID](restaurant.ID), restaurant.Active, products)
-	if err != nil {
-		return nil, fmt.Errorf("restaurant row %s: %w", restaurant.ID, err)
-	}
-	return r, nil
-}

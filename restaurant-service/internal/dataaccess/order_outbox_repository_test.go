@@ -1,0 +1,133 @@
+package dataaccess_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/restaurant-service/internal/application"
+	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
+	"github.com/food-ordering-system/restaurant-service/migrations"
+)
+
+func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS)
+	repo := dataaccess.NewOrderOutboxRepository(db, false)
+	ctx := context.Background()
+	sagaID := kernel.NewID[kernel.SagaID]()
+	msg := outboxMessage(sagaID, kernel.EventTime(time.Now()))
+
+	answered, err := repo.ExistsBySagaID(ctx, sagaID)
+	require.NoError(t, err)
+	assert.False(t, answered)
+
+	require.NoError(t, repo.Save(ctx, msg))
+
+	answered, err = repo.ExistsBySagaID(ctx, sagaID)
+	require.NoError(t, err)
+	assert.True(t, answered)
+	row, ok := readOutbox(t, db, "order_outbox", msg.ID)
+	require.True(t, ok)
+	assert.Equal(t, "STARTED", row.OutboxStatus)
+	assert.Equal(t, "REJECTED", row.ApprovalStatus)
+	assert.Equal(t, saga.OrderSagaName, row.Type)
+	assert.Nil(t, row.ProcessedAt)
+	var payload application.OrderEventPayload
+	require.NoError(t, json.Unmarshal([]byte(row.Payload), &payload))
+	assert.Equal(t, msg.Payload.OrderID, payload.OrderID)
+	assert.Equal(t, msg.Payload.FailureMessages, payload.FailureMessages)
+	assert.True(t, msg.Payload.CreatedAt.Equal(payload.CreatedAt))
+
+	second := outboxMessage(sagaID, kernel.EventTime(time.Now()))
+	assert.ErrorIs(t, repo.Save(ctx, second), application.ErrDuplicate)
+}
+
+func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
+	for _, archive := range []bool{false, true} {
+		name := "delete"
+		if archive {
+			name = "archive"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			db, _ := pgtest.New(t, migrations.FS)
+			repo := dataaccess.NewOrderOutboxRepository(db, archive)
+			ctx := context.Background()
+			base := kernel.EventTime(time.Now())
+			first := outboxMessage(kernel.NewID[kernel.SagaID](), base)
+			second := outboxMessage(kernel.NewID[kernel.SagaID](), base.Add(time.Millisecond))
+			require.NoError(t, repo.Save(ctx, second))
+			require.NoError(t, repo.Save(ctx, first))
+
+			// The relay sees both rows in creation order and publishes only the first.
+			claimed, err := repo.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+				require.Len(t, batch, 2)
+				assert.Equal(t, first.ID.UUID(), batch[0].ID)
+				assert.Equal(t, first.SagaID.UUID(), batch[0].SagaID)
+				assert.Equal(t, second.ID.UUID(), batch[1].ID)
+				var payload application.OrderEventPayload
+				require.NoError(t, json.Unmarshal(batch[0].Payload, &payload))
+				assert.Equal(t, first.Payload.OrderID, payload.OrderID)
+				return []uuid.UUID{batch[0].ID}, errors.New("second not acknowledged")
+			})
+			assert.Equal(t, 2, claimed)
+			assert.Error(t, err)
+
+			row, ok := readOutbox(t, db, "order_outbox", first.ID)
+			require.True(t, ok)
+			assert.Equal(t, "COMPLETED", row.OutboxStatus)
+			assert.NotNil(t, row.ProcessedAt)
+			row, ok = readOutbox(t, db, "order_outbox", second.ID)
+			require.True(t, ok)
+			assert.Equal(t, "STARTED", row.OutboxStatus)
+
+			removed, err := repo.CleanFinished(ctx)
+			require.NoError(t, err)
+			assert.Equal(t, int64(1), removed)
+			_, ok = readOutbox(t, db, "order_outbox", first.ID)
+			assert.False(t, ok, "the published row is cleaned")
+			_, ok = readOutbox(t, db, "order_outbox", second.ID)
+			assert.True(t, ok, "the unpublished row stays")
+			archived, ok := readOutbox(t, db, "order_outbox_archive", first.ID)
+			assert.Equal(t, archive, ok)
+			if archive {
+				assert.Equal(t, "COMPLETED", archived.OutboxStatus)
+			}
+		})
+	}
+}
+
+func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, migrations.FS)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	wake := postgres.Listen(ctx, cfg, dataaccess.OrderOutboxChannel(cfg.Schema), zap.NewNop())
+	select {
+	case <-wake: // the signal sent once LISTEN is in place
+	case <-ctx.Done():
+		t.Fatal("the listener never connected")
+	}
+
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db, false).
+		Save(ctx, outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))))
+
+	select {
+	case <-wake:
+	case <-ctx.Done():
+		t.Fatal("inserting an order_outbox row did not notify " + dataaccess.OrderOutboxChannel(cfg.Schema))
+	}
+}
