@@ -39,7 +39,7 @@ func (h *ApprovalOutboxHelper) SaveApprovalOutboxMessage(ctx context.Context, pa
 		ID:           kernel.NewID[kernel.MessageID](),
 		SagaID:       sagaID,
 		CreatedAt:    payload.CreatedAt,
-		Type:         OrderSagaName,
+		Type:         saga.OrderSagaName,
 		Payload:      payload,
 		OrderStatus:  orderStatus,
 		SagaStatus:   sagaStatus,

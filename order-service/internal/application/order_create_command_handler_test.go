@@ -72,7 +72,7 @@ func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	require.NotNil(t, saved)
 	assert.False(t, saved.ID.IsZero())
 	assert.False(t, saved.SagaID.IsZero())
-	assert.Equal(t, application.OrderSagaName, saved.Type)
+	assert.Equal(t, saga.OrderSagaName, saved.Type)
 	assert.Equal(t, saga.StatusStarted, saved.SagaStatus)
 	assert.Equal(t, outbox.StatusStarted, saved.OutboxStatus)
 	assert.Equal(t, kernel.OrderStatusPending, saved.OrderStatus)

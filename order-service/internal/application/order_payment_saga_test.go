@@ -38,7 +38,7 @@ func TestPaymentCompletedPaysOrderAndRequestsApproval(t *testing.T) {
 	require.NoError(t, err)
 	require.NotNil(t, approval)
 	assert.Equal(t, sagaID, approval.SagaID)
-	assert.Equal(t, application.OrderSagaName, approval.Type)
+	assert.Equal(t, saga.OrderSagaName, approval.Type)
 	assert.Equal(t, kernel.OrderStatusPaid, approval.OrderStatus)
 	assert.Equal(t, saga.StatusProcessing, approval.SagaStatus)
 	assert.Equal(t, outbox.StatusStarted, approval.OutboxStatus)

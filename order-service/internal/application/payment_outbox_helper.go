@@ -38,7 +38,7 @@ func (h *PaymentOutboxHelper) SavePaymentOutboxMessage(ctx context.Context, payl
 		ID:                 kernel.NewID[kernel.MessageID](),
 		SagaID:             sagaID,
 		CreatedAt:          payload.CreatedAt,
-		Type:               OrderSagaName,
+		Type:               saga.OrderSagaName,
 		Payload:            payload,
 		OrderStatus:        orderStatus,
 		SagaStatus:         sagaStatus,

@@ -8,9 +8,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/saga"
 )
 
-// OrderSagaName is the type of every outbox row of the order saga.
-const OrderSagaName = "OrderProcessingSaga"
-
 // PaymentOutboxMessage is a row of payment_outbox: a payment request (or a
 // refund request) owed to payment-service, and where the saga stood when it
 // was last touched.

@@ -82,8 +82,8 @@ type PaymentOutboxRepository interface {
 	// error. It never touches the relay's columns.
 	Update(ctx context.Context, msg *PaymentOutboxMessage) error
 	// FindBySagaIDAndSagaStatus returns the saga's rows (of type
-	// OrderSagaName) whose saga status is one of statuses, oldest first; none
-	// is an empty result, not an error.
+	// saga.OrderSagaName) whose saga status is one of statuses, oldest
+	// first; none is an empty result, not an error.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*PaymentOutboxMessage, error)
 	// FindOverdue returns up to limit rows still waiting for an answer (a
 	// payment request STARTED, a refund request COMPENSATING) that were last
@@ -105,7 +105,7 @@ type ApprovalOutboxRepository interface {
 	// error. It never touches the relay's columns.
 	Update(ctx context.Context, msg *OrderApprovalOutboxMessage) error
 	// FindBySagaIDAndSagaStatus returns the saga's row (of type
-	// OrderSagaName) if its saga status is one of statuses, or ErrNotFound.
+	// saga.OrderSagaName) if its saga status is one of statuses, or ErrNotFound.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error)
 	// FindOverdue returns up to limit rows still waiting for the restaurant
 	// (PROCESSING) that were last sent before the given time, oldest first.

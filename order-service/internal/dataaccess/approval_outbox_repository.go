@@ -47,7 +47,7 @@ func (r *ApprovalOutboxRepository) Update(ctx context.Context, msg *application.
 func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*application.OrderApprovalOutboxMessage, error) {
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_id = ? AND saga_status IN ?", application.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
+		Where("type = ? AND saga_id = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
 		Limit(1).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find approval outbox message of saga %s", sagaID))
@@ -63,7 +63,7 @@ func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore t
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
 		Where("type = ? AND saga_status = ? AND COALESCE(resent_at, created_at) < ?",
-			application.OrderSagaName, string(saga.StatusProcessing), sentBefore).
+			saga.OrderSagaName, string(saga.StatusProcessing), sentBefore).
 		Order("created_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, "find overdue approval outbox messages")

@@ -58,7 +58,7 @@ func paymentMessage(sagaID kernel.SagaID, order *domain.Order, asks kernel.Payme
 		ID:        kernel.NewID[kernel.MessageID](),
 		SagaID:    sagaID,
 		CreatedAt: createdAt,
-		Type:      application.OrderSagaName,
+		Type:      saga.OrderSagaName,
 		Payload: application.OrderPaymentEventPayload{
 			OrderID: order.ID(), CustomerID: order.CustomerID(), Price: order.Price(), CreatedAt: createdAt, PaymentOrderStatus: asks,
 		},
@@ -74,7 +74,7 @@ func approvalMessage(sagaID kernel.SagaID, order *domain.Order) *application.Ord
 		ID:        kernel.NewID[kernel.MessageID](),
 		SagaID:    sagaID,
 		CreatedAt: createdAt,
-		Type:      application.OrderSagaName,
+		Type:      saga.OrderSagaName,
 		Payload: application.OrderApprovalEventPayload{
 			OrderID: order.ID(), RestaurantID: order.RestaurantID(), Price: order.Price(), CreatedAt: createdAt,
 			RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,

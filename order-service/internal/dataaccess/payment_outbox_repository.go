@@ -46,7 +46,7 @@ func (r *PaymentOutboxRepository) Update(ctx context.Context, msg *application.P
 func (r *PaymentOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*application.PaymentOutboxMessage, error) {
 	var rows []paymentOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_id = ? AND saga_status IN ?", application.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
+		Where("type = ? AND saga_id = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
 		Order("created_at, id").Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find payment outbox messages of saga %s", sagaID))
@@ -60,7 +60,7 @@ func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore ti
 	var rows []paymentOutboxRow
 	err := postgres.Conn(ctx, r.db).
 		Where(`type = ? AND ((payment_order_status = ? AND saga_status = ?) OR (payment_order_status = ? AND saga_status = ?))
-			AND COALESCE(resent_at, created_at) < ?`, application.OrderSagaName,
+			AND COALESCE(resent_at, created_at) < ?`, saga.OrderSagaName,
 			string(kernel.PaymentOrderStatusPending), string(saga.StatusStarted),
 			string(kernel.PaymentOrderStatusCancelled), string(saga.StatusCompensating), sentBefore).
 		Order("created_at, id").Limit(limit).Find(&rows).Error

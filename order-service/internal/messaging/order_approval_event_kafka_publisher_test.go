@@ -15,6 +15,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/messaging"
 )
@@ -32,7 +33,7 @@ func TestOrderApprovalEventKafkaPublisher(t *testing.T) {
 		Products:              []application.OrderApprovalEventProduct{{ID: productID, Quantity: 4}},
 	})
 	require.NoError(t, err)
-	row := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderSagaName, Payload: payload, CreatedAt: createdAt}
+	row := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: payload, CreatedAt: createdAt}
 
 	errs := messaging.NewOrderApprovalEventKafkaPublisher(producer, topic, zap.NewNop()).Publish(context.Background(), []outbox.Message{row})
 

@@ -15,6 +15,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/messaging"
 )
@@ -31,7 +32,7 @@ func TestOrderPaymentEventKafkaPublisher(t *testing.T) {
 		PaymentOrderStatus: kernel.PaymentOrderStatusPending,
 	})
 	require.NoError(t, err)
-	row := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: application.OrderSagaName, Payload: payload, CreatedAt: createdAt}
+	row := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: payload, CreatedAt: createdAt}
 	broken := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Payload: []byte("not json")}
 
 	errs := messaging.NewOrderPaymentEventKafkaPublisher(producer, topic, zap.NewNop()).Publish(context.Background(), []outbox.Message{broken, row})
