@@ -20,6 +20,19 @@ type PaymentRequest struct {
 	PaymentOrderStatus kernel.PaymentOrderStatus
 }
 
+// Validate refuses a request that names no saga or no order, with code
+// kernel.ECodeInvalid: an answer must say which saga and which order it is
+// about, so such a request can only be parked, never answered.
+func (r PaymentRequest) Validate() error {
+	switch {
+	case r.SagaID.IsZero():
+		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no saga id", r.ID)
+	case r.OrderID.IsZero():
+		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s of saga %s has no order id", r.ID, r.SagaID)
+	}
+	return nil
+}
+
 // CustomerCredit is a customer's balance with the movements behind it.
 type CustomerCredit struct {
 	CustomerID        kernel.CustomerID

@@ -50,88 +50,7 @@ func NewPaymentRequestHelper(ds *domain.PaymentDomainService, payments PaymentRe
 // this answer. Only a request without saga or order id, which no answer could
 // name, is an error with code kernel.ECodeInvalid.
 func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRequest) error {
-	if err := requireAnswerable(req); err != nil {
-		return err
-	}
-	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
-	if errors.Is(err, domain.ErrPaymentWithoutCustomer) {
-		return h.rejectWithoutCustomer(ctx, req, kernel.PaymentOrderStatusPending)
-	}
-	if err != nil {
-		return err
-	}
-	log := h.log.With(zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID),
-		zap.Stringer("customer_id", req.CustomerID))
-	var (
-		event  domain.PaymentEvent
-		result outcome
-	)
-	err = h.tx.Transact(ctx, func(ctx context.Context) error {
-		credit, err := h.lockCreditEntry(ctx, req.CustomerID)
-		if err != nil {
-			return err
-		}
-		// Looked up under the lock: a duplicate that waited for it sees the
-		// answer its twin just committed.
-		if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
-			result = outcomeAnswered
-			return err
-		}
-		// Also under the lock, which a cancellation of this order takes too
-		// before it records itself: the cancellation is found here, or it
-		// finds this payment.
-		existing, err := h.findPayment(ctx, req.OrderID)
-		if err != nil {
-			return err
-		}
-		if existing != nil {
-			// CANCELLED: a refund overtook this request (or refunded it and
-			// the answer to this duplicate was cleaned). Anything else: a
-			// duplicate whose answer was cleaned from the outbox.
-			result = outcomeAnswered
-			if existing.Status() == kernel.PaymentStatusCancelled {
-				result = outcomeRefusedAfterCancellation
-			}
-			return nil
-		}
-		var history []*domain.CreditHistory
-		if credit != nil {
-			if history, err = h.history.FindByCustomerID(ctx, req.CustomerID); err != nil {
-				return fmt.Errorf("load credit history of customer %s: %w", req.CustomerID, err)
-			}
-		}
-		var debit *domain.CreditHistory
-		event, debit = h.domain.ValidateAndInitiatePayment(payment, credit, history)
-		if err := h.payments.Save(ctx, payment); err != nil {
-			return fmt.Errorf("save payment of order %s: %w", req.OrderID, err)
-		}
-		if debit != nil {
-			if err := h.saveMovement(ctx, credit, debit); err != nil {
-				return err
-			}
-		}
-		result = outcomeDecided
-		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), kernel.PaymentOrderStatusPending, req.SagaID)
-	})
-	switch {
-	case errors.Is(err, ErrDuplicate):
-		// A unique index refused the second payment or answer: a concurrent
-		// delivery, or a concurrent cancellation of a customer without credit
-		// entry to serialise on, committed first. Nothing was charged here.
-		log.Info("payment request already answered or cancelled; refused by a unique index")
-		log.Debug("duplicate payment refused", zap.Error(err))
-		return nil
-	case err != nil:
-		return err
-	case result == outcomeAnswered:
-		log.Info("payment request already answered; nothing to do")
-		return nil
-	case result == outcomeRefusedAfterCancellation:
-		log.Info("payment request for the order arrives after its cancellation; refused, nothing charged")
-		return nil
-	}
-	logDecision(log, "payment decided", event)
-	return nil
+	return h.persist(ctx, req, kernel.PaymentOrderStatusPending, h.pay)
 }
 
 // PersistCancelPayment decides on a CANCELLED request, the compensation of a
@@ -149,123 +68,178 @@ func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRe
 // was answered; a refund that cannot be given (the paying customer has no
 // credit entry) is answered FAILED, for an operator to see in the saga.
 func (h *PaymentRequestHelper) PersistCancelPayment(ctx context.Context, req PaymentRequest) error {
-	if err := requireAnswerable(req); err != nil {
-		return err
-	}
-	cancellation, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
-	if errors.Is(err, domain.ErrPaymentWithoutCustomer) {
-		return h.rejectWithoutCustomer(ctx, req, kernel.PaymentOrderStatusCancelled)
-	}
-	if err != nil {
+	return h.persist(ctx, req, kernel.PaymentOrderStatusCancelled, h.cancel)
+}
+
+// decision is the body of one use case's transaction: it decides on the
+// request and saves what changed but the answer. It returns what it did and,
+// when the request is to be answered, the event the answer reports.
+type decision func(ctx context.Context, req PaymentRequest, payment *domain.Payment) (outcome, domain.PaymentEvent, error)
+
+// persist runs the use case common to both kinds of request: it refuses a
+// request no answer could name, answers FAILED one that names no customer,
+// and otherwise runs decide and writes its answer to the order outbox in
+// one transaction. A request found answered, or refused by a unique index
+// because a concurrent or earlier delivery answered it first, changes
+// nothing and is no error.
+func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, request kernel.PaymentOrderStatus, decide decision) error {
+	if err := req.Validate(); err != nil {
 		return err
 	}
 	log := h.log.With(zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID),
-		zap.Stringer("customer_id", req.CustomerID))
-	var (
-		event  domain.PaymentEvent
-		result outcome
-	)
-	err = h.tx.Transact(ctx, func(ctx context.Context) error {
-		// The credit entry first, then the payment, in the order
-		// PersistPayment takes them: a payment of this order being taken now
-		// has either committed (and is found below) or waits, and then finds
-		// the cancellation recorded here.
-		credit, err := h.lockCreditEntry(ctx, req.CustomerID)
-		if err != nil {
-			return err
-		}
-		payment, err := h.findPayment(ctx, req.OrderID)
-		if err != nil {
-			return err
-		}
-		if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusCancelled); err != nil || answered {
-			result = outcomeAnswered
-			return err
-		}
-		if payment == nil {
-			event = h.domain.CancelBeforePayment(cancellation)
-			if err := h.payments.Save(ctx, cancellation); errors.Is(err, ErrDuplicate) {
-				// Only possible without a credit entry to serialise on: a
-				// payment of the order committed since the lookup. Run again,
-				// the request finds and cancels it.
-				return kernel.Errorf(kernel.ECodeConflict, "payment of order %s was saved while its cancellation was recorded", req.OrderID)
-			} else if err != nil {
-				return fmt.Errorf("save cancellation of order %s: %w", req.OrderID, err)
-			}
-			result = outcomeCancelledBeforePayment
-			return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), kernel.PaymentOrderStatusCancelled, req.SagaID)
-		}
-		// A cancelled payment stays cancelled even once the cleaner has
-		// removed the answer that said so.
-		if payment.Status() == kernel.PaymentStatusCancelled {
-			result = outcomeAnswered
-			return nil
-		}
-		if payment.CustomerID() != req.CustomerID {
-			// The refund goes to the customer who paid. Locking that entry
-			// after the payment leaves the usual order, which only a request
-			// contradicting the stored payment does.
-			if credit, err = h.lockCreditEntry(ctx, payment.CustomerID()); err != nil {
-				return err
-			}
-		}
-		var refund *domain.CreditHistory
-		event, refund = h.domain.ValidateAndCancelPayment(payment, credit)
-		if event.PaymentStatus() == kernel.PaymentStatusCancelled {
-			if err := h.payments.Save(ctx, payment); err != nil {
-				return fmt.Errorf("save payment of order %s: %w", req.OrderID, err)
-			}
-		}
-		if refund != nil {
-			if err := h.saveMovement(ctx, credit, refund); err != nil {
-				return err
-			}
-		}
-		result = outcomeDecided
-		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), kernel.PaymentOrderStatusCancelled, req.SagaID)
-	})
+		zap.String("payment_order_status", string(request)))
+	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
 	switch {
-	case errors.Is(err, ErrDuplicate):
-		log.Info("payment cancel request already answered; refused by a unique index")
-		log.Debug("duplicate cancellation refused", zap.Error(err))
-		return nil
+	case errors.Is(err, domain.ErrPaymentWithoutCustomer):
+		decide = func(ctx context.Context, req PaymentRequest, _ *domain.Payment) (outcome, domain.PaymentEvent, error) {
+			return h.rejectWithoutCustomer(ctx, req, request)
+		}
 	case err != nil:
 		return err
-	case result == outcomeAnswered:
-		log.Info("payment cancel request already answered; nothing to do")
-		return nil
-	case result == outcomeCancelledBeforePayment:
-		logDecision(log, "payment cancelled before its request arrived; a late request will be refused", event)
-		return nil
+	default:
+		log = log.With(zap.Stringer("customer_id", req.CustomerID))
 	}
-	logDecision(log, "payment cancellation decided", event)
-	return nil
-}
-
-// rejectWithoutCustomer answers FAILED a request of that kind that names no
-// customer. No payment is saved (there is no customer to save it for): the
-// answer's unique index alone keeps a duplicate from being answered twice,
-// for as long as the answer is kept in the outbox.
-func (h *PaymentRequestHelper) rejectWithoutCustomer(ctx context.Context, req PaymentRequest, request kernel.PaymentOrderStatus) error {
-	log := h.log.With(zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID))
-	event := h.domain.RejectPaymentWithoutCustomer(req.OrderID, req.Price)
-	answered := false
-	err := h.tx.Transact(ctx, func(ctx context.Context) error {
+	var (
+		result outcome
+		event  domain.PaymentEvent
+	)
+	err = h.tx.Transact(ctx, func(ctx context.Context) error {
 		var err error
-		if answered, err = h.outbox.Answered(ctx, req.SagaID, request); err != nil || answered {
+		if result, event, err = decide(ctx, req, payment); err != nil || event == nil {
 			return err
 		}
 		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), request, req.SagaID)
 	})
-	if answered || errors.Is(err, ErrDuplicate) {
-		log.Info("payment request already answered; nothing to do")
+	switch {
+	case errors.Is(err, ErrDuplicate):
+		// A unique index refused the second payment or answer: a concurrent
+		// delivery, or a concurrent cancellation of a customer without credit
+		// entry to serialise on, committed first. Nothing moved here.
+		log.Info("payment request already answered; refused by a unique index")
+		log.Debug("duplicate refused", zap.Error(err))
+		return nil
+	case err != nil:
+		return err
+	case event == nil:
+		log.Info(string(result))
 		return nil
 	}
-	if err != nil {
-		return err
+	fields := []zap.Field{zap.String("status", string(event.PaymentStatus())), zap.Strings("failure_messages", event.FailureMessages())}
+	if id := event.Payment().ID(); !id.IsZero() {
+		fields = append(fields, zap.Stringer("payment_id", id))
 	}
-	logDecision(log, "payment request refused", event)
+	log.Info(string(result), fields...)
 	return nil
+}
+
+// pay is PersistPayment's decision.
+func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, payment *domain.Payment) (outcome, domain.PaymentEvent, error) {
+	credit, err := h.lockCreditEntry(ctx, req.CustomerID)
+	if err != nil {
+		return "", nil, err
+	}
+	// Looked up under the lock: a duplicate that waited for it sees the
+	// answer its twin just committed.
+	if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
+		return outcomeAnswered, nil, err
+	}
+	// Also under the lock, which a cancellation of this order takes too
+	// before it records itself: the cancellation is found here, or it finds
+	// this payment.
+	existing, err := h.findPayment(ctx, req.OrderID)
+	if err != nil {
+		return "", nil, err
+	}
+	if existing != nil {
+		// CANCELLED: a refund overtook this request (or refunded it and the
+		// answer to this duplicate was cleaned). Anything else: a duplicate
+		// whose answer was cleaned from the outbox.
+		if existing.Status() == kernel.PaymentStatusCancelled {
+			return outcomeRefusedAfterCancellation, nil, nil
+		}
+		return outcomeAnswered, nil, nil
+	}
+	var history []*domain.CreditHistory
+	if credit != nil {
+		if history, err = h.history.FindByCustomerID(ctx, req.CustomerID); err != nil {
+			return "", nil, fmt.Errorf("load credit history of customer %s: %w", req.CustomerID, err)
+		}
+	}
+	event, debit := h.domain.ValidateAndInitiatePayment(payment, credit, history)
+	if err := h.payments.Save(ctx, payment); err != nil {
+		return "", nil, fmt.Errorf("save payment of order %s: %w", req.OrderID, err)
+	}
+	if err := h.saveMovement(ctx, credit, debit); err != nil {
+		return "", nil, err
+	}
+	return outcomePaymentDecided, event, nil
+}
+
+// cancel is PersistCancelPayment's decision; cancellation is the payment
+// recorded as CANCELLED when the order has none yet.
+func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, cancellation *domain.Payment) (outcome, domain.PaymentEvent, error) {
+	// The credit entry first, then the payment, in the order pay takes them:
+	// a payment of this order being taken now has either committed (and is
+	// found below) or waits, and then finds the cancellation recorded here.
+	credit, err := h.lockCreditEntry(ctx, req.CustomerID)
+	if err != nil {
+		return "", nil, err
+	}
+	payment, err := h.findPayment(ctx, req.OrderID)
+	if err != nil {
+		return "", nil, err
+	}
+	if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusCancelled); err != nil || answered {
+		return outcomeAnswered, nil, err
+	}
+	if payment == nil {
+		event := h.domain.CancelBeforePayment(cancellation)
+		if err := h.payments.Save(ctx, cancellation); errors.Is(err, ErrDuplicate) {
+			// Only possible without a credit entry to serialise on: a
+			// payment of the order committed since the lookup. Run again,
+			// the request finds and cancels it.
+			return "", nil, kernel.Errorf(kernel.ECodeConflict, "payment of order %s was saved while its cancellation was recorded", req.OrderID)
+		} else if err != nil {
+			return "", nil, fmt.Errorf("save cancellation of order %s: %w", req.OrderID, err)
+		}
+		return outcomeCancelledBeforePayment, event, nil
+	}
+	// A cancelled payment stays cancelled even once the cleaner has removed
+	// the answer that said so.
+	if payment.Status() == kernel.PaymentStatusCancelled {
+		return outcomeAnswered, nil, nil
+	}
+	if payment.CustomerID() != req.CustomerID {
+		// The refund goes to the customer who paid. Locking that entry after
+		// the payment leaves the usual order, which only a request
+		// contradicting the stored payment does.
+		if credit, err = h.lockCreditEntry(ctx, payment.CustomerID()); err != nil {
+			return "", nil, err
+		}
+	}
+	event, refund := h.domain.ValidateAndCancelPayment(payment, credit)
+	if event.PaymentStatus() == kernel.PaymentStatusCancelled {
+		if err := h.payments.Save(ctx, payment); err != nil {
+			return "", nil, fmt.Errorf("save payment of order %s: %w", req.OrderID, err)
+		}
+	}
+	if err := h.saveMovement(ctx, credit, refund); err != nil {
+		return "", nil, err
+	}
+	return outcomeCancellationDecided, event, nil
+}
+
+// rejectWithoutCustomer is the decision on a request of that kind that names
+// no customer: it is answered FAILED. No payment is saved (there is no
+// customer to save it for): the answer's unique index alone keeps a
+// duplicate from being answered twice, for as long as the answer is kept in
+// the outbox.
+func (h *PaymentRequestHelper) rejectWithoutCustomer(ctx context.Context, req PaymentRequest,
+	request kernel.PaymentOrderStatus) (outcome, domain.PaymentEvent, error) {
+	if answered, err := h.outbox.Answered(ctx, req.SagaID, request); err != nil || answered {
+		return outcomeAnswered, nil, err
+	}
+	return outcomeRejectedWithoutCustomer, h.domain.RejectPaymentWithoutCustomer(req.OrderID, req.Price), nil
 }
 
 // lockCreditEntry returns the customer's credit entry locked until the
@@ -294,41 +268,25 @@ func (h *PaymentRequestHelper) findPayment(ctx context.Context, orderID kernel.O
 	return payment, nil
 }
 
-// requireAnswerable refuses a request that names no saga or no order: an
-// answer must say which saga and which order it is about, so such a request
-// can only be parked, never answered.
-func requireAnswerable(req PaymentRequest) error {
-	switch {
-	case req.SagaID.IsZero():
-		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no saga id", req.ID)
-	case req.OrderID.IsZero():
-		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s of saga %s has no order id", req.ID, req.SagaID)
-	}
-	return nil
-}
-
-// outcome is what a use case did with a request, for its log line.
-type outcome int
+// outcome is what a use case did with a request: the message of its log
+// line.
+type outcome string
 
 const (
-	outcomeDecided outcome = iota
-	outcomeAnswered
-	outcomeRefusedAfterCancellation
-	outcomeCancelledBeforePayment
+	outcomeAnswered                 outcome = "payment request already answered; nothing to do"
+	outcomeRefusedAfterCancellation outcome = "payment request for the order arrives after its cancellation; refused, nothing charged"
+	outcomePaymentDecided           outcome = "payment decided"
+	outcomeCancellationDecided      outcome = "payment cancellation decided"
+	outcomeCancelledBeforePayment   outcome = "payment cancelled before its request arrived; a late request will be refused"
+	outcomeRejectedWithoutCustomer  outcome = "payment request refused"
 )
 
-// logDecision logs at INFO the answer written, with the reasons of a refusal.
-func logDecision(log *zap.Logger, msg string, event domain.PaymentEvent) {
-	fields := []zap.Field{zap.String("status", string(event.PaymentStatus())), zap.Strings("failure_messages", event.FailureMessages())}
-	if id := event.Payment().ID(); !id.IsZero() {
-		fields = append(fields, zap.Stringer("payment_id", id))
-	}
-	log.Info(msg, fields...)
-}
-
 // saveMovement stores the credit entry's new total and the history entry
-// that explains it.
+// that explains it; nothing when the decision moved no credit (entry nil).
 func (h *PaymentRequestHelper) saveMovement(ctx context.Context, credit *domain.CreditEntry, entry *domain.CreditHistory) error {
+	if entry == nil {
+		return nil
+	}
 	if err := h.credits.Save(ctx, credit); err != nil {
 		return fmt.Errorf("save credit entry of customer %s: %w", credit.CustomerID(), err)
 	}
