@@ -38,19 +38,15 @@ func (c Config) Logging() logging.Config { return c.Log }
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
 	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
+		kafka.ValidateTopics([]kafka.TopicSetting{
+			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
+			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},
+			{Key: "topics.restaurant_approval_request", Name: c.Topics.RestaurantApprovalRequest},
+			{Key: "topics.restaurant_approval_response", Name: c.Topics.RestaurantApprovalResponse},
+		}, c.Topics.Partitions, c.Topics.ReplicationFactor),
+		c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
+		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"),
 		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate()}
-	for key, topic := range map[string]string{
-		"topics.payment_request":              c.Topics.PaymentRequest,
-		"topics.payment_response":             c.Topics.PaymentResponse,
-		"topics.restaurant_approval_request":  c.Topics.RestaurantApprovalRequest,
-		"topics.restaurant_approval_response": c.Topics.RestaurantApprovalResponse,
-	} {
-		if topic == "" {
-			errs = append(errs, fmt.Errorf("%s is empty", key))
-		}
-	}
-	errs = append(errs, c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
-		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"))
 	if c.Order.MaxItems <= 0 {
 		errs = append(errs, fmt.Errorf("order.max_items %d must be positive", c.Order.MaxItems))
 	}

@@ -56,6 +56,7 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Topics.PaymentResponse = ""
+	cfg.Topics.RestaurantApprovalResponse = cfg.Topics.RestaurantApprovalRequest
 	cfg.Consumers.RestaurantApprovalResponse.GroupID = ""
 	cfg.Order.MaxItems = 0
 
@@ -63,6 +64,7 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "topics.payment_response is empty")
+	assert.ErrorContains(t, err, "topics.restaurant_approval_request and topics.restaurant_approval_response name the same topic")
 	assert.ErrorContains(t, err, "consumers.restaurant_approval_response.group_id is empty")
 	assert.ErrorContains(t, err, "order.max_items 0 must be positive")
 }
