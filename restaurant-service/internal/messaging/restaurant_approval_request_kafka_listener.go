@@ -5,7 +5,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
@@ -39,22 +38,4 @@ func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg
 		zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID), zap.Stringer("message_id", request.ID))
 	return l.listener.ApproveOrder(ctx, approvalRequestOf(request))
-}
-
-// approvalRequestOf maps the wire request to the application's DTO.
-func approvalRequestOf(m contract.RestaurantApprovalRequest) application.RestaurantApprovalRequest {
-	products := make([]application.OrderProduct, len(m.Products))
-	for i, p := range m.Products {
-		products[i] = application.OrderProduct{ID: kernel.IDFromUUID[kernel.ProductID](p.ID), Quantity: p.Quantity}
-	}
-	return application.RestaurantApprovalRequest{
-		ID:                    kernel.IDFromUUID[kernel.MessageID](m.ID),
-		SagaID:                kernel.IDFromUUID[kernel.SagaID](m.SagaID),
-		RestaurantID:          kernel.IDFromUUID[kernel.RestaurantID](m.RestaurantID),
-		OrderID:               kernel.IDFromUUID[kernel.OrderID](m.OrderID),
-		RestaurantOrderStatus: m.RestaurantOrderStatus,
-		Products:              products,
-		Price:                 m.Price,
-		CreatedAt:             m.CreatedAt,
-	}
 }

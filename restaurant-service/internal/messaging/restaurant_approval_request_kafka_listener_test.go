@@ -12,139 +12,18 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
-	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/messaging"
 )
 
-// newProducer returns a producer on the test broker, closed at the end.
-func newProducer(t *testing.T, cfg kafka.Config) *kafka.Producer {
-	t.Helper()
-	p, err := kafka.NewProducer(cfg, zap.NewNop())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = p.Close() })
-	return p
-}
-
-// consume runs a consumer group of its own over topic with handler until the
-// test ends.
-func consume(t *testing.T, cfg kafka.Config, topic string, handler kafka.Handler) {
-	t.Helper()
-	consumer, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{
-		GroupID: "test-" + uuid.NewString(), Topics: []string{topic},
-		MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond,
-	}, handler, newProducer(t, cfg), zaptest.NewLogger(t))
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = consumer.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-}
-
-// collect returns a channel of every record of topic.
-func collect(t *testing.T, cfg kafka.Config, topic string) <-chan *kafka.Received {
-	t.Helper()
-	records := make(chan *kafka.Received, 100)
-	consume(t, cfg, topic, func(_ context.Context, msg *kafka.Received) error {
-		records <- msg
-		return nil
-	})
-	return records
-}
-
-func receive[T any](t *testing.T, ch <-chan T) T {
-	t.Helper()
-	select {
-	case v := <-ch:
-		return v
-	case <-time.After(30 * time.Second):
-		t.Fatal("nothing arrived within 30s")
-		panic("unreachable")
-	}
-}
-
-func TestRestaurantApprovalEventsKafkaPublisherPublishesTheAnswer(t *testing.T) {
-	t.Parallel()
-	cfg := kafkatest.Config(t)
-	topic := kafkatest.Topic(t, "restaurant-approval-response")
-	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(newProducer(t, cfg), topic, zap.NewNop())
-
-	createdAt := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
-	orderID := kernel.NewID[kernel.OrderID]()
-	restaurantID := kernel.MustParseID[kernel.RestaurantID]("d215b5f8-0249-4dc5-89a3-51fd148cfb45")
-	payload, err := json.Marshal(application.OrderEventPayload{
-		OrderID: orderID, RestaurantID: restaurantID, CreatedAt: createdAt,
-		OrderApprovalStatus: kernel.OrderApprovalStatusRejected,
-		FailureMessages:     []string{"Product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb47 is not available"},
-	})
-	require.NoError(t, err)
-	good := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: payload, CreatedAt: createdAt}
-	corrupt := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: saga.OrderSagaName, Payload: []byte(`"not a payload"`)}
-
-	errs := publisher.Publish(context.Background(), []outbox.Message{corrupt, good})
-	require.Len(t, errs, 2)
-	assert.Error(t, errs[0], "an unreadable payload fails its own row")
-	require.NoError(t, errs[1], "the broker acknowledged the good row")
-
-	record := receive(t, collect(t, cfg, topic))
-	assert.Equal(t, good.SagaID.String(), string(record.Key), "the key is the saga id")
-	assert.Equal(t, good.ID.String(), record.Headers[kafka.HeaderMessageID])
-	var response contract.RestaurantApprovalResponse
-	require.NoError(t, json.Unmarshal(record.Value, &response))
-	assert.Equal(t, contract.RestaurantApprovalResponse{
-		ID:                  good.ID,
-		SagaID:              good.SagaID,
-		RestaurantID:        restaurantID.UUID(),
-		OrderID:             orderID.UUID(),
-		CreatedAt:           createdAt,
-		OrderApprovalStatus: kernel.OrderApprovalStatusRejected,
-		FailureMessages:     []string{"Product with id: d215b5f8-0249-4dc5-89a3-51fd148cfb47 is not available"},
-	}, response)
-}
-
-func TestRestaurantApprovalEventsKafkaPublisherApprovedHasEmptyFailureMessages(t *testing.T) {
-	t.Parallel()
-	cfg := kafkatest.Config(t)
-	topic := kafkatest.Topic(t, "restaurant-approval-response")
-	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(newProducer(t, cfg), topic, zap.NewNop())
-	payload, err := json.Marshal(application.OrderEventPayload{
-		OrderID: kernel.NewID[kernel.OrderID](), RestaurantID: kernel.NewID[kernel.RestaurantID](),
-		CreatedAt: time.Now().UTC(), OrderApprovalStatus: kernel.OrderApprovalStatusApproved,
-	})
-	require.NoError(t, err)
-
-	errs := publisher.Publish(context.Background(), []outbox.Message{{ID: uuid.New(), SagaID: uuid.New(), Payload: payload}})
-	require.Equal(t, []error{nil}, errs)
-
-	record := receive(t, collect(t, cfg, topic))
-	assert.JSONEq(t, `[]`, string(mustField(t, record.Value, "failureMessages")))
-	assert.JSONEq(t, `"APPROVED"`, string(mustField(t, record.Value, "orderApprovalStatus")))
-}
-
-func mustField(t *testing.T, value []byte, name string) json.RawMessage {
-	t.Helper()
-	var fields map[string]json.RawMessage
-	require.NoError(t, json.Unmarshal(value, &fields))
-	f, ok := fields[name]
-	require.True(t, ok, "field %s missing in %s", name, value)
-	return f
-}
-
+// sendJSON publishes v (raw when it is a []byte) under key.
 func sendJSON(t *testing.T, p *kafka.Producer, topic, key string, v any) {
 	t.Helper()
 	value, ok := v.([]byte)
