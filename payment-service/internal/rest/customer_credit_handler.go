@@ -1,11 +1,7 @@
-// Package rest is payment-service's HTTP adapter: the customer credit query
-// on echo. Errors are returned as kernel errors; the shared error handler of
-// infrastructure/httpserver turns them into JSON with the right status.
 package rest
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,21 +22,6 @@ func NewCustomerCreditHandler(query application.CustomerCreditQuery) *CustomerCr
 // Register adds the handler's routes to e.
 func (h *CustomerCreditHandler) Register(e *echo.Echo) {
 	e.GET("/customers/:customerId/credit", h.customerCredit)
-}
-
-// CustomerCreditResponse is the body of GET /customers/{customerId}/credit.
-type CustomerCreditResponse struct {
-	CustomerID        string                  `json:"customerId"`
-	TotalCreditAmount kernel.Money            `json:"totalCreditAmount"`
-	History           []CreditHistoryResponse `json:"history"`
-}
-
-// CreditHistoryResponse is one movement of the credit, oldest first.
-type CreditHistoryResponse struct {
-	ID        string       `json:"id"`
-	Amount    kernel.Money `json:"amount"`
-	Type      string       `json:"type"`
-	CreatedAt time.Time    `json:"createdAt"`
 }
 
 func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
