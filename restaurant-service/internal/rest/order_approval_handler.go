@@ -9,14 +9,6 @@ import (
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
 
-// OrderApprovalResponse is the body of GET /orders/{orderId}/approval.
-type OrderApprovalResponse struct {
-	OrderID             string   `json:"orderId"`
-	RestaurantID        string   `json:"restaurantId"`
-	OrderApprovalStatus string   `json:"orderApprovalStatus"`
-	FailureMessages     []string `json:"failureMessages"`
-}
-
 // OrderApprovalHandler serves the restaurants' answers over HTTP.
 type OrderApprovalHandler struct {
 	tracker application.OrderApprovalTracker
@@ -45,14 +37,5 @@ func (h *OrderApprovalHandler) TrackOrderApproval(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	failures := approval.FailureMessages
-	if failures == nil {
-		failures = []string{}
-	}
-	return c.JSON(http.StatusOK, OrderApprovalResponse{
-		OrderID:             approval.OrderID.String(),
-		RestaurantID:        approval.RestaurantID.String(),
-		OrderApprovalStatus: string(approval.OrderApprovalStatus),
-		FailureMessages:     failures,
-	})
+	return c.JSON(http.StatusOK, orderApprovalResponseOf(approval))
 }
