@@ -15,17 +15,6 @@ import (
 // OrderCreatedMessage is what CreateOrder tells the client.
 const OrderCreatedMessage = "Order created successfully"
 
-// ErrIdempotencyKeyExists is returned (wrapped) by
-// IdempotencyKeyRepository.Insert when the key is already stored, typically
-// by a concurrent command with the same key that committed first.
-var ErrIdempotencyKeyExists = errors.New("idempotency key already exists")
-
-// ErrIdempotencyKeyReused is the cause of the kernel.ECodeInvalid error
-// CreateOrder returns when an idempotency key comes back with a different
-// command than the one it created an order for. Adapters find it with
-// errors.Is to give it its own answer.
-var ErrIdempotencyKeyReused = errors.New("idempotency key reused for a different request")
-
 // OrderCreateCommandHandler creates orders: the order and its payment request
 // (a payment_outbox row opening a new saga) are saved in one transaction, so
 // an order exists exactly when its payment will be requested. A command with
@@ -69,7 +58,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 		return resp, err
 	}
 	resp, err := h.create(ctx, cmd, hash)
-	if !errors.Is(err, ErrIdempotencyKeyExists) {
+	if !errors.Is(err, ErrDuplicate) {
 		return resp, err
 	}
 	// A command with the same key committed while this one ran, and this
@@ -77,7 +66,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 	// answer.
 	resp, found, err := h.replay(ctx, cmd.IdempotencyKey, hash)
 	if err == nil && !found {
-		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", ErrIdempotencyKeyExists)
+		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", ErrDuplicate)
 	}
 	return resp, err
 }

@@ -322,7 +322,7 @@ func TestCreateOrderThatLosesTheRaceForItsKeyAnswersTheWinner(t *testing.T) {
 					return err
 				}),
 				// The winner committed first; the unique index refuses this key.
-				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrIdempotencyKeyExists)),
+				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
 				f.keys.EXPECT().FindByKey(gomock.Any(), "raced").Return(&winner, nil),
 			)
 			f.expectOrderSaved()
@@ -373,11 +373,11 @@ func TestCreateOrderKeyErrors(t *testing.T) {
 		f.keys.EXPECT().FindByKey(gomock.Any(), "k").Return(nil, application.ErrNotFound).Times(2)
 		f.expectTransaction()
 		f.expectOrderSaved()
-		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(application.ErrIdempotencyKeyExists)
+		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(application.ErrDuplicate)
 
 		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
 
-		assert.True(t, errors.Is(err, application.ErrIdempotencyKeyExists))
+		assert.True(t, errors.Is(err, application.ErrDuplicate))
 		assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 	})
 }

@@ -132,8 +132,7 @@ type RestaurantApprovalRequestMessagePublisher interface {
 // IdempotencyKeyRepository remembers the idempotency keys of created orders.
 type IdempotencyKeyRepository interface {
 	// Insert stores the key in the transaction carried by ctx, with the
-	// order it created; a key already stored is refused with
-	// ErrIdempotencyKeyExists.
+	// order it created; a key already stored is refused with ErrDuplicate.
 	Insert(ctx context.Context, key IdempotencyKey) error
 	// FindByKey returns the stored key, or ErrNotFound.
 	FindByKey(ctx context.Context, key string) (*IdempotencyKey, error)

@@ -26,8 +26,8 @@ func NewIdempotencyKeyRepository(db *gorm.DB) *IdempotencyKeyRepository {
 
 // Insert implements application.IdempotencyKeyRepository. When a concurrent
 // transaction holds the same key, the insert waits for it: it fails with
-// application.ErrIdempotencyKeyExists once that one commits, and succeeds if
-// it rolls back.
+// application.ErrDuplicate once that one commits, and succeeds if it rolls
+// back.
 func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.IdempotencyKey) error {
 	row := idempotencyKeyRow{
 		OrderID:        key.OrderID.UUID(),
@@ -39,7 +39,7 @@ func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.I
 	}
 	err := postgres.Conn(ctx, r.db).Create(&row).Error
 	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("insert idempotency key of order %s: %w (%w)", key.OrderID, application.ErrIdempotencyKeyExists, err)
+		return fmt.Errorf("insert idempotency key of order %s: %w (%w)", key.OrderID, application.ErrDuplicate, err)
 	}
 	return postgres.WrapError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
 }

@@ -57,7 +57,7 @@ func TestIdempotencyKeyRepositoryRefusesAStoredKey(t *testing.T) {
 
 	err := keys.Insert(ctx, second)
 
-	assert.ErrorIs(t, err, application.ErrIdempotencyKeyExists)
+	assert.ErrorIs(t, err, application.ErrDuplicate)
 	found, err := keys.FindByKey(ctx, "client-key")
 	require.NoError(t, err)
 	assert.Equal(t, first.OrderID, found.OrderID, "the first order keeps the key")
@@ -127,7 +127,7 @@ func TestIdempotencyKeyInsertWaitsForTheTransactionHoldingTheKey(t *testing.T) {
 			require.NoError(t, err)
 			if firstCommits {
 				require.NoError(t, firstErr)
-				assert.ErrorIs(t, secondErr, application.ErrIdempotencyKeyExists)
+				assert.ErrorIs(t, secondErr, application.ErrDuplicate)
 				assert.Equal(t, first.OrderID, found.OrderID)
 				return
 			}
