@@ -58,23 +58,46 @@ func TestValidateRefusesUnworkableSettings(t *testing.T) {
 	var valid config.Config
 	require.NoError(t, infraconfig.Load(configFile(t), config.EnvPrefix, &valid))
 
-	tests := map[string]func(c *config.Config){
-		"no request topic": func(c *config.Config) { c.Topics.RestaurantApprovalRequest = "" },
-		"same topics":      func(c *config.Config) { c.Topics.RestaurantApprovalResponse = c.Topics.RestaurantApprovalRequest },
-		"no group":         func(c *config.Config) { c.Consumer.GroupID = "" },
-		"backoffs swapped": func(c *config.Config) { c.Consumer.MinBackoff, c.Consumer.MaxBackoff = time.Minute, time.Second },
-		"no schema":        func(c *config.Config) { c.Postgres.Schema = "" },
-		"no brokers":       func(c *config.Config) { c.Kafka.Brokers = nil },
-		"bad http address": func(c *config.Config) { c.HTTP.Address = "8183" },
-		"relay backoffs swapped": func(c *config.Config) {
-			c.Outbox.Relay.MinBackoff, c.Outbox.Relay.MaxBackoff = time.Minute, time.Second
+	tests := map[string]struct {
+		mutate func(c *config.Config)
+		want   string
+	}{
+		"no request topic": {
+			mutate: func(c *config.Config) { c.Topics.RestaurantApprovalRequest = "" },
+			want:   "topics.restaurant_approval_request is empty",
+		},
+		"no response topic": {
+			mutate: func(c *config.Config) { c.Topics.RestaurantApprovalResponse = "" },
+			want:   "topics.restaurant_approval_response is empty",
+		},
+		"same topics": {
+			mutate: func(c *config.Config) { c.Topics.RestaurantApprovalResponse = c.Topics.RestaurantApprovalRequest },
+			want: `topics.restaurant_approval_request and topics.restaurant_approval_response name the same topic "` +
+				contract.TopicRestaurantApprovalRequest + `"`,
+		},
+		"negative partitions": {
+			mutate: func(c *config.Config) { c.Topics.Partitions = -1 },
+			want:   "topics: partitions and replication_factor must not be negative",
+		},
+		"no group":         {mutate: func(c *config.Config) { c.Consumer.GroupID = "" }, want: "consumer"},
+		"backoffs swapped": {mutate: func(c *config.Config) { c.Consumer.MinBackoff, c.Consumer.MaxBackoff = time.Minute, time.Second }, want: "consumer"},
+		"no schema":        {mutate: func(c *config.Config) { c.Postgres.Schema = "" }, want: "schema"},
+		"no brokers":       {mutate: func(c *config.Config) { c.Kafka.Brokers = nil }, want: "brokers"},
+		"bad http address": {mutate: func(c *config.Config) { c.HTTP.Address = "8183" }, want: "address"},
+		"relay backoffs swapped": {
+			mutate: func(c *config.Config) {
+				c.Outbox.Relay.MinBackoff, c.Outbox.Relay.MaxBackoff = time.Minute, time.Second
+			},
+			want: "backoff",
 		},
 	}
-	for name, mutate := range tests {
+	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
 			cfg := valid
-			mutate(&cfg)
-			assert.Error(t, cfg.Validate())
+			tt.mutate(&cfg)
+			err := cfg.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
 }
