@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -47,22 +46,4 @@ func (r *PaymentRepository) FindByOrderIDForUpdate(ctx context.Context, orderID 
 		return nil, wrapReadError(err, fmt.Sprintf("find payment of order %s", orderID))
 	}
 	return paymentFromRow(row)
-}
-
-// wrapReadError reports a missing row as application.ErrNotFound and gives
-// other errors their kernel code.
-func wrapReadError(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s: %w", what, application.ErrNotFound)
-	}
-	return postgres.WrapError(err, what)
-}
-
-// wrapWriteError reports a unique-index violation as application.ErrDuplicate
-// and gives other errors their kernel code.
-func wrapWriteError(err error, what string) error {
-	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("%s: %w: %w", what, application.ErrDuplicate, err)
-	}
-	return postgres.WrapError(err, what)
 }
