@@ -34,6 +34,13 @@ func request(customer kernel.CustomerID, price string, kind kernel.PaymentOrderS
 		Price: money(price), CreatedAt: time.Now(), PaymentOrderStatus: kind}
 }
 
+// cancelOf is the refund request of the same saga and order as pay.
+func cancelOf(pay application.PaymentRequest) application.PaymentRequest {
+	cancel := pay
+	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
+	return cancel
+}
+
 // concurrently runs fn n times at once and returns the errors.
 func concurrently(n int, fn func(i int) error) []error {
 	errs := make([]error, n)
@@ -118,8 +125,7 @@ func TestDuplicateAfterOutboxCleanupChangesNothing(t *testing.T) {
 	ctx := context.Background()
 	pay := request(customer, "40.00", kernel.PaymentOrderStatusPending)
 	require.NoError(t, helper.PersistPayment(ctx, pay))
-	cancel := pay
-	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
+	cancel := cancelOf(pay)
 	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
 
@@ -140,8 +146,7 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	pay := request(customer, "30.00", kernel.PaymentOrderStatusPending)
 	require.NoError(t, helper.PersistPayment(ctx, pay))
 	require.Equal(t, "70.00", creditOf(t, db, customer))
-	cancel := pay
-	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
+	cancel := cancelOf(pay)
 
 	errs := concurrently(10, func(int) error { return helper.PersistCancelPayment(ctx, cancel) })
 
@@ -152,13 +157,6 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND payment_status = 'CANCELLED'`, pay.SagaID.UUID()))
-}
-
-// cancelOf is the refund request of the same saga and order as pay.
-func cancelOf(pay application.PaymentRequest) application.PaymentRequest {
-	cancel := pay
-	cancel.ID, cancel.PaymentOrderStatus = kernel.NewID[kernel.MessageID](), kernel.PaymentOrderStatusCancelled
-	return cancel
 }
 
 // answerOf reads the status and failure messages of the saga's answer to

@@ -1,0 +1,40 @@
+package dataaccess_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/internal/dataaccess"
+	"github.com/food-ordering-system/payment-service/internal/domain"
+)
+
+func TestCreditHistoryRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewCreditHistoryRepository(db)
+	customer := addCustomer(t, db, "100.00")
+	credit, err := dataaccess.NewCreditEntryRepository(db).FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	before, err := repo.FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, money("30.00"))
+	require.NoError(t, err)
+	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, before)
+	require.NotNil(t, debit)
+
+	require.NoError(t, repo.Save(ctx, debit))
+
+	after, err := repo.FindByCustomerID(ctx, customer)
+	require.NoError(t, err)
+	require.Len(t, after, 2)
+	assert.Equal(t, debit.ID(), after[1].ID(), "oldest first")
+	assert.Equal(t, domain.TransactionTypeDebit, after[1].TransactionType())
+	assert.Equal(t, "30.00", after[1].Amount().String())
+	assert.Equal(t, debit.CreatedAt(), after[1].CreatedAt().UTC())
+	assert.Equal(t, "70.00", historyBalanceOf(t, db, customer))
+}

@@ -1,0 +1,125 @@
+package dataaccess_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/payment-service/internal/application"
+	"github.com/food-ordering-system/payment-service/internal/dataaccess"
+	"github.com/food-ordering-system/payment-service/migrations"
+)
+
+func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) application.OrderOutboxMessage {
+	at := kernel.EventTime(time.Now())
+	return application.OrderOutboxMessage{
+		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, CreatedAt: at, Type: saga.OrderSagaName,
+		Payload: application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: seededCustomer, OrderID: kernel.NewID[kernel.OrderID](), Price: money("12.50"),
+			CreatedAt: at, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}},
+		PaymentStatus: kernel.PaymentStatusCompleted, PaymentOrderStatus: request, OutboxStatus: outbox.StatusStarted,
+	}
+}
+
+func TestOrderOutboxRepository(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewOrderOutboxRepository(db)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	msg := outboxMessage(sagaID, kernel.PaymentOrderStatusPending)
+
+	exists, err := repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	require.NoError(t, err)
+	assert.False(t, exists)
+
+	require.NoError(t, repo.Save(ctx, msg))
+
+	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	require.NoError(t, err)
+	assert.True(t, exists)
+	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusCancelled)
+	require.NoError(t, err)
+	assert.False(t, exists, "the cancel request of the saga is not answered")
+
+	err = repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusPending))
+	assert.True(t, errors.Is(err, application.ErrDuplicate), "a second answer to one request: got %v", err)
+	require.NoError(t, repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusCancelled)))
+
+	// The relay sees the row with its payload as JSON, marks it COMPLETED, and
+	// the cleaner removes it.
+	store := dataaccess.NewOrderOutboxStore(db, false)
+	var claimed []outbox.Message
+	n, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		claimed = batch
+		return []uuid.UUID{msg.ID.UUID()}, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	require.Len(t, claimed, 2)
+	assert.Equal(t, msg.ID.UUID(), claimed[0].ID, "creation order")
+	assert.Equal(t, sagaID.UUID(), claimed[0].SagaID)
+	var payload application.OrderEventPayload
+	require.NoError(t, json.Unmarshal(claimed[0].Payload, &payload))
+	assert.Equal(t, msg.Payload.OrderID, payload.OrderID)
+	assert.Equal(t, "12.50", payload.Price.String())
+
+	removed, err := store.CleanFinished(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), removed)
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE outbox_status = 'STARTED'`))
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE outbox_status = 'COMPLETED'`))
+}
+
+func TestOrderOutboxArchive(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	ctx := context.Background()
+	msg := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, msg))
+	store := dataaccess.NewOrderOutboxStore(db, true)
+	_, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		return []uuid.UUID{batch[0].ID}, nil
+	})
+	require.NoError(t, err)
+
+	removed, err := store.CleanFinished(ctx)
+
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), removed)
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`))
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox_archive
+		WHERE id = ? AND outbox_status = 'COMPLETED' AND processed_at IS NOT NULL`, msg.ID.UUID()))
+}
+
+func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, migrations.FS)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.OrderOutboxTable), zap.NewNop())
+	select { // Listen signals once it listens.
+	case <-wake:
+	case <-ctx.Done():
+		t.Fatal("listener never connected")
+	}
+
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)))
+
+	select {
+	case <-wake:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification after an insert into order_outbox")
+	}
+}
