@@ -79,16 +79,16 @@ func TestValidateRefusesUnworkableSettings(t *testing.T) {
 			mutate: func(c *config.Config) { c.Topics.Partitions = -1 },
 			want:   "topics: partitions and replication_factor must not be negative",
 		},
-		"no group":         {mutate: func(c *config.Config) { c.Consumer.GroupID = "" }, want: "consumer"},
-		"backoffs swapped": {mutate: func(c *config.Config) { c.Consumer.MinBackoff, c.Consumer.MaxBackoff = time.Minute, time.Second }, want: "consumer"},
-		"no schema":        {mutate: func(c *config.Config) { c.Postgres.Schema = "" }, want: "schema"},
-		"no brokers":       {mutate: func(c *config.Config) { c.Kafka.Brokers = nil }, want: "brokers"},
-		"bad http address": {mutate: func(c *config.Config) { c.HTTP.Address = "8183" }, want: "address"},
+		"no group":         {mutate: func(c *config.Config) { c.Consumer.GroupID = "" }, want: "consumer.group_id is empty"},
+		"backoffs swapped": {mutate: func(c *config.Config) { c.Consumer.MinBackoff, c.Consumer.MaxBackoff = time.Minute, time.Second }, want: "consumer.min_backoff 1m0s is above consumer.max_backoff 1s"},
+		"no schema":        {mutate: func(c *config.Config) { c.Postgres.Schema = "" }, want: "postgres.schema is empty"},
+		"no brokers":       {mutate: func(c *config.Config) { c.Kafka.Brokers = nil }, want: "kafka.brokers is empty"},
+		"bad http address": {mutate: func(c *config.Config) { c.HTTP.Address = "8183" }, want: `http.address "8183"`},
 		"relay backoffs swapped": {
 			mutate: func(c *config.Config) {
 				c.Outbox.Relay.MinBackoff, c.Outbox.Relay.MaxBackoff = time.Minute, time.Second
 			},
-			want: "backoff",
+			want: "outbox relay order_outbox: min_backoff 1m0s is above max_backoff 1s",
 		},
 	}
 	for name, tt := range tests {
