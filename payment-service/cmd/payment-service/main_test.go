@@ -160,9 +160,9 @@ func request(saga, order uuid.UUID, price string, status kernel.PaymentOrderStat
 		Price: kernel.MustParseMoney(price), CreatedAt: time.Now().UTC(), PaymentOrderStatus: status}
 }
 
-// TestDoneWhen drives the payment step of the walkthrough through the real
+// TestPaymentStep drives the payment step of the walkthrough through the real
 // broker and database: a payment, a refused payment, a refund, duplicates.
-func TestDoneWhen(t *testing.T) {
+func TestPaymentStep(t *testing.T) {
 	s := startService(t)
 
 	// A PaymentRequest of 200.00 completes.

@@ -25,8 +25,7 @@ var (
 	customerID = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
 )
 
-// The kernel's tag types are unexported; typed function variables instantiate
-// its generic constructors.
+// money parses an amount the test knows to be valid.
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // fixture holds the helper under test with every output port mocked.
