@@ -45,6 +45,7 @@ type service struct {
 	mu      sync.Mutex
 	answers map[uuid.UUID][]contract.RestaurantApprovalResponse
 	headers map[uuid.UUID][]string
+	markers map[string]bool // markers read from the response topic
 }
 
 func freeAddress(t *testing.T) string {
@@ -76,7 +77,8 @@ func start(t *testing.T) *service {
 	require.NoError(t, cfg.Validate())
 
 	s := &service{cfg: cfg, db: db, baseURL: "http://" + cfg.HTTP.Address,
-		answers: map[uuid.UUID][]contract.RestaurantApprovalResponse{}, headers: map[uuid.UUID][]string{}}
+		answers: map[uuid.UUID][]contract.RestaurantApprovalResponse{}, headers: map[uuid.UUID][]string{},
+		markers: map[string]bool{}}
 	var err error
 	s.producer, err = kafka.NewProducer(kcfg, zap.NewNop())
 	require.NoError(t, err)
@@ -112,12 +114,19 @@ func start(t *testing.T) *service {
 	return s
 }
 
-// readAnswers collects every record of the response topic by saga id.
+// readAnswers collects every answer of the response topic by saga id, and
+// the markers sendMarker put there.
 func (s *service) readAnswers(t *testing.T, ctx context.Context) {
 	t.Helper()
 	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
 		kafka.ConsumerConfig{GroupID: "answers-" + uuid.NewString(), Topics: []string{s.cfg.Topics.RestaurantApprovalResponse}},
 		func(_ context.Context, msg *kafka.Received) error {
+			if marker := msg.Headers[markerHeader]; marker != "" {
+				s.mu.Lock()
+				defer s.mu.Unlock()
+				s.markers[marker] = true
+				return nil
+			}
 			answer, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
 			if err != nil {
 				return err
@@ -208,7 +217,7 @@ func (s *service) httpApproval(t *testing.T, orderID string) (int, map[string]an
 	return resp.StatusCode, body
 }
 
-func TestDoneWhen(t *testing.T) {
+func TestRestaurantServiceAnswersApprovalRequests(t *testing.T) {
 	s := start(t)
 
 	t.Run("available product of an active restaurant is approved", func(t *testing.T) {
@@ -284,27 +293,29 @@ func TestDoneWhen(t *testing.T) {
 		s.answer(t, sentinel.SagaID)
 		assert.Equal(t, kernel.OrderApprovalStatusApproved, first.OrderApprovalStatus)
 
-		// The relay publishes in creation order, so a second answer of req
-		// would have been published before the sentinel's; give the broker a
-		// moment more all the same.
-		time.Sleep(time.Second)
-		assert.Equal(t, 1, s.answerCount(req.SagaID), "one answer on the response topic")
 		assert.Len(t, s.approvals(t, req.OrderID), 1, "one order_approval row")
 
-		// The answer's outbox row: one, published, and (archive configured)
-		// moved by the cleaner to order_outbox_archive.
-		var outboxRows, archived int64
-		deadline := time.Now().Add(30 * time.Second)
-		for {
-			require.NoError(t, s.db.Raw(`SELECT count(*) FROM order_outbox WHERE saga_id = ?`, req.SagaID).Scan(&outboxRows).Error)
-			require.NoError(t, s.db.Raw(`SELECT count(*) FROM order_outbox_archive WHERE saga_id = ? AND outbox_status = 'COMPLETED'
-				AND processed_at IS NOT NULL`, req.SagaID).Scan(&archived).Error)
-			if outboxRows == 0 && archived == 1 {
-				break
-			}
-			require.True(t, time.Now().Before(deadline), "outbox rows %d, archived %d after 30s", outboxRows, archived)
-			time.Sleep(50 * time.Millisecond)
+		// Every answer row of req is published, then (archive configured)
+		// moved by the cleaner to order_outbox_archive; a second row, which
+		// would have been written before the sentinel's, would be there too.
+		count := func(query string) (n int64) {
+			require.NoError(t, s.db.Raw(query, req.SagaID).Scan(&n).Error)
+			return n
 		}
+		require.Eventually(t, func() bool {
+			var live, archived int64
+			return s.db.Raw(`SELECT count(*) FROM order_outbox WHERE saga_id = ?`, req.SagaID).Scan(&live).Error == nil &&
+				s.db.Raw(`SELECT count(*) FROM order_outbox_archive WHERE saga_id = ?`, req.SagaID).Scan(&archived).Error == nil &&
+				live == 0 && archived > 0
+		}, 30*time.Second, 50*time.Millisecond, "the answer of saga %s was never published and archived", req.SagaID)
+		assert.Equal(t, int64(1), count(`SELECT count(*) FROM order_outbox_archive WHERE saga_id = ?`), "one answer row")
+		assert.Equal(t, int64(1), count(`SELECT count(*) FROM order_outbox_archive WHERE saga_id = ? AND outbox_status = 'COMPLETED'
+			AND processed_at IS NOT NULL`), "the archived answer was published")
+
+		// Every answer of req is on the broker now; a marker sent behind them
+		// under the same key is read after all of them.
+		s.awaitAnswersBefore(t, s.sendMarker(t, s.cfg.Topics.RestaurantApprovalResponse, req.SagaID))
+		assert.Equal(t, 1, s.answerCount(req.SagaID), "one answer on the response topic")
 
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -390,14 +401,37 @@ func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
 // there now under the same key. The marker must be the first record seen.
 func (s *service) requireNothingDeadLettered(t *testing.T, dlq <-chan *kafka.Received, key uuid.UUID) {
 	t.Helper()
-	marker := uuid.NewString()
-	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: s.cfg.Topics.RestaurantApprovalRequest + kafka.DeadLetterSuffix,
-		Key: []byte(key.String()), Value: []byte(`"marker"`), Headers: map[string]string{"marker": marker}}})
-	require.NoError(t, errs[0])
+	marker := s.sendMarker(t, s.cfg.Topics.RestaurantApprovalRequest+kafka.DeadLetterSuffix, key)
 	select {
 	case msg := <-dlq:
-		require.Equal(t, marker, msg.Headers["marker"], "dead-lettered: %s (%s)", msg.Value, msg.Headers[kafka.HeaderDeadLetterReason])
+		require.Equal(t, marker, msg.Headers[markerHeader], "dead-lettered: %s (%s)", msg.Value, msg.Headers[kafka.HeaderDeadLetterReason])
 	case <-time.After(30 * time.Second):
 		t.Fatal("the dead-letter marker did not arrive within 30s")
 	}
+}
+
+// markerHeader carries the id of a marker record.
+const markerHeader = "marker"
+
+// sendMarker publishes a marker record under key on topic and returns its id.
+// A partition keeps its records in order, so a consumer that has read the
+// marker has read every record sent under key before it.
+func (s *service) sendMarker(t *testing.T, topic string, key uuid.UUID) string {
+	t.Helper()
+	marker := uuid.NewString()
+	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: topic,
+		Key: []byte(key.String()), Value: []byte(`"marker"`), Headers: map[string]string{markerHeader: marker}}})
+	require.NoError(t, errs[0])
+	return marker
+}
+
+// awaitAnswersBefore waits until readAnswers has read marker, so every answer
+// sent before it under the same key has been collected.
+func (s *service) awaitAnswersBefore(t *testing.T, marker string) {
+	t.Helper()
+	require.Eventually(t, func() bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		return s.markers[marker]
+	}, 30*time.Second, 20*time.Millisecond, "the marker on the response topic was not read within 30s")
 }
