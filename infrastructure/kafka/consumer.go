@@ -186,6 +186,32 @@ type ConsumerConfig struct {
 	// 6s to 5m). After a crash, the partitions of the dead instance wait this
 	// long; shorter means faster failover and more spurious rebalances.
 	SessionTimeout time.Duration `mapstructure:"session_timeout"`
+	// BatchSize is the most records of one partition handled together, in
+	// one transaction, when the consumer has one (see InTransaction). Only
+	// records already fetched are taken: a batch never waits to fill, so
+	// under light load every record is a batch of one (default 64).
+	BatchSize int `mapstructure:"batch_size"`
+}
+
+// DefaultBatchSize is ConsumerConfig.BatchSize when none is configured.
+const DefaultBatchSize = 64
+
+// Transact runs fn in one database transaction carried by the context, as
+// the services' transaction port does.
+type Transact func(ctx context.Context, fn func(ctx context.Context) error) error
+
+// ConsumerOption adds an optional behaviour to a Consumer.
+type ConsumerOption func(*Consumer)
+
+// InTransaction makes the consumer handle each batch of records in one
+// transaction of transact, with one commit for the whole batch. The
+// handlers' own transactions must join the one in the context (as
+// postgres.Transactor's do). If any record of the batch fails, the batch is
+// rolled back and its records are handled again one by one, each in its own
+// transaction, with the usual retries and dead-lettering: a batch changes how
+// often the database commits, never what a record's outcome is.
+func InTransaction(transact Transact) ConsumerOption {
+	return func(c *Consumer) { c.transact = transact }
 }
 
 // DefaultMaxAttempts is ConsumerConfig.MaxAttempts when none is configured.
@@ -210,6 +236,9 @@ func (cc ConsumerConfig) Validate(key string) error {
 	if cc.MaxBackoff > 0 && cc.MinBackoff > cc.MaxBackoff {
 		errs = append(errs, fmt.Errorf("%s.min_backoff %s is above %s.max_backoff %s", key, cc.MinBackoff, key, cc.MaxBackoff))
 	}
+	if cc.BatchSize < 0 {
+		errs = append(errs, fmt.Errorf("%s.batch_size %d must not be negative", key, cc.BatchSize))
+	}
 	if cc.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("%s.max_attempts %d: a record is tried at least once (0 takes the default %d)",
 			key, cc.MaxAttempts, DefaultMaxAttempts))
@@ -220,15 +249,17 @@ func (cc ConsumerConfig) Validate(key string) error {
 	return errors.Join(errs...)
 }
 
-// Consumer runs a consumer group over its topics, one record at a time per
-// partition, with at-least-once semantics: a record's offset is marked only
-// after its handler returned nil (or the record went to the dead-letter
-// topic), so a crash re-delivers whatever was not handled.
+// Consumer runs a consumer group over its topics, each partition's records
+// in order, with at-least-once semantics: a record's offset is marked only
+// after its handler returned nil and its transaction committed (or the
+// record went to the dead-letter topic), so a crash re-delivers whatever was
+// not handled.
 type Consumer struct {
 	cfg      Config
 	cc       ConsumerConfig
 	handler  Handler
 	producer *Producer
+	transact Transact
 	log      *zap.Logger
 
 	// Running totals, carried by the log lines until there are metrics.
@@ -238,7 +269,7 @@ type Consumer struct {
 
 // NewConsumer returns a consumer that passes records to handler and uses
 // producer for the dead-letter topic.
-func NewConsumer(cfg Config, cc ConsumerConfig, handler Handler, producer *Producer, log *zap.Logger) (*Consumer, error) {
+func NewConsumer(cfg Config, cc ConsumerConfig, handler Handler, producer *Producer, log *zap.Logger, opts ...ConsumerOption) (*Consumer, error) {
 	if cc.GroupID == "" || len(cc.Topics) == 0 {
 		return nil, errors.New("kafka consumer needs a group id and at least one topic")
 	}
@@ -254,8 +285,15 @@ func NewConsumer(cfg Config, cc ConsumerConfig, handler Handler, producer *Produ
 	if cc.MaxAttempts <= 0 {
 		cc.MaxAttempts = DefaultMaxAttempts
 	}
-	return &Consumer{cfg: cfg, cc: cc, handler: handler, producer: producer,
-		log: log.With(zap.String("group", cc.GroupID), zap.Strings("topics", cc.Topics))}, nil
+	if cc.BatchSize <= 0 {
+		cc.BatchSize = DefaultBatchSize
+	}
+	c := &Consumer{cfg: cfg, cc: cc, handler: handler, producer: producer,
+		log: log.With(zap.String("group", cc.GroupID), zap.Strings("topics", cc.Topics))}
+	for _, opt := range opts {
+		opt(c)
+	}
+	return c, nil
 }
 
 // Run consumes until ctx is cancelled, then leaves the group after committing
@@ -311,6 +349,7 @@ func (groupHandler) Cleanup(sarama.ConsumerGroupSession) error { return nil }
 // unmarked and goes to the partition's next owner.
 func (h groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
 	ctx := sess.Context()
+	batch := make([]*sarama.ConsumerMessage, 0, h.c.cc.BatchSize)
 	for {
 		select {
 		case <-ctx.Done():
@@ -319,17 +358,71 @@ func (h groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim saram
 			if !ok {
 				return nil
 			}
-			if !h.c.handle(ctx, record) {
+			batch = append(batch[:0], record)
+			batch = h.c.fill(batch, claim.Messages())
+			if !h.c.handleBatch(ctx, batch, func(r *sarama.ConsumerMessage) { sess.MarkMessage(r, "") }) {
 				return nil
 			}
-			sess.MarkMessage(record, "")
 		}
 	}
 }
 
-// handle runs the handler on record until it is handled or dead-lettered,
-// and reports whether the record may be marked. It gives up only when ctx
-// ends; the record then stays unmarked for the partition's next owner.
+// fill adds to batch the records already fetched, up to the batch size,
+// without waiting for more. Without a transaction a batch is one record.
+func (c *Consumer) fill(batch []*sarama.ConsumerMessage, records <-chan *sarama.ConsumerMessage) []*sarama.ConsumerMessage {
+	if c.transact == nil {
+		return batch
+	}
+	for len(batch) < c.cc.BatchSize {
+		select {
+		case record, ok := <-records:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, record)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// handleBatch handles the records in order and marks each one handled. A
+// batch of several is first tried in one transaction; on any failure it is
+// rolled back and replayed one record at a time. It reports whether the
+// session may go on.
+func (c *Consumer) handleBatch(ctx context.Context, batch []*sarama.ConsumerMessage, mark func(*sarama.ConsumerMessage)) bool {
+	if len(batch) > 1 {
+		msgs := make([]*Received, len(batch))
+		for i, r := range batch {
+			msgs[i] = fromRecord(r)
+		}
+		err := c.transact(ctx, func(ctx context.Context) error {
+			for _, msg := range msgs {
+				if err := c.call(ctx, msg); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			mark(batch[len(batch)-1])
+			return true
+		}
+		if ctx.Err() != nil {
+			return false
+		}
+		c.log.Debug("batch rolled back; handling its records one by one", zap.Int("records", len(batch)), zap.Error(err))
+	}
+	for _, record := range batch {
+		if !c.handle(ctx, record) {
+			return false
+		}
+		mark(record)
+	}
+	return true
+}
+
 func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) bool {
 	msg := fromRecord(record)
 	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)

@@ -44,9 +44,10 @@ func startConsumer(t *testing.T, cfg kafka.Config, group, topic string, p *kafka
 
 // runConsumer runs a consumer in the background and stops it when the test
 // ends, failing the test if it does not stop.
-func runConsumer(t *testing.T, cfg kafka.Config, cc kafka.ConsumerConfig, p *kafka.Producer, h kafka.Handler, log *zap.Logger) (stop func()) {
+func runConsumer(t *testing.T, cfg kafka.Config, cc kafka.ConsumerConfig, p *kafka.Producer, h kafka.Handler, log *zap.Logger,
+	opts ...kafka.ConsumerOption) (stop func()) {
 	t.Helper()
-	c, err := kafka.NewConsumer(cfg, cc, h, p, log)
+	c, err := kafka.NewConsumer(cfg, cc, h, p, log, opts...)
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -1,0 +1,136 @@
+package kafka_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+)
+
+// handled is a table with one row per handled record, keyed by the record's
+// key: a record written twice would break the primary key.
+func handledTable(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE handled (key text PRIMARY KEY, value text NOT NULL)`)
+	return db
+}
+
+// recordingHandler writes each record's key to handled, inside the
+// transaction of the context if there is one, as the services' handlers do.
+// A repeated key is "already handled": nothing to do, as the services'
+// unique indexes make a duplicate. A record valued "poison" cannot be
+// handled.
+func recordingHandler(db *gorm.DB) kafka.Handler {
+	return func(ctx context.Context, m *kafka.Received) error {
+		if string(m.Value) == "poison" {
+			return kafka.Permanent(errors.New("poison record"))
+		}
+		tx := postgres.NewTransactor(db)
+		return tx.Transact(ctx, func(ctx context.Context) error {
+			err := postgres.Conn(ctx, db).Exec(`INSERT INTO handled (key, value) VALUES (?, ?)`, string(m.Key), string(m.Value)).Error
+			if postgres.IsUniqueViolation(err) {
+				return nil
+			}
+			return err
+		})
+	}
+}
+
+// countingTransact counts the batches that reach the transaction.
+func countingTransact(db *gorm.DB, batches *atomic.Int32) kafka.Transact {
+	tx := postgres.NewTransactor(db)
+	return func(ctx context.Context, fn func(context.Context) error) error {
+		batches.Add(1)
+		return tx.Transact(ctx, fn)
+	}
+}
+
+func handledRows(t *testing.T, db *gorm.DB) map[string]string {
+	t.Helper()
+	var rows []struct{ Key, Value string }
+	require.NoError(t, db.Raw(`SELECT key, value FROM handled`).Scan(&rows).Error)
+	out := map[string]string{}
+	for _, r := range rows {
+		out[r.Key] = r.Value
+	}
+	return out
+}
+
+// Records that wait together are handled together: far fewer transactions
+// than records, every record written once, all in partition order.
+func TestBatchOfWaitingRecordsCommitsOnce(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "batch")
+	p := newProducer(t, cfg)
+	db := handledTable(t)
+	const n = 200
+	msgs := make([]kafka.Message, n)
+	for i := range msgs {
+		msgs[i] = kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte(fmt.Sprint(i))}
+	}
+	send(t, p, msgs...) // all waiting before the consumer starts
+
+	var batches atomic.Int32
+	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, recordingHandler(db), zaptest.NewLogger(t),
+		kafka.InTransaction(countingTransact(db, &batches)))
+
+	require.Eventually(t, func() bool { return len(handledRows(t, db)) == n }, 30*time.Second, 20*time.Millisecond)
+	assert.Less(t, int(batches.Load()), n/4, "records that were waiting share transactions")
+}
+
+// A poison record rolls its batch back; the batch is replayed one record at
+// a time, so the poison record alone is dead-lettered and every other record
+// is written exactly once. A duplicate in the batch (a unique violation,
+// which aborts a PostgreSQL transaction) is handled the same way.
+func TestBatchWithAFailingRecordIsReplayedOneByOne(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "batch-poison")
+	p := newProducer(t, cfg)
+	db := handledTable(t)
+	var msgs []kafka.Message
+	for i := range 40 {
+		value := fmt.Sprint(i)
+		if i == 20 {
+			value = "poison"
+		}
+		// Keys k0..k29, then k0..k9 again: duplicates inside the batch.
+		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i%30)), Value: []byte(value)})
+	}
+	send(t, p, msgs...)
+
+	dlq := make(chan *kafka.Received, 10)
+	startConsumer(t, cfg, "dlq-"+uuid.NewString(), topic+kafka.DeadLetterSuffix, p, func(_ context.Context, m *kafka.Received) error {
+		dlq <- m
+		return nil
+	})
+	var batches atomic.Int32
+	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, recordingHandler(db), zaptest.NewLogger(t),
+		kafka.InTransaction(countingTransact(db, &batches)))
+
+	parked := receive(t, dlq)
+	assert.Equal(t, "poison", string(parked.Value))
+	// Keys k0..k29, less the poison record's k20; records 30..39 repeat k0..k9.
+	require.Eventually(t, func() bool { return len(handledRows(t, db)) == 29 }, 30*time.Second, 20*time.Millisecond)
+	rows := handledRows(t, db)
+	assert.Equal(t, "0", rows["k0"], "the first record of a key wins; the later duplicate changed nothing")
+	assert.Equal(t, "19", rows["k19"])
+	assert.Equal(t, "21", rows["k21"])
+	_, poisonKeyWritten := rows["k20"]
+	assert.False(t, poisonKeyWritten, "the poison record wrote nothing, and no later record has its key")
+}
