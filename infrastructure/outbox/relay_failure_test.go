@@ -152,3 +152,45 @@ func TestShutdownMidBatchStillMarksWhatWasPublished(t *testing.T) {
 		assert.Equal(t, 1, rec.count(id), "published once: %s", id)
 	}
 }
+
+// batchRecorder records the size of every batch it is given.
+type batchRecorder struct {
+	*recorder
+	mu      sync.Mutex
+	batches []int
+}
+
+func (b *batchRecorder) Publish(ctx context.Context, batch []outbox.Message) []error {
+	b.mu.Lock()
+	b.batches = append(b.batches, len(batch))
+	b.mu.Unlock()
+	return b.recorder.Publish(ctx, batch)
+}
+
+// Rows committed one after the other right after a wake share one claim
+// when the relay gathers for a moment first.
+func TestGatherWindowPublishesNearlySimultaneousCommitsAsOneBatch(t *testing.T) {
+	t.Parallel()
+	db, cfg := newOutbox(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, table), zap.NewNop())
+	<-wake
+	pub := &batchRecorder{recorder: newRecorder()}
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, wake,
+		outbox.RelayConfig{PollInterval: time.Hour, GatherWindow: 500 * time.Millisecond}, zaptest.NewLogger(t))
+	runRelay(t, relay)
+
+	var ids []uuid.UUID
+	for range 3 { // three transactions, three NOTIFYs
+		ids = append(ids, insertRows(t, db, 1)...)
+	}
+
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 10*time.Millisecond)
+	pub.mu.Lock()
+	defer pub.mu.Unlock()
+	assert.Equal(t, []int{3}, pub.batches, "one claim for the three commits")
+	for _, id := range ids {
+		assert.Equal(t, 1, pub.count(id))
+	}
+}
