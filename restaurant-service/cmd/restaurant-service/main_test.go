@@ -87,7 +87,7 @@ func start(t *testing.T) *service {
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
 	go func() { stopped <- run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))) }()
-	s.readAnswers(t, ctx)
+	s.readAnswers(t)
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -116,35 +116,42 @@ func start(t *testing.T) *service {
 
 // readAnswers collects every answer of the response topic by saga id, and
 // the markers sendMarker put there.
-func (s *service) readAnswers(t *testing.T, ctx context.Context) {
+func (s *service) readAnswers(t *testing.T) {
 	t.Helper()
-	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
-		kafka.ConsumerConfig{GroupID: "answers-" + uuid.NewString(), Topics: []string{s.cfg.Topics.RestaurantApprovalResponse}},
-		func(_ context.Context, msg *kafka.Received) error {
-			if marker := msg.Headers[markerHeader]; marker != "" {
-				s.mu.Lock()
-				defer s.mu.Unlock()
-				s.markers[marker] = true
-				return nil
-			}
-			answer, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
-			if err != nil {
-				return err
-			}
+	s.consume(t, s.cfg.Topics.RestaurantApprovalResponse, func(_ context.Context, msg *kafka.Received) error {
+		if marker := msg.Headers[markerHeader]; marker != "" {
 			s.mu.Lock()
 			defer s.mu.Unlock()
-			assert.Equal(t, answer.SagaID.String(), string(msg.Key), "answers are keyed by saga id")
-			s.answers[answer.SagaID] = append(s.answers[answer.SagaID], answer)
-			s.headers[answer.SagaID] = append(s.headers[answer.SagaID], msg.Headers["message-id"])
+			s.markers[marker] = true
 			return nil
-		}, s.producer, zap.NewNop())
+		}
+		answer, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		assert.Equal(t, answer.SagaID.String(), string(msg.Key), "answers are keyed by saga id")
+		s.answers[answer.SagaID] = append(s.answers[answer.SagaID], answer)
+		s.headers[answer.SagaID] = append(s.headers[answer.SagaID], msg.Headers["message-id"])
+		return nil
+	})
+}
+
+// consume runs handler over topic, in a consumer group of its own, until the
+// test ends.
+func (s *service) consume(t *testing.T, topic string, handler kafka.Handler) {
+	t.Helper()
+	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
+		kafka.ConsumerConfig{GroupID: "test-" + uuid.NewString(), Topics: []string{topic}}, handler, s.producer, zap.NewNop())
 	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		_ = consumer.Run(ctx)
 	}()
-	t.Cleanup(func() { <-done })
+	t.Cleanup(func() { cancel(); <-done })
 }
 
 func request(restaurantID uuid.UUID, price string, products ...contract.Product) contract.RestaurantApprovalRequest {
@@ -378,20 +385,10 @@ func TestRestaurantServiceAnswersApprovalRequests(t *testing.T) {
 func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
 	t.Helper()
 	got := make(chan *kafka.Received, 100)
-	consumer, err := kafka.NewConsumer(kafka.Config{Brokers: s.cfg.Kafka.Brokers, Version: s.cfg.Kafka.Version},
-		kafka.ConsumerConfig{GroupID: "dlq-" + uuid.NewString(), Topics: []string{s.cfg.Topics.RestaurantApprovalRequest + kafka.DeadLetterSuffix}},
-		func(_ context.Context, msg *kafka.Received) error {
-			got <- msg
-			return nil
-		}, s.producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = consumer.Run(ctx)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	s.consume(t, s.cfg.Topics.RestaurantApprovalRequest+kafka.DeadLetterSuffix, func(_ context.Context, msg *kafka.Received) error {
+		got <- msg
+		return nil
+	})
 	return got
 }
 
