@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -167,6 +168,17 @@ func (b *batchRecorder) Publish(ctx context.Context, batch []outbox.Message) []e
 	return b.recorder.Publish(ctx, batch)
 }
 
+// countingStore counts the claims that reach the store.
+type countingStore struct {
+	outbox.Store
+	claims atomic.Int32
+}
+
+func (c *countingStore) Claim(ctx context.Context, limit int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
+	c.claims.Add(1)
+	return c.Store.Claim(ctx, limit, publish)
+}
+
 // Rows committed one after the other right after a wake share one claim
 // when the relay gathers for a moment first.
 func TestGatherWindowPublishesNearlySimultaneousCommitsAsOneBatch(t *testing.T) {
@@ -177,9 +189,12 @@ func TestGatherWindowPublishesNearlySimultaneousCommitsAsOneBatch(t *testing.T) 
 	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, table), zap.NewNop())
 	<-wake
 	pub := &batchRecorder{recorder: newRecorder()}
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, wake,
+	store := &countingStore{Store: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})}
+	relay := outbox.NewRelay(store, pub, wake,
 		outbox.RelayConfig{PollInterval: time.Hour, GatherWindow: 500 * time.Millisecond}, zaptest.NewLogger(t))
 	runRelay(t, relay)
+	// The relay drains once at start; only then is it waiting for a wake.
+	require.Eventually(t, func() bool { return store.claims.Load() >= 1 }, 10*time.Second, time.Millisecond)
 
 	var ids []uuid.UUID
 	for range 3 { // three transactions, three NOTIFYs
