@@ -17,11 +17,7 @@ func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
 		f := newFixture(t)
 		handler := application.NewPaymentRequestHandler(f.helper, zap.NewNop())
 		req := pendingRequest("200.00")
-		gomock.InOrder(
-			f.inTransaction(),
-			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
-			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusPending).Return(true, nil),
-		)
+		gomock.InOrder(f.inTransaction(), f.lockCredit(customerID, creditEntry(t, "500.00")), f.answered(req, true))
 		assert.NoError(t, handler.CompletePayment(context.Background(), req))
 	})
 	t.Run("cancel", func(t *testing.T) {
@@ -29,12 +25,8 @@ func TestPaymentRequestHandlerRoutesRequests(t *testing.T) {
 		handler := application.NewPaymentRequestHandler(f.helper, zap.NewNop())
 		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
-		gomock.InOrder(
-			f.inTransaction(),
-			f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customerID).Return(creditEntry(t, "500.00"), nil),
-			f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID).Return(storedPayment(t, orderID, kernel.PaymentStatusCompleted), nil),
-			f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, kernel.PaymentOrderStatusCancelled).Return(true, nil),
-		)
+		gomock.InOrder(f.inTransaction(), f.lockCredit(customerID, creditEntry(t, "500.00")),
+			f.findPayment(orderID, storedPayment(t, orderID, kernel.PaymentStatusCompleted)), f.answered(req, true))
 		assert.NoError(t, handler.CancelPayment(context.Background(), req))
 	})
 }

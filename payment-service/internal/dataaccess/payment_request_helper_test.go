@@ -41,8 +41,9 @@ func cancelOf(pay application.PaymentRequest) application.PaymentRequest {
 	return cancel
 }
 
-// concurrently runs fn n times at once and returns the errors.
-func concurrently(n int, fn func(i int) error) []error {
+// concurrently runs fn n times at once and requires every run to succeed.
+func concurrently(t *testing.T, n int, fn func(i int) error) {
+	t.Helper()
 	errs := make([]error, n)
 	start := make(chan struct{})
 	var wg sync.WaitGroup
@@ -56,7 +57,19 @@ func concurrently(n int, fn func(i int) error) []error {
 	}
 	close(start)
 	wg.Wait()
-	return errs
+	for i, err := range errs {
+		require.NoError(t, err, "run %d", i)
+	}
+}
+
+// pendingRequests returns n payment requests of customer, each for an order
+// of its own.
+func pendingRequests(customer kernel.CustomerID, price string, n int) []application.PaymentRequest {
+	out := make([]application.PaymentRequest, n)
+	for i := range out {
+		out[i] = request(customer, price, kernel.PaymentOrderStatusPending)
+	}
+	return out
 }
 
 func TestConcurrentPaymentsNeverOverdraw(t *testing.T) {
@@ -65,13 +78,10 @@ func TestConcurrentPaymentsNeverOverdraw(t *testing.T) {
 	helper := newHelper(db)
 	customer := addCustomer(t, db, "100.00")
 
-	errs := concurrently(50, func(int) error {
+	concurrently(t, 50, func(int) error {
 		return helper.PersistPayment(context.Background(), request(customer, "10.00", kernel.PaymentOrderStatusPending))
 	})
 
-	for _, err := range errs {
-		require.NoError(t, err)
-	}
 	assert.Equal(t, 10, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'COMPLETED'`, customer.UUID()))
 	assert.Equal(t, 40, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'FAILED'`, customer.UUID()))
 	assert.Equal(t, "0.00", creditOf(t, db, customer))
@@ -90,11 +100,8 @@ func TestConcurrentDuplicateRequestPaysOnce(t *testing.T) {
 	customer := addCustomer(t, db, "100.00")
 	req := request(customer, "25.00", kernel.PaymentOrderStatusPending)
 
-	errs := concurrently(20, func(int) error { return helper.PersistPayment(context.Background(), req) })
+	concurrently(t, 20, func(int) error { return helper.PersistPayment(context.Background(), req) })
 
-	for _, err := range errs {
-		require.NoError(t, err)
-	}
 	assert.Equal(t, "75.00", creditOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ?`, req.OrderID.UUID()))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ?`, req.SagaID.UUID()))
@@ -148,11 +155,8 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	require.Equal(t, "70.00", creditOf(t, db, customer))
 	cancel := cancelOf(pay)
 
-	errs := concurrently(10, func(int) error { return helper.PersistCancelPayment(ctx, cancel) })
+	concurrently(t, 10, func(int) error { return helper.PersistCancelPayment(ctx, cancel) })
 
-	for _, err := range errs {
-		require.NoError(t, err)
-	}
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
@@ -271,23 +275,17 @@ func TestConcurrentPaymentAndRefundOfAnOrderNeverCharge(t *testing.T) {
 	ctx := context.Background()
 	customer := addCustomer(t, db, "100.00")
 	const orders = 20
-	pays := make([]application.PaymentRequest, orders)
-	for i := range pays {
-		pays[i] = request(customer, "5.00", kernel.PaymentOrderStatusPending)
-	}
+	pays := pendingRequests(customer, "5.00", orders)
 
 	// Each order's payment request and its refund race; whichever wins, the
 	// customer ends up with the credit they started with.
-	errs := concurrently(2*orders, func(i int) error {
+	concurrently(t, 2*orders, func(i int) error {
 		if i%2 == 0 {
 			return helper.PersistPayment(ctx, pays[i/2])
 		}
 		return helper.PersistCancelPayment(ctx, cancelOf(pays[i/2]))
 	})
 
-	for _, err := range errs {
-		require.NoError(t, err)
-	}
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer), "every debit has its credit")
 	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'CANCELLED'`, customer.UUID()))
@@ -305,15 +303,12 @@ func TestConcurrentPaymentAndRefundWithoutCreditEntryEndCancelled(t *testing.T) 
 	ctx := context.Background()
 	unknown := kernel.NewID[kernel.CustomerID]()
 	const orders = 20
-	pays := make([]application.PaymentRequest, orders)
-	for i := range pays {
-		pays[i] = request(unknown, "5.00", kernel.PaymentOrderStatusPending)
-	}
+	pays := pendingRequests(unknown, "5.00", orders)
 
 	// Without a credit entry there is no lock to queue on: a refund that
 	// loses the race on the order's unique index is a conflict, and the
 	// consumer runs it again, as here.
-	errs := concurrently(2*orders, func(i int) error {
+	concurrently(t, 2*orders, func(i int) error {
 		if i%2 == 0 {
 			return helper.PersistPayment(ctx, pays[i/2])
 		}
@@ -325,9 +320,6 @@ func TestConcurrentPaymentAndRefundWithoutCreditEntryEndCancelled(t *testing.T) 
 		}
 	})
 
-	for _, err := range errs {
-		require.NoError(t, err)
-	}
 	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'CANCELLED'`, unknown.UUID()))
 	assert.Equal(t, orders, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'CANCELLED'
 		AND payment_status = 'CANCELLED'`), "every refund answered CANCELLED, none lost to the race")

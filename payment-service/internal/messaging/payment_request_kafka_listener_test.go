@@ -44,6 +44,14 @@ func assertRequest(t *testing.T, want contract.PaymentRequest, got application.P
 	assert.Equal(t, want.PaymentOrderStatus, got.PaymentOrderStatus)
 }
 
+// into is a port method that hands each request to ch.
+func into(ch chan<- application.PaymentRequest) func(context.Context, application.PaymentRequest) error {
+	return func(_ context.Context, r application.PaymentRequest) error {
+		ch <- r
+		return nil
+	}
+}
+
 func TestPaymentRequestKafkaListenerRoutesRequests(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
@@ -52,14 +60,8 @@ func TestPaymentRequestKafkaListenerRoutesRequests(t *testing.T) {
 	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
 	completed := make(chan application.PaymentRequest, 1)
 	cancelled := make(chan application.PaymentRequest, 1)
-	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
-		completed <- r
-		return nil
-	})
-	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
-		cancelled <- r
-		return nil
-	})
+	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(into(completed))
+	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).DoAndReturn(into(cancelled))
 	listener := messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t))
 	consume(t, cfg, topic, p, listener.Handle)
 
@@ -102,10 +104,7 @@ func TestPaymentRequestKafkaListenerDeadLettersOnlyWhatCannotBeAnswered(t *testi
 	noCustomer := paymentRequest(kernel.PaymentOrderStatusPending)
 	noCustomer.CustomerID = uuid.Nil
 	answered := make(chan application.PaymentRequest, 1)
-	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, r application.PaymentRequest) error {
-		answered <- r
-		return nil
-	})
+	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(into(answered))
 	badStatus := paymentRequest("PAID")
 	noOrder := paymentRequest(kernel.PaymentOrderStatusPending)
 	noOrder.OrderID = uuid.Nil
