@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 
@@ -46,7 +45,7 @@ func TestNewPayment(t *testing.T) {
 	}
 }
 
-func TestUnmarshalFromDatabase(t *testing.T) {
+func TestUnmarshalPaymentFromDatabase(t *testing.T) {
 	tests := []struct {
 		name    string
 		build   func() error
@@ -62,14 +61,6 @@ func TestUnmarshalFromDatabase(t *testing.T) {
 		}},
 		{name: "payment with unknown status", wantErr: true, build: func() error {
 			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, money("1"), "PAID", now)
-			return err
-		}},
-		{name: "credit entry without customer", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), kernel.CustomerID{}, money("1"))
-			return err
-		}},
-		{name: "history with unknown type", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money("1"), "REFUND", time.Time{})
 			return err
 		}},
 	}
