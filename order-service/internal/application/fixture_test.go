@@ -109,22 +109,22 @@ func orderIn(id kernel.OrderID, status kernel.OrderStatus) gomock.Matcher {
 	})
 }
 
+// must returns v, for fixtures whose construction cannot fail.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func storedOrder(status kernel.OrderStatus, failures ...string) *domain.Order {
-	id := kernel.NewID[kernel.OrderID]()
-	return domain.RestoreOrder(domain.OrderSnapshot{
-		ID:           id,
-		CustomerID:   customerID,
-		RestaurantID: restaurantID,
-		Price:        money("200.00"),
-		Items: []domain.OrderItem{
-			domain.RestoreOrderItem(1, id, domain.Product{ID: productID, Name: "product_2", Price: money("50")}, 1, money("50"), money("50")),
-			domain.RestoreOrderItem(2, id, domain.Product{ID: productID, Name: "product_2", Price: money("50")}, 3, money("50"), money("150")),
-		},
-		TrackingID:      kernel.NewID[kernel.TrackingID](),
-		Status:          status,
-		FailureMessages: failures,
-		Version:         2,
-	})
+	items := []domain.OrderItem{
+		must(domain.UnmarshalOrderItemFromDatabase(1, productID, 1, money("50"), money("50"))),
+		must(domain.UnmarshalOrderItemFromDatabase(2, productID, 3, money("50"), money("150"))),
+	}
+	return must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID,
+		must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")), money("200.00"), items,
+		kernel.NewID[kernel.TrackingID](), status, failures, 2))
 }
 
 // paymentRow returns a payment_outbox row of sagaID as the relay left it.

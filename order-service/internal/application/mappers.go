@@ -9,12 +9,19 @@ import (
 
 // orderFromCommand builds the new order a command describes; its products are
 // known only by id until the domain service confirms them.
-func orderFromCommand(cmd CreateOrderCommand) *domain.Order {
+func orderFromCommand(cmd CreateOrderCommand) (*domain.Order, error) {
 	items := make([]domain.OrderItem, len(cmd.Items))
 	for i, it := range cmd.Items {
-		items[i] = domain.NewOrderItem(domain.NewProductRef(it.ProductID), it.Quantity, it.Price, it.SubTotal)
+		item, err := domain.NewOrderItem(it.ProductID, it.Quantity, it.Price, it.SubTotal)
+		if err != nil {
+			return nil, err
+		}
+		items[i] = item
 	}
-	address := domain.StreetAddress{Street: cmd.Address.Street, PostalCode: cmd.Address.PostalCode, City: cmd.Address.City}
+	address, err := domain.NewStreetAddress(cmd.Address.Street, cmd.Address.PostalCode, cmd.Address.City)
+	if err != nil {
+		return nil, err
+	}
 	return domain.NewOrder(cmd.CustomerID, cmd.RestaurantID, address, cmd.Price, items)
 }
 
@@ -58,7 +65,7 @@ func approvalRequestPayload(event domain.OrderPaidEvent) OrderApprovalEventPaylo
 	items := order.Items()
 	products := make([]OrderApprovalEventProduct, len(items))
 	for i, it := range items {
-		products[i] = OrderApprovalEventProduct{ID: it.Product().ID, Quantity: it.Quantity()}
+		products[i] = OrderApprovalEventProduct{ID: it.Product().ID(), Quantity: it.Quantity()}
 	}
 	return OrderApprovalEventPayload{
 		OrderID:               order.ID(),

@@ -33,11 +33,15 @@ func sampleCommand() application.CreateOrderCommand {
 	}
 }
 
+// catalogProduct is the restaurant's catalog entry of product_2.
+var catalogProduct = must(domain.NewProduct(productID, "product_2", money("50.00")))
+
 func activeRestaurant(active bool) *domain.Restaurant {
-	return &domain.Restaurant{ID: restaurantID, Active: active, Products: []domain.Product{
-		{ID: productID, Name: "product_2", Price: money("50.00")},
-	}}
+	return must(domain.NewRestaurant(restaurantID, active, []domain.Product{catalogProduct}))
 }
+
+// customer is the customer of the sample command.
+var customer = must(domain.NewCustomer(customerID))
 
 func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	f := newFixture(t)
@@ -45,7 +49,7 @@ func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	var inserted *domain.Order
 	var saved *application.PaymentOutboxMessage
 	gomock.InOrder(
-		f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil),
+		f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil),
 		f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil),
 		f.orders.EXPECT().Insert(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, o *domain.Order) error {
 			inserted = o
@@ -67,7 +71,7 @@ func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 		Message:         "Order created successfully",
 	}, resp)
 	assert.Equal(t, kernel.OrderStatusPending, inserted.Status())
-	assert.Equal(t, "product_2", inserted.Items()[0].Product().Name)
+	assert.Equal(t, catalogProduct, inserted.Items()[0].Product(), "confirmed from the catalog")
 
 	require.NotNil(t, saved)
 	assert.False(t, saved.ID.IsZero())
@@ -116,7 +120,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			cmd:  sampleCommand(),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(nil, application.ErrNotFound)
 			},
 			code:    kernel.ECodeInvalid,
@@ -127,7 +131,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			cmd:  sampleCommand(),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(false), nil)
 			},
 			code:    kernel.ECodeInvalid,
@@ -138,7 +142,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			cmd:  withCommand(func(c *application.CreateOrderCommand) { c.Price = money("250.00") }),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil)
 			},
 			code:    kernel.ECodeInvalid,
@@ -153,7 +157,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			}),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil)
 			},
 			code:    kernel.ECodeInvalid,
@@ -180,7 +184,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			cmd:  sampleCommand(),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil)
 				f.orders.EXPECT().Insert(inTx, gomock.Any()).Return(nil)
 				f.payments.EXPECT().Save(inTx, gomock.Any()).Return(kernel.Errorf(kernel.ECodeConflict, "payment_outbox: conflicts"))
@@ -230,7 +234,7 @@ func keyedCommand(key string) application.CreateOrderCommand {
 // transaction, and returns where the inserted order will be.
 func (f *keyedFixture) expectOrderSaved() **domain.Order {
 	var inserted *domain.Order
-	f.customers.EXPECT().FindCustomer(inTx, customerID).Return(&domain.Customer{ID: customerID}, nil)
+	f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
 	f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(activeRestaurant(true), nil)
 	f.orders.EXPECT().Insert(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, o *domain.Order) error {
 		inserted = o

@@ -33,7 +33,10 @@ func (h *OrderCreateHelper) PersistOrder(ctx context.Context, cmd CreateOrderCom
 	if err != nil {
 		return domain.OrderCreatedEvent{}, err
 	}
-	order := orderFromCommand(cmd)
+	order, err := orderFromCommand(cmd)
+	if err != nil {
+		return domain.OrderCreatedEvent{}, err
+	}
 	event, err := h.domain.ValidateAndInitiateOrder(order, *restaurant)
 	if err != nil {
 		return domain.OrderCreatedEvent{}, err

@@ -33,5 +33,5 @@ func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.Custome
 	if err != nil {
 		return nil, postgres.WrapError(err, "find customer "+id.String())
 	}
-	return &domain.Customer{ID: kernel.IDFromUUID[kernel.CustomerID](row.ID)}, nil
+	return domain.NewCustomer(kernel.IDFromUUID[kernel.CustomerID](row.ID))
 }

@@ -39,16 +39,28 @@ func newDB(t *testing.T) (*gorm.DB, postgres.Config) {
 	return pgtest.New(t, migrations.FS)
 }
 
+// must returns v, for fixtures whose construction cannot fail.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func product(id kernel.ProductID, name, price string) domain.Product {
+	return must(domain.NewProduct(id, name, money(price)))
+}
+
 // newOrder returns the original's sample order, initialized PENDING.
 func newOrder(t *testing.T) *domain.Order {
 	t.Helper()
-	order := domain.NewOrder(customer1, restaurant1, domain.StreetAddress{Street: "street_1", PostalCode: "1000AB", City: "Amsterdam"},
+	order := must(domain.NewOrder(customer1, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
 		money("200.00"), []domain.OrderItem{
-			domain.NewOrderItem(domain.NewProductRef(product2), 1, money("50.00"), money("50.00")),
-			domain.NewOrderItem(domain.NewProductRef(product2), 3, money("50.00"), money("150.00")),
-		})
-	restaurant := domain.Restaurant{ID: restaurant1, Active: true, Products: []domain.Product{{ID: product2, Name: "product_2", Price: money("50.00")}}}
-	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, restaurant)
+			must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00"))),
+			must(domain.NewOrderItem(product2, 3, money("50.00"), money("150.00"))),
+		}))
+	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order
 }

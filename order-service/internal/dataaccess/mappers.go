@@ -32,47 +32,47 @@ func orderToRows(o *domain.Order) (orderRow, []orderItemRow, orderAddressRow, er
 		items = append(items, orderItemRow{
 			OrderID:   o.ID().UUID(),
 			ID:        int64(it.ID()),
-			ProductID: it.Product().ID.UUID(),
+			ProductID: it.Product().ID().UUID(),
 			Price:     it.Price().Decimal(),
 			Quantity:  it.Quantity(),
 			SubTotal:  it.SubTotal().Decimal(),
 		})
 	}
 	a := o.DeliveryAddress()
-	address := orderAddressRow{OrderID: o.ID().UUID(), Street: a.Street, PostalCode: a.PostalCode, City: a.City}
+	address := orderAddressRow{OrderID: o.ID().UUID(), Street: a.Street(), PostalCode: a.PostalCode(), City: a.City()}
 	return row, items, address, nil
 }
 
 func orderFromRows(row orderRow, itemRows []orderItemRow, address orderAddressRow) (*domain.Order, error) {
-	status, err := kernel.ParseStatus[kernel.OrderStatus](row.OrderStatus)
-	if err != nil {
-		return nil, fmt.Errorf("order %s: %w", row.ID, err)
-	}
 	var failures []string
 	if err := json.Unmarshal([]byte(row.FailureMessages), &failures); err != nil {
 		return nil, fmt.Errorf("order %s: failure messages: %w", row.ID, err)
 	}
-	orderID := kernel.IDFromUUID[kernel.OrderID](row.ID)
 	items := make([]domain.OrderItem, len(itemRows))
 	for i, it := range itemRows {
-		price := kernel.NewMoney(it.Price)
-		// Stored items keep the product's id and the price it was ordered at;
-		// the catalog's name is not part of the order.
-		product := domain.Product{ID: kernel.IDFromUUID[kernel.ProductID](it.ProductID), Price: price}
-		items[i] = domain.RestoreOrderItem(domain.OrderItemID(it.ID), orderID, product, it.Quantity, price, kernel.NewMoney(it.SubTotal))
+		var err error
+		items[i], err = domain.UnmarshalOrderItemFromDatabase(domain.OrderItemID(it.ID), kernel.IDFromUUID[kernel.ProductID](it.ProductID),
+			it.Quantity, kernel.NewMoney(it.Price), kernel.NewMoney(it.SubTotal))
+		if err != nil {
+			return nil, fmt.Errorf("order %s: %w", row.ID, err)
+		}
 	}
-	return domain.RestoreOrder(domain.OrderSnapshot{
-		ID:              orderID,
-		CustomerID:      kernel.IDFromUUID[kernel.CustomerID](row.CustomerID),
-		RestaurantID:    kernel.IDFromUUID[kernel.RestaurantID](row.RestaurantID),
-		DeliveryAddress: domain.StreetAddress{Street: address.Street, PostalCode: address.PostalCode, City: address.City},
-		Price:           kernel.NewMoney(row.Price),
-		Items:           items,
-		TrackingID:      kernel.IDFromUUID[kernel.TrackingID](row.TrackingID),
-		Status:          status,
-		FailureMessages: failures,
-		Version:         row.Version,
-	}), nil
+	delivery, err := domain.UnmarshalStreetAddressFromDatabase(address.Street, address.PostalCode, address.City)
+	if err != nil {
+		return nil, fmt.Errorf("order %s: address: %w", row.ID, err)
+	}
+	return domain.UnmarshalOrderFromDatabase(
+		kernel.IDFromUUID[kernel.OrderID](row.ID),
+		kernel.IDFromUUID[kernel.CustomerID](row.CustomerID),
+		kernel.IDFromUUID[kernel.RestaurantID](row.RestaurantID),
+		delivery,
+		kernel.NewMoney(row.Price),
+		items,
+		kernel.IDFromUUID[kernel.TrackingID](row.TrackingID),
+		kernel.OrderStatus(row.OrderStatus), // UnmarshalOrderFromDatabase checks it
+		failures,
+		row.Version,
+	)
 }
 
 func paymentOutboxToRow(m *application.PaymentOutboxMessage) (paymentOutboxRow, error) {

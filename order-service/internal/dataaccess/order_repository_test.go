@@ -38,7 +38,7 @@ func TestOrderRepositoryRoundTripAndOptimisticLocking(t *testing.T) {
 	items := byID.Items()
 	require.Len(t, items, 2)
 	assert.Equal(t, domain.OrderItemID(2), items[1].ID())
-	assert.Equal(t, product2, items[1].Product().ID)
+	assert.Equal(t, product2, items[1].Product().ID())
 	assert.Equal(t, 3, items[1].Quantity())
 	assert.Equal(t, "150.00", items[1].SubTotal().String())
 

@@ -38,16 +38,16 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, id
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("restaurant %s: %w", id, application.ErrNotFound)
 	}
-	restaurant := &domain.Restaurant{ID: id, Active: rows[0].Active}
+	var products []domain.Product
 	for _, row := range rows {
 		if row.ProductID == nil || row.ProductName == nil || !row.ProductPrice.Valid {
 			continue // a restaurant without products yields one row of NULLs
 		}
-		restaurant.Products = append(restaurant.Products, domain.Product{
-			ID:    kernel.IDFromUUID[kernel.ProductID](*row.ProductID),
-			Name:  *row.ProductName,
-			Price: kernel.NewMoney(row.ProductPrice.Decimal),
-		})
+		p, err := domain.NewProduct(kernel.IDFromUUID[kernel.ProductID](*row.ProductID), *row.ProductName, kernel.NewMoney(row.ProductPrice.Decimal))
+		if err != nil {
+			return nil, fmt.Errorf("restaurant %s: %w", id, err)
+		}
+		products = append(products, p)
 	}
-	return restaurant, nil
+	return domain.NewRestaurant(id, rows[0].Active, products)
 }

@@ -20,19 +20,15 @@ func TestRestaurantRepositoryFindsSeededRestaurantsWithTheirCatalog(t *testing.T
 
 	r1, err := restaurants.FindRestaurantInformation(ctx, restaurant1)
 	require.NoError(t, err)
-	assert.True(t, r1.Active)
-	require.Len(t, r1.Products, 2)
-	assert.Equal(t, domain.Product{ID: product1, Name: "product_1", Price: money("25.00")}.ID, r1.Products[0].ID)
-	assert.Equal(t, "product_1", r1.Products[0].Name)
-	assert.True(t, money("25").Equal(r1.Products[0].Price))
-	assert.Equal(t, product2, r1.Products[1].ID)
-	assert.True(t, money("50").Equal(r1.Products[1].Price))
+	assert.Equal(t, must(domain.NewRestaurant(restaurant1, true, []domain.Product{
+		product(product1, "product_1", "25.00"), product(product2, "product_2", "50.00"),
+	})), r1, "active, with its catalog by name")
 
 	r2, err := restaurants.FindRestaurantInformation(ctx, restaurant2)
 	require.NoError(t, err)
-	assert.False(t, r2.Active)
-	require.Len(t, r2.Products, 2)
-	assert.Equal(t, []kernel.ProductID{product3, product4}, []kernel.ProductID{r2.Products[0].ID, r2.Products[1].ID})
+	assert.Equal(t, must(domain.NewRestaurant(restaurant2, false, []domain.Product{
+		product(product3, "product_3", "20.00"), product(product4, "product_4", "40.00"),
+	})), r2)
 
 	_, err = restaurants.FindRestaurantInformation(ctx, kernel.NewID[kernel.RestaurantID]())
 	assert.ErrorIs(t, err, application.ErrNotFound)

@@ -6,7 +6,10 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// Sentinels for the rules an order can break; match them with errors.Is.
+// Sentinels for the rules an order can break; match them with errors.Is. A
+// broken rule is returned as kernel.WrapError(kernel.ECodeInvalid, ErrX,
+// message): errors.Is finds the rule, kernel.ErrorMessageOf the message users
+// see (the original system's wording), and repeating the request cannot help.
 var (
 	// ErrOrderState: the operation is not allowed in the order's status.
 	ErrOrderState = errors.New("order is not in correct state")
@@ -16,26 +19,21 @@ var (
 	ErrOrderItemPrice = errors.New("order item price is not valid")
 	// ErrOrderItemQuantity: an item orders less than one of its product.
 	ErrOrderItemQuantity = errors.New("order item quantity is not valid")
+	// ErrOrderWithoutItems: an order names nothing to deliver.
+	ErrOrderWithoutItems = errors.New("order has no items")
 	// ErrRestaurantNotActive: the restaurant does not take orders now.
 	ErrRestaurantNotActive = errors.New("restaurant is not active")
+	// ErrStreetAddress: an address lacks its street, postal code or city, or
+	// an order has no address.
+	ErrStreetAddress = errors.New("street address is not complete")
+	// ErrMissingID: an order, item, product, restaurant or customer, or a
+	// reference to one, has no id.
+	ErrMissingID = errors.New("id is missing")
 )
 
-// RuleError is a broken domain rule. Its text is the message users see (the
-// original system's wording); errors.Is matches Rule, and kernel.ErrorCodeOf
-// classifies it as kernel.ECodeInvalid, since repeating the request cannot
-// help.
-type RuleError struct {
-	Rule    error
-	Message string
-}
-
-func (e *RuleError) Error() string { return e.Message }
-
-// Unwrap exposes the rule sentinel and the kernel classification.
-func (e *RuleError) Unwrap() []error {
-	return []error{e.Rule, &kernel.Error{Code: kernel.ECodeInvalid, Message: e.Message}}
-}
-
-func ruleError(rule error, message string) error {
-	return &RuleError{Rule: rule, Message: message}
+// storedError reports stored data that a constructor refuses: the fault is
+// the system's, not the caller's, so whatever the rule's code the error is
+// kernel.ECodeInternal; errors.Is still finds the rule.
+func storedError(what string, err error) error {
+	return kernel.WrapError(kernel.ECodeInternal, err, what+" is not valid")
 }

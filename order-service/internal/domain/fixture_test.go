@@ -13,44 +13,48 @@ var (
 	product1ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb47")
 	product2ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
 	unknownID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb99")
-	address      = domain.StreetAddress{Street: "street_1", PostalCode: "1000AB", City: "Amsterdam"}
+	address      = must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam"))
 	fixedNow     = time.Date(2024, 5, 1, 12, 0, 0, 123456789, time.FixedZone("CEST", 2*3600))
 )
 
+// must returns v, for fixtures whose construction cannot fail.
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
+// catalog is the restaurant's catalog entry of product_2.
+var catalog = must(domain.NewProduct(product2ID, "product_2", money("50.00")))
+
 func restaurant(active bool) domain.Restaurant {
-	return domain.Restaurant{
-		ID:     restaurantID,
-		Active: active,
-		Products: []domain.Product{
-			{ID: product1ID, Name: "product_1", Price: money("25.00")},
-			{ID: product2ID, Name: "product_2", Price: money("50.00")},
-		},
-	}
+	return *must(domain.NewRestaurant(restaurantID, active, []domain.Product{
+		must(domain.NewProduct(product1ID, "product_1", money("25.00"))),
+		catalog,
+	}))
 }
 
 func item(product kernel.ProductID, quantity int, price, subTotal string) domain.OrderItem {
-	return domain.NewOrderItem(domain.NewProductRef(product), quantity, money(price), money(subTotal))
+	return must(domain.NewOrderItem(product, quantity, money(price), money(subTotal)))
+}
+
+// newOrder returns a new order of restaurant_1 for customer_1 delivered to
+// address.
+func newOrder(price string, items ...domain.OrderItem) *domain.Order {
+	return must(domain.NewOrder(customerID, restaurantID, address, money(price), items))
 }
 
 // sampleOrder is the original system's sample: 1 × 50 and 3 × 50 of product_2.
 func sampleOrder() *domain.Order {
-	return domain.NewOrder(customerID, restaurantID, address, money("200.00"), []domain.OrderItem{
-		item(product2ID, 1, "50.00", "50.00"),
-		item(product2ID, 3, "50.00", "150.00"),
-	})
+	return newOrder("200.00", item(product2ID, 1, "50.00", "50.00"), item(product2ID, 3, "50.00", "150.00"))
 }
 
+// orderIn returns a stored order in status with the given failure messages.
 func orderIn(status kernel.OrderStatus, failures ...string) *domain.Order {
-	return domain.RestoreOrder(domain.OrderSnapshot{
-		ID:              kernel.NewID[kernel.OrderID](),
-		CustomerID:      customerID,
-		RestaurantID:    restaurantID,
-		Price:           money("200.00"),
-		TrackingID:      kernel.NewID[kernel.TrackingID](),
-		Status:          status,
-		FailureMessages: failures,
-		Version:         3,
-	})
+	items := []domain.OrderItem{must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 4, money("50.00"), money("200.00")))}
+	return must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID, address,
+		money("200.00"), items, kernel.NewID[kernel.TrackingID](), status, failures, 3))
 }

@@ -12,7 +12,7 @@ import (
 //
 // A new order is built with NewOrder, confirmed against the restaurant's
 // catalog, validated and initialized by OrderDomainService; from then on it
-// changes only through Pay, Approve, InitCancel and Cancel.
+// changes only through Pay, Approve, InitCancel, Cancel and FailRefund.
 type Order struct {
 	id              kernel.OrderID
 	customerID      kernel.CustomerID
@@ -26,48 +26,53 @@ type Order struct {
 	version         int
 }
 
-// NewOrder returns an order as the client asked for it: no id, no tracking id,
-// no status yet. Its items' products are known only by id.
-func NewOrder(customerID kernel.CustomerID, restaurantID kernel.RestaurantID, address StreetAddress, price kernel.Money, items []OrderItem) *Order {
+// NewOrder returns an order as the client asked for it: no id, no tracking
+// id, no status yet. It checks what it can without the restaurant: who orders
+// from where, the delivery address and that there is at least one item. The
+// prices are checked when OrderDomainService initiates the order.
+func NewOrder(customerID kernel.CustomerID, restaurantID kernel.RestaurantID, address StreetAddress, price kernel.Money, items []OrderItem) (*Order, error) {
+	switch {
+	case customerID.IsZero():
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order needs a customer id!")
+	case restaurantID.IsZero():
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order needs a restaurant id!")
+	case address == StreetAddress{}:
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrStreetAddress, "Order needs a delivery address!")
+	case len(items) == 0:
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrOrderWithoutItems, "Order needs at least one item!")
+	}
 	return &Order{
 		customerID:      customerID,
 		restaurantID:    restaurantID,
 		deliveryAddress: address,
 		price:           price,
 		items:           slices.Clone(items),
-	}
+	}, nil
 }
 
-// OrderSnapshot is everything stored about an order, for rebuilding it.
-type OrderSnapshot struct {
-	ID              kernel.OrderID
-	CustomerID      kernel.CustomerID
-	RestaurantID    kernel.RestaurantID
-	DeliveryAddress StreetAddress
-	Price           kernel.Money
-	Items           []OrderItem
-	TrackingID      kernel.TrackingID
-	Status          kernel.OrderStatus
-	FailureMessages []string
-	// Version is the optimistic-locking counter of the stored row.
-	Version int
-}
-
-// RestoreOrder rebuilds a stored order. It checks nothing: what was stored
-// was valid when it was stored.
-func RestoreOrder(s OrderSnapshot) *Order {
-	return &Order{
-		id:              s.ID,
-		customerID:      s.CustomerID,
-		restaurantID:    s.RestaurantID,
-		deliveryAddress: s.DeliveryAddress,
-		price:           s.Price,
-		items:           slices.Clone(s.Items),
-		trackingID:      s.TrackingID,
-		status:          s.Status,
-		failureMessages: slices.Clone(s.FailureMessages),
-		version:         s.Version,
+// UnmarshalOrderFromDatabase rebuilds a stored order. It checks what the
+// database cannot: that the ids are set, that the status is one the saga
+// knows, and what NewOrder checks; version is the optimistic-locking counter
+// of the stored row. A stored order that fails is an internal error.
+func UnmarshalOrderFromDatabase(id kernel.OrderID, customerID kernel.CustomerID, restaurantID kernel.RestaurantID,
+	address StreetAddress, price kernel.Money, items []OrderItem, trackingID kernel.TrackingID,
+	status kernel.OrderStatus, failureMessages []string, version int) (*Order, error) {
+	if id.IsZero() || trackingID.IsZero() {
+		return nil, fmt.Errorf("stored order %s with tracking id %s: %w", id, trackingID, ErrMissingID)
 	}
+	if !status.Valid() {
+		return nil, fmt.Errorf("stored order %s has unknown status %q", id, status)
+	}
+	o, err := NewOrder(customerID, restaurantID, address, price, items)
+	if err != nil {
+		return nil, storedError(fmt.Sprintf("stored order %s", id), err)
+	}
+	o.id = id
+	o.trackingID = trackingID
+	o.status = status
+	o.failureMessages = slices.Clone(failureMessages)
+	o.version = version
+	return o, nil
 }
 
 // ID returns the order's id; it is zero until the order is initialized.
@@ -105,7 +110,7 @@ func (o *Order) Version() int { return o.version }
 // from the catalog keep no price and fail validation.
 func (o *Order) confirmProducts(r Restaurant) {
 	for i := range o.items {
-		if catalog, ok := r.product(o.items[i].product.ID); ok {
+		if catalog, ok := r.product(o.items[i].product.id); ok {
 			o.items[i].product = o.items[i].product.confirmedBy(catalog)
 		}
 	}
@@ -135,21 +140,20 @@ func (o *Order) Initialize() error {
 	o.status = kernel.OrderStatusPending
 	for i := range o.items {
 		o.items[i].id = OrderItemID(i + 1)
-		o.items[i].orderID = o.id
 	}
 	return nil
 }
 
 func (o *Order) validateInitialOrder() error {
 	if o.status != "" || !o.id.IsZero() {
-		return ruleError(ErrOrderState, "Order is not in correct state for initialization!")
+		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderState, "Order is not in correct state for initialization!")
 	}
 	return nil
 }
 
 func (o *Order) validateTotalPrice() error {
 	if !o.price.IsGreaterThanZero() {
-		return ruleError(ErrOrderPrice, "Total price must be greater than zero!")
+		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderPrice, "Total price must be greater than zero!")
 	}
 	return nil
 }
@@ -157,16 +161,14 @@ func (o *Order) validateTotalPrice() error {
 func (o *Order) validateItems() error {
 	total := kernel.ZeroMoney
 	for _, item := range o.items {
-		if err := item.validateQuantity(); err != nil {
-			return err
-		}
 		if err := item.validatePrice(); err != nil {
 			return err
 		}
 		total = total.Add(item.subTotal)
 	}
 	if !o.price.Equal(total) {
-		return ruleError(ErrOrderPrice, fmt.Sprintf("Total price: %s is not equal to Order items total: %s!", o.price, total))
+		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderPrice,
+			fmt.Sprintf("Total price: %s is not equal to Order items total: %s!", o.price, total))
 	}
 	return nil
 }
@@ -235,5 +237,5 @@ func (o *Order) addFailureMessages(messages []string) {
 }
 
 func stateError(operation string) error {
-	return ruleError(ErrOrderState, fmt.Sprintf("Order is not in correct state for %s operation!", operation))
+	return kernel.WrapError(kernel.ECodeInvalid, ErrOrderState, fmt.Sprintf("Order is not in correct state for %s operation!", operation))
 }

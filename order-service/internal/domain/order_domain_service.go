@@ -26,9 +26,9 @@ func NewOrderDomainService(now func() time.Time) *OrderDomainService {
 // item's product name and price from the restaurant's catalog, validates the
 // order and initializes it PENDING.
 func (s *OrderDomainService) ValidateAndInitiateOrder(order *Order, restaurant Restaurant) (OrderCreatedEvent, error) {
-	if !restaurant.Active {
-		return OrderCreatedEvent{}, ruleError(ErrRestaurantNotActive,
-			fmt.Sprintf("Restaurant with id %s is currently not active!", restaurant.ID))
+	if !restaurant.active {
+		return OrderCreatedEvent{}, kernel.WrapError(kernel.ECodeInvalid, ErrRestaurantNotActive,
+			fmt.Sprintf("Restaurant with id %s is currently not active!", restaurant.id))
 	}
 	order.confirmProducts(restaurant)
 	if err := order.Validate(); err != nil {

@@ -10,28 +10,46 @@ import (
 // client saw and the line's subtotal.
 type OrderItem struct {
 	id       OrderItemID
-	orderID  kernel.OrderID
 	product  Product
 	quantity int
 	price    kernel.Money
 	subTotal kernel.Money
 }
 
-// NewOrderItem returns an item that is not yet part of an initialized order.
-func NewOrderItem(product Product, quantity int, price, subTotal kernel.Money) OrderItem {
-	return OrderItem{product: product, quantity: quantity, price: price, subTotal: subTotal}
+// NewOrderItem returns a line of a new order: at least one of the product
+// with the given id. Its product is known only by id, and its prices are
+// checked against the restaurant's catalog when the order is initiated.
+func NewOrderItem(productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
+	if productID.IsZero() {
+		return OrderItem{}, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order item needs a product id!")
+	}
+	// The original system did not check the quantity, so a zero line could
+	// slip into an order.
+	if quantity < 1 {
+		return OrderItem{}, kernel.WrapError(kernel.ECodeInvalid, ErrOrderItemQuantity,
+			fmt.Sprintf("Order item quantity: %d is not valid for product %s", quantity, productID))
+	}
+	return OrderItem{product: Product{id: productID}, quantity: quantity, price: price, subTotal: subTotal}, nil
 }
 
-// RestoreOrderItem rebuilds a stored item; it checks nothing.
-func RestoreOrderItem(id OrderItemID, orderID kernel.OrderID, product Product, quantity int, price, subTotal kernel.Money) OrderItem {
-	return OrderItem{id: id, orderID: orderID, product: product, quantity: quantity, price: price, subTotal: subTotal}
+// UnmarshalOrderItemFromDatabase rebuilds a stored item. A stored item keeps
+// its product's id and the price it was ordered at; the catalog's name is
+// not part of the order.
+func UnmarshalOrderItemFromDatabase(id OrderItemID, productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
+	if id < 1 {
+		return OrderItem{}, fmt.Errorf("stored order item of product %s has no number", productID)
+	}
+	item, err := NewOrderItem(productID, quantity, price, subTotal)
+	if err != nil {
+		return OrderItem{}, storedError(fmt.Sprintf("stored order item %d", id), err)
+	}
+	item.id = id
+	item.product.price = price
+	return item, nil
 }
 
 // ID returns the item's number within its order.
 func (i OrderItem) ID() OrderItemID { return i.id }
-
-// OrderID returns the order the item belongs to.
-func (i OrderItem) OrderID() kernel.OrderID { return i.orderID }
 
 // Product returns the item's product.
 func (i OrderItem) Product() Product { return i.product }
@@ -45,23 +63,15 @@ func (i OrderItem) Price() kernel.Money { return i.price }
 // SubTotal returns price × quantity as the client stated it.
 func (i OrderItem) SubTotal() kernel.Money { return i.subTotal }
 
-// validateQuantity checks that at least one of the product is ordered. The
-// original system did not check it, so a zero line could slip into an order.
-func (i OrderItem) validateQuantity() error {
-	if i.quantity < 1 {
-		return ruleError(ErrOrderItemQuantity, fmt.Sprintf("Order item quantity: %d is not valid for product %s", i.quantity, i.product.ID))
-	}
-	return nil
-}
-
 // validatePrice checks that the price is positive, is the product's price and
 // multiplies to the subtotal.
 func (i OrderItem) validatePrice() error {
 	valid := i.price.IsGreaterThanZero() &&
-		i.price.Equal(i.product.Price) &&
+		i.price.Equal(i.product.price) &&
 		i.price.Multiply(i.quantity).Equal(i.subTotal)
 	if !valid {
-		return ruleError(ErrOrderItemPrice, fmt.Sprintf("Order item price: %s is not valid for product %s", i.price, i.product.ID))
+		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderItemPrice,
+			fmt.Sprintf("Order item price: %s is not valid for product %s", i.price, i.product.id))
 	}
 	return nil
 }

@@ -6,18 +6,28 @@ import "github.com/food-ordering-system/common/kernel"
 // knows only the product's id; the name and price are confirmed from the
 // catalog when the order is initiated.
 type Product struct {
-	ID    kernel.ProductID
-	Name  string
-	Price kernel.Money
+	id    kernel.ProductID
+	name  string
+	price kernel.Money
 }
 
-// NewProductRef returns a product known only by its id, as a client names it.
-func NewProductRef(id kernel.ProductID) Product { return Product{ID: id} }
+// NewProduct returns a catalog entry; its id must be set. The price is not
+// checked here: an order item priced as a product without a positive price
+// fails the order's validation.
+func NewProduct(id kernel.ProductID, name string, price kernel.Money) (Product, error) {
+	if id.IsZero() {
+		return Product{}, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Product needs an id!")
+	}
+	return Product{id: id, name: name, price: price}, nil
+}
+
+// ID returns the product's id.
+func (p Product) ID() kernel.ProductID { return p.id }
 
 // confirmedBy returns the product with the name and price of the catalog
 // entry of the same id.
 func (p Product) confirmedBy(catalog Product) Product {
-	p.Name = catalog.Name
-	p.Price = catalog.Price
+	p.name = catalog.name
+	p.price = catalog.price
 	return p
 }

@@ -1,19 +1,31 @@
 package domain
 
-import "github.com/food-ordering-system/common/kernel"
+import (
+	"slices"
+
+	"github.com/food-ordering-system/common/kernel"
+)
 
 // Restaurant is order-service's read model of a restaurant: whether it takes
 // orders and the products it sells.
 type Restaurant struct {
-	ID       kernel.RestaurantID
-	Products []Product
-	Active   bool
+	id       kernel.RestaurantID
+	products []Product
+	active   bool
+}
+
+// NewRestaurant returns the restaurant with its catalog; its id must be set.
+func NewRestaurant(id kernel.RestaurantID, active bool, products []Product) (*Restaurant, error) {
+	if id.IsZero() {
+		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Restaurant needs an id!")
+	}
+	return &Restaurant{id: id, active: active, products: slices.Clone(products)}, nil
 }
 
 // product returns the catalog entry with the given id.
 func (r Restaurant) product(id kernel.ProductID) (Product, bool) {
-	for _, p := range r.Products {
-		if p.ID == id {
+	for _, p := range r.products {
+		if p.id == id {
 			return p, true
 		}
 	}

@@ -1,0 +1,18 @@
+package domain_test
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/domain"
+)
+
+func TestNewRestaurantNeedsAnID(t *testing.T) {
+	_, err := domain.NewRestaurant(kernel.RestaurantID{}, true, nil)
+
+	assert.ErrorIs(t, err, domain.ErrMissingID)
+	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
+	assert.Equal(t, "Restaurant needs an id!", kernel.ErrorMessageOf(err))
+}
