@@ -83,6 +83,10 @@ else
 endif
 	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT)
 
+.PHONY: dlq
+dlq: ## dead letters: make dlq ARGS=list | ARGS="replay payment-request.dlq/0/12" | ARGS="replay -all payment-request.dlq"
+	@cd infrastructure && $(GO) run ./cmd/dlq $(or $(ARGS),list)
+
 .PHONY: bench
 bench: infra-up ## the outbox relay benchmark across batch sizes, on the real PostgreSQL and Kafka
 	@cd infrastructure && $(GO) test -run '^$$' -bench RelayDrain -benchtime 2000x ./outbox/
