@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"fmt"
-
 	"github.com/food-ordering-system/common/kernel"
 )
 
@@ -17,7 +15,7 @@ type CreditEntry struct {
 // UnmarshalCreditEntryFromDatabase rebuilds a stored credit entry.
 func UnmarshalCreditEntryFromDatabase(id kernel.CreditEntryID, customerID kernel.CustomerID, totalCredit kernel.Money) (*CreditEntry, error) {
 	if id.IsZero() || customerID.IsZero() {
-		return nil, fmt.Errorf("stored credit entry %s of customer %s lacks an id", id, customerID)
+		return nil, corruptRow(ErrInvalidCreditEntry, "stored credit entry %s of customer %s lacks an id", id, customerID)
 	}
 	return &CreditEntry{id: id, customerID: customerID, totalCredit: totalCredit}, nil
 }

@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -28,10 +27,10 @@ func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t Trans
 func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, amount kernel.Money,
 	t TransactionType, createdAt time.Time) (*CreditHistory, error) {
 	if id.IsZero() || customerID.IsZero() {
-		return nil, fmt.Errorf("stored credit history %s of customer %s lacks an id", id, customerID)
+		return nil, corruptRow(ErrInvalidCreditHistory, "stored credit history %s of customer %s lacks an id", id, customerID)
 	}
 	if !t.Valid() {
-		return nil, fmt.Errorf("stored credit history %s has unknown transaction type %q", id, t)
+		return nil, corruptRow(ErrInvalidCreditHistory, "stored credit history %s has unknown transaction type %q", id, t)
 	}
 	return &CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
 }

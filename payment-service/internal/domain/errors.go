@@ -1,14 +1,39 @@
 package domain
 
-import "errors"
+import (
+	"errors"
+	"fmt"
 
-// Sentinels for the rules a payment can break; match them with errors.Is.
-// NewPayment returns them wrapped in a kernel error with code
-// kernel.ECodeInvalid, since repeating the request cannot help.
+	"github.com/food-ordering-system/common/kernel"
+)
+
+// Sentinels for the rules the domain's types enforce; match them with
+// errors.Is. The error that carries one is a *kernel.Error whose message says
+// what was wrong, with ids: kernel.ECodeInvalid when a request broke the rule,
+// kernel.ECodeInternal when stored data did, since the database is then at
+// fault and the details are not for users.
 var (
 	// ErrPaymentWithoutOrder: a payment names no order to pay for.
 	ErrPaymentWithoutOrder = errors.New("payment without order")
 	// ErrPaymentWithoutCustomer: a payment names no customer to take the
 	// price from.
 	ErrPaymentWithoutCustomer = errors.New("payment without customer")
+	// ErrInvalidPayment: stored data cannot describe a payment.
+	ErrInvalidPayment = errors.New("invalid payment")
+	// ErrInvalidCreditEntry: stored data cannot describe a credit entry.
+	ErrInvalidCreditEntry = errors.New("invalid credit entry")
+	// ErrInvalidCreditHistory: stored data cannot describe a history entry.
+	ErrInvalidCreditHistory = errors.New("invalid credit history")
 )
+
+// brokenRule is the error of a request that breaks rule; message is what the
+// user (or the saga, in a failure message) is told.
+func brokenRule(rule error, format string, args ...any) error {
+	return kernel.WrapError(kernel.ECodeInvalid, rule, fmt.Sprintf(format, args...))
+}
+
+// corruptRow is the error of stored data that breaks rule: a fault of the
+// system, so kernel.ECodeInternal keeps the message out of users' sight.
+func corruptRow(rule error, format string, args ...any) error {
+	return kernel.WrapError(kernel.ECodeInternal, rule, fmt.Sprintf(format, args...))
+}

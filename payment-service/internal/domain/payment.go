@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -23,12 +22,10 @@ type Payment struct {
 // payment to fail, which the domain service reports to the order.
 func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kernel.Money) (*Payment, error) {
 	if orderID.IsZero() {
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrPaymentWithoutOrder,
-			fmt.Sprintf("Payment of customer: %s needs an order id!", customerID))
+		return nil, brokenRule(ErrPaymentWithoutOrder, "Payment of customer: %s needs an order id!", customerID)
 	}
 	if customerID.IsZero() {
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrPaymentWithoutCustomer,
-			fmt.Sprintf("Payment for order: %s needs a customer id!", orderID))
+		return nil, brokenRule(ErrPaymentWithoutCustomer, "Payment for order: %s needs a customer id!", orderID)
 	}
 	return &Payment{orderID: orderID, customerID: customerID, price: price}, nil
 }
@@ -37,15 +34,15 @@ func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kern
 func UnmarshalPaymentFromDatabase(id kernel.PaymentID, orderID kernel.OrderID, customerID kernel.CustomerID,
 	price kernel.Money, status kernel.PaymentStatus, createdAt time.Time) (*Payment, error) {
 	if id.IsZero() {
-		return nil, fmt.Errorf("stored payment of order %s has no id", orderID)
+		return nil, corruptRow(ErrInvalidPayment, "stored payment of order %s has no id", orderID)
 	}
-	p, err := NewPayment(orderID, customerID, price)
-	if err != nil {
-		return nil, fmt.Errorf("stored payment %s: %w", id, err)
+	if orderID.IsZero() || customerID.IsZero() {
+		return nil, corruptRow(ErrInvalidPayment, "stored payment %s lacks its order or customer id", id)
 	}
 	if !status.Valid() {
-		return nil, fmt.Errorf("stored payment %s has unknown status %q", id, status)
+		return nil, corruptRow(ErrInvalidPayment, "stored payment %s has unknown status %q", id, status)
 	}
+	p := &Payment{orderID: orderID, customerID: customerID, price: price}
 	p.id, p.status, p.createdAt = id, status, createdAt
 	return p, nil
 }
