@@ -80,7 +80,8 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Driving adapters.
 	listener := messaging.NewPaymentRequestKafkaListener(requests, log)
-	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.PaymentRequest), listener.Handle, producer, log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.PaymentRequest), listener.Handle, producer, log,
+		kafka.InTransaction(tx.Transact))
 	if err != nil {
 		return err
 	}

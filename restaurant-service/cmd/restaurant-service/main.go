@@ -63,13 +63,15 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(producer, cfg.Topics.RestaurantApprovalResponse, log)
 
 	// The application.
-	helper := application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db), domain.NewRestaurantDomainService(),
+	tx := postgres.NewTransactor(db)
+	helper := application.NewRestaurantApprovalRequestHelper(tx, domain.NewRestaurantDomainService(),
 		restaurants, approvals, application.NewOrderOutboxHelper(orderOutbox), time.Now, log)
 	tracker := application.NewOrderApprovalTrackQueryHandler(approvals)
 
 	// Adapters that drive the application.
 	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestHandler(helper), log)
-	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.RestaurantApprovalRequest), listener.Handle, producer, log)
+	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.RestaurantApprovalRequest), listener.Handle, producer, log,
+		kafka.InTransaction(tx.Transact))
 	if err != nil {
 		return err
 	}
