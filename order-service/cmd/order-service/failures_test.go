@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"testing"
 	"time"
 
@@ -11,8 +10,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
 )
@@ -27,7 +24,7 @@ func shortDeadlines(cfg *config.Config) {
 // twice: the original and the deadline's resend under the same id.
 func resent(t *testing.T, r *recorder, messageID uuid.UUID) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("message %s is published again", messageID), func() bool {
+	require.Eventually(t, func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		n := 0
@@ -37,7 +34,7 @@ func resent(t *testing.T, r *recorder, messageID uuid.UUID) {
 			}
 		}
 		return n >= 2
-	})
+	}, wait, tick, "message %s is published again", messageID)
 }
 
 func TestWhenAStepFails(t *testing.T) {
@@ -122,20 +119,15 @@ func TestWhenAStepFails(t *testing.T) {
 // reason and moves neither order.
 func TestReplyNamingAnotherOrderIsDeadLettered(t *testing.T) {
 	s := startService(t)
-	dlq := record(t, kafkatest.Config(t), s.topics.PaymentResponse+kafka.DeadLetterSuffix, s.producer)
 	first, second := s.createOrder(), s.createOrder()
 	_, req := s.paymentRequest(first.OrderID, kernel.PaymentOrderStatusPending)
 	forged := req
 	forged.OrderID = uuid.MustParse(second.OrderID)
 
-	s.paymentResponse(forged, kernel.PaymentStatusCompleted)
+	reply := s.paymentResponse(forged, kernel.PaymentStatusCompleted)
 
-	var parked []*kafka.Received
-	eventually(t, "the forged reply is dead-lettered", func() bool {
-		parked = matching(dlq, func(_ *kafka.Received, m contract.PaymentResponse) bool { return m.SagaID == req.SagaID })
-		return len(parked) == 1
-	})
-	assert.Contains(t, parked[0].Headers[kafka.HeaderDeadLetterReason], "names order "+second.OrderID)
+	parked := s.waitForDeadLetter(reply.ID)
+	assert.Contains(t, parked.Headers[kafka.HeaderDeadLetterReason], "names order "+second.OrderID)
 	assert.Equal(t, "PENDING", s.track(first.OrderTrackingID).OrderStatus)
 	assert.Equal(t, "PENDING", s.track(second.OrderTrackingID).OrderStatus)
 	require.Len(t, s.rows("payment_outbox", req.SagaID), 1)

@@ -43,7 +43,11 @@ const sampleOrder = `{
   ]
 }`
 
-const wait = 60 * time.Second
+// wait bounds every wait for a condition; tick is how often it is checked.
+const (
+	wait = 60 * time.Second
+	tick = 50 * time.Millisecond
+)
 
 // service is order-service running in-process on a throwaway schema and
 // topics of its own, with what a test needs to drive and observe it.
@@ -55,6 +59,9 @@ type service struct {
 	producer  *kafka.Producer
 	payments  *recorder // what order-service sent to payment-request
 	approvals *recorder // what order-service sent to restaurant-approval-request
+	// paymentDeadLetters is what order-service parked on payment-response's
+	// dead-letter topic.
+	paymentDeadLetters *recorder
 }
 
 // startService runs order-service with the test settings, changed by tune
@@ -116,11 +123,15 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	s := &service{t: t, base: "http://" + addr, db: db, topics: topics, producer: producer}
 	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
 	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
+	s.paymentDeadLetters = record(t, kcfg, topics.PaymentResponse+kafka.DeadLetterSuffix, producer)
 
-	eventually(t, "order-service is ready", func() bool {
+	var runErr error
+	stopped := false
+	require.Eventually(t, func() bool {
 		select {
-		case err := <-done:
-			t.Fatalf("run returned early: %v", err)
+		case runErr = <-done:
+			stopped = true
+			return true
 		default:
 		}
 		resp, err := http.Get(s.base + "/readyz")
@@ -129,7 +140,11 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		}
 		resp.Body.Close()
 		return resp.StatusCode == http.StatusOK
-	})
+	}, wait, tick, "order-service is ready")
+	if stopped {
+		done <- runErr // for the clean-up, which waits for it
+		t.Fatalf("run returned early: %v", runErr)
+	}
 	return s
 }
 
@@ -140,17 +155,6 @@ func freeAddress(t *testing.T) string {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 	return addr
-}
-
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting until %s", what)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
 }
 
 // recorder keeps every record of a topic.
@@ -196,12 +200,12 @@ func matching[T any](r *recorder, keep func(*kafka.Received, T) bool) []*kafka.R
 func (s *service) paymentRequest(orderID string, status kernel.PaymentOrderStatus) (*kafka.Received, contract.PaymentRequest) {
 	s.t.Helper()
 	var found []*kafka.Received
-	eventually(s.t, fmt.Sprintf("a %s payment request for order %s is on %s", status, orderID, s.topics.PaymentRequest), func() bool {
+	require.Eventually(s.t, func() bool {
 		found = matching(s.payments, func(_ *kafka.Received, m contract.PaymentRequest) bool {
 			return m.OrderID.String() == orderID && m.PaymentOrderStatus == status
 		})
 		return len(found) > 0
-	})
+	}, wait, tick, "a %s payment request for order %s is on %s", status, orderID, s.topics.PaymentRequest)
 	var m contract.PaymentRequest
 	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
 	return found[0], m
@@ -210,31 +214,55 @@ func (s *service) paymentRequest(orderID string, status kernel.PaymentOrderStatu
 func (s *service) approvalRequest(orderID string) (*kafka.Received, contract.RestaurantApprovalRequest) {
 	s.t.Helper()
 	var found []*kafka.Received
-	eventually(s.t, "an approval request for order "+orderID+" is on "+s.topics.RestaurantApprovalRequest, func() bool {
+	require.Eventually(s.t, func() bool {
 		found = matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
 			return m.OrderID.String() == orderID
 		})
 		return len(found) > 0
-	})
+	}, wait, tick, "an approval request for order %s is on %s", orderID, s.topics.RestaurantApprovalRequest)
 	var m contract.RestaurantApprovalRequest
 	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
 	return found[0], m
 }
 
-func (s *service) send(topic string, sagaID uuid.UUID, v any) {
+// send publishes v to topic with the key the services use: a saga id.
+func (s *service) send(topic string, key uuid.UUID, v any) {
 	s.t.Helper()
 	value, err := json.Marshal(v)
 	require.NoError(s.t, err)
-	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: topic, Key: []byte(sagaID.String()), Value: value}})
+	errs := s.producer.Send(context.Background(), []kafka.Message{{Topic: topic, Key: []byte(key.String()), Value: value}})
 	require.Equal(s.t, []error{nil}, errs)
 }
 
-func (s *service) paymentResponse(req contract.PaymentRequest, status kernel.PaymentStatus, failures ...string) {
+// paymentResponse answers the payment request as payment-service would and
+// returns the reply sent.
+func (s *service) paymentResponse(req contract.PaymentRequest, status kernel.PaymentStatus, failures ...string) contract.PaymentResponse {
 	s.t.Helper()
-	s.send(s.topics.PaymentResponse, req.SagaID, contract.PaymentResponse{
+	reply := contract.PaymentResponse{
 		ID: uuid.New(), SagaID: req.SagaID, PaymentID: uuid.New(), CustomerID: req.CustomerID, OrderID: req.OrderID,
 		Price: req.Price, CreatedAt: time.Now().UTC(), PaymentStatus: status, FailureMessages: failures,
-	})
+	}
+	s.send(s.topics.PaymentResponse, req.SagaID, reply)
+	return reply
+}
+
+// deadLettered returns the replies parked on payment-response's dead-letter
+// topic that keep returns true for.
+func (s *service) deadLettered(keep func(contract.PaymentResponse) bool) []*kafka.Received {
+	return matching(s.paymentDeadLetters, func(_ *kafka.Received, m contract.PaymentResponse) bool { return keep(m) })
+}
+
+// waitForDeadLetter waits until the reply with the given id is parked on
+// payment-response's dead-letter topic and returns it.
+func (s *service) waitForDeadLetter(id uuid.UUID) *kafka.Received {
+	s.t.Helper()
+	var parked []*kafka.Received
+	require.Eventually(s.t, func() bool {
+		parked = s.deadLettered(func(m contract.PaymentResponse) bool { return m.ID == id })
+		return len(parked) > 0
+	}, wait, tick, "reply %s is dead-lettered", id)
+	require.Len(s.t, parked, 1)
+	return parked[0]
 }
 
 func (s *service) approvalResponse(req contract.RestaurantApprovalRequest, status kernel.OrderApprovalStatus, failures ...string) {
@@ -276,22 +304,35 @@ func (s *service) createOrder() trackedOrder {
 
 func (s *service) track(trackingID string) trackedOrder {
 	s.t.Helper()
-	resp, err := http.Get(s.base + "/orders/" + trackingID)
+	order, err := s.get(trackingID)
 	require.NoError(s.t, err)
-	defer resp.Body.Close()
-	require.Equal(s.t, http.StatusOK, resp.StatusCode)
-	var order trackedOrder
-	require.NoError(s.t, json.NewDecoder(resp.Body).Decode(&order))
 	return order
+}
+
+// get is GET /orders/{trackingId}; it only reports what went wrong, so that
+// it can be polled.
+func (s *service) get(trackingID string) (trackedOrder, error) {
+	resp, err := http.Get(s.base + "/orders/" + trackingID)
+	if err != nil {
+		return trackedOrder{}, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return trackedOrder{}, fmt.Errorf("GET /orders/%s: %s", trackingID, resp.Status)
+	}
+	var order trackedOrder
+	err = json.NewDecoder(resp.Body).Decode(&order)
+	return order, err
 }
 
 func (s *service) waitForOrderStatus(order trackedOrder, status kernel.OrderStatus) trackedOrder {
 	s.t.Helper()
 	var got trackedOrder
-	eventually(s.t, fmt.Sprintf("order %s is %s", order.OrderID, status), func() bool {
-		got = s.track(order.OrderTrackingID)
-		return got.OrderStatus == string(status)
-	})
+	require.Eventually(s.t, func() bool {
+		var err error
+		got, err = s.get(order.OrderTrackingID)
+		return err == nil && got.OrderStatus == string(status)
+	}, wait, tick, "order %s is %s", order.OrderID, status)
 	return got
 }
 
@@ -302,17 +343,25 @@ type outboxRow struct {
 	OutboxStatus       string
 	PaymentOrderStatus string
 	ProcessedAt        *time.Time
+	Version            int
 }
 
 func (s *service) rows(table string, sagaID uuid.UUID) []outboxRow {
 	s.t.Helper()
-	columns := "order_status, saga_status, outbox_status, processed_at"
+	rows, err := s.queryRows(table, sagaID)
+	require.NoError(s.t, err)
+	return rows
+}
+
+// queryRows returns the saga's rows of table in creation order.
+func (s *service) queryRows(table string, sagaID uuid.UUID) ([]outboxRow, error) {
+	columns := "order_status, saga_status, outbox_status, processed_at, version"
 	if table == "payment_outbox" {
 		columns += ", payment_order_status"
 	}
 	var rows []outboxRow
-	require.NoError(s.t, s.db.Raw("SELECT "+columns+" FROM "+table+" WHERE saga_id = ? ORDER BY created_at, id", sagaID).Scan(&rows).Error)
-	return rows
+	err := s.db.Raw("SELECT "+columns+" FROM "+table+" WHERE saga_id = ? ORDER BY created_at, id", sagaID).Scan(&rows).Error
+	return rows, err
 }
 
 // waitForRows waits until the saga's rows of table are in the given
@@ -320,9 +369,10 @@ func (s *service) rows(table string, sagaID uuid.UUID) []outboxRow {
 func (s *service) waitForRows(table string, sagaID uuid.UUID, want ...string) []outboxRow {
 	s.t.Helper()
 	var rows []outboxRow
-	eventually(s.t, fmt.Sprintf("%s rows of saga %s are %v", table, sagaID, want), func() bool {
-		rows = s.rows(table, sagaID)
-		if len(rows) != len(want) {
+	require.Eventually(s.t, func() bool {
+		var err error
+		rows, err = s.queryRows(table, sagaID)
+		if err != nil || len(rows) != len(want) {
 			return false
 		}
 		for i, r := range rows {
@@ -331,30 +381,74 @@ func (s *service) waitForRows(table string, sagaID uuid.UUID, want ...string) []
 			}
 		}
 		return true
-	})
+	}, wait, tick, "%s rows of saga %s are %v", table, sagaID, want)
 	return rows
 }
 
 // waitForPublished waits until every row of the saga in table was published.
 func (s *service) waitForPublished(table string, sagaID uuid.UUID) {
 	s.t.Helper()
-	eventually(s.t, table+" rows of saga "+sagaID.String()+" are COMPLETED with processed_at", func() bool {
-		rows := s.rows(table, sagaID)
+	require.Eventually(s.t, func() bool {
+		rows, err := s.queryRows(table, sagaID)
 		for _, r := range rows {
 			if r.OutboxStatus != string(outbox.StatusCompleted) || r.ProcessedAt == nil {
 				return false
 			}
 		}
-		return len(rows) > 0
-	})
+		return err == nil && len(rows) > 0
+	}, wait, tick, "%s rows of saga %s are COMPLETED with processed_at", table, sagaID)
 }
 
-func TestDoneWhen(t *testing.T) {
+// sagaState is everything a reply to the saga could change: the order as
+// the client sees it, the order's row version, and the saga's outbox rows
+// with their versions.
+type sagaState struct {
+	Order        trackedOrder
+	OrderVersion int
+	Payments     []outboxRow
+	Approvals    []outboxRow
+}
+
+func (s *service) sagaState(order trackedOrder, sagaID uuid.UUID) sagaState {
+	s.t.Helper()
+	state := sagaState{Order: s.track(order.OrderTrackingID), Payments: s.rows("payment_outbox", sagaID),
+		Approvals: s.rows("order_approval_outbox", sagaID)}
+	require.NoError(s.t, s.db.Raw("SELECT version FROM orders WHERE id = ?", order.OrderID).Scan(&state.OrderVersion).Error)
+	return state
+}
+
+// sentinelBehind sends a reply on payment-response with key, behind
+// whatever was sent with that key before, and waits until order-service has
+// handled it. The key puts it on the same partition as the replies of the
+// saga key belongs to, and a partition is consumed in order: once the
+// sentinel is handled, every earlier reply of that saga was handled too.
+//
+// The sentinel is a COMPLETED reply of a saga of its own (other's) that
+// names a different order than other's; order-service refuses such a reply
+// and parks it on the dead-letter topic, so the sentinel moves no order.
+// Being parked is its visible effect, and it lands on the dead-letter topic
+// with the same key, behind anything the earlier replies were parked for: once
+// the test sees the sentinel there, it has seen those too.
+func (s *service) sentinelBehind(key uuid.UUID, other contract.PaymentRequest) {
+	s.t.Helper()
+	sentinel := contract.PaymentResponse{
+		ID: uuid.New(), SagaID: other.SagaID, PaymentID: uuid.New(), CustomerID: other.CustomerID,
+		OrderID: uuid.New(), Price: other.Price, CreatedAt: time.Now().UTC(), PaymentStatus: kernel.PaymentStatusCompleted,
+	}
+	s.send(s.topics.PaymentResponse, key, sentinel)
+	parked := s.waitForDeadLetter(sentinel.ID)
+	require.Contains(s.t, parked.Headers[kafka.HeaderDeadLetterReason], "names order "+sentinel.OrderID.String())
+}
+
+// TestOrderSaga drives order-service through the saga's paths with the
+// other services' replies played by the test.
+func TestOrderSaga(t *testing.T) {
 	s := startService(t)
 
 	t.Run("paid and approved", func(t *testing.T) {
 		s := s.with(t)
 		order := s.createOrder()
+		other := s.createOrder() // its saga carries the sentinel below
 
 		rec, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
 		assert.Equal(t, req.SagaID.String(), string(rec.Key), "keyed by saga id")
@@ -366,7 +460,6 @@ func TestDoneWhen(t *testing.T) {
 		assert.Equal(t, "PENDING", rows[0].PaymentOrderStatus)
 
 		s.paymentResponse(req, kernel.PaymentStatusCompleted)
-		s.paymentResponse(req, kernel.PaymentStatusCompleted) // a duplicate changes nothing
 		s.waitForOrderStatus(order, kernel.OrderStatusPaid)
 		s.waitForRows("payment_outbox", req.SagaID, "PAID/PROCESSING")
 		approvalRec, approval := s.approvalRequest(order.OrderID)
@@ -379,6 +472,18 @@ func TestDoneWhen(t *testing.T) {
 			{ID: uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb48"), Quantity: 3},
 		}, approval.Products)
 		s.waitForPublished("order_approval_outbox", req.SagaID)
+
+		// A duplicate changes nothing, and is acknowledged rather than
+		// parked. The sentinel behind it proves it was consumed.
+		before := s.sagaState(order, req.SagaID)
+		duplicate := s.paymentResponse(req, kernel.PaymentStatusCompleted)
+		_, otherReq := s.paymentRequest(other.OrderID, kernel.PaymentOrderStatusPending)
+		s.sentinelBehind(req.SagaID, otherReq)
+		assert.Equal(t, before, s.sagaState(order, req.SagaID), "the duplicate changed the saga")
+		for _, parked := range s.deadLettered(func(m contract.PaymentResponse) bool { return m.ID == duplicate.ID }) {
+			t.Errorf("the duplicate was parked instead of recognised: %s", parked.Headers[kafka.HeaderDeadLetterReason])
+		}
+		assert.Equal(t, "PENDING", s.track(other.OrderTrackingID).OrderStatus, "the sentinel moved no order")
 
 		s.approvalResponse(approval, kernel.OrderApprovalStatusApproved)
 		final := s.waitForOrderStatus(order, kernel.OrderStatusApproved)
