@@ -183,3 +183,16 @@ func paymentResponse(sagaID kernel.SagaID, order kernel.OrderID, status kernel.P
 		CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentStatus: status, FailureMessages: failures,
 	}
 }
+
+// rejectedSaga returns a saga whose restaurant rejected the paid order, as
+// the approval step leaves it: the order CANCELLING, its payment row P1
+// PAID/PROCESSING, and the refund request P2 and the approval row
+// CANCELLING/COMPENSATING.
+func rejectedSaga() (kernel.SagaID, *domain.Order, *application.PaymentOutboxMessage, *application.PaymentOutboxMessage, *application.OrderApprovalOutboxMessage) {
+	sagaID := kernel.NewID[kernel.SagaID]()
+	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
+	return sagaID, order,
+		paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing),
+		paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating),
+		approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
+}

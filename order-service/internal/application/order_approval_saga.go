@@ -38,29 +38,14 @@ func NewOrderApprovalSaga(tx Transactor, svc *domain.OrderDomainService, sagaHel
 // the approval and payment rows APPROVED/SUCCEEDED.
 func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantApprovalResponse) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
-		if isNotFound(err) {
-			s.log.Debug("approval outbox message already processed", zap.Stringer("saga_id", response.SagaID))
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := CheckReplyOrder(response.SagaID, response.OrderID, row.Payload.OrderID); err != nil {
-			return err
-		}
-		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
-		if err != nil {
+		row, order, err := s.rowAndOrder(ctx, response)
+		if err != nil || order == nil {
 			return err
 		}
 		if err := s.domain.ApproveOrder(order); err != nil {
 			return err
 		}
-		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-			return err
-		}
-		sagaStatus := OrderStatusToSagaStatus(order.Status())
-		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
+		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
 		payments, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
@@ -70,10 +55,8 @@ func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantAppr
 		if len(payments) == 0 {
 			return kernel.Errorf(kernel.ECodeInvalid, "Payment outbox message cannot be found in %s state", saga.StatusProcessing)
 		}
-		for _, p := range payments {
-			if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, p, order.Status(), sagaStatus); err != nil {
-				return err
-			}
+		if err := s.paymentOutbox.UpdatePaymentOutboxMessages(ctx, payments, order.Status(), OrderStatusToSagaStatus(order.Status())); err != nil {
+			return err
 		}
 		s.log.Info("order approved", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 		return nil
@@ -85,38 +68,54 @@ func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantAppr
 // request (a second payment row, CANCELLING/COMPENSATING) is written.
 func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApprovalResponse) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
-		if isNotFound(err) {
-			s.log.Debug("approval outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
-			return nil
-		}
-		if err != nil {
-			return err
-		}
-		if err := CheckReplyOrder(response.SagaID, response.OrderID, row.Payload.OrderID); err != nil {
-			return err
-		}
-		order, err := s.sagaHelper.FindOrder(ctx, response.OrderID)
-		if err != nil {
+		row, order, err := s.rowAndOrder(ctx, response)
+		if err != nil || order == nil {
 			return err
 		}
 		event, err := s.domain.CancelOrderPayment(order, response.FailureMessages)
 		if err != nil {
 			return err
 		}
-		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-			return err
-		}
-		sagaStatus := OrderStatusToSagaStatus(order.Status())
-		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, order.Status(), sagaStatus); err != nil {
+		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
 		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
-			order.Status(), sagaStatus, outbox.StatusStarted, response.SagaID); err != nil {
+			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
 		s.log.Info("order cancelling; refund requested", zap.Stringer("order_id", order.ID()),
 			zap.Stringer("saga_id", response.SagaID), zap.Strings("failure_messages", response.FailureMessages))
 		return nil
 	})
+}
+
+// rowAndOrder returns the saga's approval row, if it still waits for the
+// restaurant (PROCESSING), and the order the reply is about, after checking
+// that the reply names the row's order. No such row means the reply was
+// handled before: it returns no order and no error, and the caller changes
+// nothing.
+func (s *OrderApprovalSaga) rowAndOrder(ctx context.Context, response RestaurantApprovalResponse) (*OrderApprovalOutboxMessage, *domain.Order, error) {
+	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
+	if isNotFound(err) {
+		s.log.Debug("restaurant approval reply already handled", zap.Stringer("saga_id", response.SagaID),
+			zap.String("approval_status", string(response.OrderApprovalStatus)))
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	order, err := s.sagaHelper.FindReplyOrder(ctx, response.SagaID, response.OrderID, row.Payload.OrderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return row, order, nil
+}
+
+// save stores the order's new status and puts the approval row where the
+// order now stands.
+func (s *OrderApprovalSaga) save(ctx context.Context, order *domain.Order, row *OrderApprovalOutboxMessage) error {
+	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+		return err
+	}
+	return s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, row, order.Status(), OrderStatusToSagaStatus(order.Status()))
 }

@@ -38,26 +38,15 @@ func NewOrderPaymentSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelp
 // PAID/PROCESSING is written.
 func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusStarted)
-		if err != nil {
-			return err
-		}
-		if len(rows) == 0 {
-			s.log.Debug("payment outbox message already processed", zap.Stringer("saga_id", response.SagaID))
-			return nil
-		}
-		order, err := s.replyOrder(ctx, response, rows)
-		if err != nil {
+		rows, order, err := s.rowsAndOrder(ctx, response, saga.StatusStarted)
+		if err != nil || order == nil {
 			return err
 		}
 		event, err := s.domain.PayOrder(order)
 		if err != nil {
 			return err
 		}
-		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-			return err
-		}
-		if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
 		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayload(event),
@@ -90,35 +79,20 @@ func (s *OrderPaymentSaga) Rollback(ctx context.Context, response PaymentRespons
 // (no money was taken: the order is cancelled) or, when the order was paid
 // (its approval row exists), the refund request: the refund was refused.
 func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentResponse) error {
-	rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID,
-		saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating)
-	if err != nil {
-		return err
-	}
-	if len(rows) == 0 {
-		s.log.Debug("payment outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
-		return nil
-	}
-	order, err := s.replyOrder(ctx, response, rows)
-	if err != nil {
+	rows, order, err := s.rowsAndOrder(ctx, response, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating)
+	if err != nil || order == nil {
 		return err
 	}
 	if order.Status() == kernel.OrderStatusCancelling {
-		approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusCompensating)
-		switch {
-		case err == nil:
-			return s.failRefund(ctx, order, response.SagaID, rows, approval, response.FailureMessages)
-		case !isNotFound(err):
+		approval, err := s.compensatingApproval(ctx, response.SagaID)
+		if err != nil {
 			return err
 		}
+		if approval != nil {
+			return s.failRefund(ctx, order, response.SagaID, rows, approval, response.FailureMessages)
+		}
 	}
-	if err := s.domain.CancelOrder(order, response.FailureMessages); err != nil {
-		return err
-	}
-	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-		return err
-	}
-	if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+	if err := s.cancel(ctx, order, rows, response.FailureMessages); err != nil {
 		return err
 	}
 	s.log.Info("order cancelled; payment failed", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
@@ -130,38 +104,21 @@ func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentRe
 // becomes CANCELLED and every row of the saga CANCELLED/COMPENSATED (the
 // original left the refund row COMPENSATING).
 func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response PaymentResponse) error {
-	rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID,
-		saga.StatusProcessing, saga.StatusCompensating)
+	rows, order, err := s.rowsAndOrder(ctx, response, saga.StatusProcessing, saga.StatusCompensating)
+	if err != nil || order == nil {
+		return err
+	}
+	if err := s.cancel(ctx, order, rows, response.FailureMessages); err != nil {
+		return err
+	}
+	approval, err := s.compensatingApproval(ctx, response.SagaID)
 	if err != nil {
 		return err
 	}
-	if len(rows) == 0 {
-		s.log.Debug("payment outbox message already rolled back", zap.Stringer("saga_id", response.SagaID))
-		return nil
-	}
-	order, err := s.replyOrder(ctx, response, rows)
-	if err != nil {
-		return err
-	}
-	if err := s.domain.CancelOrder(order, response.FailureMessages); err != nil {
-		return err
-	}
-	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-		return err
-	}
-	if err := s.moveRows(ctx, rows, order.Status()); err != nil {
-		return err
-	}
-	// An order cancelled before it was paid (its payment was never answered)
-	// has no approval row.
-	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusCompensating)
-	switch {
-	case err == nil:
+	if approval != nil {
 		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, approval, order.Status(), OrderStatusToSagaStatus(order.Status())); err != nil {
 			return err
 		}
-	case !isNotFound(err):
-		return err
 	}
 	s.log.Info("order cancelled; payment refunded", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 	return nil
@@ -186,10 +143,7 @@ func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaI
 		if err != nil {
 			return err
 		}
-		if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
-			return err
-		}
-		if err := s.moveRows(ctx, rows, order.Status()); err != nil {
+		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
 		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
@@ -215,8 +169,8 @@ func (s *OrderPaymentSaga) RefundFailed(ctx context.Context, sagaID kernel.SagaI
 		if err != nil {
 			return err
 		}
-		approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
-		if err != nil && !isNotFound(err) {
+		approval, err := s.compensatingApproval(ctx, sagaID)
+		if err != nil {
 			return err
 		}
 		return s.failRefund(ctx, order, sagaID, rows, approval, []string{reason})
@@ -234,10 +188,8 @@ func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, 
 	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
 		return err
 	}
-	for _, row := range rows {
-		if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, order.Status(), saga.StatusFailed); err != nil {
-			return err
-		}
+	if err := s.paymentOutbox.UpdatePaymentOutboxMessages(ctx, rows, order.Status(), saga.StatusFailed); err != nil {
+		return err
 	}
 	if approval != nil {
 		if err := s.approvalOutbox.UpdateApprovalOutboxMessage(ctx, approval, order.Status(), saga.StatusFailed); err != nil {
@@ -249,24 +201,54 @@ func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, 
 	return nil
 }
 
-// replyOrder loads the order the saga's rows are about and checks that the
-// reply names the same one.
-func (s *OrderPaymentSaga) replyOrder(ctx context.Context, response PaymentResponse, rows []*PaymentOutboxMessage) (*domain.Order, error) {
-	if err := CheckReplyOrder(response.SagaID, response.OrderID, rows[0].Payload.OrderID); err != nil {
-		return nil, err
+// rowsAndOrder returns the saga's payment rows in one of statuses and the
+// order the reply is about, after checking that the reply names the rows'
+// order. Finding no rows means the reply was handled before: it returns no
+// order and no error, and the caller changes nothing.
+func (s *OrderPaymentSaga) rowsAndOrder(ctx context.Context, response PaymentResponse, statuses ...saga.Status) ([]*PaymentOutboxMessage, *domain.Order, error) {
+	rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, response.SagaID, statuses...)
+	if err != nil {
+		return nil, nil, err
 	}
-	return s.sagaHelper.FindOrder(ctx, response.OrderID)
+	if len(rows) == 0 {
+		s.log.Debug("payment reply already handled", zap.Stringer("saga_id", response.SagaID),
+			zap.String("payment_status", string(response.PaymentStatus)))
+		return nil, nil, nil
+	}
+	order, err := s.sagaHelper.FindReplyOrder(ctx, response.SagaID, response.OrderID, rows[0].Payload.OrderID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return rows, order, nil
 }
 
-// moveRows puts the saga's payment rows where the order now stands.
-func (s *OrderPaymentSaga) moveRows(ctx context.Context, rows []*PaymentOutboxMessage, orderStatus kernel.OrderStatus) error {
-	sagaStatus := OrderStatusToSagaStatus(orderStatus)
-	for _, row := range rows {
-		if err := s.paymentOutbox.UpdatePaymentOutboxMessage(ctx, row, orderStatus, sagaStatus); err != nil {
-			return err
-		}
+// compensatingApproval returns the saga's approval row if the restaurant's
+// rejection (or silence) is being compensated. It is nil, without error, for
+// an order cancelled before it was paid: such an order has no approval row.
+func (s *OrderPaymentSaga) compensatingApproval(ctx context.Context, sagaID kernel.SagaID) (*OrderApprovalOutboxMessage, error) {
+	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
+	if isNotFound(err) {
+		return nil, nil
 	}
-	return nil
+	return approval, err
+}
+
+// cancel cancels the order with the reply's failure messages and saves it
+// with the saga's payment rows.
+func (s *OrderPaymentSaga) cancel(ctx context.Context, order *domain.Order, rows []*PaymentOutboxMessage, failureMessages []string) error {
+	if err := s.domain.CancelOrder(order, failureMessages); err != nil {
+		return err
+	}
+	return s.save(ctx, order, rows)
+}
+
+// save stores the order's new status and puts the saga's payment rows where
+// the order now stands.
+func (s *OrderPaymentSaga) save(ctx context.Context, order *domain.Order, rows []*PaymentOutboxMessage) error {
+	if err := s.sagaHelper.SaveOrder(ctx, order); err != nil {
+		return err
+	}
+	return s.paymentOutbox.UpdatePaymentOutboxMessages(ctx, rows, order.Status(), OrderStatusToSagaStatus(order.Status()))
 }
 
 func hasRefundRequest(rows []*PaymentOutboxMessage) bool {

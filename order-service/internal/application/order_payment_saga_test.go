@@ -86,11 +86,7 @@ func TestPaymentFailedCancelsOrder(t *testing.T) {
 
 func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 	f := newFixture(t)
-	sagaID := kernel.NewID[kernel.SagaID]()
-	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
-	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing)
-	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
-	a := approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
+	sagaID, order, p1, p2, a := rejectedSaga()
 	f.expectTransaction()
 	gomock.InOrder(
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
@@ -133,11 +129,7 @@ func TestPaymentCancelledTwiceChangesNothing(t *testing.T) {
 // ends FAILED, never COMPENSATED.
 func TestRefusedRefundLeavesTheSagaFailedAndTheOrderCancelling(t *testing.T) {
 	f := newFixture(t)
-	sagaID := kernel.NewID[kernel.SagaID]()
-	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
-	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing)
-	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
-	a := approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
+	sagaID, order, p1, p2, a := rejectedSaga()
 	f.expectTransaction()
 	gomock.InOrder(
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).

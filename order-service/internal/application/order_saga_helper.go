@@ -33,15 +33,17 @@ func (h *OrderSagaHelper) FindOrder(ctx context.Context, id kernel.OrderID) (*do
 	return order, nil
 }
 
-// CheckReplyOrder refuses a reply that names another order than the saga's
-// own rows do: acting on it would move the wrong order with this saga's rows.
-// The error is kernel.ECodeInvalid, so the reply is dead-lettered.
-func CheckReplyOrder(sagaID kernel.SagaID, replyOrderID, sagaOrderID kernel.OrderID) error {
+// FindReplyOrder returns the order a reply of the saga names, once it is
+// sure that it is the order the saga's own rows are about: acting on another
+// would move the wrong order with this saga's rows. A reply naming another
+// order, or an unknown one, can never be handled: the error is
+// kernel.ECodeInvalid, so the reply is dead-lettered.
+func (h *OrderSagaHelper) FindReplyOrder(ctx context.Context, sagaID kernel.SagaID, replyOrderID, sagaOrderID kernel.OrderID) (*domain.Order, error) {
 	if replyOrderID != sagaOrderID {
-		return kernel.Errorf(kernel.ECodeInvalid, "reply of saga %s names order %s, but the saga is about order %s",
+		return nil, kernel.Errorf(kernel.ECodeInvalid, "reply of saga %s names order %s, but the saga is about order %s",
 			sagaID, replyOrderID, sagaOrderID)
 	}
-	return nil
+	return h.FindOrder(ctx, replyOrderID)
 }
 
 // SaveOrder stores the order's new status; a concurrent change of the same

@@ -61,6 +61,17 @@ func (h *PaymentOutboxHelper) UpdatePaymentOutboxMessage(ctx context.Context, ms
 	return nil
 }
 
+// UpdatePaymentOutboxMessages moves each of msgs to the order and saga status
+// given.
+func (h *PaymentOutboxHelper) UpdatePaymentOutboxMessages(ctx context.Context, msgs []*PaymentOutboxMessage, orderStatus kernel.OrderStatus, sagaStatus saga.Status) error {
+	for _, msg := range msgs {
+		if err := h.UpdatePaymentOutboxMessage(ctx, msg, orderStatus, sagaStatus); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // OverduePaymentOutboxMessages returns up to limit requests still unanswered
 // that were last sent before sentBefore.
 func (h *PaymentOutboxHelper) OverduePaymentOutboxMessages(ctx context.Context, sentBefore time.Time, limit int) ([]*PaymentOutboxMessage, error) {

@@ -105,12 +105,8 @@ func TestUnansweredApprovalIsCompensatedWithARefund(t *testing.T) {
 // FAILED and the order stays CANCELLING with the reason.
 func TestUnconfirmedRefundEndsTheSagaFailed(t *testing.T) {
 	f := newFixture(t)
-	sagaID := kernel.NewID[kernel.SagaID]()
-	order := storedOrder(kernel.OrderStatusCancelling, "restaurant rejected")
-	p1 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusPending, kernel.OrderStatusPaid, saga.StatusProcessing)
-	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
+	sagaID, order, p1, p2, a := rejectedSaga()
 	p2.Resends = deadlineConfig.MaxResends
-	a := approvalRow(sagaID, order.ID(), kernel.OrderStatusCancelling, saga.StatusCompensating)
 	f.expectOverdue([]*application.PaymentOutboxMessage{p2}, nil)
 	f.expectTransaction()
 	gomock.InOrder(
