@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 )
 
 var createdAt = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)
@@ -67,4 +68,14 @@ func send(t *testing.T, producer *kafka.Producer, topic string, key uuid.UUID, v
 	value, err := json.Marshal(v)
 	require.NoError(t, err)
 	require.Equal(t, []error{nil}, producer.Send(context.Background(), []kafka.Message{{Topic: topic, Key: []byte(key.String()), Value: value}}))
+}
+
+// topicOnTheBroker returns a producer on the test broker, a topic of the
+// test's own named after base, and the channel its records arrive on.
+func topicOnTheBroker(t *testing.T, base string) (*kafka.Producer, string, <-chan *kafka.Received) {
+	t.Helper()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, base)
+	producer := newProducer(t, cfg)
+	return producer, topic, collect(t, cfg, topic, producer)
 }

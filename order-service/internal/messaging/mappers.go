@@ -8,6 +8,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -57,11 +58,8 @@ func encodeApprovalRequest(m outbox.Message) (any, error) {
 // paymentResponseFromContract maps and checks a payment reply; a reply
 // without its ids or with an unknown status can never be handled.
 func paymentResponseFromContract(m contract.PaymentResponse) (application.PaymentResponse, error) {
-	if err := requireIDs(map[string]uuid.UUID{"sagaId": m.SagaID, "orderId": m.OrderID}); err != nil {
-		return application.PaymentResponse{}, err
-	}
-	if !m.PaymentStatus.Valid() {
-		return application.PaymentResponse{}, fmt.Errorf("unknown paymentStatus %q", m.PaymentStatus)
+	if err := checkReply(m.SagaID, m.OrderID, "paymentStatus", m.PaymentStatus); err != nil {
+		return application.PaymentResponse{}, fmt.Errorf("payment response %s: %w", m.ID, err)
 	}
 	return application.PaymentResponse{
 		ID:              kernel.IDFromUUID[kernel.MessageID](m.ID),
@@ -78,11 +76,8 @@ func paymentResponseFromContract(m contract.PaymentResponse) (application.Paymen
 
 // restaurantApprovalResponseFromContract maps and checks a restaurant reply.
 func restaurantApprovalResponseFromContract(m contract.RestaurantApprovalResponse) (application.RestaurantApprovalResponse, error) {
-	if err := requireIDs(map[string]uuid.UUID{"sagaId": m.SagaID, "orderId": m.OrderID}); err != nil {
-		return application.RestaurantApprovalResponse{}, err
-	}
-	if !m.OrderApprovalStatus.Valid() {
-		return application.RestaurantApprovalResponse{}, fmt.Errorf("unknown orderApprovalStatus %q", m.OrderApprovalStatus)
+	if err := checkReply(m.SagaID, m.OrderID, "orderApprovalStatus", m.OrderApprovalStatus); err != nil {
+		return application.RestaurantApprovalResponse{}, fmt.Errorf("restaurant approval response %s: %w", m.ID, err)
 	}
 	return application.RestaurantApprovalResponse{
 		ID:                  kernel.IDFromUUID[kernel.MessageID](m.ID),
@@ -95,12 +90,42 @@ func restaurantApprovalResponseFromContract(m contract.RestaurantApprovalRespons
 	}, nil
 }
 
-func requireIDs(ids map[string]uuid.UUID) error {
+// status is a reply's status, which knows its valid values.
+type status interface {
+	~string
+	Valid() bool
+}
+
+// checkReply refuses a reply that can never be handled: one without its saga
+// or order id, or with a status the saga does not know. field names the
+// status as the contract does.
+func checkReply[S status](sagaID, orderID uuid.UUID, field string, s S) error {
 	var errs []error
-	for _, name := range []string{"sagaId", "orderId"} {
-		if id, ok := ids[name]; ok && id == uuid.Nil {
-			errs = append(errs, fmt.Errorf("%s is missing", name))
-		}
+	if sagaID == uuid.Nil {
+		errs = append(errs, errors.New("sagaId is missing"))
+	}
+	if orderID == uuid.Nil {
+		errs = append(errs, errors.New("orderId is missing"))
+	}
+	if !s.Valid() {
+		errs = append(errs, fmt.Errorf("unknown %s %q", field, string(s)))
 	}
 	return errors.Join(errs...)
+}
+
+// decodeReply decodes a reply record into the contract message C and maps it
+// with fromContract. A record that is not a C, or that fromContract refuses,
+// can never be handled: the error is kafka.Permanent, so the record is
+// dead-lettered.
+func decodeReply[C, R any](msg *kafka.Received, fromContract func(C) (R, error)) (R, error) {
+	m, err := kafka.DecodeJSON[C](msg)
+	if err != nil {
+		var none R
+		return none, err
+	}
+	r, err := fromContract(m)
+	if err != nil {
+		return r, kafka.Permanent(fmt.Errorf("%s record at %d/%d: %w", msg.Topic, msg.Partition, msg.Offset, err))
+	}
+	return r, nil
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -22,10 +21,7 @@ import (
 
 func TestOrderApprovalEventKafkaPublisher(t *testing.T) {
 	t.Parallel()
-	cfg := kafkatest.Config(t)
-	topic := kafkatest.Topic(t, "restaurant-approval-request")
-	producer := newProducer(t, cfg)
-	records := collect(t, cfg, topic, producer)
+	producer, topic, records := topicOnTheBroker(t, "restaurant-approval-request")
 	orderID, restaurantID, productID := kernel.NewID[kernel.OrderID](), kernel.NewID[kernel.RestaurantID](), kernel.NewID[kernel.ProductID]()
 	payload, err := json.Marshal(application.OrderApprovalEventPayload{
 		OrderID: orderID, RestaurantID: restaurantID, Price: kernel.MustParseMoney("200.00"), CreatedAt: createdAt,

@@ -2,13 +2,11 @@ package messaging
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -30,22 +28,18 @@ func NewPaymentResponseKafkaListener(listener application.PaymentResponseMessage
 // letter); the application's errors are returned as they are, so transient
 // ones are retried.
 func (l *PaymentResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
-	m, err := kafka.DecodeJSON[contract.PaymentResponse](msg)
+	resp, err := decodeReply(msg, paymentResponseFromContract)
 	if err != nil {
 		return err
-	}
-	resp, err := paymentResponseFromContract(m)
-	if err != nil {
-		return kafka.Permanent(fmt.Errorf("payment response %s at %s/%d/%d: %w", m.ID, msg.Topic, msg.Partition, msg.Offset, err))
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("payment_status", string(resp.PaymentStatus)))
 	switch resp.PaymentStatus {
 	case kernel.PaymentStatusCompleted:
-		log.Info("processing successful payment")
+		log.Debug("processing successful payment")
 		return l.listener.PaymentCompleted(ctx, resp)
 	default: // CANCELLED or FAILED, the only other valid statuses
-		log.Info("processing unsuccessful payment")
+		log.Debug("processing unsuccessful payment")
 		return l.listener.PaymentCancelled(ctx, resp)
 	}
 }

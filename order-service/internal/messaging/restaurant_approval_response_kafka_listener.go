@@ -2,13 +2,11 @@ package messaging
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -28,22 +26,18 @@ func NewRestaurantApprovalResponseKafkaListener(listener application.RestaurantA
 // Handle decodes one restaurant-approval-response record and calls the
 // application, with the error policy of PaymentResponseKafkaListener.Handle.
 func (l *RestaurantApprovalResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
-	m, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
+	resp, err := decodeReply(msg, restaurantApprovalResponseFromContract)
 	if err != nil {
 		return err
-	}
-	resp, err := restaurantApprovalResponseFromContract(m)
-	if err != nil {
-		return kafka.Permanent(fmt.Errorf("restaurant approval response %s at %s/%d/%d: %w", m.ID, msg.Topic, msg.Partition, msg.Offset, err))
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("approval_status", string(resp.OrderApprovalStatus)))
 	switch resp.OrderApprovalStatus {
 	case kernel.OrderApprovalStatusApproved:
-		log.Info("processing approved order")
+		log.Debug("processing approved order")
 		return l.listener.OrderApproved(ctx, resp)
 	default: // REJECTED, the only other valid status
-		log.Info("processing rejected order", zap.Strings("failure_messages", resp.FailureMessages))
+		log.Debug("processing rejected order", zap.Strings("failure_messages", resp.FailureMessages))
 		return l.listener.OrderRejected(ctx, resp)
 	}
 }
