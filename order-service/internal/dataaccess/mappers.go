@@ -13,9 +13,9 @@ import (
 )
 
 func orderToRows(o *domain.Order) (orderRow, []orderItemRow, orderAddressRow, error) {
-	failures, err := json.Marshal(nonNil(o.FailureMessages()))
+	failures, err := failureMessagesColumn(o)
 	if err != nil {
-		return orderRow{}, nil, orderAddressRow{}, fmt.Errorf("encode failure messages of order %s: %w", o.ID(), err)
+		return orderRow{}, nil, orderAddressRow{}, err
 	}
 	row := orderRow{
 		ID:              o.ID().UUID(),
@@ -24,7 +24,7 @@ func orderToRows(o *domain.Order) (orderRow, []orderItemRow, orderAddressRow, er
 		TrackingID:      o.TrackingID().UUID(),
 		Price:           o.Price().Decimal(),
 		OrderStatus:     string(o.Status()),
-		FailureMessages: string(failures),
+		FailureMessages: failures,
 		Version:         o.Version(),
 	}
 	var items []orderItemRow
@@ -212,9 +212,16 @@ func mapRows[R any, M any](rows []R, fromRow func(R) (M, error)) ([]M, error) {
 	return msgs, nil
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
+// failureMessagesColumn encodes the order's failure messages as the JSON
+// array failure_messages holds; no messages is [], never null.
+func failureMessagesColumn(o *domain.Order) (string, error) {
+	messages := o.FailureMessages()
+	if messages == nil {
+		messages = []string{}
 	}
-	return s
+	b, err := json.Marshal(messages)
+	if err != nil {
+		return "", fmt.Errorf("encode failure messages of order %s: %w", o.ID(), err)
+	}
+	return string(b), nil
 }

@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -47,12 +46,12 @@ func (r *OrderRepository) Insert(ctx context.Context, order *domain.Order) error
 
 // Update implements application.OrderRepository with optimistic locking.
 func (r *OrderRepository) Update(ctx context.Context, order *domain.Order) error {
-	failures, err := json.Marshal(nonNil(order.FailureMessages()))
+	failures, err := failureMessagesColumn(order)
 	if err != nil {
-		return fmt.Errorf("encode failure messages of order %s: %w", order.ID(), err)
+		return err
 	}
 	res := postgres.Conn(ctx, r.db).Exec(`UPDATE orders SET order_status = ?, failure_messages = ?, version = version + 1
-		WHERE id = ? AND version = ?`, string(order.Status()), string(failures), order.ID().UUID(), order.Version())
+		WHERE id = ? AND version = ?`, string(order.Status()), failures, order.ID().UUID(), order.Version())
 	if res.Error != nil {
 		return postgres.WrapError(res.Error, fmt.Sprintf("update order %s", order.ID()))
 	}
