@@ -65,10 +65,7 @@ func TestWhenAStepFails(t *testing.T) {
 
 	t.Run("an unanswered approval is requested again, then compensated with a refund", func(t *testing.T) {
 		s := s.with(t)
-		order := s.createOrder()
-		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
-		s.paymentResponse(req, kernel.PaymentStatusCompleted)
-		rec, approval := s.approvalRequest(order.OrderID)
+		order, req, rec, approval := s.paidOrder()
 		resent(t, s.approvals, uuid.MustParse(rec.Headers[kafka.HeaderMessageID]))
 
 		cancelling := s.waitForOrderStatus(order, kernel.OrderStatusCancelling)
@@ -83,10 +80,7 @@ func TestWhenAStepFails(t *testing.T) {
 
 	t.Run("a refused refund leaves the order CANCELLING and the saga FAILED", func(t *testing.T) {
 		s := s.with(t)
-		order := s.createOrder()
-		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
-		s.paymentResponse(req, kernel.PaymentStatusCompleted)
-		_, approval := s.approvalRequest(order.OrderID)
+		order, req, _, approval := s.paidOrder()
 		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "restaurant closed")
 		_, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
 
@@ -100,10 +94,7 @@ func TestWhenAStepFails(t *testing.T) {
 
 	t.Run("an unconfirmed refund ends the saga FAILED", func(t *testing.T) {
 		s := s.with(t)
-		order := s.createOrder()
-		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
-		s.paymentResponse(req, kernel.PaymentStatusCompleted)
-		_, approval := s.approvalRequest(order.OrderID)
+		order, req, _, approval := s.paidOrder()
 		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "restaurant closed")
 		_, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
 		resent(t, s.payments, refund.ID)

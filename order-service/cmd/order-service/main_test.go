@@ -336,6 +336,17 @@ func (s *service) waitForOrderStatus(order trackedOrder, status kernel.OrderStat
 	return got
 }
 
+// paidOrder creates an order and pays it; it returns the order, its payment
+// request, and its approval request as order-service published it.
+func (s *service) paidOrder() (trackedOrder, contract.PaymentRequest, *kafka.Received, contract.RestaurantApprovalRequest) {
+	s.t.Helper()
+	order := s.createOrder()
+	_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
+	s.paymentResponse(req, kernel.PaymentStatusCompleted)
+	rec, approval := s.approvalRequest(order.OrderID)
+	return order, req, rec, approval
+}
+
 // outboxRow is the state of one outbox row.
 type outboxRow struct {
 	OrderStatus        string
@@ -497,10 +508,7 @@ func TestOrderSaga(t *testing.T) {
 
 	t.Run("paid, rejected, refunded and cancelled", func(t *testing.T) {
 		s := s.with(t)
-		order := s.createOrder()
-		_, req := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusPending)
-		s.paymentResponse(req, kernel.PaymentStatusCompleted)
-		_, approval := s.approvalRequest(order.OrderID)
+		order, req, _, approval := s.paidOrder()
 
 		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "Product with id d215b5f8-0249-4dc5-89a3-51fd148cfb48 is not available")
 		s.waitForOrderStatus(order, kernel.OrderStatusCancelling)
