@@ -97,8 +97,11 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 func (s *OrderApprovalSaga) rowAndOrder(ctx context.Context, response RestaurantApprovalResponse) (*OrderApprovalOutboxMessage, *domain.Order, error) {
 	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
 	if isNotFound(err) {
-		s.log.Debug("restaurant approval reply already handled", zap.Stringer("saga_id", response.SagaID),
-			zap.String("approval_status", string(response.OrderApprovalStatus)))
+		msg := "approval outbox message already rolled back"
+		if response.OrderApprovalStatus == kernel.OrderApprovalStatusApproved {
+			msg = "approval outbox message already processed"
+		}
+		s.log.Debug(msg, zap.Stringer("saga_id", response.SagaID), zap.String("approval_status", string(response.OrderApprovalStatus)))
 		return nil, nil, nil
 	}
 	if err != nil {

@@ -211,8 +211,11 @@ func (s *OrderPaymentSaga) rowsAndOrder(ctx context.Context, response PaymentRes
 		return nil, nil, err
 	}
 	if len(rows) == 0 {
-		s.log.Debug("payment reply already handled", zap.Stringer("saga_id", response.SagaID),
-			zap.String("payment_status", string(response.PaymentStatus)))
+		msg := "payment outbox message already rolled back"
+		if response.PaymentStatus == kernel.PaymentStatusCompleted {
+			msg = "payment outbox message already processed"
+		}
+		s.log.Debug(msg, zap.Stringer("saga_id", response.SagaID), zap.String("payment_status", string(response.PaymentStatus)))
 		return nil, nil, nil
 	}
 	order, err := s.sagaHelper.FindReplyOrder(ctx, response.SagaID, response.OrderID, rows[0].Payload.OrderID)
