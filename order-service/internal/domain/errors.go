@@ -2,14 +2,17 @@ package domain
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// Sentinels for the rules an order can break; match them with errors.Is. A
-// broken rule is returned as kernel.WrapError(kernel.ECodeInvalid, ErrX,
-// message): errors.Is finds the rule, kernel.ErrorMessageOf the message users
-// see (the original system's wording), and repeating the request cannot help.
+// Sentinels for the rules the domain's types enforce; match them with
+// errors.Is. The error that carries one is a *kernel.Error whose message says
+// what was wrong, with ids: kernel.ECodeInvalid when a request broke the rule
+// (the message is the original system's wording, shown to users),
+// kernel.ECodeInternal when stored data did, since the database is then at
+// fault and the details are not for users.
 var (
 	// ErrOrderState: the operation is not allowed in the order's status.
 	ErrOrderState = errors.New("order is not in correct state")
@@ -31,9 +34,15 @@ var (
 	ErrMissingID = errors.New("id is missing")
 )
 
-// storedError reports stored data that a constructor refuses: the fault is
-// the system's, not the caller's, so whatever the rule's code the error is
-// kernel.ECodeInternal; errors.Is still finds the rule.
-func storedError(what string, err error) error {
-	return kernel.WrapError(kernel.ECodeInternal, err, what+" is not valid")
+// brokenRule is the error of a request that breaks rule; message is what the
+// user (or the saga, in a failure message) is told.
+func brokenRule(rule error, format string, args ...any) error {
+	return kernel.WrapError(kernel.ECodeInvalid, rule, fmt.Sprintf(format, args...))
+}
+
+// corruptRow is the error of stored data that breaks rule (a sentinel, or the
+// error a constructor refused the row with): a fault of the system, so
+// kernel.ECodeInternal keeps the message out of users' sight.
+func corruptRow(rule error, format string, args ...any) error {
+	return kernel.WrapError(kernel.ECodeInternal, rule, fmt.Sprintf(format, args...))
 }

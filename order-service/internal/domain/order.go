@@ -33,13 +33,13 @@ type Order struct {
 func NewOrder(customerID kernel.CustomerID, restaurantID kernel.RestaurantID, address StreetAddress, price kernel.Money, items []OrderItem) (*Order, error) {
 	switch {
 	case customerID.IsZero():
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order needs a customer id!")
+		return nil, brokenRule(ErrMissingID, "Order needs a customer id!")
 	case restaurantID.IsZero():
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order needs a restaurant id!")
+		return nil, brokenRule(ErrMissingID, "Order needs a restaurant id!")
 	case address == StreetAddress{}:
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrStreetAddress, "Order needs a delivery address!")
+		return nil, brokenRule(ErrStreetAddress, "Order needs a delivery address!")
 	case len(items) == 0:
-		return nil, kernel.WrapError(kernel.ECodeInvalid, ErrOrderWithoutItems, "Order needs at least one item!")
+		return nil, brokenRule(ErrOrderWithoutItems, "Order needs at least one item!")
 	}
 	return &Order{
 		customerID:      customerID,
@@ -65,7 +65,7 @@ func UnmarshalOrderFromDatabase(id kernel.OrderID, customerID kernel.CustomerID,
 	}
 	o, err := NewOrder(customerID, restaurantID, address, price, items)
 	if err != nil {
-		return nil, storedError(fmt.Sprintf("stored order %s", id), err)
+		return nil, corruptRow(err, "stored order %s is not valid", id)
 	}
 	o.id = id
 	o.trackingID = trackingID
@@ -146,14 +146,14 @@ func (o *Order) Initialize() error {
 
 func (o *Order) validateInitialOrder() error {
 	if o.status != "" || !o.id.IsZero() {
-		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderState, "Order is not in correct state for initialization!")
+		return brokenRule(ErrOrderState, "Order is not in correct state for initialization!")
 	}
 	return nil
 }
 
 func (o *Order) validateTotalPrice() error {
 	if !o.price.IsGreaterThanZero() {
-		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderPrice, "Total price must be greater than zero!")
+		return brokenRule(ErrOrderPrice, "Total price must be greater than zero!")
 	}
 	return nil
 }
@@ -167,8 +167,7 @@ func (o *Order) validateItems() error {
 		total = total.Add(item.subTotal)
 	}
 	if !o.price.Equal(total) {
-		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderPrice,
-			fmt.Sprintf("Total price: %s is not equal to Order items total: %s!", o.price, total))
+		return brokenRule(ErrOrderPrice, "Total price: %s is not equal to Order items total: %s!", o.price, total)
 	}
 	return nil
 }
@@ -237,5 +236,5 @@ func (o *Order) addFailureMessages(messages []string) {
 }
 
 func stateError(operation string) error {
-	return kernel.WrapError(kernel.ECodeInvalid, ErrOrderState, fmt.Sprintf("Order is not in correct state for %s operation!", operation))
+	return brokenRule(ErrOrderState, "Order is not in correct state for %s operation!", operation)
 }

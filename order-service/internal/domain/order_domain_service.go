@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -27,8 +26,7 @@ func NewOrderDomainService(now func() time.Time) *OrderDomainService {
 // order and initializes it PENDING.
 func (s *OrderDomainService) ValidateAndInitiateOrder(order *Order, restaurant Restaurant) (OrderCreatedEvent, error) {
 	if !restaurant.active {
-		return OrderCreatedEvent{}, kernel.WrapError(kernel.ECodeInvalid, ErrRestaurantNotActive,
-			fmt.Sprintf("Restaurant with id %s is currently not active!", restaurant.id))
+		return OrderCreatedEvent{}, brokenRule(ErrRestaurantNotActive, "Restaurant with id %s is currently not active!", restaurant.id)
 	}
 	order.confirmProducts(restaurant)
 	if err := order.Validate(); err != nil {

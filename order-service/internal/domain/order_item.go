@@ -21,13 +21,12 @@ type OrderItem struct {
 // checked against the restaurant's catalog when the order is initiated.
 func NewOrderItem(productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
 	if productID.IsZero() {
-		return OrderItem{}, kernel.WrapError(kernel.ECodeInvalid, ErrMissingID, "Order item needs a product id!")
+		return OrderItem{}, brokenRule(ErrMissingID, "Order item needs a product id!")
 	}
 	// The original system did not check the quantity, so a zero line could
 	// slip into an order.
 	if quantity < 1 {
-		return OrderItem{}, kernel.WrapError(kernel.ECodeInvalid, ErrOrderItemQuantity,
-			fmt.Sprintf("Order item quantity: %d is not valid for product %s", quantity, productID))
+		return OrderItem{}, brokenRule(ErrOrderItemQuantity, "Order item quantity: %d is not valid for product %s", quantity, productID)
 	}
 	return OrderItem{product: Product{id: productID}, quantity: quantity, price: price, subTotal: subTotal}, nil
 }
@@ -41,7 +40,7 @@ func UnmarshalOrderItemFromDatabase(id OrderItemID, productID kernel.ProductID, 
 	}
 	item, err := NewOrderItem(productID, quantity, price, subTotal)
 	if err != nil {
-		return OrderItem{}, storedError(fmt.Sprintf("stored order item %d", id), err)
+		return OrderItem{}, corruptRow(err, "stored order item %d is not valid", id)
 	}
 	item.id = id
 	item.product.price = price
@@ -70,8 +69,7 @@ func (i OrderItem) validatePrice() error {
 		i.price.Equal(i.product.price) &&
 		i.price.Multiply(i.quantity).Equal(i.subTotal)
 	if !valid {
-		return kernel.WrapError(kernel.ECodeInvalid, ErrOrderItemPrice,
-			fmt.Sprintf("Order item price: %s is not valid for product %s", i.price, i.product.id))
+		return brokenRule(ErrOrderItemPrice, "Order item price: %s is not valid for product %s", i.price, i.product.id)
 	}
 	return nil
 }
