@@ -43,6 +43,20 @@ func WrapError(code ErrorCode, err error, message string) *Error {
 	return &Error{Code: code, Message: message, Err: err}
 }
 
+// Invalid returns the error of a request that broke rule, a sentinel the
+// caller matches with errors.Is: kernel.ECodeInvalid, with the formatted
+// message for the user (a 400, or a refusal the saga compensates).
+func Invalid(rule error, format string, args ...any) *Error {
+	return &Error{Code: ECodeInvalid, Message: fmt.Sprintf(format, args...), Err: rule}
+}
+
+// Internal returns the error of stored data that broke rule: a fault of the
+// system, kernel.ECodeInternal, whose message users never see and which a
+// consumer retries rather than parks.
+func Internal(rule error, format string, args ...any) *Error {
+	return &Error{Code: ECodeInternal, Message: fmt.Sprintf(format, args...), Err: rule}
+}
+
 func (e *Error) Error() string {
 	if e.Err != nil {
 		return e.Message + ": " + e.Err.Error()

@@ -114,3 +114,24 @@ func isConnectionLost(err error) bool {
 	return errors.As(err, &ce) || errors.As(err, &nerr) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF)
 }
+
+// WrapReadError gives a read's error the meaning the application acts on: a
+// missing row is notFound (the application's sentinel) wrapped with what;
+// anything else is classified as WrapError does.
+func WrapReadError(err error, what string, notFound error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return fmt.Errorf("%s: %w", what, notFound)
+	}
+	return WrapError(err, what)
+}
+
+// WrapWriteError gives a write's error the meaning the application acts on:
+// a row a unique index refused is duplicate (the application's sentinel),
+// which is how a repeated request shows itself; anything else is classified
+// as WrapError does.
+func WrapWriteError(err error, what string, duplicate error) error {
+	if IsUniqueViolation(err) {
+		return fmt.Errorf("%s: %w: %w", what, duplicate, err)
+	}
+	return WrapError(err, what)
+}

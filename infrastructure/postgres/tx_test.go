@@ -143,3 +143,19 @@ func TestWrapErrorTellsALostConnectionFromAFailedStatement(t *testing.T) {
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(failed))
 	assert.EqualError(t, failed, "find order: relation orders does not exist")
 }
+
+func TestWrapReadAndWriteErrorsBindTheApplicationsSentinels(t *testing.T) {
+	notFound, duplicate := errors.New("not found"), errors.New("duplicate")
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE once (id int PRIMARY KEY)`)
+	pgtest.Exec(t, db, `INSERT INTO once VALUES (1)`)
+
+	var id int
+	missing := db.Raw(`SELECT id FROM once WHERE id = 2`).Take(&id).Error
+	assert.ErrorIs(t, postgres.WrapReadError(missing, "find 2", notFound), notFound)
+	dup := db.Exec(`INSERT INTO once VALUES (1)`).Error
+	assert.ErrorIs(t, postgres.WrapWriteError(dup, "insert 1", duplicate), duplicate)
+	assert.NoError(t, postgres.WrapReadError(nil, "find 1", notFound))
+	assert.NoError(t, postgres.WrapWriteError(nil, "insert 3", duplicate))
+	assert.NotErrorIs(t, postgres.WrapWriteError(missing, "x", duplicate), duplicate, "only a unique violation is a duplicate")
+}

@@ -2,8 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
-	"fmt"
 
 	"gorm.io/gorm"
 
@@ -27,11 +25,8 @@ func NewCustomerRepository(db *gorm.DB) *CustomerRepository { return &CustomerRe
 func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.CustomerID) (*domain.Customer, error) {
 	var row customerRow
 	err := postgres.Conn(ctx, r.db).Where("id = ?", id.UUID()).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("customer %s: %w", id, application.ErrNotFound)
-	}
 	if err != nil {
-		return nil, postgres.WrapError(err, "find customer "+id.String())
+		return nil, wrapReadError(err, "find customer "+id.String())
 	}
 	return domain.NewCustomer(kernel.IDFromUUID[kernel.CustomerID](row.ID))
 }

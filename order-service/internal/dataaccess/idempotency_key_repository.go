@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -38,22 +37,16 @@ func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.I
 		CreatedAt:      key.CreatedAt,
 	}
 	err := postgres.Conn(ctx, r.db).Create(&row).Error
-	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("insert idempotency key of order %s: %w (%w)", key.OrderID, application.ErrDuplicate, err)
-	}
-	return postgres.WrapError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
+	return wrapWriteError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
 }
 
 // FindByKey implements application.IdempotencyKeyRepository.
 func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
 	var row idempotencyKeyRow
 	err := postgres.Conn(ctx, r.db).Where("idempotency_key = ?", key).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		// The key is the client's: it is not repeated in errors or logs.
-		return nil, fmt.Errorf("idempotency key: %w", application.ErrNotFound)
-	}
 	if err != nil {
-		return nil, postgres.WrapError(err, "find idempotency key")
+		// The key is the client's: it is not repeated in errors or logs.
+		return nil, wrapReadError(err, "find idempotency key")
 	}
 	status, err := kernel.ParseStatus[kernel.OrderStatus](row.OrderStatus)
 	if err != nil {

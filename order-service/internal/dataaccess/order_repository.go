@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -75,11 +74,8 @@ func (r *OrderRepository) find(ctx context.Context, where string, arg any, what 
 	conn := postgres.Conn(ctx, r.db)
 	var row orderRow
 	err := conn.Where(where, arg).Take(&row).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("%s: %w", what, application.ErrNotFound)
-	}
 	if err != nil {
-		return nil, postgres.WrapError(err, "find "+what)
+		return nil, wrapReadError(err, "find "+what)
 	}
 	var items []orderItemRow
 	if err := conn.Where("order_id = ?", row.ID).Order("id").Find(&items).Error; err != nil {

@@ -33,13 +33,13 @@ type Order struct {
 func NewOrder(customerID kernel.CustomerID, restaurantID kernel.RestaurantID, address StreetAddress, price kernel.Money, items []OrderItem) (*Order, error) {
 	switch {
 	case customerID.IsZero():
-		return nil, brokenRule(ErrMissingID, "Order needs a customer id!")
+		return nil, kernel.Invalid(ErrMissingID, "Order needs a customer id!")
 	case restaurantID.IsZero():
-		return nil, brokenRule(ErrMissingID, "Order needs a restaurant id!")
+		return nil, kernel.Invalid(ErrMissingID, "Order needs a restaurant id!")
 	case address == StreetAddress{}:
-		return nil, brokenRule(ErrStreetAddress, "Order needs a delivery address!")
+		return nil, kernel.Invalid(ErrStreetAddress, "Order needs a delivery address!")
 	case len(items) == 0:
-		return nil, brokenRule(ErrOrderWithoutItems, "Order needs at least one item!")
+		return nil, kernel.Invalid(ErrOrderWithoutItems, "Order needs at least one item!")
 	}
 	return &Order{
 		customerID:      customerID,
@@ -65,7 +65,7 @@ func UnmarshalOrderFromDatabase(id kernel.OrderID, customerID kernel.CustomerID,
 	}
 	o, err := NewOrder(customerID, restaurantID, address, price, items)
 	if err != nil {
-		return nil, corruptRow(err, "stored order %s is not valid", id)
+		return nil, kernel.Internal(err, "stored order %s is not valid", id)
 	}
 	o.id = id
 	o.trackingID = trackingID
@@ -146,14 +146,14 @@ func (o *Order) Initialize() error {
 
 func (o *Order) validateInitialOrder() error {
 	if o.status != "" || !o.id.IsZero() {
-		return brokenRule(ErrOrderState, "Order is not in correct state for initialization!")
+		return kernel.Invalid(ErrOrderState, "Order is not in correct state for initialization!")
 	}
 	return nil
 }
 
 func (o *Order) validateTotalPrice() error {
 	if !o.price.IsGreaterThanZero() {
-		return brokenRule(ErrOrderPrice, "Total price must be greater than zero!")
+		return kernel.Invalid(ErrOrderPrice, "Total price must be greater than zero!")
 	}
 	return nil
 }
@@ -167,7 +167,7 @@ func (o *Order) validateItems() error {
 		total = total.Add(item.subTotal)
 	}
 	if !o.price.Equal(total) {
-		return brokenRule(ErrOrderPrice, "Total price: %s is not equal to Order items total: %s!", o.price, total)
+		return kernel.Invalid(ErrOrderPrice, "Total price: %s is not equal to Order items total: %s!", o.price, total)
 	}
 	return nil
 }
@@ -236,5 +236,5 @@ func (o *Order) addFailureMessages(messages []string) {
 }
 
 func stateError(operation string) error {
-	return brokenRule(ErrOrderState, "Order is not in correct state for %s operation!", operation)
+	return kernel.Invalid(ErrOrderState, "Order is not in correct state for %s operation!", operation)
 }

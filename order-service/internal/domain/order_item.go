@@ -21,12 +21,12 @@ type OrderItem struct {
 // checked against the restaurant's catalog when the order is initiated.
 func NewOrderItem(productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
 	if productID.IsZero() {
-		return OrderItem{}, brokenRule(ErrMissingID, "Order item needs a product id!")
+		return OrderItem{}, kernel.Invalid(ErrMissingID, "Order item needs a product id!")
 	}
 	// The original system did not check the quantity, so a zero line could
 	// slip into an order.
 	if quantity < 1 {
-		return OrderItem{}, brokenRule(ErrOrderItemQuantity, "Order item quantity: %d is not valid for product %s", quantity, productID)
+		return OrderItem{}, kernel.Invalid(ErrOrderItemQuantity, "Order item quantity: %d is not valid for product %s", quantity, productID)
 	}
 	return OrderItem{product: Product{id: productID}, quantity: quantity, price: price, subTotal: subTotal}, nil
 }
@@ -40,7 +40,7 @@ func UnmarshalOrderItemFromDatabase(id OrderItemID, productID kernel.ProductID, 
 	}
 	item, err := NewOrderItem(productID, quantity, price, subTotal)
 	if err != nil {
-		return OrderItem{}, corruptRow(err, "stored order item %d is not valid", id)
+		return OrderItem{}, kernel.Internal(err, "stored order item %d is not valid", id)
 	}
 	item.id = id
 	item.product.price = price
@@ -69,7 +69,7 @@ func (i OrderItem) validatePrice() error {
 		i.price.Equal(i.product.price) &&
 		i.price.Multiply(i.quantity).Equal(i.subTotal)
 	if !valid {
-		return brokenRule(ErrOrderItemPrice, "Order item price: %s is not valid for product %s", i.price, i.product.id)
+		return kernel.Invalid(ErrOrderItemPrice, "Order item price: %s is not valid for product %s", i.price, i.product.id)
 	}
 	return nil
 }

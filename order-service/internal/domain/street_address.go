@@ -1,5 +1,7 @@
 package domain
 
+import "github.com/food-ordering-system/common/kernel"
+
 // StreetAddress is where an order is delivered. It is a value: two addresses
 // with the same fields are the same address.
 type StreetAddress struct {
@@ -11,7 +13,7 @@ type StreetAddress struct {
 // NewStreetAddress returns the address; none of its parts may be empty.
 func NewStreetAddress(street, postalCode, city string) (StreetAddress, error) {
 	if street == "" || postalCode == "" || city == "" {
-		return StreetAddress{}, brokenRule(ErrStreetAddress, "Street address needs a street, a postal code and a city!")
+		return StreetAddress{}, kernel.Invalid(ErrStreetAddress, "Street address needs a street, a postal code and a city!")
 	}
 	return StreetAddress{street: street, postalCode: postalCode, city: city}, nil
 }
@@ -30,7 +32,7 @@ func (a StreetAddress) City() string { return a.city }
 func UnmarshalStreetAddressFromDatabase(street, postalCode, city string) (StreetAddress, error) {
 	a, err := NewStreetAddress(street, postalCode, city)
 	if err != nil {
-		return StreetAddress{}, corruptRow(err, "stored street address is not valid")
+		return StreetAddress{}, kernel.Internal(err, "stored street address is not valid")
 	}
 	return a, nil
 }

@@ -15,7 +15,7 @@ type CreditEntry struct {
 // UnmarshalCreditEntryFromDatabase rebuilds a stored credit entry.
 func UnmarshalCreditEntryFromDatabase(id kernel.CreditEntryID, customerID kernel.CustomerID, totalCredit kernel.Money) (*CreditEntry, error) {
 	if id.IsZero() || customerID.IsZero() {
-		return nil, corruptRow(ErrInvalidCreditEntry, "stored credit entry %s of customer %s lacks an id", id, customerID)
+		return nil, kernel.Internal(ErrInvalidCreditEntry, "stored credit entry %s of customer %s lacks an id", id, customerID)
 	}
 	return &CreditEntry{id: id, customerID: customerID, totalCredit: totalCredit}, nil
 }

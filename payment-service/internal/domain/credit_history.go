@@ -27,10 +27,10 @@ func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t Trans
 func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, amount kernel.Money,
 	t TransactionType, createdAt time.Time) (*CreditHistory, error) {
 	if id.IsZero() || customerID.IsZero() {
-		return nil, corruptRow(ErrInvalidCreditHistory, "stored credit history %s of customer %s lacks an id", id, customerID)
+		return nil, kernel.Internal(ErrInvalidCreditHistory, "stored credit history %s of customer %s lacks an id", id, customerID)
 	}
 	if !t.Valid() {
-		return nil, corruptRow(ErrInvalidCreditHistory, "stored credit history %s has unknown transaction type %q", id, t)
+		return nil, kernel.Internal(ErrInvalidCreditHistory, "stored credit history %s has unknown transaction type %q", id, t)
 	}
 	return &CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
 }

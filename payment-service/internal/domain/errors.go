@@ -2,9 +2,6 @@ package domain
 
 import (
 	"errors"
-	"fmt"
-
-	"github.com/food-ordering-system/common/kernel"
 )
 
 // Sentinels for the rules the domain's types enforce; match them with
@@ -25,15 +22,3 @@ var (
 	// ErrInvalidCreditHistory: stored data cannot describe a history entry.
 	ErrInvalidCreditHistory = errors.New("invalid credit history")
 )
-
-// brokenRule is the error of a request that breaks rule; message is what the
-// user (or the saga, in a failure message) is told.
-func brokenRule(rule error, format string, args ...any) error {
-	return kernel.WrapError(kernel.ECodeInvalid, rule, fmt.Sprintf(format, args...))
-}
-
-// corruptRow is the error of stored data that breaks rule: a fault of the
-// system, so kernel.ECodeInternal keeps the message out of users' sight.
-func corruptRow(rule error, format string, args ...any) error {
-	return kernel.WrapError(kernel.ECodeInternal, rule, fmt.Sprintf(format, args...))
-}

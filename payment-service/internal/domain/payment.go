@@ -22,10 +22,10 @@ type Payment struct {
 // payment to fail, which the domain service reports to the order.
 func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kernel.Money) (*Payment, error) {
 	if orderID.IsZero() {
-		return nil, brokenRule(ErrPaymentWithoutOrder, "Payment of customer: %s needs an order id!", customerID)
+		return nil, kernel.Invalid(ErrPaymentWithoutOrder, "Payment of customer: %s needs an order id!", customerID)
 	}
 	if customerID.IsZero() {
-		return nil, brokenRule(ErrPaymentWithoutCustomer, "Payment for order: %s needs a customer id!", orderID)
+		return nil, kernel.Invalid(ErrPaymentWithoutCustomer, "Payment for order: %s needs a customer id!", orderID)
 	}
 	return &Payment{orderID: orderID, customerID: customerID, price: price}, nil
 }
@@ -34,13 +34,13 @@ func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kern
 func UnmarshalPaymentFromDatabase(id kernel.PaymentID, orderID kernel.OrderID, customerID kernel.CustomerID,
 	price kernel.Money, status kernel.PaymentStatus, createdAt time.Time) (*Payment, error) {
 	if id.IsZero() {
-		return nil, corruptRow(ErrInvalidPayment, "stored payment of order %s has no id", orderID)
+		return nil, kernel.Internal(ErrInvalidPayment, "stored payment of order %s has no id", orderID)
 	}
 	if orderID.IsZero() || customerID.IsZero() {
-		return nil, corruptRow(ErrInvalidPayment, "stored payment %s lacks its order or customer id", id)
+		return nil, kernel.Internal(ErrInvalidPayment, "stored payment %s lacks its order or customer id", id)
 	}
 	if !status.Valid() {
-		return nil, corruptRow(ErrInvalidPayment, "stored payment %s has unknown status %q", id, status)
+		return nil, kernel.Internal(ErrInvalidPayment, "stored payment %s has unknown status %q", id, status)
 	}
 	p := &Payment{orderID: orderID, customerID: customerID, price: price}
 	p.id, p.status, p.createdAt = id, status, createdAt

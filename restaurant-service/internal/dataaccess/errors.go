@@ -1,11 +1,6 @@
 package dataaccess
 
 import (
-	"errors"
-	"fmt"
-
-	"gorm.io/gorm"
-
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
@@ -13,18 +8,12 @@ import (
 // wrapReadError reports a missing row as application.ErrNotFound and gives
 // other errors the kernel code the application acts on.
 func wrapReadError(err error, what string) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s: %w", what, application.ErrNotFound)
-	}
-	return postgres.WrapError(err, what)
+	return postgres.WrapReadError(err, what, application.ErrNotFound)
 }
 
 // wrapWriteError reports a row a unique index refused as
 // application.ErrDuplicate and gives other errors the kernel code the
 // application acts on.
 func wrapWriteError(err error, what string) error {
-	if postgres.IsUniqueViolation(err) {
-		return fmt.Errorf("%s: %w: %w", what, application.ErrDuplicate, err)
-	}
-	return postgres.WrapError(err, what)
+	return postgres.WrapWriteError(err, what, application.ErrDuplicate)
 }

@@ -40,13 +40,13 @@ func UnmarshalOrderApprovalFromDatabase(
 ) (*OrderApproval, error) {
 	switch {
 	case id.IsZero(), restaurantID.IsZero(), orderID.IsZero():
-		return nil, corruptRow(ErrInvalidOrderApproval, "stored approval %s of restaurant %s and order %s lacks an id", id, restaurantID, orderID)
+		return nil, kernel.Internal(ErrInvalidOrderApproval, "stored approval %s of restaurant %s and order %s lacks an id", id, restaurantID, orderID)
 	case !status.Valid():
-		return nil, corruptRow(ErrInvalidOrderApproval, "approval %s has the unknown status %q", id, status)
+		return nil, kernel.Internal(ErrInvalidOrderApproval, "approval %s has the unknown status %q", id, status)
 	case status == kernel.OrderApprovalStatusRejected && len(failureMessages) == 0:
-		return nil, corruptRow(ErrInvalidOrderApproval, "rejection %s gives no reason", id)
+		return nil, kernel.Internal(ErrInvalidOrderApproval, "rejection %s gives no reason", id)
 	case status == kernel.OrderApprovalStatusApproved && len(failureMessages) > 0:
-		return nil, corruptRow(ErrInvalidOrderApproval, "approval %s carries failure messages", id)
+		return nil, kernel.Internal(ErrInvalidOrderApproval, "approval %s carries failure messages", id)
 	}
 	return &OrderApproval{
 		id:              id,

@@ -19,20 +19,20 @@ type OrderDetail struct {
 // status other than PAID is accepted here and rejected there.
 func NewOrderDetail(orderID kernel.OrderID, status kernel.OrderStatus, total kernel.Money, lines []OrderLine) (OrderDetail, error) {
 	if orderID.IsZero() {
-		return OrderDetail{}, brokenRule(ErrInvalidOrderDetail, "Order id is missing!")
+		return OrderDetail{}, kernel.Invalid(ErrInvalidOrderDetail, "Order id is missing!")
 	}
 	if total.IsNegative() {
-		return OrderDetail{}, brokenRule(ErrInvalidOrderDetail, "Price total %s is negative for order: %s", total, orderID)
+		return OrderDetail{}, kernel.Invalid(ErrInvalidOrderDetail, "Price total %s is negative for order: %s", total, orderID)
 	}
 	if len(lines) == 0 {
-		return OrderDetail{}, brokenRule(ErrInvalidOrderDetail, "No products in order: %s", orderID)
+		return OrderDetail{}, kernel.Invalid(ErrInvalidOrderDetail, "No products in order: %s", orderID)
 	}
 	for i, line := range lines {
 		if line.ProductID().IsZero() {
-			return OrderDetail{}, brokenRule(ErrInvalidOrderDetail, "Product id is missing on line %d of order: %s", i+1, orderID)
+			return OrderDetail{}, kernel.Invalid(ErrInvalidOrderDetail, "Product id is missing on line %d of order: %s", i+1, orderID)
 		}
 		if line.Quantity() < 1 {
-			return OrderDetail{}, brokenRule(ErrInvalidOrderDetail, "Quantity %d of product with id: %s is not positive in order: %s", line.Quantity(), line.ProductID(), orderID)
+			return OrderDetail{}, kernel.Invalid(ErrInvalidOrderDetail, "Quantity %d of product with id: %s is not positive in order: %s", line.Quantity(), line.ProductID(), orderID)
 		}
 	}
 	return OrderDetail{orderID: orderID, status: status, total: total, lines: append([]OrderLine(nil), lines...)}, nil

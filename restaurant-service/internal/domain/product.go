@@ -16,10 +16,10 @@ type Product struct {
 // an error matching ErrInvalidProduct.
 func UnmarshalProductFromDatabase(id kernel.ProductID, name string, price kernel.Money, available bool) (*Product, error) {
 	if id.IsZero() {
-		return nil, corruptRow(ErrInvalidProduct, "stored product %q has no id", name)
+		return nil, kernel.Internal(ErrInvalidProduct, "stored product %q has no id", name)
 	}
 	if price.IsNegative() {
-		return nil, corruptRow(ErrInvalidProduct, "product %s has the negative price %s", id, price)
+		return nil, kernel.Internal(ErrInvalidProduct, "product %s has the negative price %s", id, price)
 	}
 	return &Product{id: id, name: name, price: price, available: available}, nil
 }

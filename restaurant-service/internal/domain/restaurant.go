@@ -20,12 +20,12 @@ type Restaurant struct {
 // an error matching ErrInvalidRestaurant.
 func UnmarshalRestaurantFromDatabase(id kernel.RestaurantID, active bool, products []*Product) (*Restaurant, error) {
 	if id.IsZero() {
-		return nil, corruptRow(ErrInvalidRestaurant, "stored restaurant has no id")
+		return nil, kernel.Internal(ErrInvalidRestaurant, "stored restaurant has no id")
 	}
 	catalog := make(map[kernel.ProductID]*Product, len(products))
 	for _, p := range products {
 		if _, dup := catalog[p.ID()]; dup {
-			return nil, corruptRow(ErrInvalidRestaurant, "restaurant %s lists product %s twice", id, p.ID())
+			return nil, kernel.Internal(ErrInvalidRestaurant, "restaurant %s lists product %s twice", id, p.ID())
 		}
 		catalog[p.ID()] = p
 	}
