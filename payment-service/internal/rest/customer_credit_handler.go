@@ -34,13 +34,5 @@ func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	resp := CustomerCreditResponse{
-		CustomerID:        credit.CustomerID.String(),
-		TotalCreditAmount: credit.TotalCreditAmount,
-		History:           make([]CreditHistoryResponse, len(credit.History)),
-	}
-	for i, m := range credit.History {
-		resp.History[i] = CreditHistoryResponse{ID: m.ID.String(), Amount: m.Amount, Type: string(m.Type), CreatedAt: m.CreatedAt.UTC()}
-	}
-	return c.JSON(http.StatusOK, resp)
+	return c.JSON(http.StatusOK, customerCreditResponseOf(credit))
 }
