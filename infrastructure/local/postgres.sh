@@ -102,7 +102,7 @@ start() {
 	if [[ $(id -u) -eq 0 ]]; then chown postgres "$PGLOG"; fi
 	log "starting PostgreSQL on 127.0.0.1:$PGPORT (log: $PGLOG)"
 	as_owner "$BIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 start \
-		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 $(durability_flags)" \
+		-o "-c listen_addresses=127.0.0.1 -p $PGPORT -k /tmp -c max_connections=300 $(durability_flags) -c shared_preload_libraries=pg_stat_statements" \
 		>/dev/null || die "PostgreSQL did not start; see $PGLOG"
 	wait_until 60 "PostgreSQL on 127.0.0.1:$PGPORT" ready || die "PostgreSQL did not answer in 60s; see $PGLOG"
 	ensure_database

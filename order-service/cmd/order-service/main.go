@@ -84,13 +84,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Reply listeners.
 	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
 	paymentConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.PaymentResponse.WithTopics(cfg.Topics.PaymentResponse),
-		paymentListener.Handle, producer, log)
+		paymentListener.Handle, producer, log, kafka.InTransaction(tx.Transact))
 	if err != nil {
 		return err
 	}
 	approvalListener := messaging.NewRestaurantApprovalResponseKafkaListener(application.NewRestaurantApprovalResponseHandler(approvalSaga), log)
 	approvalConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.RestaurantApprovalResponse.WithTopics(cfg.Topics.RestaurantApprovalResponse),
-		approvalListener.Handle, producer, log)
+		approvalListener.Handle, producer, log, kafka.InTransaction(tx.Transact))
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package dataaccess
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"gorm.io/gorm"
@@ -70,20 +71,26 @@ func (r *OrderRepository) FindByTrackingID(ctx context.Context, id kernel.Tracki
 	return r.find(ctx, "tracking_id = ?", id.UUID(), "order with tracking id "+id.String())
 }
 
+// find loads an order, its items and its address in one round trip: the
+// saga steps load an order for every reply, so this query is on the hot path.
 func (r *OrderRepository) find(ctx context.Context, where string, arg any, what string) (*domain.Order, error) {
-	conn := postgres.Conn(ctx, r.db)
-	var row orderRow
-	err := conn.Where(where, arg).Take(&row).Error
+	var row orderWithParts
+	err := postgres.Conn(ctx, r.db).Raw(`SELECT o.id, o.customer_id, o.restaurant_id, o.tracking_id, o.price,
+			o.order_status, o.failure_messages, o.version, a.street, a.postal_code, a.city,
+			COALESCE((SELECT json_agg(json_build_object('order_id', i.order_id, 'id', i.id, 'product_id', i.product_id,
+				'price', i.price, 'quantity', i.quantity, 'sub_total', i.sub_total) ORDER BY i.id)
+				FROM order_items i WHERE i.order_id = o.id), '[]') AS items
+		FROM orders o JOIN order_address a ON a.order_id = o.id
+		WHERE o.`+where+` LIMIT 1`, arg).Take(&row).Error
 	if err != nil {
 		return nil, wrapReadError(err, "find "+what)
 	}
 	var items []orderItemRow
-	if err := conn.Where("order_id = ?", row.ID).Order("id").Find(&items).Error; err != nil {
-		return nil, postgres.WrapError(err, "find items of "+what)
+	if err := json.Unmarshal([]byte(row.Items), &items); err != nil {
+		return nil, kernel.Internal(err, "items of %s are not readable", what)
 	}
-	var address orderAddressRow
-	if err := conn.Where("order_id = ?", row.ID).Take(&address).Error; err != nil {
-		return nil, postgres.WrapError(err, "find address of "+what)
-	}
-	return orderFromRows(row, items, address)
+	address := orderAddressRow{OrderID: row.ID, Street: row.Street, PostalCode: row.PostalCode, City: row.City}
+	order := orderRow{ID: row.ID, CustomerID: row.CustomerID, RestaurantID: row.RestaurantID, TrackingID: row.TrackingID,
+		Price: row.Price, OrderStatus: row.OrderStatus, FailureMessages: row.FailureMessages, Version: row.Version}
+	return orderFromRows(order, items, address)
 }

@@ -36,12 +36,12 @@ type orderRow struct {
 func (orderRow) TableName() string { return tableOrders }
 
 type orderItemRow struct {
-	OrderID   uuid.UUID       `gorm:"column:order_id;primaryKey"`
-	ID        int64           `gorm:"column:id;primaryKey"`
-	ProductID uuid.UUID       `gorm:"column:product_id"`
-	Price     decimal.Decimal `gorm:"column:price"`
-	Quantity  int             `gorm:"column:quantity"`
-	SubTotal  decimal.Decimal `gorm:"column:sub_total"`
+	OrderID   uuid.UUID       `gorm:"column:order_id;primaryKey" json:"order_id"`
+	ID        int64           `gorm:"column:id;primaryKey" json:"id"`
+	ProductID uuid.UUID       `gorm:"column:product_id" json:"product_id"`
+	Price     decimal.Decimal `gorm:"column:price" json:"price"`
+	Quantity  int             `gorm:"column:quantity" json:"quantity"`
+	SubTotal  decimal.Decimal `gorm:"column:sub_total" json:"sub_total"`
 }
 
 func (orderItemRow) TableName() string { return tableOrderItems }
@@ -54,6 +54,23 @@ type orderAddressRow struct {
 }
 
 func (orderAddressRow) TableName() string { return tableOrderAddress }
+
+// orderWithParts is an order read with its address and, as a JSON array, its
+// items, in one query.
+type orderWithParts struct {
+	ID              uuid.UUID       `gorm:"column:id"`
+	CustomerID      uuid.UUID       `gorm:"column:customer_id"`
+	RestaurantID    uuid.UUID       `gorm:"column:restaurant_id"`
+	TrackingID      uuid.UUID       `gorm:"column:tracking_id"`
+	Price           decimal.Decimal `gorm:"column:price"`
+	OrderStatus     string          `gorm:"column:order_status"`
+	FailureMessages string          `gorm:"column:failure_messages"`
+	Version         int             `gorm:"column:version"`
+	Street          string          `gorm:"column:street"`
+	PostalCode      string          `gorm:"column:postal_code"`
+	City            string          `gorm:"column:city"`
+	Items           string          `gorm:"column:items"`
+}
 
 // outboxColumns are the columns both outbox tables share.
 type outboxColumns struct {
