@@ -53,9 +53,16 @@ endif
 	@echo "reset: local data removed"
 
 .PHONY: test
-test: infra-up ## unit, integration and end-to-end tests (starts PostgreSQL and Kafka itself)
+test: infra-up ## unit, integration and end-to-end tests, and a short fuzz run (starts PostgreSQL and Kafka itself)
 	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
+	echo "== fuzz (FUZZTIME=$(FUZZTIME))"; $(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME) || failed="$$failed fuzz"; \
 	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
+
+FUZZTIME ?= 10s
+
+.PHONY: fuzz
+fuzz: ## fuzz create-order decoding and validation for FUZZTIME (no panic, no 5xx, nothing written on refusal)
+	@cd order-service && $(GO) test -run '^$$' -fuzz '^FuzzCreateOrder$$' -fuzztime $(FUZZTIME) ./internal/rest/
 
 .PHONY: test-e2e
 test-e2e: infra-up ## only the end-to-end tests: the three services as processes (FOS_E2E_RACE=1 builds them with -race)

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/food-ordering-system/common/kernel"
 )
@@ -57,15 +60,9 @@ func (c CreateOrderCommand) Validate(maxItems int) error {
 	if c.RestaurantID.IsZero() {
 		problems = append(problems, "restaurantId is required")
 	}
-	if c.Address.Street == "" {
-		problems = append(problems, "address.street is required")
-	}
-	if c.Address.PostalCode == "" {
-		problems = append(problems, "address.postalCode is required")
-	}
-	if c.Address.City == "" {
-		problems = append(problems, "address.city is required")
-	}
+	problems = append(problems, textProblems("address.street", c.Address.Street)...)
+	problems = append(problems, textProblems("address.postalCode", c.Address.PostalCode)...)
+	problems = append(problems, textProblems("address.city", c.Address.City)...)
 	problems = append(problems, amountProblems("price", c.Price)...)
 	if c.IdempotencyKey != "" && !validIdempotencyKey(c.IdempotencyKey) {
 		problems = append(problems, fmt.Sprintf("Idempotency-Key must be 1 to %d printable ASCII characters", MaxIdempotencyKeyLength))
@@ -167,4 +164,22 @@ func (c CreateOrderCommand) RequestHash() string {
 	b, _ := json.Marshal(order)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// MaxAddressFieldLength is the most characters an address field may have.
+const MaxAddressFieldLength = 200
+
+// textProblems checks a required text field: present, at most
+// MaxAddressFieldLength characters, and text PostgreSQL can store (valid
+// UTF-8 without NUL or other control characters).
+func textProblems(field, value string) []string {
+	switch {
+	case value == "":
+		return []string{field + " is required"}
+	case !utf8.ValidString(value) || strings.ContainsFunc(value, unicode.IsControl):
+		return []string{field + " must be printable text"}
+	case utf8.RuneCountInString(value) > MaxAddressFieldLength:
+		return []string{fmt.Sprintf("%s must not be longer than %d characters", field, MaxAddressFieldLength)}
+	}
+	return nil
 }
