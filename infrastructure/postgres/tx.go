@@ -16,6 +16,10 @@ import (
 
 type txKey struct{}
 
+// afterCommitKey carries the functions AfterCommit registered in the
+// outermost transaction of the context.
+type afterCommitKey struct{}
+
 // Transactor is the adapter of the application's transaction port. Transact
 // runs fn in one database transaction carried by the context: repositories
 // that fetch their handle with Conn join it without knowing. fn's error rolls
@@ -31,7 +35,8 @@ func NewTransactor(db *gorm.DB) *Transactor { return &Transactor{db: db} }
 // transaction. fn's error is returned as is; a failed BEGIN or COMMIT is
 // classified like any query's error (WrapError), so that a database that is
 // down is kernel.ECodeUnavailable from the first statement on. A panic in fn
-// rolls back and is passed on, not recovered.
+// rolls back and is passed on, not recovered. Once the transaction has
+// committed, the functions given to AfterCommit run, in order.
 func (t *Transactor) Transact(ctx context.Context, fn func(ctx context.Context) error) error {
 	if _, ok := ctx.Value(txKey{}).(*gorm.DB); ok {
 		return fn(ctx)
@@ -48,11 +53,34 @@ func (t *Transactor) Transact(ctx context.Context, fn func(ctx context.Context) 
 			tx.Rollback()
 		}
 	}()
-	if err := fn(context.WithValue(ctx, txKey{}, tx)); err != nil {
+	var afterCommit []func()
+	txCtx := context.WithValue(context.WithValue(ctx, txKey{}, tx), afterCommitKey{}, &afterCommit)
+	if err := fn(txCtx); err != nil {
 		return err
 	}
 	finished = true
-	return WrapError(tx.Commit().Error, "commit transaction")
+	if err := WrapError(tx.Commit().Error, "commit transaction"); err != nil {
+		return err
+	}
+	for _, f := range afterCommit {
+		f()
+	}
+	return nil
+}
+
+// AfterCommit runs f once the transaction carried by ctx has committed, and
+// never when it rolls back; with no transaction in ctx it runs f at once.
+// Inside a nested Transact, f waits for the outermost commit. It is for what
+// must only follow a change that became true and cannot undo it, such as
+// counting it in a metric: a step that is rolled back and run again (a batch
+// of records replayed one by one) then counts once. Like the transaction, it
+// is for the goroutine that runs the transaction's function.
+func AfterCommit(ctx context.Context, f func()) {
+	if pending, ok := ctx.Value(afterCommitKey{}).(*[]func()); ok {
+		*pending = append(*pending, f)
+		return
+	}
+	f()
 }
 
 // Conn returns the transaction carried by ctx, or db when there is none,

@@ -159,3 +159,50 @@ func TestWrapReadAndWriteErrorsBindTheApplicationsSentinels(t *testing.T) {
 	assert.NoError(t, postgres.WrapWriteError(nil, "insert 3", duplicate))
 	assert.NotErrorIs(t, postgres.WrapWriteError(missing, "x", duplicate), duplicate, "only a unique violation is a duplicate")
 }
+
+// What AfterCommit registers runs once the outermost transaction has
+// committed, in order, and not before: inside a nested Transact too.
+func TestAfterCommitRunsOnceTheTransactionCommitted(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations)
+	tx := postgres.NewTransactor(db)
+	var ran []string
+
+	err := tx.Transact(context.Background(), func(ctx context.Context) error {
+		postgres.AfterCommit(ctx, func() { ran = append(ran, "outer") })
+		require.NoError(t, tx.Transact(ctx, func(ctx context.Context) error {
+			postgres.AfterCommit(ctx, func() { ran = append(ran, "nested") })
+			return postgres.Conn(ctx, db).Exec(`INSERT INTO widgets VALUES (1, 'kept')`).Error
+		}))
+		assert.Empty(t, ran, "nothing runs before the commit, not even after the nested call returned")
+		return nil
+	})
+
+	require.NoError(t, err)
+	assert.Equal(t, []string{"outer", "nested"}, ran)
+}
+
+// A transaction that rolls back, because its function failed or its commit
+// did, runs nothing it registered; without a transaction, f runs at once.
+func TestAfterCommitRunsNothingOfARolledBackTransaction(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations)
+	pgtest.Exec(t, db, `CREATE TABLE tickets (id int, CONSTRAINT tickets_uidx UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)`)
+	tx := postgres.NewTransactor(db)
+	ran := 0
+
+	err := tx.Transact(context.Background(), func(ctx context.Context) error {
+		postgres.AfterCommit(ctx, func() { ran++ })
+		return errors.New("use case failed")
+	})
+	require.Error(t, err)
+	err = tx.Transact(context.Background(), func(ctx context.Context) error {
+		postgres.AfterCommit(ctx, func() { ran++ })
+		return postgres.Conn(ctx, db).Exec(`INSERT INTO tickets VALUES (1), (1)`).Error // fails at COMMIT
+	})
+	require.Error(t, err)
+	assert.Zero(t, ran, "a rolled-back transaction runs nothing")
+
+	postgres.AfterCommit(context.Background(), func() { ran++ })
+	assert.Equal(t, 1, ran, "without a transaction, at once")
+}
