@@ -1,0 +1,66 @@
+package postgres_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+)
+
+// outboxTable creates an outbox table shaped like the services' ones.
+func outboxTable(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
+		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
+		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
+		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text)`)
+	pgtest.Exec(t, db, `CREATE INDEX test_outbox_relay_idx ON test_outbox (outbox_status, created_at)`)
+	return db
+}
+
+func insertOutboxRow(t *testing.T, db *gorm.DB, status outbox.Status, createdAt time.Time) {
+	t.Helper()
+	pgtest.Exec(t, db, `INSERT INTO test_outbox (id, saga_id, created_at, type, payload, outbox_status) VALUES (?, ?, ?, 'OrderProcessingSaga', '{}', ?)`,
+		uuid.New(), uuid.New(), createdAt, string(status))
+}
+
+func TestBacklogCountsWaitingAndFailedRowsAndDatesTheOldestWaiting(t *testing.T) {
+	t.Parallel()
+	db := outboxTable(t)
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"})
+	ctx := context.Background()
+
+	empty, err := store.Backlog(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, outbox.Backlog{}, empty, "nothing waits in an empty table")
+
+	oldest := time.Date(2026, 1, 2, 3, 4, 5, 123456000, time.UTC)
+	insertOutboxRow(t, db, outbox.StatusCompleted, oldest.Add(-time.Hour)) // published: not backlog, however old
+	insertOutboxRow(t, db, outbox.StatusStarted, oldest.Add(time.Minute))
+	insertOutboxRow(t, db, outbox.StatusStarted, oldest)
+	insertOutboxRow(t, db, outbox.StatusFailed, oldest.Add(-2*time.Hour)) // parked: counted apart, not waiting
+
+	b, err := store.Backlog(ctx)
+
+	require.NoError(t, err)
+	assert.Equal(t, outbox.Backlog{Waiting: 2, OldestWaiting: oldest, Failed: 1}, b)
+	assert.Equal(t, "test_outbox", store.Table())
+}
+
+func TestBacklogOfAMissingTableIsAnError(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, nil)
+
+	_, err := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "no_such_outbox"}).Backlog(context.Background())
+
+	assert.ErrorContains(t, err, "read the backlog of no_such_outbox")
+}
