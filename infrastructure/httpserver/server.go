@@ -1,7 +1,7 @@
 // Package httpserver is the HTTP side every service shares, on echo: request
 // logging, panic recovery, a body-size limit that still lets the client read
-// its 413, timeouts, one JSON error format, health endpoints and graceful
-// shutdown.
+// its 413, timeouts, one JSON error format, health endpoints, Prometheus
+// metrics and graceful shutdown.
 package httpserver
 
 import (
@@ -211,8 +211,10 @@ func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 		// is the one the client got.
 		HandleError: true,
 		Skipper: func(c echo.Context) bool {
+			// The probes and the scrapes come every few seconds and say
+			// nothing about the service's work.
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz"
+			return p == "/healthz" || p == "/readyz" || p == "/metrics"
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			// The error is the full one, with the details the client was not
