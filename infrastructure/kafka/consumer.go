@@ -261,6 +261,7 @@ type Consumer struct {
 	producer *Producer
 	transact Transact
 	log      *zap.Logger
+	metrics  *Metrics
 
 	// Running totals, carried by the log lines until there are metrics.
 	retries     atomic.Int64
@@ -349,6 +350,7 @@ func (groupHandler) Cleanup(sarama.ConsumerGroupSession) error { return nil }
 // unmarked and goes to the partition's next owner.
 func (h groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim sarama.ConsumerGroupClaim) error {
 	ctx := sess.Context()
+	defer h.c.metrics.released(claim.Topic(), claim.Partition())
 	batch := make([]*sarama.ConsumerMessage, 0, h.c.cc.BatchSize)
 	for {
 		select {
@@ -360,7 +362,10 @@ func (h groupHandler) ConsumeClaim(sess sarama.ConsumerGroupSession, claim saram
 			}
 			batch = append(batch[:0], record)
 			batch = h.c.fill(batch, claim.Messages())
-			if !h.c.handleBatch(ctx, batch, func(r *sarama.ConsumerMessage) { sess.MarkMessage(r, "") }) {
+			if !h.c.handleBatch(ctx, batch, func(r *sarama.ConsumerMessage) {
+				sess.MarkMessage(r, "")
+				h.c.metrics.handledUpTo(r.Topic, r.Partition, r.Offset, claim.HighWaterMarkOffset())
+			}) {
 				return nil
 			}
 		}
@@ -406,6 +411,7 @@ func (c *Consumer) handleBatch(ctx context.Context, batch []*sarama.ConsumerMess
 			return nil
 		})
 		if err == nil {
+			c.metrics.handled(batch[0].Topic, len(batch))
 			mark(batch[len(batch)-1])
 			return true
 		}
@@ -430,6 +436,7 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 	for attempt := 1; ; attempt++ {
 		err := c.call(ctx, msg)
 		if err == nil {
+			c.metrics.handled(msg.Topic, 1)
 			return true
 		}
 		if ctx.Err() != nil {
@@ -446,6 +453,7 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 			}
 		}
 		wait := backoff.Next()
+		c.metrics.retried(msg.Topic)
 		c.recordLog(msg).Warn("handler failed; retrying", zap.Int("attempt", attempt), zap.Stringer("class", class),
 			zap.Duration("backoff", wait), zap.Int64("retries_total", c.retries.Add(1)), zap.Error(err))
 		if !retry.Sleep(ctx, wait, nil) {
@@ -494,6 +502,7 @@ func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason string,
 	for {
 		err := c.producer.Send(ctx, []Message{dlq})[0]
 		if err == nil {
+			c.metrics.deadLettered(msg.Topic)
 			c.recordLog(msg).Error("record parked on the dead-letter topic", zap.String("reason", reason),
 				zap.Int("attempts", attempts), zap.String("dlq_topic", dlq.Topic),
 				zap.Int64("dead_letters_total", c.deadLetters.Add(1)))

@@ -25,6 +25,7 @@ type Message struct {
 type Producer struct {
 	producer sarama.SyncProducer
 	log      *zap.Logger
+	metrics  *Metrics
 	// sends tracks the batches still in sarama after their Send returned
 	// early, so that Close returns only once they have finished.
 	sends sync.WaitGroup
@@ -52,8 +53,11 @@ const (
 	producerRetryBackoff   = 250 * time.Millisecond
 )
 
+// ProducerOption adds an optional behaviour to a Producer.
+type ProducerOption func(*Producer)
+
 // NewProducer connects a producer to the brokers of cfg.
-func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
+func NewProducer(cfg Config, log *zap.Logger, opts ...ProducerOption) (*Producer, error) {
 	sc, err := cfg.sarama()
 	if err != nil {
 		return nil, err
@@ -80,7 +84,11 @@ func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer for %v: %w", cfg.Brokers, err)
 	}
-	return &Producer{producer: p, log: log}, nil
+	producer := &Producer{producer: p, log: log}
+	for _, opt := range opts {
+		opt(producer)
+	}
+	return producer, nil
 }
 
 // Send produces msgs as one batch and waits for the broker's answer to each.
@@ -93,8 +101,9 @@ func NewProducer(cfg Config, log *zap.Logger) (*Producer, error) {
 // after that, so its outcome is unknown, which is safe for a caller that
 // sends again: an outbox row stays unpublished and is re-sent under the same
 // message id, which receivers recognise.
-func (p *Producer) Send(ctx context.Context, msgs []Message) []error {
-	results := make([]error, len(msgs))
+func (p *Producer) Send(ctx context.Context, msgs []Message) (results []error) {
+	defer func() { p.metrics.sent(msgs, results) }()
+	results = make([]error, len(msgs))
 	if len(msgs) == 0 {
 		return results
 	}
