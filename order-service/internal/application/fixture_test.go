@@ -36,11 +36,14 @@ type fixture struct {
 	restaurants *mocks.MockRestaurantRepository
 	payments    *mocks.MockPaymentOutboxRepository
 	approvals   *mocks.MockApprovalOutboxRepository
+	sagaMetrics *mocks.MockSagaMetrics
+	history     *mocks.MockSagaHistoryRepository
 
 	service   *application.OrderService
 	payment   *application.PaymentResponseHandler
 	approval  *application.RestaurantApprovalResponseHandler
 	deadlines *application.SagaDeadlineScheduler
+	queries   *application.OrderSagaQueryHandler
 }
 
 // deadlineConfig is the fixture's saga deadline: 30s, two resends.
@@ -57,12 +60,14 @@ func newFixture(t *testing.T) *fixture {
 		restaurants: mocks.NewMockRestaurantRepository(ctrl),
 		payments:    mocks.NewMockPaymentOutboxRepository(ctrl),
 		approvals:   mocks.NewMockApprovalOutboxRepository(ctrl),
+		sagaMetrics: mocks.NewMockSagaMetrics(ctrl),
+		history:     mocks.NewMockSagaHistoryRepository(ctrl),
 	}
 	log := zap.NewNop()
 	svc := domain.NewOrderDomainService(func() time.Time { return now })
 	paymentOutbox := application.NewPaymentOutboxHelper(f.payments)
 	approvalOutbox := application.NewApprovalOutboxHelper(f.approvals)
-	sagaHelper := application.NewOrderSagaHelper(f.orders)
+	sagaHelper := application.NewOrderSagaHelper(f.orders, f.sagaMetrics)
 	helper := application.NewOrderCreateHelper(svc, f.orders, f.customers, f.restaurants)
 	f.service = application.NewOrderService(
 		application.NewOrderCreateCommandHandler(f.tx, helper, paymentOutbox, 3, log),
@@ -74,7 +79,19 @@ func newFixture(t *testing.T) *fixture {
 	f.approval = application.NewRestaurantApprovalResponseHandler(approvalSaga)
 	f.deadlines = application.NewSagaDeadlineScheduler(f.tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga,
 		deadlineConfig, func() time.Time { return now }, log)
+	f.queries = application.NewOrderSagaQueryHandler(f.history, stuckAfter, func() time.Time { return now })
 	return f
+}
+
+// stuckAfter is the fixture's stuck threshold.
+const stuckAfter = 5 * time.Minute
+
+// expectSagaEnded expects the saga to be reported ended, inside the step's
+// transaction, with the order and saga in the given statuses, and begun when
+// its first payment row was written (the fixture's rows are all written at
+// now).
+func (f *fixture) expectSagaEnded(orderStatus kernel.OrderStatus, sagaStatus saga.Status) *gomock.Call {
+	return f.sagaMetrics.EXPECT().SagaEnded(inTx, orderStatus, sagaStatus, now)
 }
 
 // expectTransaction expects one transaction and runs its function.

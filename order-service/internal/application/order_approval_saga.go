@@ -58,6 +58,7 @@ func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantAppr
 		if err := s.paymentOutbox.UpdatePaymentOutboxMessages(ctx, payments, order.Status(), OrderStatusToSagaStatus(order.Status())); err != nil {
 			return err
 		}
+		s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), payments)
 		s.log.Info("order approved", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 		return nil
 	})

@@ -35,6 +35,7 @@ func TestOrderApprovedEndsTheSaga(t *testing.T) {
 		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusApproved, saga.StatusSucceeded)).Return(nil),
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing).Return([]*application.PaymentOutboxMessage{p1}, nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusApproved, saga.StatusSucceeded)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusApproved, saga.StatusSucceeded),
 	)
 
 	err := f.approval.OrderApproved(context.Background(), approvalResponse(sagaID, order.ID(), kernel.OrderApprovalStatusApproved))

@@ -95,6 +95,7 @@ func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentRe
 	if err := s.cancel(ctx, order, rows, response.FailureMessages); err != nil {
 		return err
 	}
+	s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), rows)
 	s.log.Info("order cancelled; payment failed", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
 		zap.Strings("failure_messages", response.FailureMessages))
 	return nil
@@ -120,6 +121,7 @@ func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response Payment
 			return err
 		}
 	}
+	s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), rows)
 	s.log.Info("order cancelled; payment refunded", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 	return nil
 }
@@ -196,6 +198,7 @@ func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, 
 			return err
 		}
 	}
+	s.sagaHelper.EndSaga(ctx, order, saga.StatusFailed, rows)
 	s.log.Error("refund not confirmed; saga FAILED, an operator must settle the order", zap.Stringer("order_id", order.ID()),
 		zap.Stringer("saga_id", sagaID), zap.Stringer("customer_id", order.CustomerID()), zap.Strings("failure_messages", reasons))
 	return nil

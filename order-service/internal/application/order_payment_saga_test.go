@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/golang/mock/gomock"
 	"github.com/stretchr/testify/assert"
@@ -76,6 +77,7 @@ func TestPaymentFailedCancelsOrder(t *testing.T) {
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 
 	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "not enough credit"))
@@ -87,6 +89,7 @@ func TestPaymentFailedCancelsOrder(t *testing.T) {
 func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 	f := newFixture(t)
 	sagaID, order, p1, p2, a := rejectedSaga()
+	p2.CreatedAt = now.Add(time.Minute) // the refund request: the saga began with p1
 	f.expectTransaction()
 	gomock.InOrder(
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
@@ -97,6 +100,7 @@ func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
 		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 
 	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCancelled))
@@ -140,6 +144,7 @@ func TestRefusedRefundLeavesTheSagaFailedAndTheOrderCancelling(t *testing.T) {
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
 		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusCancelling, saga.StatusFailed),
 	)
 
 	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "refund refused"))
@@ -167,6 +172,7 @@ func TestLateFailedPaymentOfAnUnpaidCancellingOrderCancelsIt(t *testing.T) {
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 
 	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusFailed, "not enough credit"))
@@ -192,6 +198,7 @@ func TestRefundOfAnUnpaidOrderCompensatesWithoutAnApprovalRow(t *testing.T) {
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(nil, application.ErrNotFound),
+		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 
 	err := f.payment.PaymentCancelled(context.Background(), paymentResponse(sagaID, order.ID(), kernel.PaymentStatusCancelled))

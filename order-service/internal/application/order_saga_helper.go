@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/saga"
@@ -12,12 +13,14 @@ import (
 
 // OrderSagaHelper holds what both saga steps do with the order.
 type OrderSagaHelper struct {
-	orders OrderRepository
+	orders  OrderRepository
+	metrics SagaMetrics
 }
 
-// NewOrderSagaHelper returns the helper over the order repository.
-func NewOrderSagaHelper(orders OrderRepository) *OrderSagaHelper {
-	return &OrderSagaHelper{orders: orders}
+// NewOrderSagaHelper returns the helper over the order repository; metrics
+// is told of every saga that ends.
+func NewOrderSagaHelper(orders OrderRepository, metrics SagaMetrics) *OrderSagaHelper {
+	return &OrderSagaHelper{orders: orders, metrics: metrics}
 }
 
 // FindOrder returns the order a reply is about. A reply naming an unknown
@@ -53,6 +56,25 @@ func (h *OrderSagaHelper) SaveOrder(ctx context.Context, order *domain.Order) er
 		return fmt.Errorf("save order %s: %w", order.ID(), err)
 	}
 	return nil
+}
+
+// EndSaga reports, inside the step's transaction, that the saga ended: the
+// order where it now stands, the saga in sagaStatus. payments are the saga's
+// payment rows; the first was written with the order, so its creation is
+// when the saga began.
+func (h *OrderSagaHelper) EndSaga(ctx context.Context, order *domain.Order, sagaStatus saga.Status, payments []*PaymentOutboxMessage) {
+	h.metrics.SagaEnded(ctx, order.Status(), sagaStatus, sagaStart(payments))
+}
+
+// sagaStart is the creation of the saga's oldest payment row.
+func sagaStart(payments []*PaymentOutboxMessage) time.Time {
+	var start time.Time
+	for _, p := range payments {
+		if start.IsZero() || p.CreatedAt.Before(start) {
+			start = p.CreatedAt
+		}
+	}
+	return start
 }
 
 // OrderStatusToSagaStatus is where the saga stands once the order is in

@@ -21,6 +21,22 @@ type OrderApplicationService interface {
 	TrackOrder(ctx context.Context, query TrackOrderQuery) (TrackOrderResponse, error)
 }
 
+// OrderSagaQueryService is the input port of the saga's read side, for the
+// people who run the system: the REST adapter shows one order's saga step by
+// step and the sagas that wait too long; the metrics count the latter.
+type OrderSagaQueryService interface {
+	// OrderTimeline lists the steps of an order's saga in the order they
+	// happened; an unknown tracking id is a kernel.ECodeNotFound error.
+	OrderTimeline(ctx context.Context, query OrderTimelineQuery) (OrderTimelineResponse, error)
+	// StuckSagas lists, oldest first, the orders still in a status that is
+	// not final (PENDING, PAID, CANCELLING) that were placed longer ago than
+	// the stuck threshold, with what each waits for.
+	StuckSagas(ctx context.Context, query StuckSagasQuery) (StuckSagasResponse, error)
+	// CountStuckSagas counts the same orders by status, with every status
+	// that is not final present, at 0 when none is stuck in it.
+	CountStuckSagas(ctx context.Context) (map[kernel.OrderStatus]int, error)
+}
+
 // PaymentResponseMessageListener is the input port of the payment-response
 // listener.
 type PaymentResponseMessageListener interface {
@@ -57,6 +73,29 @@ type OrderRepository interface {
 	FindByID(ctx context.Context, id kernel.OrderID) (*domain.Order, error)
 	// FindByTrackingID returns the order, or ErrNotFound.
 	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*domain.Order, error)
+}
+
+// SagaHistoryRepository reads what the sagas left in the tables, for the
+// saga's read side; it never writes.
+type SagaHistoryRepository interface {
+	// FindByTrackingID returns the order's saga history, or ErrNotFound.
+	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*OrderSagaHistory, error)
+	// FindByStatusCreatedBefore returns, oldest first, up to limit orders in
+	// one of statuses placed before the given time, with their histories.
+	FindByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time, limit int) ([]*OrderSagaHistory, error)
+	// CountByStatusCreatedBefore counts the orders in each of statuses placed
+	// before the given time; a status without any is absent.
+	CountByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time) (map[kernel.OrderStatus]int, error)
+}
+
+// SagaMetrics counts the sagas that end. SagaEnded is called inside the
+// transaction that ends the saga: the adapter counts the end only once that
+// transaction has committed, so that a step rolled back and handled again
+// (a batch of replies replayed one by one) counts once.
+type SagaMetrics interface {
+	// SagaEnded reports a saga ending with its order in orderStatus and the
+	// saga in sagaStatus; startedAt is when the order was placed.
+	SagaEnded(ctx context.Context, orderStatus kernel.OrderStatus, sagaStatus saga.Status, startedAt time.Time)
 }
 
 // CustomerRepository reads the customer read model.

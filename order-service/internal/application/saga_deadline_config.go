@@ -20,7 +20,17 @@ type SagaDeadlineConfig struct {
 	// BatchSize is the most overdue requests of each kind handled per check
 	// (default 100).
 	BatchSize int `mapstructure:"batch_size"`
+	// StuckAfter is how long ago an order still PENDING, PAID or CANCELLING
+	// must have been placed to count as stuck (GET /sagas/stuck,
+	// fos_sagas_stuck; default DefaultStuckAfter). It does not change what
+	// the deadlines do: it is where someone should start looking.
+	StuckAfter time.Duration `mapstructure:"stuck_after"`
 }
+
+// DefaultStuckAfter is SagaDeadlineConfig.StuckAfter when none is set: a
+// healthy saga ends within a second, and one still open after a minute has
+// missed at least one answer (reply_timeout is 30s by default).
+const DefaultStuckAfter = time.Minute
 
 func (c *SagaDeadlineConfig) setDefaults() {
 	if c.ReplyTimeout <= 0 {
@@ -35,13 +45,16 @@ func (c *SagaDeadlineConfig) setDefaults() {
 	if c.BatchSize <= 0 {
 		c.BatchSize = 100
 	}
+	if c.StuckAfter <= 0 {
+		c.StuckAfter = DefaultStuckAfter
+	}
 }
 
 // Validate reports settings that cannot work.
 func (c SagaDeadlineConfig) Validate() error {
 	var errs []error
-	if c.ReplyTimeout < 0 || c.CheckInterval < 0 {
-		errs = append(errs, errors.New("saga.reply_timeout and saga.check_interval must not be negative"))
+	if c.ReplyTimeout < 0 || c.CheckInterval < 0 || c.StuckAfter < 0 {
+		errs = append(errs, errors.New("saga.reply_timeout, saga.check_interval and saga.stuck_after must not be negative"))
 	}
 	if c.MaxResends < 0 {
 		errs = append(errs, fmt.Errorf("saga.max_resends %d must not be negative", c.MaxResends))

@@ -118,6 +118,7 @@ func TestUnconfirmedRefundEndsTheSagaFailed(t *testing.T) {
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
 		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
+		f.expectSagaEnded(kernel.OrderStatusCancelling, saga.StatusFailed),
 	)
 
 	require.NoError(t, f.deadlines.CheckDeadlines(context.Background()))

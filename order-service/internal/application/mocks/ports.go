@@ -70,6 +70,74 @@ func (mr *MockOrderApplicationServiceMockRecorder) TrackOrder(ctx, query interfa
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TrackOrder", reflect.TypeOf((*MockOrderApplicationService)(nil).TrackOrder), ctx, query)
 }
 
+// MockOrderSagaQueryService is a mock of OrderSagaQueryService interface.
+type MockOrderSagaQueryService struct {
+	ctrl     *gomock.Controller
+	recorder *MockOrderSagaQueryServiceMockRecorder
+}
+
+// MockOrderSagaQueryServiceMockRecorder is the mock recorder for MockOrderSagaQueryService.
+type MockOrderSagaQueryServiceMockRecorder struct {
+	mock *MockOrderSagaQueryService
+}
+
+// NewMockOrderSagaQueryService creates a new mock instance.
+func NewMockOrderSagaQueryService(ctrl *gomock.Controller) *MockOrderSagaQueryService {
+	mock := &MockOrderSagaQueryService{ctrl: ctrl}
+	mock.recorder = &MockOrderSagaQueryServiceMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockOrderSagaQueryService) EXPECT() *MockOrderSagaQueryServiceMockRecorder {
+	return m.recorder
+}
+
+// CountStuckSagas mocks base method.
+func (m *MockOrderSagaQueryService) CountStuckSagas(ctx context.Context) (map[kernel.OrderStatus]int, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "CountStuckSagas", ctx)
+	ret0, _ := ret[0].(map[kernel.OrderStatus]int)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// CountStuckSagas indicates an expected call of CountStuckSagas.
+func (mr *MockOrderSagaQueryServiceMockRecorder) CountStuckSagas(ctx interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountStuckSagas", reflect.TypeOf((*MockOrderSagaQueryService)(nil).CountStuckSagas), ctx)
+}
+
+// OrderTimeline mocks base method.
+func (m *MockOrderSagaQueryService) OrderTimeline(ctx context.Context, query application.OrderTimelineQuery) (application.OrderTimelineResponse, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "OrderTimeline", ctx, query)
+	ret0, _ := ret[0].(application.OrderTimelineResponse)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// OrderTimeline indicates an expected call of OrderTimeline.
+func (mr *MockOrderSagaQueryServiceMockRecorder) OrderTimeline(ctx, query interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "OrderTimeline", reflect.TypeOf((*MockOrderSagaQueryService)(nil).OrderTimeline), ctx, query)
+}
+
+// StuckSagas mocks base method.
+func (m *MockOrderSagaQueryService) StuckSagas(ctx context.Context, query application.StuckSagasQuery) (application.StuckSagasResponse, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "StuckSagas", ctx, query)
+	ret0, _ := ret[0].(application.StuckSagasResponse)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// StuckSagas indicates an expected call of StuckSagas.
+func (mr *MockOrderSagaQueryServiceMockRecorder) StuckSagas(ctx, query interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "StuckSagas", reflect.TypeOf((*MockOrderSagaQueryService)(nil).StuckSagas), ctx, query)
+}
+
 // MockPaymentResponseMessageListener is a mock of PaymentResponseMessageListener interface.
 type MockPaymentResponseMessageListener struct {
 	ctrl     *gomock.Controller
@@ -288,6 +356,109 @@ func (m *MockOrderRepository) Update(ctx context.Context, order *domain.Order) e
 func (mr *MockOrderRepositoryMockRecorder) Update(ctx, order interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Update", reflect.TypeOf((*MockOrderRepository)(nil).Update), ctx, order)
+}
+
+// MockSagaHistoryRepository is a mock of SagaHistoryRepository interface.
+type MockSagaHistoryRepository struct {
+	ctrl     *gomock.Controller
+	recorder *MockSagaHistoryRepositoryMockRecorder
+}
+
+// MockSagaHistoryRepositoryMockRecorder is the mock recorder for MockSagaHistoryRepository.
+type MockSagaHistoryRepositoryMockRecorder struct {
+	mock *MockSagaHistoryRepository
+}
+
+// NewMockSagaHistoryRepository creates a new mock instance.
+func NewMockSagaHistoryRepository(ctrl *gomock.Controller) *MockSagaHistoryRepository {
+	mock := &MockSagaHistoryRepository{ctrl: ctrl}
+	mock.recorder = &MockSagaHistoryRepositoryMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockSagaHistoryRepository) EXPECT() *MockSagaHistoryRepositoryMockRecorder {
+	return m.recorder
+}
+
+// CountByStatusCreatedBefore mocks base method.
+func (m *MockSagaHistoryRepository) CountByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time) (map[kernel.OrderStatus]int, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "CountByStatusCreatedBefore", ctx, statuses, createdBefore)
+	ret0, _ := ret[0].(map[kernel.OrderStatus]int)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// CountByStatusCreatedBefore indicates an expected call of CountByStatusCreatedBefore.
+func (mr *MockSagaHistoryRepositoryMockRecorder) CountByStatusCreatedBefore(ctx, statuses, createdBefore interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountByStatusCreatedBefore", reflect.TypeOf((*MockSagaHistoryRepository)(nil).CountByStatusCreatedBefore), ctx, statuses, createdBefore)
+}
+
+// FindByStatusCreatedBefore mocks base method.
+func (m *MockSagaHistoryRepository) FindByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time, limit int) ([]*application.OrderSagaHistory, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByStatusCreatedBefore", ctx, statuses, createdBefore, limit)
+	ret0, _ := ret[0].([]*application.OrderSagaHistory)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindByStatusCreatedBefore indicates an expected call of FindByStatusCreatedBefore.
+func (mr *MockSagaHistoryRepositoryMockRecorder) FindByStatusCreatedBefore(ctx, statuses, createdBefore, limit interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByStatusCreatedBefore", reflect.TypeOf((*MockSagaHistoryRepository)(nil).FindByStatusCreatedBefore), ctx, statuses, createdBefore, limit)
+}
+
+// FindByTrackingID mocks base method.
+func (m *MockSagaHistoryRepository) FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*application.OrderSagaHistory, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByTrackingID", ctx, id)
+	ret0, _ := ret[0].(*application.OrderSagaHistory)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindByTrackingID indicates an expected call of FindByTrackingID.
+func (mr *MockSagaHistoryRepositoryMockRecorder) FindByTrackingID(ctx, id interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByTrackingID", reflect.TypeOf((*MockSagaHistoryRepository)(nil).FindByTrackingID), ctx, id)
+}
+
+// MockSagaMetrics is a mock of SagaMetrics interface.
+type MockSagaMetrics struct {
+	ctrl     *gomock.Controller
+	recorder *MockSagaMetricsMockRecorder
+}
+
+// MockSagaMetricsMockRecorder is the mock recorder for MockSagaMetrics.
+type MockSagaMetricsMockRecorder struct {
+	mock *MockSagaMetrics
+}
+
+// NewMockSagaMetrics creates a new mock instance.
+func NewMockSagaMetrics(ctrl *gomock.Controller) *MockSagaMetrics {
+	mock := &MockSagaMetrics{ctrl: ctrl}
+	mock.recorder = &MockSagaMetricsMockRecorder{mock}
+	return mock
+}
+
+// EXPECT returns an object that allows the caller to indicate expected use.
+func (m *MockSagaMetrics) EXPECT() *MockSagaMetricsMockRecorder {
+	return m.recorder
+}
+
+// SagaEnded mocks base method.
+func (m *MockSagaMetrics) SagaEnded(ctx context.Context, orderStatus kernel.OrderStatus, sagaStatus saga.Status, startedAt time.Time) {
+	m.ctrl.T.Helper()
+	m.ctrl.Call(m, "SagaEnded", ctx, orderStatus, sagaStatus, startedAt)
+}
+
+// SagaEnded indicates an expected call of SagaEnded.
+func (mr *MockSagaMetricsMockRecorder) SagaEnded(ctx, orderStatus, sagaStatus, startedAt interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "SagaEnded", reflect.TypeOf((*MockSagaMetrics)(nil).SagaEnded), ctx, orderStatus, sagaStatus, startedAt)
 }
 
 // MockCustomerRepository is a mock of CustomerRepository interface.
