@@ -225,3 +225,81 @@ func failureMessagesColumn(o *domain.Order) (string, error) {
 	}
 	return string(b), nil
 }
+
+// sagaHistoriesFromRows gives each order its saga's requests; requests are
+// oldest first.
+func sagaHistoriesFromRows(orders []sagaOrderRow, requests []sagaRequestRow) ([]*application.OrderSagaHistory, error) {
+	histories := make([]*application.OrderSagaHistory, len(orders))
+	byOrder := make(map[string]*application.OrderSagaHistory, len(orders))
+	for i, o := range orders {
+		h, err := sagaHistoryFromRow(o)
+		if err != nil {
+			return nil, err
+		}
+		histories[i], byOrder[o.ID.String()] = h, h
+	}
+	for _, row := range requests {
+		h := byOrder[row.OrderID]
+		if h == nil {
+			continue
+		}
+		request, err := sagaRequestFromRow(row)
+		if err != nil {
+			return nil, kernel.Internal(err, "saga row of order %s is not readable", row.OrderID)
+		}
+		switch {
+		case row.Asks == nil:
+			h.Approval = request
+		case *row.Asks == string(kernel.PaymentOrderStatusCancelled):
+			h.Refund = request
+		default:
+			h.Payment = request
+		}
+	}
+	return histories, nil
+}
+
+func sagaHistoryFromRow(row sagaOrderRow) (*application.OrderSagaHistory, error) {
+	status, err := kernel.ParseStatus[kernel.OrderStatus](row.OrderStatus)
+	if err != nil {
+		return nil, kernel.Internal(err, "order %s is not readable", row.ID)
+	}
+	var failures []string
+	if err := json.Unmarshal([]byte(row.FailureMessages), &failures); err != nil {
+		return nil, kernel.Internal(err, "failure messages of order %s are not readable", row.ID)
+	}
+	return &application.OrderSagaHistory{
+		OrderID:         kernel.IDFromUUID[kernel.OrderID](row.ID),
+		OrderTrackingID: kernel.IDFromUUID[kernel.TrackingID](row.TrackingID),
+		OrderStatus:     status,
+		FailureMessages: failures,
+		CreatedAt:       row.CreatedAt.UTC(),
+		UpdatedAt:       row.UpdatedAt.UTC(),
+	}, nil
+}
+
+func sagaRequestFromRow(row sagaRequestRow) (*application.SagaRequestRecord, error) {
+	outboxStatus, err := outbox.ParseStatus(row.OutboxStatus)
+	if err != nil {
+		return nil, err
+	}
+	sagaStatus, err := saga.ParseStatus(row.SagaStatus)
+	if err != nil {
+		return nil, err
+	}
+	return &application.SagaRequestRecord{
+		CreatedAt:    row.CreatedAt.UTC(),
+		PublishedAt:  utc(row.ProcessedAt),
+		OutboxStatus: outboxStatus,
+		SagaStatus:   sagaStatus,
+		Resends:      row.Resends,
+	}, nil
+}
+
+func orderStatusStrings(statuses []kernel.OrderStatus) []string {
+	out := make([]string, len(statuses))
+	for i, s := range statuses {
+		out[i] = string(s)
+	}
+	return out
+}

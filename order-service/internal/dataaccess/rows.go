@@ -126,3 +126,26 @@ type idempotencyKeyRow struct {
 }
 
 func (idempotencyKeyRow) TableName() string { return tableIdempotencyKeys }
+
+// sagaOrderRow is what a saga's history reads of its order.
+type sagaOrderRow struct {
+	ID              uuid.UUID `gorm:"column:id"`
+	TrackingID      uuid.UUID `gorm:"column:tracking_id"`
+	OrderStatus     string    `gorm:"column:order_status"`
+	FailureMessages string    `gorm:"column:failure_messages"`
+	CreatedAt       time.Time `gorm:"column:created_at"`
+	UpdatedAt       time.Time `gorm:"column:updated_at"`
+}
+
+// sagaRequestRow is one outbox row of a saga, live or archived, as its
+// history reads it. Asks is the payment row's payment_order_status; nil
+// marks an approval row.
+type sagaRequestRow struct {
+	OrderID      string     `gorm:"column:order_id"`
+	Asks         *string    `gorm:"column:asks"`
+	CreatedAt    time.Time  `gorm:"column:created_at"`
+	ProcessedAt  *time.Time `gorm:"column:processed_at"`
+	OutboxStatus string     `gorm:"column:outbox_status"`
+	SagaStatus   string     `gorm:"column:saga_status"`
+	Resends      int        `gorm:"column:resends"`
+}
