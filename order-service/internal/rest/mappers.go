@@ -82,3 +82,38 @@ func toTrackOrderResponse(r application.TrackOrderResponse) trackOrderResponse {
 		FailureMessages: failures,
 	}
 }
+
+func toOrderTimelineResponse(r application.OrderTimelineResponse) orderTimelineResponse {
+	steps := make([]timelineEntry, len(r.Steps))
+	for i, s := range r.Steps {
+		steps[i] = timelineEntry{Step: s.Step, At: s.At, Detail: s.Detail}
+	}
+	return orderTimelineResponse{
+		OrderID:         r.OrderID.String(),
+		OrderTrackingID: r.OrderTrackingID.String(),
+		OrderStatus:     string(r.OrderStatus),
+		Complete:        r.Complete,
+		Steps:           steps,
+	}
+}
+
+func toStuckSagasResponse(r application.StuckSagasResponse) stuckSagasResponse {
+	sagas := make([]stuckSaga, len(r.Sagas))
+	for i, s := range r.Sagas {
+		failures := s.FailureMessages
+		if failures == nil {
+			failures = []string{}
+		}
+		sagas[i] = stuckSaga{
+			OrderID:         s.OrderID.String(),
+			OrderTrackingID: s.OrderTrackingID.String(),
+			OrderStatus:     string(s.OrderStatus),
+			CreatedAt:       s.CreatedAt,
+			StatusSince:     s.StatusSince,
+			WaitingFor:      s.WaitingFor,
+			Resends:         s.Resends,
+			FailureMessages: failures,
+		}
+	}
+	return stuckSagasResponse{StuckAfterSeconds: r.StuckAfter.Seconds(), Sagas: sagas}
+}

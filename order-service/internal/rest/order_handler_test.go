@@ -76,15 +76,19 @@ func sampleCommand() application.CreateOrderCommand {
 type apiTest struct {
 	t      *testing.T
 	app    *mocks.MockOrderApplicationService
+	sagas  *mocks.MockOrderSagaQueryService
 	server http.Handler
 	router routers.Router
 }
 
 func newAPITest(t *testing.T) *apiTest {
 	t.Helper()
-	app := mocks.NewMockOrderApplicationService(gomock.NewController(t))
+	ctrl := gomock.NewController(t)
+	app := mocks.NewMockOrderApplicationService(ctrl)
+	sagas := mocks.NewMockOrderSagaQueryService(ctrl)
 	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop())
 	rest.NewOrderHandler(app).Register(srv.Echo())
+	rest.NewSagaHandler(sagas).Register(srv.Echo())
 
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(api.OpenAPI)
@@ -92,7 +96,7 @@ func newAPITest(t *testing.T) *apiTest {
 	require.NoError(t, doc.Validate(loader.Context), "the OpenAPI document is valid")
 	router, err := gorillamux.NewRouter(doc)
 	require.NoError(t, err)
-	return &apiTest{t: t, app: app, server: srv.Handler(), router: router}
+	return &apiTest{t: t, app: app, sagas: sagas, server: srv.Handler(), router: router}
 }
 
 // exchange is one request and its answer, with the document's verdict on the

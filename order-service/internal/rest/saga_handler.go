@@ -1,0 +1,59 @@
+package rest
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/order-service/internal/application"
+)
+
+// SagaHandler serves the saga's read side, for the people who run the
+// system: one order's saga step by step, and the sagas that wait too long.
+type SagaHandler struct {
+	sagas application.OrderSagaQueryService
+}
+
+// NewSagaHandler returns the handler over the application's saga queries.
+func NewSagaHandler(sagas application.OrderSagaQueryService) *SagaHandler {
+	return &SagaHandler{sagas: sagas}
+}
+
+// Register adds the routes to e.
+func (h *SagaHandler) Register(e *echo.Echo) {
+	e.GET("/orders/:trackingId/timeline", h.OrderTimeline)
+	e.GET("/sagas/stuck", h.StuckSagas)
+}
+
+// OrderTimeline handles GET /orders/{trackingId}/timeline.
+func (h *SagaHandler) OrderTimeline(c echo.Context) error {
+	raw := c.Param("trackingId")
+	id, err := kernel.ParseID[kernel.TrackingID](raw)
+	if err != nil {
+		return kernel.WrapError(kernel.ECodeInvalid, err, "trackingId is not a valid UUID: "+raw)
+	}
+	resp, err := h.sagas.OrderTimeline(c.Request().Context(), application.OrderTimelineQuery{OrderTrackingID: id})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toOrderTimelineResponse(resp))
+}
+
+// StuckSagas handles GET /sagas/stuck[?limit=n].
+func (h *SagaHandler) StuckSagas(c echo.Context) error {
+	var query application.StuckSagasQuery
+	if raw := c.QueryParam("limit"); raw != "" {
+		limit, err := strconv.Atoi(raw)
+		if err != nil {
+			return kernel.WrapError(kernel.ECodeInvalid, err, "limit is not a whole number: "+raw)
+		}
+		query.Limit = limit
+	}
+	resp, err := h.sagas.StuckSagas(c.Request().Context(), query)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, toStuckSagasResponse(resp))
+}
