@@ -11,6 +11,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
@@ -44,7 +45,16 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := kafka.EnsureTopics(ctx, cfg.Kafka, cfg.Topics.Specs()); err != nil {
 		return err
 	}
-	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	// Metrics: one registry for the process, served at GET /metrics.
+	pool, err := db.DB()
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry(pool, cfg.Postgres.Schema)
+	kafkaMetrics := kafka.NewMetrics(reg)
+	outboxMetrics := metrics.NewOutboxMetrics(reg)
+
+	producer, err := kafka.NewProducer(cfg.Kafka, log, kafka.WithProducerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
@@ -60,7 +70,8 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Application.
 	orderDomain := domain.NewOrderDomainService(nil)
-	sagaHelper := application.NewOrderSagaHelper(orders)
+	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter, nil)
+	sagaHelper := application.NewOrderSagaHelper(orders, metrics.NewSagas(reg, sagaQueries))
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,
 			application.NewOrderCreateHelper(orderDomain, orders, dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
@@ -74,9 +85,9 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Relays and cleaners, woken by the outbox tables' NOTIFY.
 	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)
 	approvalWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderApprovalOutboxTable), log)
-	paymentScheduler := application.NewPaymentOutboxScheduler(paymentStore,
+	paymentScheduler := application.NewPaymentOutboxScheduler(outboxMetrics.Instrument(paymentStore),
 		messaging.NewOrderPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentRequest, log), paymentWake, cfg.Outbox.PaymentRelay, log)
-	approvalScheduler := application.NewRestaurantApprovalOutboxScheduler(approvalStore,
+	approvalScheduler := application.NewRestaurantApprovalOutboxScheduler(outboxMetrics.Instrument(approvalStore),
 		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), approvalWake, cfg.Outbox.ApprovalRelay, log)
 	paymentCleaner := application.NewPaymentOutboxCleanerScheduler(paymentStore, cfg.Outbox.PaymentCleaner, log)
 	approvalCleaner := application.NewRestaurantApprovalOutboxCleanerScheduler(approvalStore, cfg.Outbox.ApprovalCleaner, log)
@@ -84,13 +95,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Reply listeners.
 	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
 	paymentConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.PaymentResponse.WithTopics(cfg.Topics.PaymentResponse),
-		paymentListener.Handle, producer, log, kafka.InTransaction(tx.Transact))
+		paymentListener.Handle, producer, log, kafka.InTransaction(tx.Transact), kafka.WithConsumerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
 	approvalListener := messaging.NewRestaurantApprovalResponseKafkaListener(application.NewRestaurantApprovalResponseHandler(approvalSaga), log)
 	approvalConsumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumers.RestaurantApprovalResponse.WithTopics(cfg.Topics.RestaurantApprovalResponse),
-		approvalListener.Handle, producer, log, kafka.InTransaction(tx.Transact))
+		approvalListener.Handle, producer, log, kafka.InTransaction(tx.Transact), kafka.WithConsumerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
@@ -100,6 +111,8 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
 	rest.NewOrderHandler(orderService).Register(server.Echo())
+	rest.NewSagaHandler(sagaQueries).Register(server.Echo())
+	server.ServeMetrics(reg)
 
 	return lifecycle.Run(ctx, log,
 		lifecycle.Component{Name: "http", Run: server.Run},

@@ -27,6 +27,7 @@ func TestConfigYAMLLoadsWithContractDefaults(t *testing.T) {
 	assert.Equal(t, 5*time.Second, cfg.Outbox.PaymentRelay.PollInterval)
 	assert.Equal(t, time.Minute, cfg.Outbox.ApprovalCleaner.Interval)
 	assert.Equal(t, 100, cfg.Order.MaxItems)
+	assert.Equal(t, time.Minute, cfg.Saga.StuckAfter)
 	assert.Len(t, cfg.Topics.Specs(), 4)
 }
 
@@ -38,6 +39,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	t.Setenv("ORDER_SERVICE_CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_SESSION_TIMEOUT", "6s")
 	t.Setenv("ORDER_SERVICE_OUTBOX_PAYMENT_RELAY_POLL_INTERVAL", "250ms")
 	t.Setenv("ORDER_SERVICE_ORDER_MAX_ITEMS", "7")
+	t.Setenv("ORDER_SERVICE_SAGA_STUCK_AFTER", "90s")
 	var cfg config.Config
 
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
@@ -50,6 +52,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	assert.Equal(t, 10*time.Second, cfg.Consumers.PaymentResponse.SessionTimeout, "config.yaml's value")
 	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.PaymentRelay.PollInterval)
 	assert.Equal(t, 7, cfg.Order.MaxItems)
+	assert.Equal(t, 90*time.Second, cfg.Saga.StuckAfter)
 }
 
 func TestValidateRefusesUnusableSettings(t *testing.T) {
@@ -59,6 +62,7 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	cfg.Topics.RestaurantApprovalResponse = cfg.Topics.RestaurantApprovalRequest
 	cfg.Consumers.RestaurantApprovalResponse.GroupID = ""
 	cfg.Order.MaxItems = 0
+	cfg.Saga.StuckAfter = -time.Minute
 
 	err := cfg.Validate()
 
@@ -67,4 +71,5 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	assert.ErrorContains(t, err, "topics.restaurant_approval_request and topics.restaurant_approval_response name the same topic")
 	assert.ErrorContains(t, err, "consumers.restaurant_approval_response.group_id is empty")
 	assert.ErrorContains(t, err, "order.max_items 0 must be positive")
+	assert.ErrorContains(t, err, "saga.stuck_after must not be negative")
 }
