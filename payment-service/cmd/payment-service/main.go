@@ -12,6 +12,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/config"
@@ -48,7 +49,16 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := kafka.EnsureTopics(ctx, cfg.Kafka, topics); err != nil {
 		return err
 	}
-	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	// Metrics: one registry for the process, served at GET /metrics.
+	pool, err := db.DB()
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry(pool, cfg.Postgres.Schema)
+	kafkaMetrics := kafka.NewMetrics(reg)
+	outboxMetrics := metrics.NewOutboxMetrics(reg)
+
+	producer, err := kafka.NewProducer(cfg.Kafka, log, kafka.WithProducerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
@@ -75,13 +85,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	wake := postgres.Listen(listenCtx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderOutboxTable), log)
-	relay := application.NewOrderOutboxScheduler(outboxStore, publisher, wake, cfg.Outbox.Relay, log)
+	relay := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(outboxStore), publisher, wake, cfg.Outbox.Relay, log)
 	cleaner := application.NewOrderOutboxCleanerScheduler(outboxStore, cfg.Outbox.Cleaner, log)
 
 	// Driving adapters.
 	listener := messaging.NewPaymentRequestKafkaListener(requests, log)
 	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.PaymentRequest), listener.Handle, producer, log,
-		kafka.InTransaction(tx.Transact))
+		kafka.InTransaction(tx.Transact), kafka.WithConsumerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
@@ -89,6 +99,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
 	rest.NewCustomerCreditHandler(creditQuery).Register(server.Echo())
+	server.ServeMetrics(reg)
 
 	log.Info("payment-service starting", zap.String("http", cfg.HTTP.Address),
 		zap.String("requests", cfg.Topics.PaymentRequest), zap.String("responses", cfg.Topics.PaymentResponse))
