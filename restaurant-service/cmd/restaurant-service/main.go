@@ -14,6 +14,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
+	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
@@ -50,7 +51,16 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	producer, err := kafka.NewProducer(cfg.Kafka, log)
+	// Metrics: one registry for the process, served at GET /metrics.
+	pool, err := db.DB()
+	if err != nil {
+		return err
+	}
+	reg := metrics.NewRegistry(pool, cfg.Postgres.Schema)
+	kafkaMetrics := kafka.NewMetrics(reg)
+	outboxMetrics := metrics.NewOutboxMetrics(reg)
+
+	producer, err := kafka.NewProducer(cfg.Kafka, log, kafka.WithProducerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
@@ -71,20 +81,21 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Adapters that drive the application.
 	listener := messaging.NewRestaurantApprovalRequestKafkaListener(application.NewRestaurantApprovalRequestHandler(helper), log)
 	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.RestaurantApprovalRequest), listener.Handle, producer, log,
-		kafka.InTransaction(tx.Transact))
+		kafka.InTransaction(tx.Transact), kafka.WithConsumerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}
 	listenCtx, stopListening := context.WithCancel(ctx)
 	defer stopListening()
 	wake := postgres.Listen(listenCtx, cfg.Postgres, dataaccess.OrderOutboxChannel(cfg.Postgres.Schema), log)
-	scheduler := application.NewOrderOutboxScheduler(orderOutbox, publisher, wake, cfg.Outbox.Relay, log)
+	scheduler := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(orderOutbox), publisher, wake, cfg.Outbox.Relay, log)
 	cleaner := application.NewOrderOutboxCleanerScheduler(orderOutbox, cfg.Outbox.Cleaner, log)
 	server := httpserver.New(cfg.HTTP, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)},
 	)
 	rest.NewOrderApprovalHandler(tracker).Register(server.Echo())
+	server.ServeMetrics(reg)
 
 	log.Info("restaurant-service starting", zap.String("http", cfg.HTTP.Address),
 		zap.String("requests", cfg.Topics.RestaurantApprovalRequest), zap.String("responses", cfg.Topics.RestaurantApprovalResponse))
