@@ -3,14 +3,18 @@
 //
 // Input ports (implemented here, driven by the rest and messaging adapters):
 // OrderApplicationService (by *OrderService), PaymentResponseMessageListener
-// (by *PaymentResponseHandler) and RestaurantApprovalResponseMessageListener
-// (by *RestaurantApprovalResponseHandler). The walkthrough names the Java
-// implementations <Port>Impl; Go cannot give a type and its interface one
-// name, so the implementations are named for what they are.
+// (by *PaymentResponseHandler), RestaurantApprovalResponseMessageListener
+// (by *RestaurantApprovalResponseHandler) and OrderSagaQueryService, the
+// saga's read side for the people who run the system (by
+// *OrderSagaQueryHandler). The walkthrough names the Java implementations
+// <Port>Impl; Go cannot give a type and its interface one name, so the
+// implementations are named for what they are.
 //
 // Output ports (implemented by dataaccess and messaging): the repositories,
-// the two request publishers and the Transactor. Every use case and every
-// saga step is one transaction covering its reads and writes.
+// the two request publishers and the Transactor; and SagaMetrics, which the
+// service's metrics implement, so that the sagas are counted without the use
+// cases knowing Prometheus. Every use case and every saga step is one
+// transaction covering its reads and writes.
 //
 // The saga follows the original system's table:
 //
