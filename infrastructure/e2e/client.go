@@ -88,6 +88,33 @@ func (o TrackedOrder) Final() bool {
 	return o.OrderStatus == kernel.OrderStatusApproved || o.OrderStatus == kernel.OrderStatusCancelled
 }
 
+// Timeline is order-service's answer to GET /orders/{trackingId}/timeline:
+// the steps of the order's saga, in the order they happened.
+type Timeline struct {
+	OrderID         kernel.OrderID     `json:"orderId"`
+	OrderTrackingID kernel.TrackingID  `json:"orderTrackingId"`
+	OrderStatus     kernel.OrderStatus `json:"orderStatus"`
+	// Complete is false when the saga's requests were cleaned away.
+	Complete bool           `json:"complete"`
+	Steps    []TimelineStep `json:"steps"`
+}
+
+// TimelineStep is one step of a Timeline.
+type TimelineStep struct {
+	Step   string    `json:"step"`
+	At     time.Time `json:"at"`
+	Detail string    `json:"detail"`
+}
+
+// StepNames returns the names of the timeline's steps, in order.
+func (t Timeline) StepNames() []string {
+	names := make([]string, len(t.Steps))
+	for i, s := range t.Steps {
+		names[i] = s.Step
+	}
+	return names
+}
+
 // CustomerCredit is payment-service's answer to
 // GET /customers/{customerId}/credit.
 type CustomerCredit struct {
@@ -183,6 +210,14 @@ func (c *Client) TrackOrder(ctx context.Context, trackingID kernel.TrackingID) (
 	var order TrackedOrder
 	err := c.do(ctx, http.MethodGet, c.OrderURL+"/orders/"+trackingID.String(), nil, http.StatusOK, &order)
 	return order, err
+}
+
+// OrderTimeline reads the steps of an order's saga:
+// GET /orders/{trackingId}/timeline.
+func (c *Client) OrderTimeline(ctx context.Context, trackingID kernel.TrackingID) (Timeline, error) {
+	var timeline Timeline
+	err := c.do(ctx, http.MethodGet, c.OrderURL+"/orders/"+trackingID.String()+"/timeline", nil, http.StatusOK, &timeline)
+	return timeline, err
 }
 
 // CustomerCredit reads a customer's credit and its history:

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -48,6 +49,7 @@ func TestIssuePaths(t *testing.T) {
 			"payment.order_outbox":        {"request=PENDING payment=COMPLETED outbox=COMPLETED"},
 			"restaurant.order_outbox":     {"approval=APPROVED outbox=COMPLETED"},
 		})
+		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "paid", "approval_requested", "approved")
 	})
 
 	t.Run("order of a customer without enough credit is cancelled", func(t *testing.T) {
@@ -75,6 +77,7 @@ func TestIssuePaths(t *testing.T) {
 			"order.payment_outbox": {"request=PENDING outbox=COMPLETED saga=COMPENSATED order=CANCELLED"},
 			"payment.order_outbox": {"request=PENDING payment=FAILED outbox=COMPLETED"},
 		})
+		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "payment_failed", "cancelled")
 	})
 
 	t.Run("order of an unavailable product is refunded and cancelled", func(t *testing.T) {
@@ -113,7 +116,27 @@ func TestIssuePaths(t *testing.T) {
 			},
 			"restaurant.order_outbox": {"approval=REJECTED outbox=COMPLETED"},
 		})
+		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "paid", "approval_requested",
+			"rejected", "refund_requested", "refunded", "cancelled")
 	})
+}
+
+// requireTimeline waits until order-service's timeline of the order lists
+// the steps, complete (the system archives finished rows rather than
+// deleting them), each no earlier than the one before.
+func requireTimeline(t *testing.T, s *e2e.System, trackingID kernel.TrackingID, steps ...string) {
+	t.Helper()
+	var timeline e2e.Timeline
+	require.Eventually(t, func() bool {
+		var err error
+		timeline, err = s.Client.OrderTimeline(context.Background(), trackingID)
+		return err == nil && slices.Equal(steps, timeline.StepNames())
+	}, sagaTimeout, 20*time.Millisecond, "timeline of %s is %v; last seen %v", trackingID, steps, timeline.StepNames())
+	assert.True(t, timeline.Complete)
+	for i := 1; i < len(timeline.Steps); i++ {
+		assert.False(t, timeline.Steps[i].At.Before(timeline.Steps[i-1].At), "%s comes before %s",
+			timeline.Steps[i].Step, timeline.Steps[i-1].Step)
+	}
 }
 
 // placeAndFollow sends the order, checks the 201, and follows the order to a

@@ -150,8 +150,10 @@ func play(ctx context.Context, client *e2e.Client, opts options, out io.Writer, 
 		return fail("read the credit after", err)
 	}
 	o.approval, o.approvalErr = client.OrderApproval(ctx, o.order.OrderID)
+	o.timeline, o.timelineErr = client.OrderTimeline(ctx, o.order.OrderTrackingID)
 
 	checks := append([]check{statusCheck(o, opts.interval)}, p.checks(o)...)
+	checks = append(checks, timelineCheck(o))
 
 	fmt.Fprintln(out, "  final checks:")
 	ok := true
@@ -162,7 +164,21 @@ func play(ctx context.Context, client *e2e.Client, opts options, out io.Writer, 
 		}
 		fmt.Fprintf(out, "    %s  %-19s %s\n", mark, c.service, c.text)
 	}
+	printTimeline(out, o.timeline)
 	return o, ok
+}
+
+// printTimeline shows the saga step by step as order-service recorded it,
+// each step with its time and its distance from the order's creation.
+func printTimeline(out io.Writer, timeline e2e.Timeline) {
+	if len(timeline.Steps) == 0 {
+		return
+	}
+	fmt.Fprintln(out, "  saga timeline (GET /orders/{trackingId}/timeline):")
+	start := timeline.Steps[0].At
+	for _, s := range timeline.Steps {
+		fmt.Fprintf(out, "    %s  +%s  %-18s  %s\n", clock(s.At.Local()), seconds(s.At.Sub(start)), s.Step, s.Detail)
+	}
 }
 
 // clock is the time of day with milliseconds, as the demo prints it.

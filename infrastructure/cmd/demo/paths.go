@@ -18,6 +18,8 @@ type path struct {
 	customer kernel.CustomerID
 	order    e2e.OrderRequest
 	want     []kernel.OrderStatus
+	// steps are the steps of its saga's timeline, in order.
+	steps []string
 	// checks judges the outcome, from what the three services answered.
 	checks func(o outcome) []check
 }
@@ -34,6 +36,8 @@ type outcome struct {
 	after       e2e.CustomerCredit
 	approval    e2e.OrderApproval
 	approvalErr error
+	timeline    e2e.Timeline
+	timelineErr error
 }
 
 // sagaTime is the time from the POST to the first sight of the final status.
@@ -60,6 +64,7 @@ func walkthrough() []path {
 			customer: e2e.SampleCustomerID,
 			order:    e2e.SampleOrder(e2e.SampleCustomerID),
 			want:     []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusApproved},
+			steps:    []string{"created", "payment_requested", "paid", "approval_requested", "approved"},
 			checks:   approvedChecks,
 		},
 		{
@@ -67,6 +72,7 @@ func walkthrough() []path {
 			customer: e2e.LowCreditCustomerID,
 			order:    e2e.SampleOrder(e2e.LowCreditCustomerID),
 			want:     []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderStatusCancelled},
+			steps:    []string{"created", "payment_requested", "payment_failed", "cancelled"},
 			checks:   paymentFailedChecks,
 		},
 		{
@@ -75,6 +81,8 @@ func walkthrough() []path {
 			order:    unavailable,
 			want: []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusCancelling,
 				kernel.OrderStatusCancelled},
+			steps: []string{"created", "payment_requested", "paid", "approval_requested", "rejected", "refund_requested",
+				"refunded", "cancelled"},
 			checks: refundedChecks,
 		},
 	}
@@ -183,6 +191,19 @@ func statusCheck(o outcome, interval time.Duration) check {
 		text += fmt.Sprintf(" (%s passed between two polls %s apart)", strings.Join(statusStrings(missed), ", "), interval)
 	}
 	return check{service: "order-service", text: text, ok: ok}
+}
+
+// timelineCheck wants the saga's timeline, as order-service tells it, to
+// list the path's steps in order.
+func timelineCheck(o outcome) check {
+	if o.timelineErr != nil {
+		return check{service: "order-service", text: "timeline: " + o.timelineErr.Error()}
+	}
+	text := "timeline: " + strings.Join(o.timeline.StepNames(), " → ")
+	if !o.timeline.Complete {
+		text += " (incomplete: the saga's outbox rows were cleaned away)"
+	}
+	return check{service: "order-service", text: text, ok: slices.Equal(o.timeline.StepNames(), o.path.steps)}
 }
 
 // followsPath reports whether the observed statuses keep to want's order and

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,4 +152,36 @@ func TestStatusCheckNamesUnseenStatuses(t *testing.T) {
 	assert.True(t, c.ok)
 	assert.Equal(t, "statuses seen: PENDING → PAID → CANCELLED (CANCELLING passed between two polls 20ms apart)", c.text)
 	assert.Equal(t, "0.070s", seconds(o.sagaTime()))
+}
+
+func TestTimelineCheckWantsThePathsSteps(t *testing.T) {
+	p := walkthrough()[1]
+	steps := func(names ...string) e2e.Timeline {
+		tl := e2e.Timeline{Complete: true}
+		for _, n := range names {
+			tl.Steps = append(tl.Steps, e2e.TimelineStep{Step: n})
+		}
+		return tl
+	}
+
+	ok := timelineCheck(outcome{path: p, timeline: steps("created", "payment_requested", "payment_failed", "cancelled")})
+	assert.True(t, ok.ok)
+	assert.Equal(t, "timeline: created → payment_requested → payment_failed → cancelled", ok.text)
+
+	assert.False(t, timelineCheck(outcome{path: p, timeline: steps("created", "cancelled")}).ok, "steps missing")
+	assert.False(t, timelineCheck(outcome{path: p, timelineErr: fmt.Errorf("GET timeline: 404")}).ok)
+}
+
+func TestPrintTimelineShowsEachStepFromTheOrdersCreation(t *testing.T) {
+	at := time.Date(2026, 5, 1, 10, 30, 0, 0, time.Local)
+	var out strings.Builder
+
+	printTimeline(&out, e2e.Timeline{Steps: []e2e.TimelineStep{
+		{Step: "created", At: at, Detail: "order placed PENDING"},
+		{Step: "payment_requested", At: at.Add(15 * time.Millisecond), Detail: "payment request published to payment-service"},
+	}})
+
+	assert.Equal(t, "  saga timeline (GET /orders/{trackingId}/timeline):\n"+
+		"    10:30:00.000  +0.000s  created             order placed PENDING\n"+
+		"    10:30:00.015  +0.015s  payment_requested   payment request published to payment-service\n", out.String())
 }
