@@ -99,10 +99,14 @@ func (r *runner) report(steadyFrom, steadyTo time.Time, floor Floor) *Report {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	var all, approved, posts []time.Duration
+	var firstErr error
 	for _, sg := range r.sagas {
 		rep.Sent++
 		if sg.err != nil {
 			rep.Failed++
+			if firstErr == nil {
+				firstErr = sg.err
+			}
 			continue
 		}
 		posts = append(posts, sg.posted.Sub(sg.sent))
@@ -132,7 +136,7 @@ func (r *runner) report(steadyFrom, steadyTo time.Time, floor Floor) *Report {
 		rep.SagaOverFloor = rep.SagaApproved.P50 / floor.SagaMs
 	}
 	if rep.Failed > 0 {
-		rep.Problems = append(rep.Problems, fmt.Sprintf("%d orders were refused by POST /orders", rep.Failed))
+		rep.Problems = append(rep.Problems, fmt.Sprintf("%d orders were refused by POST /orders, the first: %v", rep.Failed, firstErr))
 	}
 	if rep.Stuck > 0 {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("%d sagas did not end within %s", rep.Stuck, r.cfg.Settle))
