@@ -228,7 +228,10 @@ func (r *runner) send(ctx context.Context) {
 			go func() {
 				defer wg.Done()
 				for n := 0; ctx.Err() == nil; n++ {
-					sg := r.post(ctx, w*1_000_003+n)
+					// The end of the window must not cut off a POST in
+					// flight: the order may exist, and a run that cannot
+					// tell would count its credit wrong.
+					sg := r.post(context.WithoutCancel(ctx), w*1_000_003+n)
 					if sg.err != nil {
 						continue
 					}
