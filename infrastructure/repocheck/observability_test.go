@@ -1,0 +1,101 @@
+package repocheck
+
+import (
+	"encoding/json"
+	"io/fs"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"gopkg.in/yaml.v3"
+)
+
+// The Prometheus of docker compose scrapes each service where its config.yaml
+// says it listens, and the compose file mounts what the observability
+// folder holds.
+func TestPrometheusScrapesEveryServiceOnItsPort(t *testing.T) {
+	var prom struct {
+		ScrapeConfigs []struct {
+			JobName       string `yaml:"job_name"`
+			StaticConfigs []struct {
+				Targets []string `yaml:"targets"`
+			} `yaml:"static_configs"`
+		} `yaml:"scrape_configs"`
+	}
+	if err := yaml.Unmarshal(readFile(t, "infrastructure", "observability", "prometheus.yml"), &prom); err != nil {
+		t.Fatal(err)
+	}
+	targets := map[string]string{}
+	for _, sc := range prom.ScrapeConfigs {
+		for _, st := range sc.StaticConfigs {
+			for _, target := range st.Targets {
+				targets[sc.JobName] = target
+			}
+		}
+	}
+	for _, service := range []string{"order-service", "payment-service", "restaurant-service"} {
+		var cfg serviceConfig
+		if err := yaml.Unmarshal(readFile(t, service, "config.yaml"), &cfg); err != nil {
+			t.Fatal(err)
+		}
+		want := service + cfg.HTTP.Address // ":8181" -> "order-service:8181"
+		if targets[service] != want {
+			t.Errorf("prometheus.yml scrapes %s at %q, its config.yaml listens on %q", service, targets[service], want)
+		}
+	}
+	compose := string(readFile(t, "docker-compose.yml"))
+	for _, mount := range []string{"./infrastructure/observability/prometheus.yml", "./infrastructure/observability/grafana/provisioning",
+		"./infrastructure/observability/grafana/dashboards"} {
+		if !strings.Contains(compose, mount) {
+			t.Errorf("docker-compose.yml does not mount %s", mount)
+		}
+	}
+}
+
+// fosSeries is the name of one of the system's own series in a query or in
+// Go source.
+var fosSeries = regexp.MustCompile(`fos_[a-z_]+`)
+
+// Every fos_ series the dashboard queries is one the code defines, so that a
+// renamed metric cannot leave a panel silently empty.
+func TestDashboardQueriesOnlySeriesTheCodeDefines(t *testing.T) {
+	var dash struct {
+		Panels []struct {
+			Title   string `json:"title"`
+			Targets []struct {
+				Expr string `json:"expr"`
+			} `json:"targets"`
+		} `json:"panels"`
+	}
+	if err := json.Unmarshal(readFile(t, "infrastructure", "observability", "grafana", "dashboards", "saga.json"), &dash); err != nil {
+		t.Fatal(err)
+	}
+	defined := map[string]bool{}
+	root := repoDir(t)
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		for _, name := range fosSeries.FindAllString(string(readFile(t, strings.TrimPrefix(path, root))), -1) {
+			defined[name] = true
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dash.Panels) < 8 {
+		t.Fatalf("the dashboard has %d panels", len(dash.Panels))
+	}
+	for _, p := range dash.Panels {
+		for _, target := range p.Targets {
+			for _, name := range fosSeries.FindAllString(target.Expr, -1) {
+				base := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, "_bucket"), "_count"), "_sum")
+				if !defined[name] && !defined[base] {
+					t.Errorf("panel %q queries %s, which no Go code defines", p.Title, name)
+				}
+			}
+		}
+	}
+}
