@@ -394,8 +394,8 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 		"HTTP_ADDRESS":      httpAddress,
 		"POSTGRES_HOST":     pg.Host,
 		"POSTGRES_PORT":     strconv.Itoa(pg.Port),
-		"POSTGRES_USER":     pg.User,
-		"POSTGRES_PASSWORD": pg.Password,
+		"POSTGRES_USER":     Role(service),
+		"POSTGRES_PASSWORD": Role(service),
 		"POSTGRES_DATABASE": s.Database,
 		"KAFKA_BROKERS":     strings.Join(s.cfg.Kafka.Brokers, ","),
 		"OUTBOX_ARCHIVE":    strconv.FormatBool(s.cfg.Archive),
@@ -538,8 +538,20 @@ func (s *System) createDatabase(ctx context.Context) error {
 	if s.DB, err = postgres.Open(ctx, cfg, zap.NewNop()); err != nil {
 		return fmt.Errorf("e2e: %w", err)
 	}
+	// The services connect with roles of their own, as they do everywhere.
+	roles, err := os.ReadFile(filepath.Join(s.cfg.RepoDir, "infrastructure", "local", "roles.sql"))
+	if err != nil {
+		return fmt.Errorf("e2e: %w", err)
+	}
+	if err := s.DB.WithContext(ctx).Exec(string(roles)).Error; err != nil {
+		return fmt.Errorf("e2e: create the services' roles: %w", err)
+	}
 	return nil
 }
+
+// Role is the database role service connects with, as roles.sql creates it:
+// its name is also its development password.
+func Role(service string) string { return strings.ReplaceAll(service, "-", "_") }
 
 func (s *System) dropDatabase(ctx context.Context) error {
 	admin, err := s.adminDB(ctx)

@@ -91,6 +91,10 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		t.Errorf("compose postgres must publish 5432 like the local cluster")
 	}
 	pgEnv := c.Services["postgres"].Environment
+	roles := string(readFile(t, "infrastructure", "local", "roles.sql"))
+	if !strings.Contains(string(readFile(t, "docker-compose.yml")), "./infrastructure/local/roles.sql:/docker-entrypoint-initdb.d/") {
+		t.Error("compose postgres does not run infrastructure/local/roles.sql at init")
+	}
 	localPG := string(readFile(t, "infrastructure", "local", "postgres.sh"))
 	if !strings.Contains(localPG, "DATABASE="+pgEnv["POSTGRES_DB"]) {
 		t.Errorf("compose database %q differs from the local script's", pgEnv["POSTGRES_DB"])
@@ -127,9 +131,14 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if !slices.Contains(s.Ports, port+":"+port) {
 			t.Errorf("compose %s ports %v do not publish the configured port %s", service, s.Ports, port)
 		}
-		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] ||
-			cfg.Postgres.User != pgEnv["POSTGRES_USER"] || cfg.Postgres.Password != pgEnv["POSTGRES_PASSWORD"] {
+		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] {
 			t.Errorf("%s postgres settings %+v differ from compose and the local cluster", service, cfg.Postgres)
+		}
+		// The service connects with the role roles.sql creates for it, which
+		// compose's PostgreSQL runs at init as the local script does.
+		role := strings.ReplaceAll(service, "-", "_")
+		if cfg.Postgres.User != role || cfg.Postgres.Password != role || !strings.Contains(roles, "'"+role+"'") {
+			t.Errorf("%s connects as %q: its role is %s, created by infrastructure/local/roles.sql", service, cfg.Postgres.User, role)
 		}
 		if !slices.Equal(cfg.Kafka.Brokers, []string{"127.0.0.1:9092"}) {
 			t.Errorf("%s kafka.brokers %v: the local broker is 127.0.0.1:9092", service, cfg.Kafka.Brokers)
