@@ -35,6 +35,9 @@ type Config struct {
 	BodyDiscardLimit string `mapstructure:"body_discard_limit"`
 	// ReadinessTimeout bounds each readiness probe.
 	ReadinessTimeout time.Duration `mapstructure:"readiness_timeout"`
+	// MaxHeaderBytes bounds a request's header block, e.g. "64K" (the
+	// default); a larger one is answered 431.
+	MaxHeaderBytes string `mapstructure:"max_header_bytes"`
 }
 
 // Validate reports a configuration that cannot work.
@@ -44,6 +47,7 @@ func (c Config) Validate() error {
 	}
 	for _, size := range []struct{ key, value string }{
 		{"http.body_limit", c.BodyLimit}, {"http.body_discard_limit", c.BodyDiscardLimit},
+		{"http.max_header_bytes", c.MaxHeaderBytes},
 	} {
 		if size.value == "" {
 			continue
@@ -135,8 +139,17 @@ func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
 		ReadHeaderTimeout: cfg.ReadTimeout,
 		WriteTimeout:      cfg.WriteTimeout,
 		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.maxHeaderBytes(),
 	}
 	return s
+}
+
+// maxHeaderBytes is MaxHeaderBytes in bytes, 64 KiB when not set.
+func (c Config) maxHeaderBytes() int {
+	if n, err := bytes.Parse(c.MaxHeaderBytes); err == nil && n > 0 {
+		return int(n)
+	}
+	return 64 << 10
 }
 
 // Echo returns the router, to register the service's routes.
