@@ -120,6 +120,10 @@ func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
 	e.HTTPErrorHandler = ErrorHandler(log)
 	// The request log is the outermost layer, so that it records every
 	// answer: the 500 of a recovered panic and the body limit's 413 too.
+	// Every request gets an id (the client's X-Request-Id, or a new one),
+	// returned as X-Request-Id and logged as request_id, so that a client's
+	// report and the log line find each other.
+	e.Use(middleware.RequestID())
 	e.Use(requestLogger(log))
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
 		log.Error("panic in handler", zap.Error(err), zap.ByteString("stack", stack))
@@ -219,7 +223,7 @@ func (s *Server) readiness(checks []Check) echo.HandlerFunc {
 
 func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
-		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true,
+		LogMethod: true, LogURI: true, LogStatus: true, LogLatency: true, LogError: true, LogRequestID: true,
 		// Let the error handler write the response first, so the logged status
 		// is the one the client got.
 		HandleError: true,
@@ -233,7 +237,7 @@ func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 			// The error is the full one, with the details the client was not
 			// shown (which row conflicted, what the driver said).
 			fields := []zap.Field{zap.String("method", v.Method), zap.String("uri", v.URI),
-				zap.Int("status", v.Status), zap.Duration("latency", v.Latency)}
+				zap.Int("status", v.Status), zap.Duration("latency", v.Latency), zap.String("request_id", v.RequestID)}
 			if v.Error != nil {
 				fields = append(fields, zap.Error(v.Error))
 			}
