@@ -12,10 +12,14 @@ import (
 	"time"
 
 	"github.com/IBM/sarama"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/retry"
+	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
 // Headers a dead-lettered record carries besides its original ones.
@@ -465,7 +469,28 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 // call runs the handler and turns a panic into an error of this one record,
 // so that a bug that one record triggers parks that record instead of
 // killing the process and every partition with it.
+//
+// A record that carries a traceparent header is handled in a "process"
+// span, child of the publisher's span, so that what the handler writes
+// (its outbox rows) continues the same trace.
 func (c *Consumer) call(ctx context.Context, msg *Received) (err error) {
+	if tp, ok := msg.Headers[tracing.HeaderTraceParent]; ok {
+		var span trace.Span
+		ctx, span = tracing.Tracer().Start(tracing.ContextWithTraceParent(ctx, tp), msg.Topic+" process",
+			trace.WithSpanKind(trace.SpanKindConsumer),
+			trace.WithAttributes(attribute.String("messaging.system", "kafka"),
+				attribute.String("messaging.destination.name", msg.Topic),
+				attribute.Int("messaging.destination.partition.id", int(msg.Partition)),
+				attribute.Int64("messaging.kafka.offset", msg.Offset),
+				attribute.String("messaging.message.id", msg.Headers[HeaderMessageID])))
+		defer func() {
+			if err != nil {
+				span.RecordError(err)
+				span.SetStatus(codes.Error, "not handled")
+			}
+			span.End()
+		}()
+	}
 	defer func() {
 		if v := recover(); v != nil {
 			c.recordLog(msg).Error("handler panicked", zap.Any("panic", v), zap.Stack("stack"))

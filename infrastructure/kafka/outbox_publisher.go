@@ -7,9 +7,13 @@ import (
 	"fmt"
 
 	"github.com/IBM/sarama"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
 // HeaderMessageID is the record header that carries the message id: the id
@@ -45,7 +49,9 @@ func NewOutboxPublisher(sender Sender, topic string, toMessage func(outbox.Messa
 // send, with one result per row. A row that cannot be mapped or encoded, or
 // that the broker refuses as a record, fails alone with an outbox.Permanent
 // error (the relay charges it an attempt); the rest of the batch is still
-// sent.
+// sent. A row written inside a trace is published in a "publish" span, child
+// of the writer's span, whose context the record carries as its traceparent
+// header; a row without one costs nothing more.
 func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) []error {
 	errs := make([]error, len(batch))
 	records := make([]Message, 0, len(batch))
@@ -55,6 +61,16 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 		if err != nil {
 			errs[i] = outbox.Permanent(err)
 			continue
+		}
+		if m.TraceParent != "" {
+			span := p.trace(ctx, m, &record)
+			defer func() {
+				if errs[i] != nil {
+					span.RecordError(errs[i])
+					span.SetStatus(codes.Error, "not published")
+				}
+				span.End()
+			}()
 		}
 		records = append(records, record)
 		positions = append(positions, i)
@@ -77,6 +93,21 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 // which sending it again cannot cure.
 func refusedRecord(err error) bool {
 	return errors.Is(err, sarama.ErrMessageSizeTooLarge) || errors.Is(err, sarama.ErrInvalidMessage)
+}
+
+// trace starts the publish span of m as a child of the span that wrote it,
+// and sets record's traceparent header to the new span.
+func (p *OutboxPublisher) trace(ctx context.Context, m outbox.Message, record *Message) trace.Span {
+	parent := tracing.ContextWithTraceParent(ctx, m.TraceParent)
+	spanCtx, span := tracing.Tracer().Start(parent, p.topic+" publish", trace.WithSpanKind(trace.SpanKindProducer),
+		trace.WithAttributes(attribute.String("messaging.system", "kafka"),
+			attribute.String("messaging.destination.name", p.topic),
+			attribute.String("messaging.message.id", m.ID.String()),
+			attribute.String("saga_id", m.SagaID.String())))
+	if tp := tracing.TraceParent(spanCtx); tp != nil {
+		record.Headers[tracing.HeaderTraceParent] = *tp
+	}
+	return span
 }
 
 func (p *OutboxPublisher) record(m outbox.Message) (Message, error) {

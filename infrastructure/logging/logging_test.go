@@ -1,11 +1,15 @@
 package logging_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/food-ordering-system/infrastructure/logging"
 )
@@ -27,4 +31,18 @@ func TestValidateRefusesUnknownSettings(t *testing.T) {
 	assert.NoError(t, logging.Config{Level: "debug", Format: "console"}.Validate())
 	assert.Error(t, logging.Config{Level: "loud"}.Validate())
 	assert.Error(t, logging.Config{Format: "xml"}.Validate())
+}
+
+func TestTraceAddsTraceIDOnlyWithASpan(t *testing.T) {
+	core, logs := observer.New(zapcore.InfoLevel)
+	log := zap.New(core)
+	log.Info("no span", logging.Trace(context.Background()))
+	sc := trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{0x4b, 0xf9, 0x2f, 0x35}, SpanID: trace.SpanID{1}, TraceFlags: trace.FlagsSampled})
+	log.Info("in a span", logging.Trace(trace.ContextWithSpanContext(context.Background(), sc)))
+
+	entries := logs.All()
+	require.Len(t, entries, 2)
+	assert.NotContains(t, entries[0].ContextMap(), "trace_id")
+	assert.Equal(t, "4bf92f35000000000000000000000000", entries[1].ContextMap()["trace_id"])
 }

@@ -56,6 +56,9 @@ type Message struct {
 	CreatedAt time.Time
 	// Attempts is how many publishes of this row failed on their own before.
 	Attempts int
+	// TraceParent is the W3C traceparent of the span that wrote the row,
+	// empty when tracing was off: the publish continues that trace.
+	TraceParent string
 }
 
 // Store is the relay's view of an outbox table.

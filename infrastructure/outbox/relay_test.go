@@ -41,7 +41,8 @@ func newOutbox(t testing.TB) (*gorm.DB, postgres.Config) {
 		outbox_status text NOT NULL,
 		version int NOT NULL DEFAULT 0,
 		attempts int NOT NULL DEFAULT 0,
-		last_error text)`)
+		last_error text,
+		trace_parent text)`)
 	pgtest.Exec(t, db, `CREATE TABLE test_outbox_archive (LIKE test_outbox)`)
 	pgtest.Exec(t, db, `CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
 		BEGIN PERFORM pg_notify(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, ''); RETURN NULL; END $$`)

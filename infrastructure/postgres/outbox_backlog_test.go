@@ -22,7 +22,7 @@ func outboxTable(t *testing.T) *gorm.DB {
 	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
 		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
 		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text)`)
+		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text)`)
 	pgtest.Exec(t, db, `CREATE INDEX test_outbox_relay_idx ON test_outbox (outbox_status, created_at)`)
 	return db
 }

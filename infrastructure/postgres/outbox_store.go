@@ -29,7 +29,8 @@ type OutboxTable struct {
 // OutboxStore adapts an outbox table to the relay (outbox.Store) and the
 // cleaner (outbox.CleanerStore). The table needs the columns id, saga_id,
 // created_at, processed_at, type, payload, outbox_status, attempts and
-// last_error; the service's own status columns and version are left alone.
+// last_error, and trace_parent (nullable); the service's own status columns
+// and version are left alone.
 type OutboxStore struct {
 	db    *gorm.DB
 	table OutboxTable
@@ -54,8 +55,9 @@ type outboxRow struct {
 	SagaID    uuid.UUID
 	Type      string
 	Payload   json.RawMessage
-	CreatedAt time.Time
-	Attempts  int
+	CreatedAt   time.Time
+	Attempts    int
+	TraceParent *string
 }
 
 // claimTimeout bounds one claim transaction, publish included. The
@@ -88,7 +90,7 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 			return fmt.Errorf("claim %s rows: %w", s.table.Name, err)
 		}
 		var rows []outboxRow
-		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts FROM `+table+`
+		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts, trace_parent FROM `+table+`
 			WHERE outbox_status = ? ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
 			outbox.StatusStarted, limit).Scan(&rows).Error
 		if err != nil {
@@ -101,6 +103,9 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		batch := make([]outbox.Message, len(rows))
 		for i, r := range rows {
 			batch[i] = outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt, Attempts: r.Attempts}
+			if r.TraceParent != nil {
+				batch[i].TraceParent = *r.TraceParent
+			}
 		}
 		var published []uuid.UUID
 		published, publishErr = publish(ctx, batch)

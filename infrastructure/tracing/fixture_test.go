@@ -1,0 +1,140 @@
+package tracing_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.uber.org/zap/zaptest"
+	"gorm.io/gorm"
+
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/tracing"
+)
+
+// spans installs, once for the test binary, a global tracer provider that
+// keeps every span in memory, and returns its exporter. Tests tell their own
+// spans apart by trace id.
+var spans = sync.OnceValue(func() *tracetest.InMemoryExporter {
+	exporter := tracetest.NewInMemoryExporter()
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSyncer(exporter)))
+	return exporter
+})
+
+// outboxTable creates an outbox table shaped like the services' ones in a
+// schema of the test's own.
+func outboxTable(t *testing.T) *gorm.DB {
+	t.Helper()
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
+		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
+		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
+		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text)`)
+	return db
+}
+
+// writeRow writes a STARTED outbox row of saga as a service's repository
+// does: with the trace of the span in ctx, if any.
+func writeRow(t *testing.T, ctx context.Context, db *gorm.DB, saga uuid.UUID) uuid.UUID {
+	t.Helper()
+	id := uuid.New()
+	err := postgres.Conn(ctx, db).Exec(`INSERT INTO test_outbox (id, saga_id, created_at, type, payload, outbox_status, trace_parent)
+		VALUES (?, ?, ?, 'OrderProcessingSaga', ?, ?, ?)`,
+		id, saga, time.Now().UTC(), `{"sagaId":"`+saga.String()+`"}`, outbox.StatusStarted, tracing.TraceParent(ctx)).Error
+	require.NoError(t, err)
+	return id
+}
+
+// traceParentOf reads a row's trace_parent column; nil is NULL.
+func traceParentOf(t *testing.T, db *gorm.DB, id uuid.UUID) *string {
+	t.Helper()
+	var tp *string
+	require.NoError(t, db.Raw(`SELECT trace_parent FROM test_outbox WHERE id = ?`, id).Scan(&tp).Error)
+	return tp
+}
+
+// publishAll drains the outbox table to topic through the relay, the
+// postgres store and the Kafka outbox publisher the services use.
+func publishAll(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) {
+	t.Helper()
+	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = producer.Close() })
+	publisher := kafka.NewOutboxPublisher(producer, topic,
+		func(m outbox.Message) (any, error) { return json.RawMessage(m.Payload), nil }, zaptest.NewLogger(t))
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"}), publisher, nil,
+		outbox.RelayConfig{Name: "test"}, zaptest.NewLogger(t))
+	require.NoError(t, relay.Drain(context.Background()))
+}
+
+// consumed is what a handler saw of one record: its headers and the span
+// context it ran in, and the row it wrote to its own outbox.
+type consumed struct {
+	msg *kafka.Received
+	ctx context.Context
+	row uuid.UUID
+}
+
+// consume runs a consumer of topic whose handler writes one outbox row per
+// record, as the services' handlers do, and hands each record over.
+func consume(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) <-chan consumed {
+	t.Helper()
+	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = producer.Close() })
+	out := make(chan consumed, 10)
+	handler := func(ctx context.Context, msg *kafka.Received) error {
+		out <- consumed{msg: msg, ctx: ctx, row: writeRow(t, ctx, db, uuid.New())}
+		return nil
+	}
+	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "tracing-" + uuid.NewString(), Topics: []string{topic}},
+		handler, producer, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- c.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			assert.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Error("consumer did not stop within 30s")
+		}
+	})
+	return out
+}
+
+func receive(t *testing.T, ch <-chan consumed) consumed {
+	t.Helper()
+	select {
+	case c := <-ch:
+		return c
+	case <-time.After(30 * time.Second):
+		t.Fatal("no record handled within 30s")
+		return consumed{}
+	}
+}
+
+// spansOf returns the finished spans of one trace, by name.
+func spansOf(exporter *tracetest.InMemoryExporter, traceID string) map[string]tracetest.SpanStub {
+	out := map[string]tracetest.SpanStub{}
+	for _, s := range exporter.GetSpans() {
+		if s.SpanContext.TraceID().String() == traceID {
+			out[s.Name] = s
+		}
+	}
+	return out
+}
+
