@@ -10,6 +10,7 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -33,6 +34,7 @@ func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.Pay
 	if err != nil {
 		return err
 	}
+	row.Outbox.TraceParent = tracing.TraceParent(ctx)
 	err = postgres.Conn(ctx, r.db).Create(&row).Error
 	return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 )
@@ -190,5 +191,40 @@ func TestOutboxInsertWakesTheRelay(t *testing.T) {
 	case <-wake:
 	case <-time.After(10 * time.Second):
 		t.Fatal("no NOTIFY after an insert into payment_outbox")
+	}
+}
+
+// A row keeps the trace of the span it was written in, for the relay to
+// publish it on; a row written without one (tracing off) keeps NULL. Both
+// outbox tables share the column.
+func TestOutboxRowsKeepTheWritersTrace(t *testing.T) {
+	db, _ := newDB(t)
+	payments := dataaccess.NewPaymentOutboxRepository(db)
+	approvals := dataaccess.NewApprovalOutboxRepository(db)
+	order := newOrder(t)
+	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	traced := tracing.ContextWithTraceParent(context.Background(), traceParent)
+	tracedSaga, untracedSaga := kernel.NewID[kernel.SagaID](), kernel.NewID[kernel.SagaID]()
+	require.NoError(t, payments.Save(traced, paymentMessage(tracedSaga, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)))
+	require.NoError(t, approvals.Save(traced, approvalMessage(tracedSaga, order)))
+	require.NoError(t, payments.Save(context.Background(), paymentMessage(untracedSaga, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)))
+	require.NoError(t, approvals.Save(context.Background(), approvalMessage(untracedSaga, order)))
+
+	for _, table := range []string{dataaccess.PaymentOutboxTable, dataaccess.OrderApprovalOutboxTable} {
+		var rows []struct {
+			SagaID      uuid.UUID
+			TraceParent *string
+		}
+		require.NoError(t, db.Raw(`SELECT saga_id, trace_parent FROM `+table+` WHERE saga_id IN ?`,
+			[]uuid.UUID{tracedSaga.UUID(), untracedSaga.UUID()}).Scan(&rows).Error)
+		require.Len(t, rows, 2, table)
+		for _, r := range rows {
+			if r.SagaID == tracedSaga.UUID() {
+				require.NotNil(t, r.TraceParent, table)
+				assert.Equal(t, traceParent, *r.TraceParent, table)
+			} else {
+				assert.Nil(t, r.TraceParent, "%s: no span, NULL", table)
+			}
+		}
 	}
 }

@@ -85,6 +85,9 @@ type outboxColumns struct {
 	OrderStatus  string     `gorm:"column:order_status"`
 	Resends      int        `gorm:"column:resends"`
 	Version      int        `gorm:"column:version"`
+	// TraceParent is the trace of the span that wrote the row (see
+	// tracing.TraceParent); the relay publishes it with the message.
+	TraceParent *string `gorm:"column:trace_parent"`
 }
 
 type paymentOutboxRow struct {

@@ -9,6 +9,7 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
 
@@ -33,6 +34,7 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderO
 	if err != nil {
 		return err
 	}
+	row.TraceParent = tracing.TraceParent(ctx)
 	err = postgres.Conn(ctx, r.db).Create(&row).Error
 	return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
 }

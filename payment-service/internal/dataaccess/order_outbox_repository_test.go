@@ -17,6 +17,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/migrations"
@@ -122,4 +123,29 @@ func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no notification after an insert into order_outbox")
 	}
+}
+
+// A row keeps the trace of the span it was written in, for the relay to
+// publish it on; a row written without one (tracing off) keeps NULL.
+func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	repo := dataaccess.NewOrderOutboxRepository(db)
+	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	traced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
+	untraced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
+	require.NoError(t, repo.Save(tracing.ContextWithTraceParent(context.Background(), traceParent), traced))
+	require.NoError(t, repo.Save(context.Background(), untraced))
+
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE id = ? AND trace_parent IS NULL`, untraced.ID.UUID()))
+	got := map[uuid.UUID]string{}
+	_, err := dataaccess.NewOrderOutboxStore(db, false).Claim(context.Background(), 10,
+		func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+			for _, m := range batch {
+				got[m.ID] = m.TraceParent
+			}
+			return nil, nil
+		})
+	require.NoError(t, err)
+	assert.Equal(t, map[uuid.UUID]string{traced.ID.UUID(): traceParent, untraced.ID.UUID(): ""}, got)
 }

@@ -58,6 +58,9 @@ type orderOutboxRow struct {
 	PaymentStatus      string          `gorm:"column:payment_status"`
 	PaymentOrderStatus string          `gorm:"column:payment_order_status"`
 	Version            int             `gorm:"column:version"`
+	// TraceParent is the trace of the span that wrote the row (see
+	// tracing.TraceParent); the relay publishes it with the message.
+	TraceParent *string `gorm:"column:trace_parent"`
 }
 
 func (orderOutboxRow) TableName() string { return OrderOutboxTable }

@@ -9,6 +9,7 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
 
@@ -52,6 +53,7 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 	if err != nil {
 		return err
 	}
+	row.TraceParent = tracing.TraceParent(ctx)
 	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
 	"github.com/food-ordering-system/restaurant-service/migrations"
@@ -130,4 +131,30 @@ func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
 	case <-ctx.Done():
 		t.Fatal("inserting an order_outbox row did not notify " + dataaccess.OrderOutboxChannel(cfg.Schema))
 	}
+}
+
+// A row keeps the trace of the span it was written in, for the relay to
+// publish it on; a row written without one (tracing off) keeps NULL.
+func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS)
+	repo := dataaccess.NewOrderOutboxRepository(db, false)
+	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+	traced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))
+	untraced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))
+	require.NoError(t, repo.Save(tracing.ContextWithTraceParent(context.Background(), traceParent), traced))
+	require.NoError(t, repo.Save(context.Background(), untraced))
+
+	var nulls int
+	require.NoError(t, db.Raw(`SELECT count(*) FROM order_outbox WHERE id = ? AND trace_parent IS NULL`, untraced.ID.UUID()).Scan(&nulls).Error)
+	assert.Equal(t, 1, nulls)
+	got := map[uuid.UUID]string{}
+	_, err := repo.Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		for _, m := range batch {
+			got[m.ID] = m.TraceParent
+		}
+		return nil, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, map[uuid.UUID]string{traced.ID.UUID(): traceParent, untraced.ID.UUID(): ""}, got)
 }

@@ -51,6 +51,9 @@ type orderOutboxRow struct {
 	OutboxStatus   string          `gorm:"column:outbox_status"`
 	ApprovalStatus string          `gorm:"column:approval_status"`
 	Version        int             `gorm:"column:version"`
+	// TraceParent is the trace of the span that wrote the row (see
+	// tracing.TraceParent); the relay publishes it with the message.
+	TraceParent *string `gorm:"column:trace_parent"`
 }
 
 func (orderOutboxRow) TableName() string { return orderOutboxTable }
