@@ -13,6 +13,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
@@ -32,8 +33,23 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel() // stops the LISTEN connections
 
+	// Tracing first, so that the spans of everything after it are kept, and
+	// shut down (flushed) last.
+	spans, err := tracing.Start(ctx, cfg.Tracing, "order-service", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := spans.Shutdown(ctx); err != nil {
+			log.Warn("tracing shutdown failed", zap.Error(err))
+		}
+	}()
+
 	db, err := postgres.Open(ctx, cfg.Postgres, log)
 	if err != nil {
+		return err
+	}
+	if err := spans.InstrumentDB(db); err != nil {
 		return err
 	}
 	if sqlDB, err := db.DB(); err == nil {
@@ -110,6 +126,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	server := httpserver.New(cfg.HTTP, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
+	spans.InstrumentHTTP(server.Echo())
 	rest.NewOrderHandler(orderService).Register(server.Echo())
 	rest.NewSagaHandler(sagaQueries).Register(server.Echo())
 	server.ServeMetrics(reg)

@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -19,6 +20,7 @@ const EnvPrefix = "ORDER_SERVICE"
 type Config struct {
 	HTTP      httpserver.Config `mapstructure:"http"`
 	Log       logging.Config    `mapstructure:"log"`
+	Tracing   tracing.Config    `mapstructure:"tracing"`
 	Postgres  postgres.Config   `mapstructure:"postgres"`
 	Kafka     kafka.Config      `mapstructure:"kafka"`
 	Topics    Topics            `mapstructure:"topics"`
@@ -34,7 +36,7 @@ func (c Config) Logging() logging.Config { return c.Log }
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
+	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Tracing.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
 		kafka.ValidateTopics([]kafka.TopicSetting{
 			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
 			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},

@@ -14,6 +14,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/config"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
@@ -30,8 +31,23 @@ func main() {
 // run starts payment-service and blocks until ctx is cancelled, a signal
 // arrives or a component fails.
 func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
+	// Tracing first, so that the spans of everything after it are kept, and
+	// shut down (flushed) last.
+	spans, err := tracing.Start(ctx, cfg.Tracing, "payment-service", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := spans.Shutdown(ctx); err != nil {
+			log.Warn("tracing shutdown failed", zap.Error(err))
+		}
+	}()
+
 	db, err := postgres.Open(ctx, cfg.Postgres, log)
 	if err != nil {
+		return err
+	}
+	if err := spans.InstrumentDB(db); err != nil {
 		return err
 	}
 	defer func() {
@@ -98,6 +114,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	server := httpserver.New(cfg.HTTP, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
+	spans.InstrumentHTTP(server.Echo())
 	rest.NewCustomerCreditHandler(creditQuery).Register(server.Echo())
 	server.ServeMetrics(reg)
 

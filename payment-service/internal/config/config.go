@@ -7,6 +7,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
 // EnvPrefix prefixes the environment variables that override config.yaml.
@@ -15,6 +16,7 @@ const EnvPrefix = "PAYMENT_SERVICE"
 // Config is everything payment-service reads at start.
 type Config struct {
 	Log      logging.Config       `mapstructure:"log"`
+	Tracing  tracing.Config       `mapstructure:"tracing"`
 	HTTP     httpserver.Config    `mapstructure:"http"`
 	Postgres postgres.Config      `mapstructure:"postgres"`
 	Kafka    kafka.Config         `mapstructure:"kafka"`
@@ -28,7 +30,7 @@ func (c Config) Logging() logging.Config { return c.Log }
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	return errors.Join(c.Log.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate(),
+	return errors.Join(c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate(),
 		kafka.ValidateTopics([]kafka.TopicSetting{
 			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
 			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},

@@ -16,6 +16,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
@@ -34,8 +35,23 @@ func main() {
 // the outbox relay and cleaner and the HTTP server until ctx is cancelled, a
 // signal arrives or one of them fails.
 func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
+	// Tracing first, so that the spans of everything after it are kept, and
+	// shut down (flushed) last.
+	spans, err := tracing.Start(ctx, cfg.Tracing, "restaurant-service", log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := spans.Shutdown(ctx); err != nil {
+			log.Warn("tracing shutdown failed", zap.Error(err))
+		}
+	}()
+
 	db, err := postgres.Open(ctx, cfg.Postgres, log)
 	if err != nil {
+		return err
+	}
+	if err := spans.InstrumentDB(db); err != nil {
 		return err
 	}
 	if sqlDB, err := db.DB(); err == nil {
@@ -94,6 +110,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)},
 	)
+	spans.InstrumentHTTP(server.Echo())
 	rest.NewOrderApprovalHandler(tracker).Register(server.Echo())
 	server.ServeMetrics(reg)
 

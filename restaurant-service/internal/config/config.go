@@ -7,6 +7,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
 // EnvPrefix prefixes the environment variables that override config.yaml,
@@ -16,6 +17,7 @@ const EnvPrefix = "RESTAURANT_SERVICE"
 // Config is everything restaurant-service reads at start.
 type Config struct {
 	Log      logging.Config       `mapstructure:"log"`
+	Tracing  tracing.Config       `mapstructure:"tracing"`
 	HTTP     httpserver.Config    `mapstructure:"http"`
 	Postgres postgres.Config      `mapstructure:"postgres"`
 	Kafka    kafka.Config         `mapstructure:"kafka"`
@@ -34,5 +36,5 @@ func (c Config) Validate() error {
 		{Key: "topics.restaurant_approval_response", Name: c.Topics.RestaurantApprovalResponse},
 	}, c.Topics.Partitions, c.Topics.ReplicationFactor)
 	return errors.Join(topics, c.Consumer.Validate("consumer"),
-		c.Log.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())
+		c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())
 }
