@@ -64,7 +64,7 @@ func allowed(service, from, path string) (bool, string) {
 	case "application":
 		switch {
 		case isStd, strings.HasPrefix(path, root+"common/"), inLayer("domain"), inLayer("application"),
-			path == root+"infrastructure/saga", path == root+"infrastructure/outbox",
+			path == root+"infrastructure/saga", path == root+"infrastructure/outbox", path == root+"infrastructure/logging",
 			path == "go.uber.org/zap", path == "github.com/google/uuid", path == "github.com/shopspring/decimal":
 			return true, ""
 		}

@@ -6,6 +6,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/domain"
@@ -59,7 +60,7 @@ func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantAppr
 			return err
 		}
 		s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), payments)
-		s.log.Info("order approved", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+		s.log.Info("order approved", logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 		return nil
 	})
 }
@@ -84,7 +85,7 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
-		s.log.Info("order cancelling; refund requested", zap.Stringer("order_id", order.ID()),
+		s.log.Info("order cancelling; refund requested", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
 			zap.Stringer("saga_id", response.SagaID), zap.Strings("failure_messages", response.FailureMessages))
 		return nil
 	})

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
@@ -97,7 +98,7 @@ func (h *OrderCreateCommandHandler) create(ctx context.Context, cmd CreateOrderC
 	if err != nil {
 		return CreateOrderResponse{}, err
 	}
-	h.log.Info("order created", zap.Stringer("order_id", order.ID()),
+	h.log.Info("order created", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
 		zap.Stringer("tracking_id", order.TrackingID()), zap.Stringer("saga_id", sagaID))
 	return CreateOrderResponse{
 		OrderTrackingID: order.TrackingID(),

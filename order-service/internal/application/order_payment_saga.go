@@ -6,6 +6,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/domain"
@@ -53,7 +54,7 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
-		s.log.Info("order paid", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+		s.log.Info("order paid", logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 		return nil
 	})
 }
@@ -96,7 +97,7 @@ func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentRe
 		return err
 	}
 	s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), rows)
-	s.log.Info("order cancelled; payment failed", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
+	s.log.Info("order cancelled; payment failed", logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID),
 		zap.Strings("failure_messages", response.FailureMessages))
 	return nil
 }
@@ -122,7 +123,7 @@ func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response Payment
 		}
 	}
 	s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), rows)
-	s.log.Info("order cancelled; payment refunded", zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+	s.log.Info("order cancelled; payment refunded", logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 	return nil
 }
 
@@ -152,7 +153,7 @@ func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaI
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}
-		s.log.Warn("payment not answered in time; order cancelling, refund requested", zap.Stringer("order_id", order.ID()),
+		s.log.Warn("payment not answered in time; order cancelling, refund requested", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
 			zap.Stringer("saga_id", sagaID), zap.String("reason", reason))
 		return nil
 	})
@@ -199,7 +200,7 @@ func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, 
 		}
 	}
 	s.sagaHelper.EndSaga(ctx, order, saga.StatusFailed, rows)
-	s.log.Error("refund not confirmed; saga FAILED, an operator must settle the order", zap.Stringer("order_id", order.ID()),
+	s.log.Error("refund not confirmed; saga FAILED, an operator must settle the order", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
 		zap.Stringer("saga_id", sagaID), zap.Stringer("customer_id", order.CustomerID()), zap.Strings("failure_messages", reasons))
 	return nil
 }

@@ -8,6 +8,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
@@ -86,7 +87,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 	if err := req.Validate(); err != nil {
 		return err
 	}
-	log := h.log.With(zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID),
+	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID),
 		zap.String("payment_order_status", string(request)))
 	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
 	switch {

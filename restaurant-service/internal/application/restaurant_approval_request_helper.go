@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
 )
@@ -65,7 +66,7 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 		return kernel.Errorf(kernel.ECodeInvalid, "approval request %s of saga %s and order %s cannot be answered: an id is missing",
 			request.ID, request.SagaID, request.OrderID)
 	}
-	log := h.log.With(zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
+	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID))
 
 	var (
