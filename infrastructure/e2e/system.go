@@ -50,6 +50,9 @@ type SystemConfig struct {
 	// Archive makes the cleaners move finished outbox rows to the archive
 	// tables instead of deleting them.
 	Archive bool
+	// Tracing is every service's tracing.exporter (config.yaml's, none,
+	// when empty); with log, each service's spans are JSON lines in its log.
+	Tracing string
 	// BuildFlags are added to `go build`, e.g. -race.
 	BuildFlags []string
 	// ReadyTimeout bounds the wait for the services' /readyz (90s when zero).
@@ -420,6 +423,9 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
 		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
+	}
+	if s.cfg.Tracing != "" {
+		env["TRACING_EXPORTER"] = s.cfg.Tracing
 	}
 	if s.cfg.SessionTimeout > 0 {
 		for _, key := range sessionTimeouts[service] {
