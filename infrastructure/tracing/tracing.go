@@ -122,6 +122,11 @@ func Start(ctx context.Context, cfg Config, service string, log *zap.Logger) (*T
 	t.provider = sdktrace.NewTracerProvider(opts...)
 	otel.SetTracerProvider(t.provider)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
+	// An exporter that cannot reach its endpoint reports here; the spans are
+	// dropped and the service goes on, so a WARN line is all it costs.
+	otel.SetErrorHandler(otel.ErrorHandlerFunc(func(err error) {
+		log.Warn("tracing: spans not exported", zap.Error(err))
+	}))
 	log.Info("tracing on", zap.String("exporter", cfg.Exporter), zap.String("endpoint", cfg.Endpoint),
 		zap.Float64("sample_ratio", cfg.SampleRatio))
 	return t, nil
