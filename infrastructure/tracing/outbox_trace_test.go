@@ -4,11 +4,13 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap/zaptest"
 
@@ -39,7 +41,13 @@ func TestTraceParentTravelsThroughOutboxRowAndKafkaRecord(t *testing.T) {
 	publishAll(t, db, cfg, topic)
 	got := receive(t, consume(t, db, cfg, topic))
 
-	byName := spansOf(exporter, traceID)
+	// The handler hands the record over before its process span ends.
+	var byName map[string]tracetest.SpanStub
+	require.Eventually(t, func() bool {
+		byName = spansOf(exporter, traceID)
+		_, ok := byName[topic+" process"]
+		return ok
+	}, 10*time.Second, 10*time.Millisecond, "the process span ends after the handler")
 	publish, ok := byName[topic+" publish"]
 	require.True(t, ok, "a publish span in the writer's trace; spans: %v", byName)
 	process, ok := byName[topic+" process"]

@@ -2,10 +2,17 @@ package tracing_test
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/trace"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
@@ -52,4 +59,29 @@ func TestTraceParentRoundTrip(t *testing.T) {
 
 	assert.Equal(t, context.Background(), tracing.ContextWithTraceParent(context.Background(), ""))
 	assert.False(t, trace.SpanContextFromContext(tracing.ContextWithTraceParent(context.Background(), "garbage")).IsValid())
+}
+
+// With the otlp exporter, the spans reach the endpoint over OTLP/HTTP by the
+// time Shutdown returns.
+func TestOTLPExporterFlushesOnShutdown(t *testing.T) {
+	var posts atomic.Int32
+	receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/v1/traces" {
+			posts.Add(1)
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer receiver.Close()
+	previous := otel.GetTracerProvider()
+	defer otel.SetTracerProvider(previous)
+
+	tr, err := tracing.Start(context.Background(), tracing.Config{Exporter: tracing.ExporterOTLP,
+		Endpoint: strings.TrimPrefix(receiver.URL, "http://"), SampleRatio: 1}, "test", zaptest.NewLogger(t))
+	require.NoError(t, err)
+	_, span := tracing.Tracer().Start(context.Background(), "work")
+	assert.True(t, span.SpanContext().IsValid(), "a recording tracer is installed")
+	span.End()
+	require.NoError(t, tr.Shutdown(context.Background()))
+
+	assert.Positive(t, posts.Load(), "the span was exported to the endpoint")
 }
