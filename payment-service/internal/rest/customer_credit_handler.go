@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/payment-service/api"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
 
@@ -22,6 +23,7 @@ func NewCustomerCreditHandler(query application.CustomerCreditQuery) *CustomerCr
 // Register adds the handler's routes to e.
 func (h *CustomerCreditHandler) Register(e *echo.Echo) {
 	e.GET("/customers/:customerId/credit", h.customerCredit)
+	e.GET("/openapi.yaml", OpenAPI)
 }
 
 func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
@@ -35,4 +37,9 @@ func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, customerCreditResponseOf(credit))
+}
+
+// OpenAPI serves the API's OpenAPI document.
+func OpenAPI(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml", api.OpenAPI)
 }

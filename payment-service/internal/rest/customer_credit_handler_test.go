@@ -22,15 +22,20 @@ import (
 
 var customerID = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
 
-// serve runs one request through the shared server, so that errors are
-// mapped exactly as in production.
-func serve(t *testing.T, query application.CustomerCreditQuery, path string) *httptest.ResponseRecorder {
+// newServer is the shared server with the handler's routes, so that errors
+// are mapped exactly as in production.
+func newServer(t *testing.T, query application.CustomerCreditQuery) *httpserver.Server {
 	t.Helper()
-	srv := httpserver.New(httpserver.Config{Address: ":0"}, zap.NewNop())
+	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0"}, zap.NewNop())
 	rest.NewCustomerCreditHandler(query).Register(srv.Echo())
-	rec := httptest.NewRecorder()
-	srv.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
-	return rec
+	return srv
+}
+
+// serve runs one request through the server and checks the exchange
+// against the OpenAPI document.
+func serve(t *testing.T, query application.CustomerCreditQuery, path string) (*httptest.ResponseRecorder, error) {
+	t.Helper()
+	return newContract(t, newServer(t, query)).get(path)
 }
 
 func TestCustomerCredit(t *testing.T) {
@@ -42,8 +47,9 @@ func TestCustomerCredit(t *testing.T) {
 		History: []application.CreditMovement{{ID: historyID, Amount: kernel.MustParseMoney("200"), Type: domain.TransactionTypeDebit, CreatedAt: at}},
 	}, nil)
 
-	rec := serve(t, query, "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit")
+	rec, requestErr := serve(t, query, "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit")
 
+	require.NoError(t, requestErr, "the document accepts the request")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.JSONEq(t, `{"customerId": "d215b5f8-0249-4dc5-89a3-51fd148cfb41", "totalCreditAmount": 300.00,
 		"history": [{"id": "d215b5f8-0249-4dc5-89a3-51fd148cfb25", "amount": 200.00, "type": "DEBIT", "createdAt": "2024-01-01T00:00:00Z"}]}`,
@@ -59,13 +65,15 @@ func TestCustomerCreditErrors(t *testing.T) {
 		wantStatus int
 		wantCode   string
 		wantMsg    string
+		// specRefuses: the document alone already rejects the request.
+		specRefuses bool
 	}{
 		{name: "unknown customer", path: "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit",
 			queryErr:   kernel.Errorf(kernel.ECodeNotFound, "Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"),
 			wantStatus: http.StatusNotFound, wantCode: "not_found",
 			wantMsg: "Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"},
 		{name: "bad id", path: "/customers/not-a-uuid/credit",
-			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantMsg: "Invalid customer id: not-a-uuid"},
+			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantMsg: "Invalid customer id: not-a-uuid", specRefuses: true},
 		{name: "nil id", path: "/customers/00000000-0000-0000-0000-000000000000/credit",
 			wantStatus: http.StatusBadRequest, wantCode: "invalid", wantMsg: "Invalid customer id: 00000000-0000-0000-0000-000000000000"},
 		{name: "database down", path: "/customers/d215b5f8-0249-4dc5-89a3-51fd148cfb41/credit",
@@ -82,8 +90,11 @@ func TestCustomerCreditErrors(t *testing.T) {
 				query.EXPECT().CustomerCredit(gomock.Any(), customerID).Return(application.CustomerCredit{}, tt.queryErr)
 			}
 
-			rec := serve(t, query, tt.path)
+			rec, requestErr := serve(t, query, tt.path)
 
+			if tt.specRefuses {
+				assert.Error(t, requestErr, "the document also refuses this request")
+			}
 			assert.Equal(t, tt.wantStatus, rec.Code)
 			var body httpserver.ErrorResponse
 			require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
