@@ -3,7 +3,6 @@ package rest_test
 import (
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/golang/mock/gomock"
@@ -28,6 +27,8 @@ func TestTrackOrderApproval(t *testing.T) {
 		expect func(m *mocks.MockOrderApprovalTracker)
 		status int
 		body   string
+		// specRefuses: the document alone already rejects the request.
+		specRefuses bool
 	}{
 		{
 			name: "approved",
@@ -65,11 +66,12 @@ func TestTrackOrderApproval(t *testing.T) {
 			body:   `{"code":"not_found","message":"Could not find order approval for order id: 6a0b1f0e-6f7c-4c39-9b53-3d0f2f3e8a11"}`,
 		},
 		{
-			name:   "bad id",
-			path:   "/orders/not-a-uuid/approval",
-			expect: func(*mocks.MockOrderApprovalTracker) {},
-			status: http.StatusBadRequest,
-			body:   `{"code":"invalid","message":"Order id \"not-a-uuid\" is not a valid UUID"}`,
+			name:        "bad id",
+			path:        "/orders/not-a-uuid/approval",
+			expect:      func(*mocks.MockOrderApprovalTracker) {},
+			status:      http.StatusBadRequest,
+			body:        `{"code":"invalid","message":"Order id \"not-a-uuid\" is not a valid UUID"}`,
+			specRefuses: true,
 		},
 		{
 			name:   "nil id",
@@ -77,6 +79,16 @@ func TestTrackOrderApproval(t *testing.T) {
 			expect: func(*mocks.MockOrderApprovalTracker) {},
 			status: http.StatusBadRequest,
 			body:   `{"code":"invalid","message":"Order id \"00000000-0000-0000-0000-000000000000\" is not a valid UUID"}`,
+		},
+		{
+			name: "database down",
+			path: "/orders/6a0b1f0e-6f7c-4c39-9b53-3d0f2f3e8a11/approval",
+			expect: func(m *mocks.MockOrderApprovalTracker) {
+				m.EXPECT().TrackOrderApproval(gomock.Any(), query).Return(application.TrackOrderApprovalResponse{},
+					kernel.Errorf(kernel.ECodeUnavailable, "find order approval: database unavailable"))
+			},
+			status: http.StatusServiceUnavailable,
+			body:   `{"code":"unavailable","message":"service temporarily unavailable; try again"}`,
 		},
 		{
 			name: "internal failure does not leak",
@@ -93,14 +105,24 @@ func TestTrackOrderApproval(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tracker := mocks.NewMockOrderApprovalTracker(gomock.NewController(t))
 			tt.expect(tracker)
-			server := httpserver.New(httpserver.Config{Address: ":0"}, zap.NewNop())
-			rest.NewOrderApprovalHandler(tracker).Register(server.Echo())
+			rec, requestErr := newContract(t, newServer(t, tracker)).get(tt.path)
 
-			rec := httptest.NewRecorder()
-			server.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, tt.path, nil))
-
+			if tt.specRefuses {
+				assert.Error(t, requestErr, "the document also refuses this request")
+			} else if tt.status != http.StatusBadRequest {
+				assert.NoError(t, requestErr, "the document accepts the request")
+			}
 			assert.Equal(t, tt.status, rec.Code)
 			assert.JSONEq(t, tt.body, rec.Body.String())
 		})
 	}
+}
+
+// newServer is the shared server with the handler's routes, so that errors
+// are mapped exactly as in production.
+func newServer(t *testing.T, tracker application.OrderApprovalTracker) *httpserver.Server {
+	t.Helper()
+	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0"}, zap.NewNop())
+	rest.NewOrderApprovalHandler(tracker).Register(srv.Echo())
+	return srv
 }

@@ -1,0 +1,11 @@
+// Package api holds the OpenAPI 3 document of restaurant-service's HTTP API,
+// embedded so the service serves it at GET /openapi.yaml and the REST tests
+// check the handlers against it.
+package api
+
+import _ "embed"
+
+// OpenAPI is the document, in YAML.
+//
+//go:embed openapi.yaml
+var OpenAPI []byte
