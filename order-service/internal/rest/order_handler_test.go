@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/golang/mock/gomock"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
@@ -81,12 +83,15 @@ type apiTest struct {
 	router routers.Router
 }
 
-func newAPITest(t *testing.T) *apiTest {
+// newAPITest serves the handlers, the probes (with checks for /readyz) and
+// the metrics, as the service does.
+func newAPITest(t *testing.T, checks ...httpserver.Check) *apiTest {
 	t.Helper()
 	ctrl := gomock.NewController(t)
 	app := mocks.NewMockOrderApplicationService(ctrl)
 	sagas := mocks.NewMockOrderSagaQueryService(ctrl)
-	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop())
+	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop(), checks...)
+	srv.ServeMetrics(prometheus.NewRegistry())
 	rest.NewOrderHandler(app).Register(srv.Echo())
 	rest.NewSagaHandler(sagas).Register(srv.Echo())
 
@@ -460,4 +465,30 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	assert.Equal(t, http.StatusOK, ex.rec.Code)
 	assert.Equal(t, "application/yaml", ex.rec.Header().Get("Content-Type"))
 	assert.Equal(t, api.OpenAPI, ex.rec.Body.Bytes())
+}
+
+// TestProbesMatchTheDocument checks the shared server's endpoints, which the
+// document describes too: alive, ready and not ready, and the metrics.
+func TestProbesMatchTheDocument(t *testing.T) {
+	down := httpserver.Check{Name: "postgres", Probe: func(context.Context) error { return errors.New("connection refused") }}
+	up := httpserver.Check{Name: "kafka", Probe: func(context.Context) error { return nil }}
+	for name, tt := range map[string]struct {
+		checks []httpserver.Check
+		path   string
+		status int
+	}{
+		"alive":     {nil, "/healthz", http.StatusOK},
+		"ready":     {[]httpserver.Check{up}, "/readyz", http.StatusOK},
+		"not ready": {[]httpserver.Check{up, down}, "/readyz", http.StatusServiceUnavailable},
+		"metrics":   {nil, "/metrics", http.StatusOK},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAPITest(t, tt.checks...)
+
+			ex := a.do(http.MethodGet, tt.path, "", "")
+
+			require.NoError(t, ex.requestErr)
+			assert.Equal(t, tt.status, ex.rec.Code, ex.rec.Body.String())
+		})
+	}
 }
