@@ -51,10 +51,10 @@ func NewOutboxStore(db *gorm.DB, table OutboxTable) *OutboxStore {
 }
 
 type outboxRow struct {
-	ID        uuid.UUID
-	SagaID    uuid.UUID
-	Type      string
-	Payload   json.RawMessage
+	ID          uuid.UUID
+	SagaID      uuid.UUID
+	Type        string
+	Payload     json.RawMessage
 	CreatedAt   time.Time
 	Attempts    int
 	TraceParent *string

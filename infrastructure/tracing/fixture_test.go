@@ -137,4 +137,3 @@ func spansOf(exporter *tracetest.InMemoryExporter, traceID string) map[string]tr
 	}
 	return out
 }
-
