@@ -49,6 +49,11 @@ func (h *SagaHandler) StuckSagas(c echo.Context) error {
 		if err != nil {
 			return kernel.WrapError(kernel.ECodeInvalid, err, "limit is not a whole number: "+raw)
 		}
+		if limit == 0 {
+			// A zero Limit is how the query says "not given": a given 0 would
+			// be answered as the default instead of refused.
+			return kernel.Errorf(kernel.ECodeInvalid, "limit must be between 1 and %d", application.MaxStuckSagasLimit)
+		}
 		query.Limit = limit
 	}
 	resp, err := h.sagas.StuckSagas(c.Request().Context(), query)

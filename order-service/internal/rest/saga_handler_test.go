@@ -106,6 +106,15 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
 		assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: "limit is not a whole number: many"}, decode[httpserver.ErrorResponse](t, ex.rec))
 	})
+	t.Run("zero, which the query would read as not given", func(t *testing.T) {
+		a := newAPITest(t) // without an expectation the mock refuses any call
+
+		ex := a.do(http.MethodGet, "/sagas/stuck?limit=0", "", "")
+
+		assert.Error(t, ex.requestErr, "the document bounds limit too")
+		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
+		assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: "limit must be between 1 and 1000"}, decode[httpserver.ErrorResponse](t, ex.rec))
+	})
 	t.Run("out of range", func(t *testing.T) {
 		a := newAPITest(t)
 		a.sagas.EXPECT().StuckSagas(gomock.Any(), application.StuckSagasQuery{Limit: 5000}).Return(application.StuckSagasResponse{},
