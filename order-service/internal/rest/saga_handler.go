@@ -44,15 +44,10 @@ func (h *SagaHandler) OrderTimeline(c echo.Context) error {
 // StuckSagas handles GET /sagas/stuck[?limit=n].
 func (h *SagaHandler) StuckSagas(c echo.Context) error {
 	var query application.StuckSagasQuery
-	if raw := c.QueryParam("limit"); raw != "" {
-		limit, err := strconv.Atoi(raw)
+	if values, given := c.QueryParams()["limit"]; given {
+		limit, err := stuckSagasLimit(values)
 		if err != nil {
-			return kernel.WrapError(kernel.ECodeInvalid, err, "limit is not a whole number: "+raw)
-		}
-		if limit == 0 {
-			// A zero Limit is how the query says "not given": a given 0 would
-			// be answered as the default instead of refused.
-			return kernel.Errorf(kernel.ECodeInvalid, "limit must be between 1 and %d", application.MaxStuckSagasLimit)
+			return err
 		}
 		query.Limit = limit
 	}
@@ -61,4 +56,22 @@ func (h *SagaHandler) StuckSagas(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, toStuckSagasResponse(resp))
+}
+
+// stuckSagasLimit reads a given ?limit: one whole number, not 0. A zero Limit
+// is how the query says "not given", so a given 0 or an empty limit would be
+// answered with the default instead of refused; the application checks the
+// range.
+func stuckSagasLimit(values []string) (int, error) {
+	if len(values) > 1 {
+		return 0, kernel.Errorf(kernel.ECodeInvalid, "limit must be given once")
+	}
+	limit, err := strconv.Atoi(values[0])
+	if err != nil {
+		return 0, kernel.WrapError(kernel.ECodeInvalid, err, "limit is not a whole number: "+values[0])
+	}
+	if limit == 0 {
+		return 0, kernel.Errorf(kernel.ECodeInvalid, "limit must be between 1 and %d", application.MaxStuckSagasLimit)
+	}
+	return limit, nil
 }

@@ -115,6 +115,20 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
 		assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: "limit must be between 1 and 1000"}, decode[httpserver.ErrorResponse](t, ex.rec))
 	})
+	for name, tt := range map[string]struct{ query, message string }{
+		"empty":       {"limit=", "limit is not a whole number: "},
+		"given twice": {"limit=5&limit=7", "limit must be given once"},
+		"empty first": {"limit=&limit=5", "limit must be given once"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := newAPITest(t) // without an expectation the mock refuses any call
+
+			ex := a.do(http.MethodGet, "/sagas/stuck?"+tt.query, "", "")
+
+			assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
+			assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: tt.message}, decode[httpserver.ErrorResponse](t, ex.rec))
+		})
+	}
 	t.Run("out of range", func(t *testing.T) {
 		a := newAPITest(t)
 		a.sagas.EXPECT().StuckSagas(gomock.Any(), application.StuckSagasQuery{Limit: 5000}).Return(application.StuckSagasResponse{},
