@@ -90,6 +90,29 @@ else
 endif
 	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT)
 
+# make api-test: schemathesis, pinned, in a virtual environment of the
+# repository's own (.venv/, git-ignored), installed once and reused; bumping
+# the pin installs the new version. API_EXAMPLES and API_TIME bound each
+# service's run.
+SCHEMATHESIS_VERSION ?= 4.32.5
+VENV                 ?= .venv
+API_EXAMPLES         ?= 50
+API_TIME             ?= 30s
+SCHEMATHESIS         := $(VENV)/bin/schemathesis
+
+.PHONY: api-test
+api-test: infra-up $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) ## schemathesis against each service's OpenAPI document: no 5xx, every answer as documented
+	@cd infrastructure && $(GO) run ./cmd/apitest -schemathesis ../$(SCHEMATHESIS) -max-examples $(API_EXAMPLES) -max-time $(API_TIME)
+
+$(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
+	@[[ -x $(VENV)/bin/pip ]] || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check 'schemathesis==$(SCHEMATHESIS_VERSION)'
+	@rm -f $(VENV)/.schemathesis-* && touch $@
+
+.PHONY: chaos
+chaos: infra-up ## faults under load (kills, broker and PostgreSQL restarts, replays, poison); prints a table (CHAOS_ARGS="-only kill")
+	@cd infrastructure && $(GO) run ./cmd/chaos $(CHAOS_ARGS)
+
 .PHONY: dlq
 dlq: ## dead letters: make dlq ARGS=list | ARGS="replay payment-request.dlq/0/12" | ARGS="replay -all payment-request.dlq"
 	@cd infrastructure && $(GO) run ./cmd/dlq $(or $(ARGS),list)

@@ -302,6 +302,16 @@ func (s *System) appendLog(service, format string, args ...any) {
 	fmt.Fprintf(f, "===== e2e %s: %s =====\n", time.Now().Format("15:04:05.000"), fmt.Sprintf(format, args...))
 }
 
+// ConsumerGroups returns the id of each consumer group of the system by the
+// usual name of the topic it reads (payment-request → its group's id).
+func (s *System) ConsumerGroups() map[string]string {
+	out := make(map[string]string, len(s.groups))
+	for _, g := range s.groups {
+		out[g.topic] = g.id
+	}
+	return out
+}
+
 // KafkaConfig returns the broker settings the system runs on.
 func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
 

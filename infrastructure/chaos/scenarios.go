@@ -1,0 +1,260 @@
+package chaos
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/google/uuid"
+	"go.uber.org/zap"
+
+	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/dlq"
+	"github.com/food-ordering-system/infrastructure/retry"
+)
+
+// inputTopics are the topics each service consumes, by their usual names.
+var inputTopics = map[string][]string{
+	"order-service":      {"payment-response", "restaurant-approval-response"},
+	"payment-service":    {"payment-request"},
+	"restaurant-service": {"restaurant-approval-request"},
+}
+
+// Scenarios are every fault make chaos knows, in the order it runs them.
+func Scenarios() []Scenario {
+	return []Scenario{
+		{Name: "kill -9 each service in turn", Strike: killEach},
+		{Name: "Kafka broker stopped and restarted", Strike: restartInfra("kafka.sh")},
+		{Name: "PostgreSQL stopped and restarted", Strike: restartInfra("postgres.sh")},
+		{Name: "every input topic replayed from offset 0", Strike: replayAll},
+		{Name: "poison on every input topic", Strike: poisonAll, Check: poisonParked},
+		{Name: "an unpublishable row in every outbox", Strike: unpublishableRows, Check: rowsParked},
+	}
+}
+
+// killEach SIGKILLs each service and restarts it after Down.
+func killEach(ctx context.Context, r *Run) error {
+	for _, service := range e2e.Services {
+		if err := r.Sys.Kill(service); err != nil {
+			return err
+		}
+		retry.Sleep(ctx, r.Cfg.Down, nil)
+		if err := r.Sys.Restart(ctx, service); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// restartInfra stops the broker or PostgreSQL with its local script, checks
+// that the services report it (readyz 503), starts it after Down and checks
+// that they come back (readyz 200) without anyone touching them.
+func restartInfra(script string) func(ctx context.Context, r *Run) error {
+	return func(ctx context.Context, r *Run) error {
+		if err := r.script(ctx, script, "stop"); err != nil {
+			return err
+		}
+		notReady := r.awaitReadiness(ctx, false, 30*time.Second)
+		retry.Sleep(ctx, r.Cfg.Down, nil)
+		if err := r.script(ctx, script, "start"); err != nil {
+			return err
+		}
+		if err := r.awaitReadiness(ctx, true, 90*time.Second); err != nil {
+			return fmt.Errorf("after %s start: %w", script, err)
+		}
+		if notReady != nil {
+			return fmt.Errorf("while %s was down: %w", script, notReady)
+		}
+		return nil
+	}
+}
+
+// awaitReadiness waits until every service's /readyz answers 200 (ready)
+// or until every one answers something else (not ready).
+func (r *Run) awaitReadiness(ctx context.Context, ready bool, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for time.Now().Before(deadline) {
+		all := true
+		for _, base := range []string{r.Sys.Client.OrderURL, r.Sys.Client.PaymentURL, r.Sys.Client.RestaurantURL} {
+			if readyz(ctx, base) != ready {
+				all = false
+			}
+		}
+		if all {
+			return nil
+		}
+		retry.Sleep(ctx, 200*time.Millisecond, nil)
+	}
+	return fmt.Errorf("/readyz did not become ready=%v within %s", ready, timeout)
+}
+
+// replayAll makes every consumer start again from the beginning of its
+// topics: each service is stopped, its groups' committed offsets are deleted
+// once the groups are empty, and it is started again. Idempotent handlers
+// must change nothing.
+func replayAll(ctx context.Context, r *Run) error {
+	admin, err := sarama.NewClusterAdmin(r.Sys.KafkaConfig().Brokers, sarama.NewConfig())
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	groups := r.Sys.ConsumerGroups()
+	for _, service := range e2e.Services {
+		if err := r.Sys.Kill(service); err != nil {
+			return err
+		}
+		for _, usual := range inputTopics[service] {
+			if err := resetGroup(ctx, admin, groups[usual], r.Sys.Topics[usual]); err != nil {
+				return fmt.Errorf("replay %s: %w", usual, err)
+			}
+		}
+		if err := r.Sys.Restart(ctx, service); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resetGroup deletes the group's committed offsets of topic, waiting first
+// for the group to be empty (its killed member's session must time out).
+func resetGroup(ctx context.Context, admin sarama.ClusterAdmin, group, topic string) error {
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		desc, err := admin.DescribeConsumerGroups([]string{group})
+		if err == nil && len(desc) == 1 && (desc[0].State == "Empty" || desc[0].State == "Dead") {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("group %s did not empty within 60s", group)
+		}
+		retry.Sleep(ctx, 500*time.Millisecond, nil)
+	}
+	meta, err := admin.DescribeTopics([]string{topic})
+	if err != nil || len(meta) != 1 {
+		return fmt.Errorf("describe %s: %v", topic, err)
+	}
+	for _, p := range meta[0].Partitions {
+		if err := admin.DeleteConsumerGroupOffset(group, topic, p.ID); err != nil &&
+			!errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
+			return fmt.Errorf("delete offset of %s on %s/%d: %w", group, topic, p.ID, err)
+		}
+	}
+	return nil
+}
+
+// poisonKeyPrefix marks the records the poison scenario sends.
+const poisonKeyPrefix = "chaos-poison-"
+
+// poisonAll sends records no service can read to every input topic.
+func poisonAll(ctx context.Context, r *Run) error {
+	producer, err := kafka.NewProducer(r.Sys.KafkaConfig(), zap.NewNop())
+	if err != nil {
+		return err
+	}
+	defer producer.Close()
+	for usual := range r.Sys.Topics {
+		for _, value := range []string{`{"sagaId": `, `{"id": 7, "sagaId": true}`, `[1, 2, 3]`} {
+			msg := kafka.Message{Topic: r.Sys.Topics[usual], Key: []byte(poisonKeyPrefix + uuid.NewString()), Value: []byte(value)}
+			if err := producer.Send(ctx, []kafka.Message{msg})[0]; err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// poisonParked checks that each poison record is on its dead-letter topic
+// with a reason.
+func poisonParked(ctx context.Context, r *Run) error {
+	var topics []string
+	for _, t := range r.Sys.Topics {
+		topics = append(topics, t+kafka.DeadLetterSuffix)
+	}
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		letters, err := dlq.List(ctx, r.Sys.KafkaConfig(), topics)
+		parked := 0
+		for _, d := range letters {
+			if len(d.Key) > len(poisonKeyPrefix) && d.Key[:len(poisonKeyPrefix)] == poisonKeyPrefix && d.Reason() != "" {
+				parked++
+			}
+		}
+		if err == nil && parked >= 3*len(r.Sys.Topics) {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%d of %d poison records parked with a reason (%v)", parked, 3*len(r.Sys.Topics), err)
+		}
+		retry.Sleep(ctx, 500*time.Millisecond, nil)
+	}
+}
+
+// unpublishableTables are the four outbox tables and an insert of a row
+// whose payload no longer maps to a message.
+var unpublishableTables = map[string]string{
+	`"order".payment_outbox`: `INSERT INTO "order".payment_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		saga_status, order_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'SUCCEEDED', 'APPROVED', 'PENDING')`,
+	`"order".order_approval_outbox`: `INSERT INTO "order".order_approval_outbox (id, saga_id, created_at, type, payload,
+		outbox_status, saga_status, order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'SUCCEEDED', 'APPROVED')`,
+	`payment.order_outbox`: `INSERT INTO payment.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		payment_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'COMPLETED', 'PENDING')`,
+	`restaurant.order_outbox`: `INSERT INTO restaurant.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		approval_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'APPROVED')`,
+}
+
+func unpublishableRows(ctx context.Context, r *Run) error {
+	for table, insert := range unpublishableTables {
+		id := uuid.New()
+		if err := r.Sys.DB.WithContext(ctx).Exec(insert, id, uuid.New()).Error; err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
+		r.inserted[table] = id
+	}
+	return nil
+}
+
+// rowsParked checks that each unpublishable row ended FAILED with its error,
+// then removes it.
+func rowsParked(ctx context.Context, r *Run) error {
+	var errs []error
+	for table, id := range r.inserted {
+		var row struct {
+			OutboxStatus string
+			LastError    *string
+		}
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			err := r.Sys.DB.WithContext(ctx).Raw(`SELECT outbox_status, last_error FROM `+table+` WHERE id = ?`, id).Scan(&row).Error
+			if err == nil && row.OutboxStatus == "FAILED" && row.LastError != nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				errs = append(errs, fmt.Errorf("%s: the unpublishable row is %s", table, row.OutboxStatus))
+				break
+			}
+			retry.Sleep(ctx, 250*time.Millisecond, nil)
+		}
+		_ = r.Sys.DB.WithContext(ctx).Exec(`DELETE FROM `+table+` WHERE id = ?`, id).Error
+	}
+	return errors.Join(errs...)
+}
+
+// readyz reports whether the service at base answers /readyz with 200.
+func readyz(ctx context.Context, base string) bool {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/readyz", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}

@@ -1,0 +1,103 @@
+// Command chaos runs the saga's guarantees through the faults of package
+// chaos on the real services, broker and database, and prints a table:
+// scenario, orders accepted, approved, cancelled, stuck, lost,
+// double-charged, time to recover. It exits 1 if any scenario broke a
+// guarantee. It stops and starts the local broker and PostgreSQL: run it
+// alone (make chaos).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/food-ordering-system/infrastructure/chaos"
+	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "chaos:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	var cfg chaos.Config
+	var only string
+	flag.Float64Var(&cfg.Rate, "rate", 8, "orders per second during each scenario")
+	flag.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long orders stream per scenario")
+	flag.DurationVar(&cfg.Down, "down", 3*time.Second, "how long a stopped component stays down")
+	flag.DurationVar(&cfg.Recover, "recover", 90*time.Second, "bound on the recovery after each stream")
+	flag.StringVar(&only, "only", "", "run only the scenarios whose name contains this (comma-separated)")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	dir, err := os.Getwd()
+	if err != nil {
+		return err
+	}
+	repo := filepath.Dir(dir) // run from infrastructure/
+	if _, err := os.Stat(filepath.Join(repo, "go.work")); err != nil {
+		return errors.New("run from the infrastructure directory (make chaos does)")
+	}
+	cfg.LocalDir = filepath.Join(repo, "infrastructure", "local")
+	cfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+
+	startCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	sys, err := e2e.StartSystem(startCtx, e2e.SystemConfig{
+		RepoDir:        repo,
+		Postgres:       pgtest.Config(),
+		Kafka:          kafka.Config{Brokers: []string{"127.0.0.1:9092"}, Version: kafka.DefaultVersion},
+		SessionTimeout: 6 * time.Second, // the broker's minimum: a killed service's partitions move sooner
+		Archive:        true,
+		Logf:           cfg.Logf,
+	})
+	if err != nil {
+		return fmt.Errorf("start the services: %w", err)
+	}
+	defer func() {
+		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		if err := sys.Stop(stopCtx); err != nil {
+			fmt.Fprintln(os.Stderr, "chaos: stop the services:", err)
+		}
+		fmt.Println("service logs:", sys.LogDir())
+	}()
+
+	var scenarios []chaos.Scenario
+	for _, sc := range chaos.Scenarios() {
+		if only == "" || matches(sc.Name, only) {
+			scenarios = append(scenarios, sc)
+		}
+	}
+	results := chaos.RunAll(ctx, sys, cfg, scenarios)
+	fmt.Println()
+	chaos.PrintTable(os.Stdout, results)
+	for _, r := range results {
+		if !r.OK() {
+			return errors.New("a scenario broke a guarantee (see the table)")
+		}
+	}
+	return nil
+}
+
+func matches(name, only string) bool {
+	for _, part := range strings.Split(only, ",") {
+		if part != "" && strings.Contains(name, part) {
+			return true
+		}
+	}
+	return false
+}
