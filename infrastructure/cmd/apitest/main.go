@@ -1,0 +1,177 @@
+// Command apitest starts the three services on a database and topics of
+// their own and runs schemathesis against each one's OpenAPI document: every
+// documented operation with generated requests, valid and invalid, every
+// answer checked (no 5xx, a documented status, content type, headers and
+// body as the document says, bad input refused, good input accepted). It
+// stops the services and exits non-zero when any check failed. make api-test
+// installs schemathesis and runs it.
+//
+//	go run ./cmd/apitest -schemathesis ../.venv/bin/schemathesis -max-examples 50 -max-time 30s
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "apitest:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command's flags.
+type options struct {
+	schemathesis string
+	config       string
+	maxExamples  int
+	maxTime      time.Duration
+	seed         int64
+}
+
+func run() error {
+	var opts options
+	flag.StringVar(&opts.schemathesis, "schemathesis", "", "the schemathesis executable (default: .venv/bin/schemathesis at the repository root)")
+	flag.IntVar(&opts.maxExamples, "max-examples", 50, "generated requests per operation and phase, at most")
+	flag.DurationVar(&opts.maxTime, "max-time", 30*time.Second, "time budget of each service's run")
+	flag.Int64Var(&opts.seed, "seed", 0, "schemathesis' random seed, for a run to repeat (random when 0)")
+	flag.Parse()
+	if opts.maxExamples < 1 || opts.maxTime < time.Second {
+		return errors.New("-max-examples must be at least 1 and -max-time at least 1s")
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	repo, err := repoRoot()
+	if err != nil {
+		return err
+	}
+	if opts.schemathesis == "" {
+		opts.schemathesis = filepath.Join(repo, ".venv", "bin", "schemathesis")
+	}
+	// The settings live beside this command, whatever the working directory.
+	opts.config = filepath.Join(repo, "infrastructure", "cmd", "apitest", "schemathesis.toml")
+	if _, err := exec.LookPath(opts.schemathesis); err != nil {
+		return fmt.Errorf("schemathesis not found (make api-test installs it): %w", err)
+	}
+	brokers := "127.0.0.1:9092"
+	if v := os.Getenv("FOS_TEST_KAFKA_BROKERS"); v != "" {
+		brokers = v
+	}
+
+	start := time.Now()
+	startCtx, cancelStart := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancelStart()
+	sys, err := e2e.StartSystem(startCtx, e2e.SystemConfig{
+		RepoDir:  repo,
+		Postgres: pgtest.Config(),
+		Kafka:    kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion},
+		Logf:     func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
+	})
+	if err != nil {
+		return fmt.Errorf("start the services: %w", err)
+	}
+	failed := testAll(ctx, sys, opts)
+
+	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := sys.Stop(stopCtx); err != nil {
+		// A service that did not stop cleanly is a finding too: its log
+		// says why.
+		fmt.Println(sys.LogTail(40))
+		failed = append(failed, fmt.Sprintf("stopping the services: %v", err))
+	} else if len(failed) == 0 {
+		_ = sys.RemoveDir()
+	}
+	fmt.Printf("apitest: %s in all\n", time.Since(start).Round(time.Second))
+	if len(failed) > 0 {
+		return fmt.Errorf("failed: %s (the services' logs are in %s)", strings.Join(failed, "; "), sys.LogDir())
+	}
+	return nil
+}
+
+// testAll runs schemathesis against each service in turn and returns what
+// failed.
+func testAll(ctx context.Context, sys *e2e.System, opts options) []string {
+	urls := map[string]string{
+		"order-service":      sys.Client.OrderURL,
+		"payment-service":    sys.Client.PaymentURL,
+		"restaurant-service": sys.Client.RestaurantURL,
+	}
+	var failed []string
+	for _, service := range e2e.Services {
+		start := time.Now()
+		err := schemathesis(ctx, opts, urls[service], sys.Dir)
+		fmt.Printf("apitest: %s: %s\n", service, verdict(err, time.Since(start)))
+		if err != nil {
+			failed = append(failed, service)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return failed
+}
+
+// schemathesis runs every check against the service at url, with the
+// settings of schemathesis.toml, its output going to ours. The document's
+// own server address is replaced by url. It runs in dir, the system's
+// directory, where the files Hypothesis leaves go away with the system.
+func schemathesis(ctx context.Context, opts options, url, dir string) error {
+	args := []string{"--config-file", opts.config, "run", url + "/openapi.yaml", "--url", url,
+		"--checks", "all",
+		"--max-examples", strconv.Itoa(opts.maxExamples),
+		"--max-time", strconv.Itoa(int(opts.maxTime.Seconds())),
+		"--wait-for-schema", "10",
+	}
+	if opts.seed != 0 {
+		args = append(args, "--seed", strconv.FormatInt(opts.seed, 10))
+	}
+	fmt.Printf("apitest: %s %s\n", opts.schemathesis, strings.Join(args, " "))
+	cmd := exec.CommandContext(ctx, opts.schemathesis, args...)
+	cmd.Dir = dir
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	// A terminal's width and colours would only clutter a log.
+	cmd.Env = append(os.Environ(), "NO_COLOR=1", "COLUMNS=120")
+	return cmd.Run()
+}
+
+func verdict(err error, took time.Duration) string {
+	if err != nil {
+		return fmt.Sprintf("FAILED (%v) in %s", err, took.Round(time.Second))
+	}
+	return fmt.Sprintf("ok in %s", took.Round(time.Second))
+}
+
+// repoRoot is the directory of go.work, above the working directory.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("go.work not found above the working directory: run from the repository")
+		}
+		dir = parent
+	}
+}
