@@ -66,7 +66,11 @@ func run() error {
 	}
 	// The settings live beside this command, whatever the working directory.
 	opts.config = filepath.Join(repo, "infrastructure", "cmd", "apitest", "schemathesis.toml")
-	if _, err := exec.LookPath(opts.schemathesis); err != nil {
+	// Absolute, since schemathesis runs in another directory.
+	if opts.schemathesis, err = exec.LookPath(opts.schemathesis); err == nil {
+		opts.schemathesis, err = filepath.Abs(opts.schemathesis)
+	}
+	if err != nil {
 		return fmt.Errorf("schemathesis not found (make api-test installs it): %w", err)
 	}
 	brokers := "127.0.0.1:9092"
