@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,10 +24,17 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
+
+// config is schemathesis' settings; each run gets a copy (writeConfig)
+// with the ids it created in place of ${FOS_APITEST_...}.
+//
+//go:embed schemathesis.toml
+var config string
 
 func main() {
 	if err := run(); err != nil {
@@ -64,8 +72,6 @@ func run() error {
 	if opts.schemathesis == "" {
 		opts.schemathesis = filepath.Join(repo, ".venv", "bin", "schemathesis")
 	}
-	// The settings live beside this command, whatever the working directory.
-	opts.config = filepath.Join(repo, "infrastructure", "cmd", "apitest", "schemathesis.toml")
 	// Absolute, since schemathesis runs in another directory.
 	if opts.schemathesis, err = exec.LookPath(opts.schemathesis); err == nil {
 		opts.schemathesis, err = filepath.Abs(opts.schemathesis)
@@ -90,7 +96,12 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("start the services: %w", err)
 	}
-	failed := testAll(ctx, sys, opts)
+	var failed []string
+	if opts.config, err = writeConfig(ctx, sys); err != nil {
+		failed = append(failed, fmt.Sprintf("placing the order the tests read: %v", err))
+	} else {
+		failed = testAll(ctx, sys, opts)
+	}
 
 	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -107,6 +118,29 @@ func run() error {
 		return fmt.Errorf("failed: %s (the services' logs are in %s)", strings.Join(failed, "; "), sys.LogDir())
 	}
 	return nil
+}
+
+// writeConfig creates a customer and places the walkthrough's sample order
+// for it, waits until the restaurant approved it, and writes schemathesis'
+// settings into the system's directory with the two ids filled in: a share
+// of the generated ids are these, so that the 200 answers of the read
+// endpoints are checked too, not only their 404. It returns the file's path.
+func writeConfig(ctx context.Context, sys *e2e.System) (string, error) {
+	customer, err := sys.CreateCustomer(ctx, kernel.MustParseMoney("500.00"))
+	if err != nil {
+		return "", err
+	}
+	created, err := sys.Client.CreateOrder(ctx, e2e.SampleOrder(customer))
+	if err != nil {
+		return "", err
+	}
+	order, err := sys.Client.WaitForStatus(ctx, created.OrderTrackingID, 30*time.Second, kernel.OrderStatusApproved)
+	if err != nil {
+		return "", err
+	}
+	ids := map[string]string{"FOS_APITEST_CUSTOMER_ID": customer.String(), "FOS_APITEST_ORDER_ID": order.OrderID.String()}
+	path := filepath.Join(sys.Dir, "schemathesis.toml")
+	return path, os.WriteFile(path, []byte(os.Expand(config, func(key string) string { return ids[key] })), 0o644)
 }
 
 // testAll runs schemathesis against each service in turn and returns what
@@ -133,7 +167,7 @@ func testAll(ctx context.Context, sys *e2e.System, opts options) []string {
 }
 
 // schemathesis runs every check against the service at url, with the
-// settings of schemathesis.toml, its output going to ours. The document's
+// settings of opts.config, its output going to ours. The document's
 // own server address is replaced by url. It runs in dir, the system's
 // directory, where the files Hypothesis leaves go away with the system.
 func schemathesis(ctx context.Context, opts options, url, dir string) error {
