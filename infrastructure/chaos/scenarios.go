@@ -28,6 +28,7 @@ var inputTopics = map[string][]string{
 func Scenarios() []Scenario {
 	return []Scenario{
 		{Name: "kill -9 each service in turn", Strike: killEach},
+		{Name: "two instances of every service, one of each killed", Strike: twoInstances},
 		{Name: "Kafka broker stopped and restarted", Strike: restartInfra("kafka.sh")},
 		{Name: "PostgreSQL stopped and restarted", Strike: restartInfra("postgres.sh")},
 		{Name: "every input topic replayed from offset 0", Strike: replayAll},
@@ -44,6 +45,29 @@ func killEach(ctx context.Context, r *Run) error {
 		}
 		retry.Sleep(ctx, r.Cfg.Down, nil)
 		if err := r.Sys.Restart(ctx, service); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// twoInstances starts a second instance of every service (the same consumer
+// groups and outbox relays, so partitions and rows are shared between the
+// two), lets both work for a while, then SIGKILLs the second instances
+// midway: nothing may be handled twice to any effect, and what the killed
+// ones held must move to the survivors.
+func twoInstances(ctx context.Context, r *Run) error {
+	var replicas []string
+	for _, service := range e2e.Services {
+		name, err := r.Sys.StartReplica(ctx, service)
+		if err != nil {
+			return err
+		}
+		replicas = append(replicas, name)
+	}
+	retry.Sleep(ctx, 2*r.Cfg.Down, nil)
+	for _, name := range replicas {
+		if err := r.Sys.Kill(name); err != nil {
 			return err
 		}
 	}

@@ -312,6 +312,37 @@ func (s *System) ConsumerGroups() map[string]string {
 	return out
 }
 
+// StartReplica starts a second instance of service: the same binary, folder
+// and settings (so the same consumer groups and outbox tables) on an HTTP port
+// of its own. It is named "<service>#2" for Kill and Restart, and Stop stops
+// it with the others. It returns once the replica answers /readyz.
+func (s *System) StartReplica(ctx context.Context, service string) (string, error) {
+	primary, err := s.process(service)
+	if err != nil {
+		return "", err
+	}
+	ports, err := freePorts(1)
+	if err != nil {
+		return "", err
+	}
+	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0]))
+	env := make(map[string]string, len(primary.env))
+	for k, v := range primary.env {
+		env[k] = v
+	}
+	env[strings.ToUpper(strings.ReplaceAll(service, "-", "_"))+"_HTTP_ADDRESS"] = addr
+	name := service + "#2"
+	p, err := s.startProcess(name, "http://"+addr, env, false)
+	if err != nil {
+		return "", err
+	}
+	return name, s.waitReady(ctx, p)
+}
+
+// serviceOf is the service a process name belongs to: "order-service#2" is
+// an instance of order-service.
+func serviceOf(name string) string { return strings.SplitN(name, "#", 2)[0] }
+
 // KafkaConfig returns the broker settings the system runs on.
 func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
 
@@ -466,7 +497,8 @@ func (s *System) groupID(base, topic string) string {
 // added to the test's environment, its output going to its log file
 // (appended to when again is true, created otherwise), and makes it the
 // service's process. url is the service's base URL, for waitReady.
-func (s *System) startProcess(service, url string, env map[string]string, again bool) (*process, error) {
+func (s *System) startProcess(name, url string, env map[string]string, again bool) (*process, error) {
+	service := serviceOf(name)
 	if err := os.MkdirAll(s.LogDir(), 0o755); err != nil {
 		return nil, err
 	}
@@ -474,7 +506,7 @@ func (s *System) startProcess(service, url string, env map[string]string, again 
 	if again {
 		flags = os.O_WRONLY | os.O_CREATE | os.O_APPEND
 	}
-	logFile, err := os.OpenFile(s.LogFile(service), flags, 0o644)
+	logFile, err := os.OpenFile(s.LogFile(name), flags, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -489,16 +521,16 @@ func (s *System) startProcess(service, url string, env map[string]string, again 
 	stopWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		_ = logFile.Close()
-		return nil, fmt.Errorf("e2e: start %s: %w", service, err)
+		return nil, fmt.Errorf("e2e: start %s: %w", name, err)
 	}
-	p := &process{name: service, url: url, env: env, cmd: cmd, log: logFile, done: make(chan struct{})}
+	p := &process{name: name, url: url, env: env, cmd: cmd, log: logFile, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		_ = p.log.Close()
 		close(p.done)
 	}()
 	s.mu.Lock()
-	s.processes[service] = p
+	s.processes[name] = p
 	s.mu.Unlock()
 	return p, nil
 }
