@@ -1,21 +1,14 @@
 package rest_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
-	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/golang/mock/gomock"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/stretchr/testify/assert"
@@ -24,6 +17,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
 	"github.com/food-ordering-system/order-service/api"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/application/mocks"
@@ -31,13 +25,6 @@ import (
 )
 
 const baseURL = "http://localhost:8181"
-
-func TestMain(m *testing.M) {
-	// kin-openapi checks string formats it is told about; uuid is one the
-	// document relies on.
-	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
-	os.Exit(m.Run())
-}
 
 var (
 	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
@@ -76,11 +63,10 @@ func sampleCommand() application.CreateOrderCommand {
 // handler and body limit) and checks every exchange against the OpenAPI
 // document.
 type apiTest struct {
-	t      *testing.T
-	app    *mocks.MockOrderApplicationService
-	sagas  *mocks.MockOrderSagaQueryService
-	server http.Handler
-	router routers.Router
+	t        *testing.T
+	app      *mocks.MockOrderApplicationService
+	sagas    *mocks.MockOrderSagaQueryService
+	contract *openapitest.Contract
 }
 
 // newAPITest serves the handlers, the probes (with checks for /readyz) and
@@ -94,14 +80,7 @@ func newAPITest(t *testing.T, checks ...httpserver.Check) *apiTest {
 	srv.ServeMetrics(prometheus.NewRegistry())
 	rest.NewOrderHandler(app).Register(srv.Echo())
 	rest.NewSagaHandler(sagas).Register(srv.Echo())
-
-	loader := openapi3.NewLoader()
-	doc, err := loader.LoadFromData(api.OpenAPI)
-	require.NoError(t, err)
-	require.NoError(t, doc.Validate(loader.Context), "the OpenAPI document is valid")
-	router, err := gorillamux.NewRouter(doc)
-	require.NoError(t, err)
-	return &apiTest{t: t, app: app, sagas: sagas, server: srv.Handler(), router: router}
+	return &apiTest{t: t, app: app, sagas: sagas, contract: openapitest.New(t, api.OpenAPI, baseURL, srv.Handler())}
 }
 
 // exchange is one request and its answer, with the document's verdict on the
@@ -123,34 +102,9 @@ func (a *apiTest) do(method, path, contentType, body string) exchange {
 // doWithHeader is do with any request headers.
 func (a *apiTest) doWithHeader(method, path string, header http.Header, body string) exchange {
 	a.t.Helper()
-	req := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
-	req.Header = header.Clone()
-	rec := httptest.NewRecorder()
-	a.server.ServeHTTP(rec, req)
-
-	// The document must describe the answer, whatever the request was.
-	specReq := httptest.NewRequest(method, baseURL+path, strings.NewReader(body))
-	specReq.Header = header.Clone()
-	route, params, err := a.router.FindRoute(specReq)
-	require.NoError(a.t, err, "the document has the route %s %s", method, path)
-	input := &openapi3filter.RequestValidationInput{Request: specReq, PathParams: params, Route: route}
-	requestErr := openapi3filter.ValidateRequest(context.Background(), input)
-	err = openapi3filter.ValidateResponse(context.Background(), &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: input,
-		Status:                 rec.Code,
-		Header:                 rec.Header(),
-		Body:                   nopCloser(rec.Body.Bytes()),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true},
-	})
-	require.NoError(a.t, err, "the answer %d %s matches the document", rec.Code, rec.Body.String())
+	rec, requestErr := a.contract.Do(method, path, header, body)
 	return exchange{rec: rec, requestErr: requestErr}
 }
-
-func nopCloser(b []byte) *readCloser { return &readCloser{bytes.NewReader(b)} }
-
-type readCloser struct{ *bytes.Reader }
-
-func (readCloser) Close() error { return nil }
 
 func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
 	t.Helper()
@@ -467,28 +421,6 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	assert.Equal(t, api.OpenAPI, ex.rec.Body.Bytes())
 }
 
-// TestProbesMatchTheDocument checks the shared server's endpoints, which the
-// document describes too: alive, ready and not ready, and the metrics.
 func TestProbesMatchTheDocument(t *testing.T) {
-	down := httpserver.Check{Name: "postgres", Probe: func(context.Context) error { return errors.New("connection refused") }}
-	up := httpserver.Check{Name: "kafka", Probe: func(context.Context) error { return nil }}
-	for name, tt := range map[string]struct {
-		checks []httpserver.Check
-		path   string
-		status int
-	}{
-		"alive":     {nil, "/healthz", http.StatusOK},
-		"ready":     {[]httpserver.Check{up}, "/readyz", http.StatusOK},
-		"not ready": {[]httpserver.Check{up, down}, "/readyz", http.StatusServiceUnavailable},
-		"metrics":   {nil, "/metrics", http.StatusOK},
-	} {
-		t.Run(name, func(t *testing.T) {
-			a := newAPITest(t, tt.checks...)
-
-			ex := a.do(http.MethodGet, tt.path, "", "")
-
-			require.NoError(t, ex.requestErr)
-			assert.Equal(t, tt.status, ex.rec.Code, ex.rec.Body.String())
-		})
-	}
+	openapitest.ProbesMatch(t, api.OpenAPI, baseURL)
 }

@@ -14,6 +14,8 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
+	"github.com/food-ordering-system/payment-service/api"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/application/mocks"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -35,7 +37,7 @@ func newServer(t *testing.T, query application.CustomerCreditQuery) *httpserver.
 // against the OpenAPI document.
 func serve(t *testing.T, query application.CustomerCreditQuery, path string) (*httptest.ResponseRecorder, error) {
 	t.Helper()
-	return newContract(t, newServer(t, query)).get(path)
+	return openapitest.New(t, api.OpenAPI, baseURL, newServer(t, query).Handler()).Get(path)
 }
 
 func TestCustomerCredit(t *testing.T) {

@@ -11,6 +11,8 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
+	"github.com/food-ordering-system/restaurant-service/api"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/rest"
@@ -105,7 +107,7 @@ func TestTrackOrderApproval(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			tracker := mocks.NewMockOrderApprovalTracker(gomock.NewController(t))
 			tt.expect(tracker)
-			rec, requestErr := newContract(t, newServer(t, tracker)).get(tt.path)
+			rec, requestErr := openapitest.New(t, api.OpenAPI, baseURL, newServer(t, tracker).Handler()).Get(tt.path)
 
 			if tt.specRefuses {
 				assert.Error(t, requestErr, "the document also refuses this request")
