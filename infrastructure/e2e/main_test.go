@@ -5,14 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
 
 // cleanerInterval is every outbox cleaner's interval in the system under
@@ -39,7 +35,7 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	cfg, err := e2e.LocalConfig()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -50,16 +46,12 @@ func run(m *testing.M) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := e2e.StartSystem(ctx, e2e.SystemConfig{
-		RepoDir:         repo,
-		Postgres:        pgtest.Config(),
-		Kafka:           kafkaConfig(),
-		CleanerInterval: cleanerInterval,
-		SessionTimeout:  6 * time.Second, // the broker's minimum: a killed service recovers sooner
-		Archive:         true,
-		BuildFlags:      buildFlags,
-		Logf:            func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
-	})
+	cfg.CleanerInterval = cleanerInterval
+	cfg.SessionTimeout = 6 * time.Second // the broker's minimum: a killed service recovers sooner
+	cfg.Archive = true
+	cfg.BuildFlags = buildFlags
+	cfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+	s, err := e2e.StartSystem(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "FAIL: starting the services:", err)
 		return 1
@@ -85,16 +77,6 @@ func run(m *testing.M) int {
 	}
 	_ = sys.RemoveDir()
 	return 0
-}
-
-// kafkaConfig is the broker of kafkatest: FOS_TEST_KAFKA_BROKERS or the local
-// one.
-func kafkaConfig() kafka.Config {
-	brokers := "127.0.0.1:9092"
-	if v := os.Getenv("FOS_TEST_KAFKA_BROKERS"); v != "" {
-		brokers = v
-	}
-	return kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion}
 }
 
 // system returns the running system, skipping the test under -short.

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -15,7 +14,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
 
 // span is what the test reads of a span the log exporter wrote.
@@ -40,14 +38,12 @@ func TestOneOrderIsOneTraceAcrossTheServices(t *testing.T) {
 	if testing.Short() {
 		t.Skip("end-to-end test: needs PostgreSQL and Kafka (run without -short, e.g. make test)")
 	}
-	repo, err := filepath.Abs(filepath.Join("..", ".."))
+	cfg, err := e2e.LocalConfig()
 	require.NoError(t, err)
+	cfg.Tracing, cfg.Logf = "log", t.Logf
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	s, err := e2e.StartSystem(ctx, e2e.SystemConfig{
-		RepoDir: repo, Postgres: pgtest.Config(), Kafka: kafkaConfig(), Tracing: "log",
-		Logf: t.Logf,
-	})
+	s, err := e2e.StartSystem(ctx, cfg)
 	require.NoError(t, err)
 	stopped := false
 	t.Cleanup(func() {

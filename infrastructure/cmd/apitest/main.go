@@ -26,8 +26,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
 
 // config is schemathesis' settings; each run gets a copy (writeConfig)
@@ -65,12 +63,13 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	repo, err := repoRoot()
+	sysCfg, err := e2e.LocalConfig()
 	if err != nil {
 		return err
 	}
+	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	if opts.schemathesis == "" {
-		opts.schemathesis = filepath.Join(repo, ".venv", "bin", "schemathesis")
+		opts.schemathesis = filepath.Join(sysCfg.RepoDir, ".venv", "bin", "schemathesis")
 	}
 	// Absolute, since schemathesis runs in another directory.
 	if opts.schemathesis, err = exec.LookPath(opts.schemathesis); err == nil {
@@ -79,20 +78,11 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("schemathesis not found (make api-test installs it): %w", err)
 	}
-	brokers := "127.0.0.1:9092"
-	if v := os.Getenv("FOS_TEST_KAFKA_BROKERS"); v != "" {
-		brokers = v
-	}
 
 	start := time.Now()
 	startCtx, cancelStart := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancelStart()
-	sys, err := e2e.StartSystem(startCtx, e2e.SystemConfig{
-		RepoDir:  repo,
-		Postgres: pgtest.Config(),
-		Kafka:    kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion},
-		Logf:     func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
-	})
+	sys, err := e2e.StartSystem(startCtx, sysCfg)
 	if err != nil {
 		return fmt.Errorf("start the services: %w", err)
 	}
@@ -194,22 +184,4 @@ func verdict(err error, took time.Duration) string {
 		return fmt.Sprintf("FAILED (%v) in %s", err, took.Round(time.Second))
 	}
 	return fmt.Sprintf("ok in %s", took.Round(time.Second))
-}
-
-// repoRoot is the directory of go.work, above the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.work not found above the working directory: run from the repository")
-		}
-		dir = parent
-	}
 }

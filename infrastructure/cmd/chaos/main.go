@@ -20,8 +20,6 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/chaos"
 	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
 
 func main() {
@@ -43,27 +41,19 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dir, err := os.Getwd()
+	sysCfg, err := e2e.LocalConfig()
 	if err != nil {
 		return err
 	}
-	repo := filepath.Dir(dir) // run from infrastructure/
-	if _, err := os.Stat(filepath.Join(repo, "go.work")); err != nil {
-		return errors.New("run from the infrastructure directory (make chaos does)")
-	}
-	cfg.LocalDir = filepath.Join(repo, "infrastructure", "local")
+	cfg.LocalDir = filepath.Join(sysCfg.RepoDir, "infrastructure", "local")
 	cfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
+	sysCfg.SessionTimeout = 6 * time.Second // the broker's minimum: a killed service's partitions move sooner
+	sysCfg.Archive = true
+	sysCfg.Logf = cfg.Logf
 
 	startCtx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
-	sys, err := e2e.StartSystem(startCtx, e2e.SystemConfig{
-		RepoDir:        repo,
-		Postgres:       pgtest.Config(),
-		Kafka:          kafka.Config{Brokers: []string{"127.0.0.1:9092"}, Version: kafka.DefaultVersion},
-		SessionTimeout: 6 * time.Second, // the broker's minimum: a killed service's partitions move sooner
-		Archive:        true,
-		Logf:           cfg.Logf,
-	})
+	sys, err := e2e.StartSystem(startCtx, sysCfg)
 	if err != nil {
 		return fmt.Errorf("start the services: %w", err)
 	}

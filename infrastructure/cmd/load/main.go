@@ -15,14 +15,11 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
 	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/load"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 )
 
 func main() {
@@ -50,23 +47,15 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	repo, err := repoRoot()
+	sysCfg, err := e2e.LocalConfig()
 	if err != nil {
 		return err
 	}
-	brokers := "127.0.0.1:9092"
-	if v := os.Getenv("FOS_TEST_KAFKA_BROKERS"); v != "" {
-		brokers = v
-	}
+	sysCfg.Archive = true // the hop breakdown reads the published rows
+	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	startCtx, cancelStart := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancelStart()
-	sys, err := e2e.StartSystem(startCtx, e2e.SystemConfig{
-		RepoDir:  repo,
-		Postgres: pgtest.Config(),
-		Kafka:    kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion},
-		Archive:  true, // the hop breakdown reads the published rows
-		Logf:     func(format string, args ...any) { fmt.Printf(format+"\n", args...) },
-	})
+	sys, err := e2e.StartSystem(startCtx, sysCfg)
 	if err != nil {
 		return fmt.Errorf("start the services: %w", err)
 	}
@@ -115,22 +104,4 @@ func writeJSON(path string, report *load.Report) error {
 		return err
 	}
 	return os.WriteFile(path, append(b, '\n'), 0o644)
-}
-
-// repoRoot is the directory of go.work, above the working directory.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.work")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("go.work not found above the working directory: run from the repository")
-		}
-		dir = parent
-	}
 }
