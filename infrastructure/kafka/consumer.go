@@ -267,7 +267,9 @@ type Consumer struct {
 	log      *zap.Logger
 	metrics  *Metrics
 
-	// Running totals, carried by the log lines until there are metrics.
+	// Running totals for the log lines, so that an operator who reads only
+	// the logs sees how many retries and dead letters there were (the same
+	// counts are also metrics).
 	retries     atomic.Int64
 	deadLetters atomic.Int64
 }
