@@ -217,28 +217,11 @@ func poisonParked(ctx context.Context, r *Run) error {
 	}
 }
 
-// unpublishableTables are the four outbox tables and an insert of a row
-// whose payload no longer maps to a message.
-var unpublishableTables = map[string]string{
-	`"order".payment_outbox`: `INSERT INTO "order".payment_outbox (id, saga_id, created_at, type, payload, outbox_status,
-		saga_status, order_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'SUCCEEDED', 'APPROVED', 'PENDING')`,
-	`"order".order_approval_outbox`: `INSERT INTO "order".order_approval_outbox (id, saga_id, created_at, type, payload,
-		outbox_status, saga_status, order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'SUCCEEDED', 'APPROVED')`,
-	`payment.order_outbox`: `INSERT INTO payment.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
-		payment_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'COMPLETED', 'PENDING')`,
-	`restaurant.order_outbox`: `INSERT INTO restaurant.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
-		approval_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "x"}', 'STARTED', 'APPROVED')`,
-}
-
+// unpublishableRows puts a row the relay can never publish into every outbox.
 func unpublishableRows(ctx context.Context, r *Run) error {
-	for table, insert := range unpublishableTables {
-		id := uuid.New()
-		if err := r.Sys.DB.WithContext(ctx).Exec(insert, id, uuid.New()).Error; err != nil {
-			return fmt.Errorf("%s: %w", table, err)
-		}
-		r.inserted[table] = id
-	}
-	return nil
+	ids, err := r.Sys.InsertUnpublishableRows(ctx)
+	r.inserted = ids
+	return err
 }
 
 // rowsParked checks that each unpublishable row ended FAILED with its error,

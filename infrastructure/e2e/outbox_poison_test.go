@@ -1,10 +1,10 @@
 package e2e_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,22 +17,8 @@ import (
 // relay's attempts, while the orders around it flow.
 func TestUnpublishableOutboxRowsAreParkedWhileOrdersFlow(t *testing.T) {
 	s := system(t)
-	poison := `{"orderId": "not-a-uuid", "price": "lots"}`
-	rows := map[string]string{ // table -> insert of one row (id, saga_id, payload as arguments)
-		`"order".payment_outbox`: `INSERT INTO "order".payment_outbox (id, saga_id, created_at, type, payload, outbox_status,
-			saga_status, order_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', ?, 'STARTED', 'SUCCEEDED', 'APPROVED', 'PENDING')`,
-		`"order".order_approval_outbox`: `INSERT INTO "order".order_approval_outbox (id, saga_id, created_at, type, payload,
-			outbox_status, saga_status, order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', ?, 'STARTED', 'SUCCEEDED', 'APPROVED')`,
-		`payment.order_outbox`: `INSERT INTO payment.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
-			payment_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', ?, 'STARTED', 'COMPLETED', 'PENDING')`,
-		`restaurant.order_outbox`: `INSERT INTO restaurant.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
-			approval_status) VALUES (?, ?, now(), 'OrderProcessingSaga', ?, 'STARTED', 'APPROVED')`,
-	}
-	ids := map[string]uuid.UUID{}
-	for table, insert := range rows {
-		ids[table] = uuid.New()
-		require.NoError(t, s.DB.Exec(insert, ids[table], uuid.New(), poison).Error, table)
-	}
+	ids, err := s.InsertUnpublishableRows(context.Background())
+	require.NoError(t, err)
 	t.Cleanup(func() {
 		for table, id := range ids {
 			_ = s.DB.Exec(`DELETE FROM `+table+` WHERE id = ?`, id).Error

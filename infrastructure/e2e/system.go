@@ -343,6 +343,35 @@ func (s *System) StartReplica(ctx context.Context, service string) (string, erro
 // an instance of order-service.
 func serviceOf(name string) string { return strings.SplitN(name, "#", 2)[0] }
 
+// unpublishableRows inserts, into each of the four outbox tables, one row
+// whose payload no longer maps to its message (a hand edit, a payload of an
+// older version): the relay can never publish it.
+var unpublishableRows = map[string]string{
+	`"order".payment_outbox`: `INSERT INTO "order".payment_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		saga_status, order_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "not-a-uuid", "price": "lots"}', 'STARTED', 'SUCCEEDED', 'APPROVED', 'PENDING')`,
+	`"order".order_approval_outbox`: `INSERT INTO "order".order_approval_outbox (id, saga_id, created_at, type, payload,
+		outbox_status, saga_status, order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "not-a-uuid", "price": "lots"}', 'STARTED', 'SUCCEEDED', 'APPROVED')`,
+	`payment.order_outbox`: `INSERT INTO payment.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		payment_status, payment_order_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "not-a-uuid", "price": "lots"}', 'STARTED', 'COMPLETED', 'PENDING')`,
+	`restaurant.order_outbox`: `INSERT INTO restaurant.order_outbox (id, saga_id, created_at, type, payload, outbox_status,
+		approval_status) VALUES (?, ?, now(), 'OrderProcessingSaga', '{"orderId": "not-a-uuid", "price": "lots"}', 'STARTED', 'APPROVED')`,
+}
+
+// InsertUnpublishableRows puts a row the relay can never publish into each
+// of the four outbox tables and returns the rows' ids by table
+// ("order".payment_outbox, payment.order_outbox, ...).
+func (s *System) InsertUnpublishableRows(ctx context.Context) (map[string]uuid.UUID, error) {
+	ids := make(map[string]uuid.UUID, len(unpublishableRows))
+	for table, insert := range unpublishableRows {
+		id := uuid.New()
+		if err := s.DB.WithContext(ctx).Exec(insert, id, uuid.New()).Error; err != nil {
+			return ids, fmt.Errorf("e2e: unpublishable row in %s: %w", table, err)
+		}
+		ids[table] = id
+	}
+	return ids, nil
+}
+
 // KafkaConfig returns the broker settings the system runs on.
 func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
 
