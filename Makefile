@@ -53,12 +53,22 @@ endif
 	@echo "reset: local data removed"
 
 .PHONY: test
-test: infra-up ## unit, integration and end-to-end tests, and a short fuzz run (starts PostgreSQL and Kafka itself)
+# make test ends with the short versions of the long runs: fuzzing, the
+# OpenAPI property tests and the chaos scenarios. Chaos goes last because it
+# stops and restarts the shared PostgreSQL and broker under the services.
+test: infra-up ## unit, integration and end-to-end tests, then short fuzz, API property and chaos runs (starts PostgreSQL and Kafka itself)
 	@failed=""; for m in $(MODULES); do echo "== $$m"; (cd $$m && $(GO) test -race $(TEST_FLAGS) ./...) || failed="$$failed $$m"; done; \
 	echo "== fuzz (FUZZTIME=$(FUZZTIME))"; $(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME) || failed="$$failed fuzz"; \
+	echo "== api-test (API_EXAMPLES=$(TEST_API_EXAMPLES) API_TIME=$(TEST_API_TIME))"; \
+	$(MAKE) --no-print-directory api-test API_EXAMPLES=$(TEST_API_EXAMPLES) API_TIME=$(TEST_API_TIME) API_SEED=$(TEST_API_SEED) || failed="$$failed api-test"; \
+	echo "== chaos (CHAOS_ARGS=$(TEST_CHAOS_ARGS))"; $(MAKE) --no-print-directory chaos CHAOS_ARGS="$(TEST_CHAOS_ARGS)" || failed="$$failed chaos"; \
 	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
-FUZZTIME ?= 10s
+FUZZTIME          ?= 10s
+TEST_API_EXAMPLES ?= 25
+TEST_API_TIME     ?= 15s
+TEST_API_SEED     ?= 1
+TEST_CHAOS_ARGS   ?= -duration 8s
 
 .PHONY: fuzz
 fuzz: ## fuzz create-order decoding and validation for FUZZTIME (no panic, no 5xx, nothing written on refusal)
@@ -93,16 +103,17 @@ endif
 # make api-test: schemathesis, pinned, in a virtual environment of the
 # repository's own (.venv/, git-ignored), installed once and reused; bumping
 # the pin installs the new version. API_EXAMPLES and API_TIME bound each
-# service's run.
+# service's run; API_SEED repeats a run (0: a new random seed each time).
 SCHEMATHESIS_VERSION ?= 4.32.5
 VENV                 ?= .venv
 API_EXAMPLES         ?= 50
 API_TIME             ?= 30s
+API_SEED             ?= 0
 SCHEMATHESIS         := $(VENV)/bin/schemathesis
 
 .PHONY: api-test
 api-test: infra-up $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) ## schemathesis against each service's OpenAPI document: no 5xx, every answer as documented
-	@cd infrastructure && $(GO) run ./cmd/apitest -schemathesis ../$(SCHEMATHESIS) -max-examples $(API_EXAMPLES) -max-time $(API_TIME)
+	@cd infrastructure && $(GO) run ./cmd/apitest -schemathesis ../$(SCHEMATHESIS) -max-examples $(API_EXAMPLES) -max-time $(API_TIME) -seed $(API_SEED)
 
 $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
 	@[[ -x $(VENV)/bin/pip ]] || python3 -m venv $(VENV)
