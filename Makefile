@@ -85,6 +85,7 @@ test-unit: ## unit tests only: no database, no broker
 
 # make load: RATE orders/s open loop (or WORKERS clients, closed loop) for
 # DURATION, against PostgreSQL with fsync and synchronous commit on.
+# PROFILE=dir also writes each service's CPU profile to dir.
 RATE     ?= 100
 WORKERS  ?= 0
 DURATION ?= 60s
@@ -98,7 +99,8 @@ else
 	@FOS_PG_DURABLE=1 $(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
 endif
-	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT)
+	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT) \
+		$(if $(PROFILE),-profile $(abspath $(PROFILE)))
 
 # make api-test: schemathesis, pinned, in a virtual environment of the
 # repository's own (.venv/, git-ignored), installed once and reused; bumping

@@ -36,4 +36,11 @@ func TestLoadShortRun(t *testing.T) {
 	for _, process := range []string{"order-service", "payment-service", "restaurant-service", "postgres", "kafka"} {
 		assert.Greater(t, report.CPUMsPerSaga[process], 0.0, "CPU of %s is measured", process)
 	}
+	require.NotNil(t, report.Postgres, "the database's work is measured")
+	assert.Greater(t, report.Postgres.CommitsPerSaga, 1.0, "a saga commits in every service")
+	for _, role := range []string{"order_service", "payment_service", "restaurant_service"} {
+		assert.Greater(t, report.Postgres.StatementsPerSaga[role], 1.0, "%s's statements are counted", role)
+	}
+	require.NotEmpty(t, report.Postgres.Top)
+	assert.Greater(t, report.Postgres.Top[0].MsPerSaga, 0.0)
 }

@@ -53,6 +53,8 @@ type SystemConfig struct {
 	// Tracing is every service's tracing.exporter (config.yaml's, none,
 	// when empty); with log, each service's spans are JSON lines in its log.
 	Tracing string
+	// Pprof serves each service's Go profiles under /debug/pprof/.
+	Pprof bool
 	// BuildFlags are added to `go build`, e.g. -race.
 	BuildFlags []string
 	// ReadyTimeout bounds the wait for the services' /readyz (90s when zero).
@@ -496,6 +498,9 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 	}
 	if s.cfg.Tracing != "" {
 		env["TRACING_EXPORTER"] = s.cfg.Tracing
+	}
+	if s.cfg.Pprof {
+		env["HTTP_PPROF"] = "true"
 	}
 	if s.cfg.SessionTimeout > 0 {
 		for _, key := range sessionTimeouts[service] {

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,6 +39,10 @@ type Config struct {
 	// MaxHeaderBytes bounds a request's header block, e.g. "64K" (the
 	// default); a larger one is answered 431.
 	MaxHeaderBytes string `mapstructure:"max_header_bytes"`
+	// Pprof serves Go's runtime profiles under /debug/pprof/ (off by
+	// default: a profile exposes the program's internals and costs CPU
+	// while it runs). make load's -profile turns it on.
+	Pprof bool `mapstructure:"pprof"`
 }
 
 // Validate reports a configuration that cannot work.
@@ -136,6 +141,9 @@ func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
 		return c.JSON(http.StatusOK, map[string]string{"status": "UP"})
 	})
 	e.GET("/readyz", s.readiness(checks))
+	if cfg.Pprof {
+		e.GET("/debug/pprof/*", profiles)
+	}
 	s.server = &http.Server{
 		Addr:              cfg.Address,
 		Handler:           e,
@@ -231,7 +239,7 @@ func requestLogger(log *zap.Logger) echo.MiddlewareFunc {
 			// The probes and the scrapes come every few seconds and say
 			// nothing about the service's work.
 			p := c.Path()
-			return p == "/healthz" || p == "/readyz" || p == "/metrics"
+			return p == "/healthz" || p == "/readyz" || p == "/metrics" || strings.HasPrefix(p, "/debug/pprof/")
 		},
 		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
 			// The error is the full one, with the details the client was not

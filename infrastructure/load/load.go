@@ -53,6 +53,10 @@ type Config struct {
 	// Progress, when set, is called about once a second while orders are
 	// sent and while the run settles.
 	Progress func(Progress)
+	// ProfileDir, when set, receives a CPU profile of each service taken
+	// over the steady window (at most 25 s of it), as <service>.pprof. The
+	// system must serve them (e2e.SystemConfig.Pprof).
+	ProfileDir string
 }
 
 func (c *Config) setDefaults() {
@@ -144,18 +148,33 @@ func Run(ctx context.Context, s *e2e.System, cfg Config) (*Report, error) {
 	steadyFrom := r.start.Add(cfg.Warmup)
 	steadyTo := r.start.Add(cfg.Duration)
 	var before, after cpuSample
+	var pgBefore, pgAfter pgSample
+	steadyStarted := make(chan error, 1)
 	go func() {
-		if sleepUntil(ctx, steadyFrom) {
-			before = cpu.sample()
+		if !sleepUntil(ctx, steadyFrom) {
+			steadyStarted <- nil
+			return
 		}
+		before = cpu.sample()
+		var err error
+		pgBefore, err = samplePostgres(ctx, s)
+		if err == nil && cfg.ProfileDir != "" {
+			err = profileServices(ctx, s, cfg.ProfileDir, steadyTo.Sub(steadyFrom))
+		}
+		steadyStarted <- err
 	}()
 	progressDone := r.reportProgress(ctx)
 	r.send(ctx)
 	after = cpu.sample()
-	if before.at.IsZero() {
-		before = after // the run was cancelled before its steady window
-	}
+	pgAfter, pgErr := samplePostgres(ctx, s)
 	r.sending.Store(false)
+	if err := errors.Join(<-steadyStarted, pgErr); err != nil {
+		close(progressDone)
+		return nil, err
+	}
+	if before.at.IsZero() {
+		before, pgBefore = after, pgAfter // the run was cancelled before its steady window
+	}
 
 	r.settle(ctx)
 	close(progressDone)
@@ -165,6 +184,7 @@ func Run(ctx context.Context, s *e2e.System, cfg Config) (*Report, error) {
 	report := r.report(steadyFrom, steadyTo, floor)
 	report.Durability = durability(ctx, s)
 	report.CPUMsPerSaga = cpu.perSaga(before, after, report.steadyFinished)
+	report.Postgres = postgresWork(pgBefore, pgAfter, report.steadyFinished, 12)
 	if err := r.check(ctx, report); err != nil {
 		return report, err
 	}

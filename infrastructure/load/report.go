@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -73,7 +75,9 @@ type Report struct {
 	// CPUMsPerSaga is each process's CPU time over the steady window divided
 	// by the sagas that ended in it.
 	CPUMsPerSaga map[string]float64 `json:"cpu_ms_per_saga"`
-	Floor        Floor              `json:"floor"`
+	// Postgres is the database's share of the steady window, per saga.
+	Postgres *PostgresWork `json:"postgres,omitempty"`
+	Floor    Floor         `json:"floor"`
 	// SagaOverFloor is the approved saga's p50 as a multiple of its floor.
 	SagaOverFloor float64 `json:"saga_p50_over_floor"`
 
@@ -289,6 +293,16 @@ func (rep *Report) Print(w io.Writer) {
 		}
 	}
 	p("CPU ms per saga: %s; all %.2f", strings.Join(parts, ", "), total)
+	if pg := rep.Postgres; pg != nil {
+		var roles []string
+		for _, role := range slices.Sorted(maps.Keys(pg.StatementsPerSaga)) {
+			roles = append(roles, fmt.Sprintf("%s %.1f", role, pg.StatementsPerSaga[role]))
+		}
+		p("PostgreSQL per saga: %.1f commits; statements: %s", pg.CommitsPerSaga, strings.Join(roles, ", "))
+		for _, st := range pg.Top {
+			p("  %6.3f ms  %5.2f calls x %6.3f ms  %-18s %s", st.MsPerSaga, st.CallsPerSaga, st.MeanMs, st.Role, st.Query)
+		}
+	}
 	if rep.OK() {
 		p("checks: every saga ended, every credit exact, every outbox row published")
 		return

@@ -40,6 +40,7 @@ func run() error {
 	flag.IntVar(&cfg.Customers, "customers", 50, "customers the orders are spread over")
 	flag.DurationVar(&cfg.Settle, "settle", 60*time.Second, "how long to wait for the last sagas to end")
 	flag.StringVar(&out, "out", "", "write the report as JSON to this file too")
+	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU profile of each service over the steady window to this directory")
 	flag.Parse()
 	if err := cfg.Validate(); err != nil {
 		return err
@@ -52,6 +53,7 @@ func run() error {
 		return err
 	}
 	sysCfg.Archive = true // the hop breakdown reads the published rows
+	sysCfg.Pprof = cfg.ProfileDir != ""
 	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	startCtx, cancelStart := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancelStart()
