@@ -134,3 +134,60 @@ func TestBatchWithAFailingRecordIsReplayedOneByOne(t *testing.T) {
 	_, poisonKeyWritten := rows["k20"]
 	assert.False(t, poisonKeyWritten, "the poison record wrote nothing, and no later record has its key")
 }
+
+// Batches of different partitions that lock the same rows take them in one
+// order, so none is rolled back by a deadlock. Each record locks the account
+// it names until its batch commits, and the accounts come in a different
+// order in each partition: in partition order, the partitions' batches lock
+// them in a cycle at once.
+func TestBatchesInLockOrderNeverDeadlock(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "batch-lock-order")
+	p := newProducer(t, cfg)
+	db := handledTable(t)
+	pgtest.Exec(t, db, `CREATE TABLE accounts (id text PRIMARY KEY, n int NOT NULL)`)
+	pgtest.Exec(t, db, `INSERT INTO accounts VALUES ('a', 0), ('b', 0), ('c', 0), ('d', 0)`)
+	var msgs []kafka.Message
+	want := []int{0, 0, 0, 0}
+	for i := range 120 {
+		// Every partition gets every account, in an order of its own.
+		account := (i + i/7) % 4
+		want[account]++
+		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte{'a' + byte(account)}})
+	}
+	send(t, p, msgs...) // all waiting, so that the partitions' batches run at once
+
+	handler := func(ctx context.Context, m *kafka.Received) error {
+		conn := postgres.Conn(ctx, db)
+		// The lock is held for a moment, as a handler's further statements
+		// would hold it, so that the partitions' batches overlap.
+		if err := conn.Exec(`UPDATE accounts SET n = n + 1 WHERE id = ?`, string(m.Value)).Error; err != nil {
+			return err
+		}
+		if err := conn.Exec(`SELECT pg_sleep(0.003)`).Error; err != nil {
+			return err
+		}
+		return conn.Exec(`INSERT INTO handled (key, value) VALUES (?, ?)`, string(m.Key), string(m.Value)).Error
+	}
+	var batches, failed atomic.Int32
+	tx := postgres.NewTransactor(db)
+	transact := func(ctx context.Context, fn func(context.Context) error) error {
+		batches.Add(1)
+		err := tx.Transact(ctx, fn)
+		if err != nil {
+			failed.Add(1)
+			t.Logf("batch rolled back: %v", err)
+		}
+		return err
+	}
+	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, handler, zaptest.NewLogger(t),
+		kafka.InTransaction(transact), kafka.InLockOrder(func(m *kafka.Received) string { return string(m.Value) }))
+
+	require.Eventually(t, func() bool { return len(handledRows(t, db)) == len(msgs) }, 60*time.Second, 20*time.Millisecond)
+	assert.Less(t, int(batches.Load()), len(msgs)/4, "the records were handled in batches")
+	assert.Zero(t, failed.Load(), "no batch was rolled back")
+	var counts []int
+	require.NoError(t, db.Raw(`SELECT n FROM accounts ORDER BY id`).Scan(&counts).Error)
+	assert.Equal(t, want, counts, "every record counted once")
+}

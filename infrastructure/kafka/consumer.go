@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -218,6 +219,20 @@ func InTransaction(transact Transact) ConsumerOption {
 	return func(c *Consumer) { c.transact = transact }
 }
 
+// InLockOrder makes the consumer handle the records of a batch in ascending
+// order of lockKey, for handlers that lock a row named by the record (the
+// customer's credit entry). Each partition's batch is one transaction that
+// holds its locks until it commits, so two batches that took the same rows
+// in different orders would wait on each other until PostgreSQL broke the
+// deadlock, a second later, and the batches fell back to one record at a
+// time. In one order, they only queue. The sort is stable: records with one
+// lock key keep their partition order, and so, as long as every record of a
+// Kafka key has the same lock key, do the records of each Kafka key. Alone a
+// record is handled as it comes.
+func InLockOrder(lockKey func(*Received) string) ConsumerOption {
+	return func(c *Consumer) { c.lockKey = lockKey }
+}
+
 // DefaultMaxAttempts is ConsumerConfig.MaxAttempts when none is configured.
 const DefaultMaxAttempts = 10
 
@@ -264,6 +279,7 @@ type Consumer struct {
 	handler  Handler
 	producer *Producer
 	transact Transact
+	lockKey  func(*Received) string
 	log      *zap.Logger
 	metrics  *Metrics
 
@@ -407,6 +423,13 @@ func (c *Consumer) handleBatch(ctx context.Context, batch []*sarama.ConsumerMess
 		msgs := make([]*Received, len(batch))
 		for i, r := range batch {
 			msgs[i] = fromRecord(r)
+		}
+		if c.lockKey != nil {
+			keys := make(map[*Received]string, len(msgs))
+			for _, m := range msgs {
+				keys[m] = c.lockKey(m)
+			}
+			slices.SortStableFunc(msgs, func(a, b *Received) int { return strings.Compare(keys[a], keys[b]) })
 		}
 		err := c.transact(ctx, func(ctx context.Context) error {
 			for _, msg := range msgs {

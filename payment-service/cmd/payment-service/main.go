@@ -107,7 +107,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Driving adapters.
 	listener := messaging.NewPaymentRequestKafkaListener(requests, log)
 	consumer, err := kafka.NewConsumer(cfg.Kafka, cfg.Consumer.WithTopics(cfg.Topics.PaymentRequest), listener.Handle, producer, log,
-		kafka.InTransaction(tx.Transact), kafka.WithConsumerMetrics(kafkaMetrics))
+		kafka.InTransaction(tx.Transact), kafka.InLockOrder(listener.LockKey), kafka.WithConsumerMetrics(kafkaMetrics))
 	if err != nil {
 		return err
 	}

@@ -44,3 +44,16 @@ func (l *PaymentRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Rec
 	}
 	return l.listener.CompletePayment(ctx, req)
 }
+
+// LockKey is the consumer's lock order (kafka.InLockOrder): the customer
+// whose credit entry the request locks. Batches of different partitions
+// then lock credit entries in one order and never deadlock; every request of
+// a saga names one customer, so a saga's requests keep their order. An
+// undecodable request sorts first, and fails as it would anyway.
+func (l *PaymentRequestKafkaListener) LockKey(msg *kafka.Received) string {
+	m, err := kafka.DecodeJSON[contract.PaymentRequest](msg)
+	if err != nil {
+		return ""
+	}
+	return m.CustomerID.String()
+}

@@ -127,3 +127,11 @@ func TestPaymentRequestKafkaListenerDeadLettersOnlyWhatCannotBeAnswered(t *testi
 	assert.Contains(t, reasons[uuid.Nil.String()], "has no saga id")
 	assertRequest(t, noCustomer, receive(t, answered))
 }
+
+func TestPaymentRequestKafkaListenerLocksInCustomerOrder(t *testing.T) {
+	listener := messaging.NewPaymentRequestKafkaListener(nil, zaptest.NewLogger(t))
+	req := paymentRequest(kernel.PaymentOrderStatusPending)
+	rec := record(t, "payment-request", req)
+	assert.Equal(t, req.CustomerID.String(), listener.LockKey(&kafka.Received{Key: rec.Key, Value: rec.Value}))
+	assert.Empty(t, listener.LockKey(&kafka.Received{Value: []byte("not json")}), "an undecodable request sorts first")
+}
