@@ -119,9 +119,9 @@ func (f *fixture) answered(req application.PaymentRequest, found bool) *gomock.C
 	return f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, req.PaymentOrderStatus).Return(found, nil)
 }
 
-// readHistory expects the seeded history read.
+// readHistory expects the seeded history added up.
 func (f *fixture) readHistory(t *testing.T) *gomock.Call {
-	return f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(seededHistory(t), nil)
+	return f.history.EXPECT().TotalsByCustomerID(gomock.Any(), customerID).Return(domain.TotalsOf(seededHistory(t)), nil)
 }
 
 // readsBeforePayment expects, in PersistPayment's order, the transaction and

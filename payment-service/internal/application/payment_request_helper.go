@@ -160,10 +160,10 @@ func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, paym
 		}
 		return outcomeAnswered, nil, nil
 	}
-	var history []*domain.CreditHistory
+	var history domain.CreditHistoryTotals
 	if credit != nil {
-		if history, err = h.history.FindByCustomerID(ctx, req.CustomerID); err != nil {
-			return "", nil, fmt.Errorf("load credit history of customer %s: %w", req.CustomerID, err)
+		if history, err = h.history.TotalsByCustomerID(ctx, req.CustomerID); err != nil {
+			return "", nil, fmt.Errorf("add up credit history of customer %s: %w", req.CustomerID, err)
 		}
 	}
 	event, debit := h.domain.ValidateAndInitiatePayment(payment, credit, history)

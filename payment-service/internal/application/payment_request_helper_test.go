@@ -208,7 +208,7 @@ func TestPersistPaymentErrors(t *testing.T) {
 		req := pendingRequest("200.00")
 		down := kernel.Errorf(kernel.ECodeUnavailable, "database unavailable")
 		gomock.InOrder(append(f.readsBeforePayment(req, creditEntry(t, "500.00"), nil),
-			f.history.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, down),
+			f.history.EXPECT().TotalsByCustomerID(gomock.Any(), customerID).Return(domain.CreditHistoryTotals{}, down),
 		)...)
 		err := f.helper.PersistPayment(context.Background(), req)
 		assert.True(t, errors.Is(err, down))

@@ -58,6 +58,9 @@ type CreditEntryRepository interface {
 type CreditHistoryRepository interface {
 	// FindByCustomerID returns the customer's history, oldest first.
 	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) ([]*domain.CreditHistory, error)
+	// TotalsByCustomerID returns what the customer's history adds up to,
+	// without reading its entries.
+	TotalsByCustomerID(ctx context.Context, customerID kernel.CustomerID) (domain.CreditHistoryTotals, error)
 	// Save inserts one entry.
 	Save(ctx context.Context, entry *domain.CreditHistory) error
 }

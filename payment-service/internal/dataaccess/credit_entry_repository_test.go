@@ -54,7 +54,7 @@ func TestCreditEntryRepository(t *testing.T) {
 	require.NoError(t, err)
 	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, money("40.00"))
 	require.NoError(t, err)
-	history, err := dataaccess.NewCreditHistoryRepository(db).FindByCustomerID(ctx, customer)
+	history, err := dataaccess.NewCreditHistoryRepository(db).TotalsByCustomerID(ctx, customer)
 	require.NoError(t, err)
 	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, history)
 	require.NotNil(t, debit)

@@ -43,6 +43,22 @@ func (r *CreditHistoryRepository) FindByCustomerID(ctx context.Context, customer
 	return out, nil
 }
 
+// TotalsByCustomerID implements application.CreditHistoryRepository: the
+// database adds up the entries, over the index on customer_id, and only the
+// two sums cross the wire.
+func (r *CreditHistoryRepository) TotalsByCustomerID(ctx context.Context, customerID kernel.CustomerID) (domain.CreditHistoryTotals, error) {
+	var sums creditHistoryTotalsRow
+	err := postgres.Conn(ctx, r.db).Raw(`SELECT
+			COALESCE(SUM(amount) FILTER (WHERE type = ?), 0) AS credits,
+			COALESCE(SUM(amount) FILTER (WHERE type = ?), 0) AS debits
+		FROM credit_history WHERE customer_id = ?`,
+		string(domain.TransactionTypeCredit), string(domain.TransactionTypeDebit), customerID.UUID()).Scan(&sums).Error
+	if err != nil {
+		return domain.CreditHistoryTotals{}, postgres.WrapError(err, fmt.Sprintf("add up credit history of customer %s", customerID))
+	}
+	return domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, kernel.NewMoney(sums.Credits), kernel.NewMoney(sums.Debits))
+}
+
 // Save implements application.CreditHistoryRepository.
 func (r *CreditHistoryRepository) Save(ctx context.Context, entry *domain.CreditHistory) error {
 	row := creditHistoryToRow(entry)

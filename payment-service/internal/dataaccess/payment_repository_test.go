@@ -29,7 +29,7 @@ func TestPaymentRepository(t *testing.T) {
 	require.NoError(t, err)
 	credit, err := credits.FindByCustomerID(ctx, seededCustomer)
 	require.NoError(t, err)
-	history, err := dataaccess.NewCreditHistoryRepository(db).FindByCustomerID(ctx, seededCustomer)
+	history, err := dataaccess.NewCreditHistoryRepository(db).TotalsByCustomerID(ctx, seededCustomer)
 	require.NoError(t, err)
 	ds.ValidateAndInitiatePayment(payment, credit, history)
 	require.Equal(t, kernel.PaymentStatusCompleted, payment.Status())
@@ -57,7 +57,7 @@ func TestPaymentRepository(t *testing.T) {
 	t.Run("second payment of an order is a duplicate", func(t *testing.T) {
 		twin, err := domain.NewPayment(orderID, seededCustomer, money("10.00"))
 		require.NoError(t, err)
-		ds.ValidateAndInitiatePayment(twin, credit, nil)
+		ds.ValidateAndInitiatePayment(twin, credit, domain.CreditHistoryTotals{})
 		err = repo.Save(ctx, twin)
 		assert.True(t, errors.Is(err, application.ErrDuplicate), "got %v", err)
 	})

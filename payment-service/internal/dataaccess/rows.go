@@ -47,6 +47,13 @@ type creditHistoryRow struct {
 
 func (creditHistoryRow) TableName() string { return creditHistoryTable }
 
+// creditHistoryTotalsRow is what the database adds up over a customer's
+// credit history.
+type creditHistoryTotalsRow struct {
+	Credits decimal.Decimal `gorm:"column:credits"`
+	Debits  decimal.Decimal `gorm:"column:debits"`
+}
+
 type orderOutboxRow struct {
 	ID                 uuid.UUID       `gorm:"column:id;primaryKey"`
 	SagaID             uuid.UUID       `gorm:"column:saga_id"`

@@ -49,14 +49,3 @@ func (h *CreditHistory) TransactionType() TransactionType { return h.transaction
 
 // CreatedAt is when the credit moved.
 func (h *CreditHistory) CreatedAt() time.Time { return h.createdAt }
-
-// totalOf sums the amounts of the entries of type t.
-func totalOf(history []*CreditHistory, t TransactionType) kernel.Money {
-	total := kernel.ZeroMoney
-	for _, h := range history {
-		if h.transactionType == t {
-			total = total.Add(h.amount)
-		}
-	}
-	return total
-}

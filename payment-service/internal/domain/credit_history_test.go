@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -39,4 +40,18 @@ func TestUnmarshalCreditHistoryFromDatabase(t *testing.T) {
 			assert.Equal(t, now, h.CreatedAt())
 		})
 	}
+}
+
+func TestCreditHistoryTotals(t *testing.T) {
+	totals := domain.TotalsOf(history(t, "CREDIT", "100.00", "CREDIT", "600.00", "DEBIT", "200.00", "DEBIT", "0.50"))
+	assert.Equal(t, "700.00", totals.Credits().String())
+	assert.Equal(t, "200.50", totals.Debits().String())
+	assert.Equal(t, domain.CreditHistoryTotals{}, domain.TotalsOf(nil), "no history sums to zero")
+
+	stored, err := domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, money("700.00"), money("200.50"))
+	require.NoError(t, err)
+	assert.True(t, stored.Credits().Equal(totals.Credits()) && stored.Debits().Equal(totals.Debits()))
+	_, err = domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, money("-1.00"), money("0"))
+	assert.ErrorIs(t, err, domain.ErrInvalidCreditHistory)
+	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 }

@@ -26,7 +26,7 @@ func NewPaymentDomainService(now func() time.Time) *PaymentDomainService {
 
 // ValidateAndInitiatePayment gives a new payment its id and decides on it.
 // It completes when the price is positive, the credit covers it, and the
-// history, with the new debit, still adds up to the credit left: the credit
+// history's totals, with the new debit, still add up to the credit left: the credit
 // entry is then debited and the DEBIT entry to save is returned with a
 // PaymentCompletedEvent. Otherwise the payment fails with every reason in a
 // PaymentFailedEvent, the credit entry is untouched and the entry is nil.
@@ -34,7 +34,7 @@ func NewPaymentDomainService(now func() time.Time) *PaymentDomainService {
 // and is saved FAILED like any other refusal, so that the order gets its
 // answer and a duplicate of the request finds it.
 func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, credit *CreditEntry,
-	history []*CreditHistory) (PaymentEvent, *CreditHistory) {
+	history CreditHistoryTotals) (PaymentEvent, *CreditHistory) {
 	now := kernel.EventTime(s.now())
 	payment.initialize(now)
 	var failures []string
@@ -51,7 +51,7 @@ func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, cred
 	}
 	remaining := credit.totalCredit.Subtract(payment.price)
 	debit := newCreditHistory(payment.customerID, payment.price, TransactionTypeDebit, now)
-	failures = append(failures, validateCreditHistory(credit.customerID, remaining, withEntry(history, debit))...)
+	failures = append(failures, validateCreditHistory(credit.customerID, remaining, history.with(debit))...)
 	if len(failures) > 0 {
 		payment.status = kernel.PaymentStatusFailed
 		return PaymentFailedEvent{paymentEvent{payment, now}, failures}, nil
@@ -128,10 +128,9 @@ func noCreditEntry(customerID kernel.CustomerID) string {
 // validateCreditHistory checks that the history justifies the credit: the
 // customer never spent more than was credited, and credits minus debits
 // equal the balance.
-func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, history []*CreditHistory) []string {
+func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, history CreditHistoryTotals) []string {
 	var failures []string
-	credits := totalOf(history, TransactionTypeCredit)
-	debits := totalOf(history, TransactionTypeDebit)
+	credits, debits := history.credits, history.debits
 	if debits.GreaterThan(credits) {
 		failures = append(failures, fmt.Sprintf("Customer with id=%s doesn't have enough credit according to credit history!", customerID))
 	}
@@ -139,10 +138,4 @@ func validateCreditHistory(customerID kernel.CustomerID, credit kernel.Money, hi
 		failures = append(failures, fmt.Sprintf("Credit history total is not equal to current credit for customer id: %s!", customerID))
 	}
 	return failures
-}
-
-// withEntry returns history with e appended, never writing into the
-// caller's backing array.
-func withEntry(history []*CreditHistory, e *CreditHistory) []*CreditHistory {
-	return append(history[:len(history):len(history)], e)
 }

@@ -275,6 +275,21 @@ func (mr *MockCreditHistoryRepositoryMockRecorder) Save(ctx, entry interface{}) 
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Save", reflect.TypeOf((*MockCreditHistoryRepository)(nil).Save), ctx, entry)
 }
 
+// TotalsByCustomerID mocks base method.
+func (m *MockCreditHistoryRepository) TotalsByCustomerID(ctx context.Context, customerID kernel.CustomerID) (domain.CreditHistoryTotals, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "TotalsByCustomerID", ctx, customerID)
+	ret0, _ := ret[0].(domain.CreditHistoryTotals)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// TotalsByCustomerID indicates an expected call of TotalsByCustomerID.
+func (mr *MockCreditHistoryRepositoryMockRecorder) TotalsByCustomerID(ctx, customerID interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "TotalsByCustomerID", reflect.TypeOf((*MockCreditHistoryRepository)(nil).TotalsByCustomerID), ctx, customerID)
+}
+
 // MockOrderOutboxRepository is a mock of OrderOutboxRepository interface.
 type MockOrderOutboxRepository struct {
 	ctrl     *gomock.Controller
