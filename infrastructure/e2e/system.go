@@ -374,6 +374,15 @@ func (s *System) InsertUnpublishableRows(ctx context.Context) (map[string]uuid.U
 	return ids, nil
 }
 
+// PostgresConfig returns the settings of the system's database as the
+// administrator, without a schema: what DB is connected with, for a caller
+// that needs a pool of its own.
+func (s *System) PostgresConfig() postgres.Config {
+	cfg := s.cfg.Postgres
+	cfg.Database, cfg.Schema = s.Database, ""
+	return cfg
+}
+
 // KafkaConfig returns the broker settings the system runs on.
 func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
 
@@ -614,8 +623,7 @@ func (s *System) createDatabase(ctx context.Context) error {
 	if err := admin.WithContext(ctx).Exec("CREATE DATABASE " + postgres.QuoteIdent(s.Database)).Error; err != nil {
 		return fmt.Errorf("e2e: create database %s: %w", s.Database, err)
 	}
-	cfg := s.cfg.Postgres
-	cfg.Database, cfg.Schema = s.Database, ""
+	cfg := s.PostgresConfig()
 	cfg.MaxOpenConns = 10
 	if s.DB, err = postgres.Open(ctx, cfg, zap.NewNop()); err != nil {
 		return fmt.Errorf("e2e: %w", err)

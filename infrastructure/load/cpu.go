@@ -21,6 +21,10 @@ const clockTicks = 100
 // cpuSampler reads the CPU time the system's processes have used.
 type cpuSampler struct {
 	services map[string]int
+	// generatorBackends lists the PostgreSQL backends serving the load
+	// generator's own status poll, whose CPU is the generator's, not the
+	// sagas'.
+	generatorBackends func() map[int]bool
 }
 
 // cpuSample is each process's CPU time at one moment.
@@ -55,6 +59,10 @@ func (c *cpuSampler) sample() cpuSample {
 	if t, err := procTicks(os.Getpid(), false); err == nil {
 		s.ticks["load generator"] = t
 	}
+	var generator map[int]bool
+	if c.generatorBackends != nil {
+		generator = c.generatorBackends()
+	}
 	entries, _ := os.ReadDir("/proc")
 	for _, e := range entries {
 		pid, err := strconv.Atoi(e.Name())
@@ -65,7 +73,11 @@ func (c *cpuSampler) sample() cpuSample {
 		switch {
 		case strings.TrimSpace(string(comm)) == "postgres":
 			t, err := procTicks(pid, isPostmaster(pid))
-			if err == nil {
+			switch {
+			case err != nil:
+			case generator[pid]:
+				s.ticks["load generator"] += t
+			default:
 				s.ticks["postgres"] += t
 			}
 		case strings.TrimSpace(string(comm)) == "java":

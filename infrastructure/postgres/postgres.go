@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -34,6 +35,9 @@ type Config struct {
 	ConnMaxLifetime time.Duration `mapstructure:"conn_max_lifetime"`
 	// ConnectTimeout bounds one connection attempt.
 	ConnectTimeout time.Duration `mapstructure:"connect_timeout"`
+	// RuntimeParams are settings every connection of the pool starts with
+	// (SET at connection time), e.g. {"plan_cache_mode": "force_custom_plan"}.
+	RuntimeParams map[string]string `mapstructure:"runtime_params"`
 }
 
 // Validate reports a configuration that cannot work.
@@ -76,12 +80,18 @@ func (c Config) DSN() string {
 		timeout = 5 * time.Second
 	}
 	q.Set("connect_timeout", fmt.Sprint(int(timeout.Seconds())))
+	// pgx sends every query parameter it does not know itself to the server
+	// as a run-time parameter of the connection.
+	for name, value := range c.RuntimeParams {
+		q.Set(name, value)
+	}
 	u := url.URL{
 		Scheme:   "postgres",
 		User:     url.UserPassword(c.User, c.Password),
 		Host:     fmt.Sprintf("%s:%d", c.Host, c.Port),
 		Path:     "/" + c.Database,
-		RawQuery: q.Encode(),
+		// pgx reads a + in the query as itself, not as a space.
+		RawQuery: strings.ReplaceAll(q.Encode(), "+", "%20"),
 	}
 	return u.String()
 }

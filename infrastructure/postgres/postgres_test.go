@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -130,5 +131,33 @@ func TestMigrateFromConcurrentStartsOnAFreshSchema(t *testing.T) {
 		require.NoError(t, row.Scan(&version, &dirty))
 		assert.Equal(t, 1, version, "round %d", round)
 		assert.False(t, dirty, "round %d", round)
+	}
+}
+
+func TestRuntimeParamsAreSetOnEveryConnection(t *testing.T) {
+	t.Parallel()
+	cfg := pgtest.Config()
+	cfg.MaxOpenConns = 3
+	cfg.RuntimeParams = map[string]string{"plan_cache_mode": "force_custom_plan", "application_name": "fos runtime params"}
+	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
+	require.NoError(t, err)
+	sqlDB, err := db.DB()
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = sqlDB.Close() })
+
+	// Three connections held at once, so each is a connection of its own.
+	var conns []*sql.Conn
+	for range 3 {
+		conn, err := sqlDB.Conn(context.Background())
+		require.NoError(t, err)
+		conns = append(conns, conn)
+	}
+	for _, conn := range conns {
+		var mode, name string
+		require.NoError(t, conn.QueryRowContext(context.Background(), "SHOW plan_cache_mode").Scan(&mode))
+		require.NoError(t, conn.QueryRowContext(context.Background(), "SHOW application_name").Scan(&name))
+		assert.Equal(t, "force_custom_plan", mode)
+		assert.Equal(t, "fos runtime params", name)
+		require.NoError(t, conn.Close())
 	}
 }
