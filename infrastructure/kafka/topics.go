@@ -82,6 +82,32 @@ func EnsureTopics(ctx context.Context, cfg Config, specs []TopicSpec) error {
 	return nil
 }
 
+// DeleteTopics deletes each topic of names and its dead-letter topic. A
+// topic that does not exist is no error.
+func DeleteTopics(ctx context.Context, cfg Config, names ...string) error {
+	sc, err := cfg.sarama()
+	if err != nil {
+		return err
+	}
+	admin, err := sarama.NewClusterAdmin(cfg.Brokers, sc)
+	if err != nil {
+		return fmt.Errorf("kafka admin for %v: %w", cfg.Brokers, err)
+	}
+	defer admin.Close()
+	var errs []error
+	for _, topic := range names {
+		for _, name := range []string{topic, topic + DeadLetterSuffix} {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if err := admin.DeleteTopic(name); err != nil && !errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
+				errs = append(errs, fmt.Errorf("delete topic %s: %w", name, err))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // Ping is a readiness check: it answers nil while at least one broker of cfg
 // accepts a connection and answers an ApiVersions request.
 func Ping(cfg Config) func(ctx context.Context) error {

@@ -36,7 +36,9 @@ func Brokers(tb testing.TB) []string {
 }
 
 // Topic creates a topic named after base with a unique suffix, and its
-// dead-letter topic, and returns its name.
+// dead-letter topic, and returns its name. Both are deleted when the test
+// ends (after the test's own cleanups, which stop its consumers), so that
+// test runs do not pile topics up on the broker.
 func Topic(tb testing.TB, base string) string {
 	tb.Helper()
 	cfg := Config(tb)
@@ -46,5 +48,12 @@ func Topic(tb testing.TB, base string) string {
 	if err := kafka.EnsureTopics(ctx, cfg, []kafka.TopicSpec{{Name: name, Partitions: 3, ReplicationFactor: 1}}); err != nil {
 		tb.Fatalf("kafkatest: %v (is Kafka running? infrastructure/local/kafka.sh start)", err)
 	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := kafka.DeleteTopics(ctx, cfg, name); err != nil {
+			tb.Logf("kafkatest: %v", err)
+		}
+	})
 	return name
 }
