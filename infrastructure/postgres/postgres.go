@@ -86,10 +86,10 @@ func (c Config) DSN() string {
 		q.Set(name, value)
 	}
 	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.UserPassword(c.User, c.Password),
-		Host:     fmt.Sprintf("%s:%d", c.Host, c.Port),
-		Path:     "/" + c.Database,
+		Scheme: "postgres",
+		User:   url.UserPassword(c.User, c.Password),
+		Host:   fmt.Sprintf("%s:%d", c.Host, c.Port),
+		Path:   "/" + c.Database,
 		// pgx reads a + in the query as itself, not as a space.
 		RawQuery: strings.ReplaceAll(q.Encode(), "+", "%20"),
 	}
