@@ -51,8 +51,9 @@ type Config struct {
 	// Settle bounds the wait, after the last order was sent, for every saga
 	// to end (default 60s). A saga not ended by then is stuck.
 	Settle time.Duration
-	// PollInterval is how often the final statuses are read (default 5ms):
-	// the resolution of the saga latencies.
+	// PollInterval is how often the final statuses are read (default 5ms),
+	// the resolution of the saga latencies, while few sagas are pending; the
+	// interval grows by 0.1 ms for each pending saga (see pollCostPerSaga).
 	PollInterval time.Duration
 	// Progress, when set, is called about once a second while orders are
 	// sent and while the run settles.
@@ -321,16 +322,13 @@ func (r *runner) post(ctx context.Context, n int) *saga {
 // until ctx ends. A saga's end is the moment its final status was read, so
 // its latency is exact to about one interval.
 func (r *runner) track(ctx context.Context) {
-	ticker := time.NewTicker(r.cfg.PollInterval)
-	defer ticker.Stop()
+	var ids []string
 	for {
-		select {
-		case <-ctx.Done():
+		if !sleepUntil(ctx, time.Now().Add(r.pollInterval(len(ids)))) {
 			return
-		case <-ticker.C:
 		}
 		r.mu.Lock()
-		ids := make([]string, 0, len(r.pending))
+		ids = make([]string, 0, len(r.pending))
 		for id := range r.pending {
 			ids = append(ids, id.String())
 		}
@@ -343,11 +341,7 @@ func (r *runner) track(ctx context.Context) {
 			OrderStatus string
 		}
 		// One array parameter (gorm would spread a slice into one
-		// parameter per id): the statement is
-		// the same whatever the number of pending sagas, so PostgreSQL
-		// prepares and plans it once, and the generator's polling stays a
-		// small part of the database's CPU that the report charges to the
-		// sagas.
+		// parameter per id), so that the statement is prepared once.
 		err := r.trackDB.WithContext(ctx).Raw(`SELECT tracking_id, order_status FROM "order".orders
 			WHERE tracking_id = ANY(?::uuid[]) AND order_status IN ('APPROVED', 'CANCELLED')`,
 			"{"+strings.Join(ids, ",")+"}").Scan(&rows).Error
@@ -366,6 +360,22 @@ func (r *runner) track(ctx context.Context) {
 		}
 		r.mu.Unlock()
 	}
+}
+
+// pollCostPerSaga is how much the status poll's interval grows for each
+// pending saga. A poll costs an index lookup per pending saga; polling every
+// 5 ms whatever their number made a backlog feed itself (a thousand pending
+// sagas cost 200,000 lookups a second, on the cores the sagas needed). With
+// the interval growing with the backlog, the poll does at most 10,000
+// lookups a second, and a saga's end is still read to within 1% of its
+// latency at 100 sagas a second (by Little's law, the pending sagas are the
+// rate times the latency).
+const pollCostPerSaga = 100 * time.Microsecond
+
+// pollInterval is the wait before the next status poll, when the last one
+// asked about pending sagas.
+func (r *runner) pollInterval(pending int) time.Duration {
+	return max(r.cfg.PollInterval, time.Duration(pending)*pollCostPerSaga)
 }
 
 // settle waits until no saga is pending, or the settle time is over.

@@ -85,12 +85,14 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		// a lost COMPLETED mark only makes the row go out again under the
 		// same message id, which every receiver recognises. So this
 		// transaction, unlike the ones that change business data, does not
-		// wait for its commit to reach the disk.
-		if err := tx.Exec(`SET LOCAL synchronous_commit = off`).Error; err != nil {
-			return fmt.Errorf("claim %s rows: %w", s.table.Name, err)
-		}
+		// wait for its commit to reach the disk. The claim itself turns
+		// synchronous_commit off for the transaction (set_config's true is
+		// SET LOCAL), to save a round trip a claim; a claim that finds no
+		// row has nothing to commit.
 		var rows []outboxRow
-		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts, trace_parent FROM `+table+`
+		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts, trace_parent,
+				set_config('synchronous_commit', 'off', true) AS synchronous_commit
+			FROM `+table+`
 			WHERE outbox_status = ? ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
 			outbox.StatusStarted, limit).Scan(&rows).Error
 		if err != nil {

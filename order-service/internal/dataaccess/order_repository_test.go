@@ -62,3 +62,33 @@ func TestOrderRepositoryRoundTripAndOptimisticLocking(t *testing.T) {
 	_, err = repo.FindByID(ctx, kernel.NewID[kernel.OrderID]())
 	assert.ErrorIs(t, err, application.ErrNotFound)
 }
+
+// An order whose insert fails writes nothing: not its address, not its
+// items. The three tables are written by one statement.
+func TestOrderRepositoryInsertIsAllOrNothing(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewOrderRepository(db)
+	first := newOrder(t)
+	require.NoError(t, repo.Insert(ctx, first))
+
+	// A new order that reuses the first one's tracking id: its order row is
+	// refused by the unique index, its address and items would fit.
+	second := newOrder(t)
+	twin := must(domain.UnmarshalOrderFromDatabase(second.ID(), second.CustomerID(), second.RestaurantID(), second.DeliveryAddress(),
+		second.Price(), second.Items(), first.TrackingID(), second.Status(), nil, 0))
+	err := repo.Insert(ctx, twin)
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))
+
+	for _, table := range []string{"orders", "order_address", "order_items"} {
+		column := "order_id"
+		if table == "orders" {
+			column = "id"
+		}
+		var n int64
+		require.NoError(t, db.Table(table).Where(column+" = ?", twin.ID().UUID()).Count(&n).Error)
+		assert.Zero(t, n, "%s has no row of the refused order", table)
+	}
+	_, err = repo.FindByID(ctx, first.ID())
+	assert.NoError(t, err, "the first order is untouched")
+}
