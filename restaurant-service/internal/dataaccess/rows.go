@@ -20,6 +20,18 @@ type restaurantRow struct {
 func (restaurantRow) TableName() string { return "restaurants" }
 
 // productRow is a row of products.
+// restaurantProductRow is a restaurant joined with one of its products, or
+// with none (the product columns are then NULL).
+type restaurantProductRow struct {
+	RestaurantID     uuid.UUID        `gorm:"column:restaurant_id"`
+	RestaurantName   string           `gorm:"column:restaurant_name"`
+	RestaurantActive bool             `gorm:"column:restaurant_active"`
+	ProductID        *uuid.UUID       `gorm:"column:product_id"`
+	ProductName      *string          `gorm:"column:product_name"`
+	ProductPrice     *decimal.Decimal `gorm:"column:product_price"`
+	ProductAvailable *bool            `gorm:"column:product_available"`
+}
+
 type productRow struct {
 	ID        uuid.UUID       `gorm:"column:id;primaryKey"`
 	Name      string          `gorm:"column:name"`
