@@ -84,11 +84,13 @@ test-unit: ## unit tests only: no database, no broker
 	if [[ -n "$$failed" ]]; then echo "FAILED in:$$failed"; exit 1; fi
 
 # make load: RATE orders/s open loop (or WORKERS clients, closed loop) for
-# DURATION, against PostgreSQL with fsync and synchronous commit on.
+# DURATION, the first WARMUP left out of the steady figures, against
+# PostgreSQL with fsync and synchronous commit on.
 # PROFILE=dir also writes each service's CPU profile to dir.
 RATE     ?= 100
 WORKERS  ?= 0
 DURATION ?= 60s
+WARMUP   ?= 10s
 LOAD_OUT ?= .run/load-$(shell date +%Y%m%d-%H%M%S).json
 
 .PHONY: load
@@ -99,7 +101,7 @@ else
 	@FOS_PG_DURABLE=1 $(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
 endif
-	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -out ../$(LOAD_OUT) \
+	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -warmup $(WARMUP) -out ../$(LOAD_OUT) \
 		$(if $(PROFILE),-profile $(abspath $(PROFILE)))
 
 # make api-test: schemathesis, pinned, in a virtual environment of the
