@@ -21,6 +21,7 @@ func TestApprovalOutboxRepository(t *testing.T) {
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	a := approvalMessage(sagaID, order)
+	a.Resends = 2 // every column makes the round trip
 	require.NoError(t, repo.Save(ctx, a))
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(repo.Save(ctx, approvalMessage(sagaID, order))), "one approval row per saga")
 

@@ -133,6 +133,7 @@ func approvalOutboxToRow(m *application.OrderApprovalOutboxMessage) (approvalOut
 		OutboxStatus: string(m.OutboxStatus),
 		SagaStatus:   string(m.SagaStatus),
 		OrderStatus:  string(m.OrderStatus),
+		Resends:      m.Resends,
 		Version:      m.Version,
 	}}, nil
 }
