@@ -121,7 +121,7 @@ func (r *Run) awaitReadiness(ctx context.Context, ready bool, timeout time.Durat
 // once the groups are empty, and it is started again. Idempotent handlers
 // must change nothing.
 func replayAll(ctx context.Context, r *Run) error {
-	admin, err := sarama.NewClusterAdmin(r.Sys.KafkaConfig().Brokers, sarama.NewConfig())
+	admin, err := kafka.NewClusterAdmin(r.Sys.KafkaConfig())
 	if err != nil {
 		return err
 	}

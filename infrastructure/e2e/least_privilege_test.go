@@ -39,9 +39,7 @@ func TestEachServiceRoleReachesOnlyItsOwnSchema(t *testing.T) {
 				assert.Equal(t, "42501", pgErr.Code, "%s on %s: insufficient privilege", service, table)
 			}
 		}
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
+		_ = postgres.Close(db)
 	}
 	// The services ran their migrations as those roles: each owns its schema.
 	for schema, role := range map[string]string{"order": "order_service", "payment": "payment_service", "restaurant": "restaurant_service"} {

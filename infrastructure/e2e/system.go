@@ -5,12 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -222,9 +224,7 @@ func (s *System) Stop(ctx context.Context) error {
 	}
 	_ = os.RemoveAll(filepath.Join(s.Dir, "bin"))
 	if s.DB != nil {
-		if sqlDB, err := s.DB.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
+		_ = postgres.Close(s.DB)
 		s.DB = nil
 	}
 	errs = append(errs, s.dropDatabase(ctx), s.deleteTopics())
@@ -619,7 +619,7 @@ func (s *System) createDatabase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer closeDB(admin)
+	defer postgres.Close(admin)
 	if err := admin.WithContext(ctx).Exec("CREATE DATABASE " + postgres.QuoteIdent(s.Database)).Error; err != nil {
 		return fmt.Errorf("e2e: create database %s: %w", s.Database, err)
 	}
@@ -648,7 +648,7 @@ func (s *System) dropDatabase(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer closeDB(admin)
+	defer postgres.Close(admin)
 	// FORCE ends connections a killed service may have left behind.
 	err = admin.WithContext(ctx).Exec("DROP DATABASE IF EXISTS " + postgres.QuoteIdent(s.Database) + " WITH (FORCE)").Error
 	if err != nil {
@@ -797,18 +797,14 @@ func (s *System) saramaConfig() *sarama.Config {
 // consumer groups, so that test runs do not pile up on the broker. Missing
 // ones are fine.
 func (s *System) deleteTopics() error {
-	admin, err := sarama.NewClusterAdmin(s.cfg.Kafka.Brokers, s.saramaConfig())
+	admin, err := kafka.NewClusterAdmin(s.cfg.Kafka)
 	if err != nil {
-		return fmt.Errorf("e2e: kafka admin: %w", err)
+		return fmt.Errorf("e2e: %w", err)
 	}
 	defer admin.Close()
 	var errs []error
-	for _, topic := range s.Topics {
-		for _, name := range []string{topic, topic + kafka.DeadLetterSuffix} {
-			if err := admin.DeleteTopic(name); err != nil && !errors.Is(err, sarama.ErrUnknownTopicOrPartition) {
-				errs = append(errs, fmt.Errorf("e2e: delete topic %s: %w", name, err))
-			}
-		}
+	if err := kafka.DeleteTopics(context.Background(), s.cfg.Kafka, slices.Collect(maps.Values(s.Topics))...); err != nil {
+		errs = append(errs, fmt.Errorf("e2e: %w", err))
 	}
 	for _, group := range s.groups {
 		if err := admin.DeleteConsumerGroup(group.id); err != nil && !errors.Is(err, sarama.ErrGroupIDNotFound) {
@@ -816,12 +812,6 @@ func (s *System) deleteTopics() error {
 		}
 	}
 	return errors.Join(errs...)
-}
-
-func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
 }
 
 // process is one run of a service. err is written once, before done closes.

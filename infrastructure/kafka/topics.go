@@ -49,16 +49,26 @@ func ValidateTopics(settings []TopicSetting, partitions int32, replicationFactor
 	return errors.Join(errs...)
 }
 
-// EnsureTopics creates each topic of specs, and its dead-letter topic, unless
-// it exists. Existing topics are left as they are.
-func EnsureTopics(ctx context.Context, cfg Config, specs []TopicSpec) error {
+// NewClusterAdmin connects an admin client to cfg's brokers, with cfg's TLS
+// and SASL settings. The caller closes it.
+func NewClusterAdmin(cfg Config) (sarama.ClusterAdmin, error) {
 	sc, err := cfg.sarama()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	admin, err := sarama.NewClusterAdmin(cfg.Brokers, sc)
 	if err != nil {
-		return fmt.Errorf("kafka admin for %v: %w", cfg.Brokers, err)
+		return nil, fmt.Errorf("kafka admin for %v: %w", cfg.Brokers, err)
+	}
+	return admin, nil
+}
+
+// EnsureTopics creates each topic of specs, and its dead-letter topic, unless
+// it exists. Existing topics are left as they are.
+func EnsureTopics(ctx context.Context, cfg Config, specs []TopicSpec) error {
+	admin, err := NewClusterAdmin(cfg)
+	if err != nil {
+		return err
 	}
 	defer admin.Close()
 	for _, spec := range specs {
@@ -85,13 +95,9 @@ func EnsureTopics(ctx context.Context, cfg Config, specs []TopicSpec) error {
 // DeleteTopics deletes each topic of names and its dead-letter topic. A
 // topic that does not exist is no error.
 func DeleteTopics(ctx context.Context, cfg Config, names ...string) error {
-	sc, err := cfg.sarama()
+	admin, err := NewClusterAdmin(cfg)
 	if err != nil {
 		return err
-	}
-	admin, err := sarama.NewClusterAdmin(cfg.Brokers, sc)
-	if err != nil {
-		return fmt.Errorf("kafka admin for %v: %w", cfg.Brokers, err)
 	}
 	defer admin.Close()
 	var errs []error

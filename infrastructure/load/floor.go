@@ -41,7 +41,7 @@ func kafkaRoundTrip(ctx context.Context, s *e2e.System) (time.Duration, error) {
 	if err := kafka.EnsureTopics(ctx, cfg, []kafka.TopicSpec{{Name: topic, Partitions: 1, ReplicationFactor: 1}}); err != nil {
 		return 0, err
 	}
-	defer func() { _ = deleteTopics(cfg, topic, topic+kafka.DeadLetterSuffix) }()
+	defer func() { _ = kafka.DeleteTopics(context.WithoutCancel(ctx), cfg, topic) }()
 	producer, err := kafka.NewProducer(cfg, zap.NewNop())
 	if err != nil {
 		return 0, err
@@ -94,16 +94,4 @@ func postgresCommit(ctx context.Context, s *e2e.System) (time.Duration, error) {
 		samples = append(samples, time.Since(start))
 	}
 	return percentile(samples, 50), nil
-}
-
-func deleteTopics(cfg kafka.Config, topics ...string) error {
-	admin, err := sarama.NewClusterAdmin(cfg.Brokers, sarama.NewConfig())
-	if err != nil {
-		return err
-	}
-	defer admin.Close()
-	for _, t := range topics {
-		_ = admin.DeleteTopic(t)
-	}
-	return nil
 }

@@ -143,7 +143,7 @@ func Run(ctx context.Context, s *e2e.System, cfg Config) (*Report, error) {
 	if r.trackDB, err = openTrackingDB(ctx, s); err != nil {
 		return nil, err
 	}
-	defer closeDB(r.trackDB)
+	defer postgres.Close(r.trackDB)
 	trackCtx, stopTracking := context.WithCancel(ctx)
 	tracked := make(chan struct{})
 	go func() { defer close(tracked); r.track(trackCtx) }()
@@ -497,12 +497,6 @@ func openTrackingDB(ctx context.Context, s *e2e.System) (*gorm.DB, error) {
 		return nil, fmt.Errorf("load: open the status poll's pool: %w", err)
 	}
 	return db, nil
-}
-
-func closeDB(db *gorm.DB) {
-	if sqlDB, err := db.DB(); err == nil {
-		_ = sqlDB.Close()
-	}
 }
 
 // trackingBackends returns the process ids of the status poll's backends

@@ -157,3 +157,14 @@ func QuoteIdent(name string) string {
 	}
 	return string(append(out, '"'))
 }
+
+// Close closes db's pool of connections. It is what a process or a test does
+// with a pool it opened once it is done with it; an error closing is only
+// worth a log line, if that.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

@@ -102,9 +102,7 @@ func TestMigrateFromConcurrentStartsOnAFreshSchema(t *testing.T) {
 		for i := range dbs {
 			db, err := postgres.Open(ctx, cfg, zap.NewNop())
 			require.NoError(t, err)
-			sqlDB, err := db.DB()
-			require.NoError(t, err)
-			t.Cleanup(func() { _ = sqlDB.Close() })
+			t.Cleanup(func() { _ = postgres.Close(db) })
 			dbs[i] = db
 		}
 		t.Cleanup(func() {
@@ -141,9 +139,9 @@ func TestRuntimeParamsAreSetOnEveryConnection(t *testing.T) {
 	cfg.RuntimeParams = map[string]string{"plan_cache_mode": "force_custom_plan", "application_name": "fos runtime params"}
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.NoError(t, err)
+	t.Cleanup(func() { _ = postgres.Close(db) })
 	sqlDB, err := db.DB()
 	require.NoError(t, err)
-	t.Cleanup(func() { _ = sqlDB.Close() })
 
 	// Three connections held at once, so each is a connection of its own.
 	var conns []*sql.Conn

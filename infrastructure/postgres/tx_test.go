@@ -39,11 +39,7 @@ func TestTransactOnAnUnreachableDatabaseIsUnavailable(t *testing.T) {
 	// database goes away after the service started.
 	db, err := gorm.Open(gormpg.Open(cfg.DSN()), &gorm.Config{DisableAutomaticPing: true, SkipDefaultTransaction: true})
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
+	t.Cleanup(func() { _ = postgres.Close(db) })
 
 	called := false
 	err = postgres.NewTransactor(db).Transact(context.Background(), func(context.Context) error {
@@ -63,11 +59,7 @@ func TestTransactOnADatabaseThatWentAwayIsUnavailable(t *testing.T) {
 	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
+	t.Cleanup(func() { _ = postgres.Close(db) })
 	tx := postgres.NewTransactor(db)
 	insert := func(ctx context.Context, id int) error {
 		return tx.Transact(ctx, func(ctx context.Context) error {

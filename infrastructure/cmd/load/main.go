@@ -35,7 +35,7 @@ func run() error {
 	flag.Float64Var(&cfg.Rate, "rate", 100, "orders per second, open loop (ignored with -workers)")
 	flag.IntVar(&cfg.Workers, "workers", 0, "closed loop: clients that each send the next order when the last one ended")
 	flag.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long orders are sent")
-	flag.DurationVar(&cfg.Warmup, "warmup", 5*time.Second, "start of the run left out of throughput and CPU figures")
+	flag.DurationVar(&cfg.Warmup, "warmup", 10*time.Second, "start of the run left out of throughput and CPU figures")
 	flag.Float64Var(&cfg.RefundShare, "refund-share", 0.1, "share of orders on the refund path")
 	flag.IntVar(&cfg.Customers, "customers", 50, "customers the orders are spread over")
 	flag.DurationVar(&cfg.Settle, "settle", 60*time.Second, "how long to wait for the last sagas to end")

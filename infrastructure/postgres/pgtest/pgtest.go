@@ -59,9 +59,7 @@ func New(tb testing.TB, migrations fs.FS) (*gorm.DB, postgres.Config) {
 	}
 	tb.Cleanup(func() {
 		_ = db.Exec("DROP SCHEMA IF EXISTS " + postgres.QuoteIdent(cfg.Schema) + " CASCADE").Error
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
+		_ = postgres.Close(db)
 	})
 	if migrations != nil {
 		if err := postgres.Migrate(ctx, db, cfg.Schema, migrations); err != nil {

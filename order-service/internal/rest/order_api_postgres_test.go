@@ -235,11 +235,7 @@ func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	})
+	t.Cleanup(func() { _ = postgres.Close(db) })
 	url := startOrderAPI(t, db)
 	created := post(t, url, "", sampleBody)
 	require.Equal(t, http.StatusCreated, created.status, "the pool holds a live connection: %s", created.body)

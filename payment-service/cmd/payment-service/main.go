@@ -50,11 +50,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := spans.InstrumentDB(db); err != nil {
 		return err
 	}
-	defer func() {
-		if sqlDB, err := db.DB(); err == nil {
-			_ = sqlDB.Close()
-		}
-	}()
+	defer postgres.Close(db)
 	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
 		return err
 	}

@@ -54,9 +54,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := spans.InstrumentDB(db); err != nil {
 		return err
 	}
-	if sqlDB, err := db.DB(); err == nil {
-		defer sqlDB.Close()
-	}
+	defer postgres.Close(db)
 	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, re
 		return nil, postgres.WrapError(err, fmt.Sprintf("find restaurant %s and its products", restaurantID))
 	}
 	if len(rows) == 0 {
-		return nil, wrapReadError(gorm.ErrRecordNotFound, fmt.Sprintf("find restaurant %s", restaurantID))
+		return nil, fmt.Errorf("find restaurant %s: %w", restaurantID, application.ErrNotFound)
 	}
 	restaurant := restaurantRow{ID: rows[0].RestaurantID, Name: rows[0].RestaurantName, Active: rows[0].RestaurantActive}
 	var products []productRow
