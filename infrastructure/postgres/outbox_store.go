@@ -34,7 +34,6 @@ type OutboxTable struct {
 type OutboxStore struct {
 	db    *gorm.DB
 	table OutboxTable
-	now   func() time.Time
 }
 
 var (
@@ -47,7 +46,7 @@ func NewOutboxStore(db *gorm.DB, table OutboxTable) *OutboxStore {
 	if table.FinishedWhere == "" {
 		table.FinishedWhere = fmt.Sprintf("outbox_status = '%s'", outbox.StatusCompleted)
 	}
-	return &OutboxStore{db: db, table: table, now: func() time.Time { return time.Now().UTC() }}
+	return &OutboxStore{db: db, table: table}
 }
 
 type outboxRow struct {
@@ -114,8 +113,11 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		if len(published) > 0 {
 			// The relay's columns only: the saga's optimistic lock (version)
 			// is left alone, so a publish never conflicts with a reply.
-			err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = ? WHERE id IN ?`,
-				outbox.StatusCompleted, s.now(), published).Error
+			// processed_at is the database's clock, read when the broker has
+			// answered: the saga's deadlines run from it, in SQL, so that
+			// no service's clock is involved.
+			err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = clock_timestamp() WHERE id IN ?`,
+				outbox.StatusCompleted, published).Error
 			if err != nil {
 				return fmt.Errorf("mark %s rows completed: %w", s.table.Name, err)
 			}
