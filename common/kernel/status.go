@@ -45,13 +45,15 @@ const (
 	OrderApprovalStatusRejected OrderApprovalStatus = "REJECTED"
 )
 
-// RestaurantOrderStatus is the state of the order an approval request is
-// about; only paid orders are sent to a restaurant.
+// RestaurantOrderStatus is the state of the order a request to a restaurant
+// is about: PAID asks the restaurant to approve it; CANCELLED tells the
+// restaurant that an order it approved, or may yet approve, was cancelled.
 type RestaurantOrderStatus string
 
 // Restaurant request states.
 const (
-	RestaurantOrderStatusPaid RestaurantOrderStatus = "PAID"
+	RestaurantOrderStatusPaid      RestaurantOrderStatus = "PAID"
+	RestaurantOrderStatusCancelled RestaurantOrderStatus = "CANCELLED"
 )
 
 // Valid reports whether s is one of the declared order statuses.
@@ -76,7 +78,7 @@ func (s OrderApprovalStatus) Valid() bool {
 
 // Valid reports whether s is one of the declared restaurant request statuses.
 func (s RestaurantOrderStatus) Valid() bool {
-	return oneOf(s, RestaurantOrderStatusPaid)
+	return oneOf(s, RestaurantOrderStatusPaid, RestaurantOrderStatusCancelled)
 }
 
 // ParseStatus converts text read from a row or a message into the status type

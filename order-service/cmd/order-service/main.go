@@ -84,7 +84,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Application.
 	orderDomain := domain.NewOrderDomainService(nil)
-	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter, nil)
+	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter)
 	sagaHelper := application.NewOrderSagaHelper(orders, metrics.NewSagas(reg, sagaQueries))
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,
@@ -94,7 +94,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	)
 	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
 	approvalSaga := application.NewOrderApprovalSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
-	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, nil, log)
+	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, log)
 
 	// Relays and cleaners, woken by the outbox tables' NOTIFY.
 	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)

@@ -211,15 +211,24 @@ func (s *service) paymentRequest(orderID string, status kernel.PaymentOrderStatu
 	return found[0], m
 }
 
+// approvalRequest waits for order-service's approval request (PAID) of the
+// order and returns it.
 func (s *service) approvalRequest(orderID string) (*kafka.Received, contract.RestaurantApprovalRequest) {
+	return s.restaurantRequest(orderID, kernel.RestaurantOrderStatusPaid)
+}
+
+// restaurantRequest waits for order-service's message to the restaurant
+// about the order telling status (PAID: approve it; CANCELLED: it was
+// cancelled) and returns it.
+func (s *service) restaurantRequest(orderID string, status kernel.RestaurantOrderStatus) (*kafka.Received, contract.RestaurantApprovalRequest) {
 	s.t.Helper()
 	var found []*kafka.Received
 	require.Eventually(s.t, func() bool {
 		found = matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
-			return m.OrderID.String() == orderID
+			return m.OrderID.String() == orderID && m.RestaurantOrderStatus == status
 		})
 		return len(found) > 0
-	}, wait, tick, "an approval request for order %s is on %s", orderID, s.topics.RestaurantApprovalRequest)
+	}, wait, tick, "a %s message for order %s is on %s", status, orderID, s.topics.RestaurantApprovalRequest)
 	var m contract.RestaurantApprovalRequest
 	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
 	return found[0], m

@@ -2,12 +2,14 @@ package dataaccess
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
@@ -29,7 +31,9 @@ func NewApprovalOutboxRepository(db *gorm.DB) *ApprovalOutboxRepository {
 }
 
 // Save implements application.ApprovalOutboxRepository; the unique index on
-// saga_id turns a duplicate into a conflict.
+// (saga_id, restaurant_order_status) turns a duplicate into
+// application.ErrDuplicate, which is also a kernel.ECodeConflict error: a
+// saga step that raced a twin is run again and finds its work done.
 func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
 	row, err := approvalOutboxToRow(msg)
 	if err != nil {
@@ -37,7 +41,11 @@ func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.Or
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
 	err = postgres.Conn(ctx, r.db).Create(&row).Error
-	return postgres.WrapError(err, fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID))
+	what := fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID)
+	if postgres.IsUniqueViolation(err) {
+		return errors.Join(wrapWriteError(err, what), postgres.WrapError(err, what))
+	}
+	return postgres.WrapError(err, what)
 }
 
 // Update implements application.ApprovalOutboxRepository.
@@ -49,7 +57,8 @@ func (r *ApprovalOutboxRepository) Update(ctx context.Context, msg *application.
 func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*application.OrderApprovalOutboxMessage, error) {
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_id = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
+		Where("type = ? AND saga_id = ? AND restaurant_order_status = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(),
+			string(kernel.RestaurantOrderStatusPaid), statusStrings(statuses)).
 		Limit(1).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find approval outbox message of saga %s", sagaID))
@@ -60,13 +69,17 @@ func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context
 	return approvalOutboxFromRow(rows[0])
 }
 
-// FindOverdue implements application.ApprovalOutboxRepository.
-func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
+// FindOverdue implements application.ApprovalOutboxRepository: approval
+// requests whose saga is still PROCESSING, published (processed_at, the
+// relay's mark in the database's clock) more than replyTimeout ago.
+func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, replyTimeout time.Duration, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_status = ? AND COALESCE(resent_at, created_at) < ?",
-			saga.OrderSagaName, string(saga.StatusProcessing), sentBefore).
-		Order("created_at, id").Limit(limit).Find(&rows).Error
+		Where(`type = ? AND outbox_status = ? AND saga_status = ? AND restaurant_order_status = ?
+				AND processed_at < now() - make_interval(secs => ?)`,
+			saga.OrderSagaName, string(outbox.StatusCompleted), string(saga.StatusProcessing),
+			string(kernel.RestaurantOrderStatusPaid), replyTimeout.Seconds()).
+		Order("processed_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, "find overdue approval outbox messages")
 	}
@@ -82,5 +95,5 @@ func (r *ApprovalOutboxRepository) Resend(ctx context.Context, msg *application.
 // order_approval_outbox; archive moves finished rows to
 // order_approval_outbox_archive instead of deleting them.
 func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
 }
