@@ -39,10 +39,12 @@ const (
 // OrderApprovalStatus is the restaurant's answer to an approval request.
 type OrderApprovalStatus string
 
-// Restaurant answers.
+// Restaurant answers. CANCELLED is never an answer: it is what a restaurant
+// records of an order cancelled after it was asked to approve it.
 const (
-	OrderApprovalStatusApproved OrderApprovalStatus = "APPROVED"
-	OrderApprovalStatusRejected OrderApprovalStatus = "REJECTED"
+	OrderApprovalStatusApproved  OrderApprovalStatus = "APPROVED"
+	OrderApprovalStatusRejected  OrderApprovalStatus = "REJECTED"
+	OrderApprovalStatusCancelled OrderApprovalStatus = "CANCELLED"
 )
 
 // RestaurantOrderStatus is the state of the order a request to a restaurant
@@ -73,7 +75,7 @@ func (s PaymentOrderStatus) Valid() bool {
 
 // Valid reports whether s is one of the declared approval statuses.
 func (s OrderApprovalStatus) Valid() bool {
-	return oneOf(s, OrderApprovalStatusApproved, OrderApprovalStatusRejected)
+	return oneOf(s, OrderApprovalStatusApproved, OrderApprovalStatusRejected, OrderApprovalStatusCancelled)
 }
 
 // Valid reports whether s is one of the declared restaurant request statuses.

@@ -177,3 +177,24 @@ func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 	}
 	return res.RowsAffected, nil
 }
+
+// ResendOutboxRows hands the rows of table that match where back to the
+// relay, whatever became of them (published, parked FAILED), under their
+// message ids and with their attempts back, and wakes the relays, since an
+// update does not fire the insert trigger that usually does. It reports
+// whether any row matched. A row a relay holds while publishing makes the
+// statement wait for the relay's mark, and then goes out once more: a
+// duplicate, which receivers recognise. It runs on conn, which may be a
+// transaction (see Conn).
+func ResendOutboxRows(ctx context.Context, conn *gorm.DB, table, where string, args ...any) (bool, error) {
+	res := conn.WithContext(ctx).Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0, last_error = NULL
+		WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
+	if res.Error != nil {
+		return false, WrapError(res.Error, "resend "+table+" rows")
+	}
+	if res.RowsAffected == 0 {
+		return false, nil
+	}
+	err := conn.WithContext(ctx).Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
+	return true, WrapError(err, "wake the relay of "+table)
+}

@@ -31,13 +31,13 @@ func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
 	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.EventTime(time.Now()))
 
-	answered, err := repo.ExistsBySagaID(ctx, sagaID)
+	answered, err := repo.ResendBySagaID(ctx, sagaID)
 	require.NoError(t, err)
 	assert.False(t, answered)
 
 	require.NoError(t, repo.Save(ctx, msg))
 
-	answered, err = repo.ExistsBySagaID(ctx, sagaID)
+	answered, err = repo.ResendBySagaID(ctx, sagaID)
 	require.NoError(t, err)
 	assert.True(t, answered)
 	row, ok := readOutbox(t, db, "order_outbox", msg.ID)
