@@ -94,7 +94,7 @@ func TestSagaHistoryFindsAndCountsTheOrdersOpenForTooLong(t *testing.T) {
 	}
 	oldest := place(kernel.OrderStatusPending, time.Hour)
 	cancelling := place(kernel.OrderStatusCancelling, 30*time.Minute)
-	place(kernel.OrderStatusApproved, 2*time.Hour) // final
+	place(kernel.OrderStatusApproved, 2*time.Hour)    // final
 	place(kernel.OrderStatusPending, -10*time.Second) // too young
 	open := []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusCancelling}
 

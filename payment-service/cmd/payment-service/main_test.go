@@ -141,6 +141,35 @@ func (s *service) answer(t *testing.T, saga uuid.UUID) contract.PaymentResponse 
 	}
 }
 
+// answeredAgain waits until each of the answers given is published again,
+// under its message id, unchanged: a request answered before is answered
+// again, so that a requester's resend recovers a lost answer. Any other
+// response fails the test.
+func (s *service) answeredAgain(t *testing.T, answers ...contract.PaymentResponse) {
+	t.Helper()
+	want := make(map[uuid.UUID]contract.PaymentResponse, len(answers))
+	for _, a := range answers {
+		want[a.ID] = a
+	}
+	deadline := time.After(30 * time.Second)
+	for len(want) > 0 {
+		select {
+		case r := <-s.responses:
+			first, ok := want[r.ID]
+			if !ok {
+				t.Errorf("unexpected response %+v", r)
+				continue
+			}
+			assert.Equal(t, first.PaymentStatus, r.PaymentStatus)
+			assert.Equal(t, first.PaymentID, r.PaymentID)
+			assert.Equal(t, first.SagaID, r.SagaID)
+			delete(want, r.ID)
+		case <-deadline:
+			t.Fatalf("%d answer(s) not published again within 30s", len(want))
+		}
+	}
+}
+
 func (s *service) credit(t *testing.T) string {
 	t.Helper()
 	var total decimal.Decimal
@@ -206,23 +235,26 @@ func TestPaymentStep(t *testing.T) {
 		AND created_at > now() - interval '1 minute'`, customer))
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, payOrder))
 
-	// The same requests sent again change nothing. Each is followed by a
+	// The same requests sent again change nothing but send their first
+	// answers again, under the same message ids. Each is followed by a
 	// marker request on the same partition (same key, a saga of its own):
 	// once the marker is answered, the duplicates before it were handled.
 	before := s.snapshot(t)
 	for _, dup := range []struct {
-		key uuid.UUID
-		req contract.PaymentRequest
-	}{{paySaga, pay}, {paySaga, cancel}, {failSaga, fail}} {
+		key    uuid.UUID
+		req    contract.PaymentRequest
+		answer contract.PaymentResponse
+	}{{paySaga, pay, paid}, {paySaga, cancel, cancelled}, {failSaga, fail, failed}} {
 		s.send(t, dup.key, dup.req)
+		s.answeredAgain(t, dup.answer)
 		markerSaga := uuid.New()
 		marker := request(markerSaga, uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
 		s.send(t, dup.key, marker)
 		assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, markerSaga).PaymentStatus,
-			"the marker is answered, and no duplicate before it was")
+			"the marker is answered, and nothing else before it was")
 	}
 	after := s.snapshot(t)
-	assert.Equal(t, before.outboxOfSagas, after.outboxOfSagas, "no second answer")
+	assert.Equal(t, before.outboxOfSagas, after.outboxOfSagas, "no second answer row")
 	assert.Equal(t, before.paymentsOfSagas, after.paymentsOfSagas)
 	assert.Equal(t, "497.00", s.credit(t), "only the three markers' 1.00 were taken")
 
@@ -311,6 +343,7 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	noCredit.CustomerID = stranger
 	s.send(t, key, noCredit)
 	refused := s.answer(t, noCredit.SagaID)
+	noCreditAnswer := refused
 	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
 	assert.Equal(t, []string{"Could not find credit entry for customer: " + stranger.String()}, refused.FailureMessages)
 	assert.Equal(t, noCredit.OrderID, refused.OrderID)
@@ -321,6 +354,7 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	noCustomer.CustomerID = uuid.Nil
 	s.send(t, key, noCustomer)
 	refused = s.answer(t, noCustomer.SagaID)
+	noCustomerAnswer := refused
 	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
 	assert.Equal(t, []string{fmt.Sprintf("Payment request for order: %s names no customer!", noCustomer.OrderID)}, refused.FailureMessages)
 	assert.Equal(t, noCustomer.OrderID, refused.OrderID)
@@ -350,13 +384,15 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	assert.Equal(t, kernel.PaymentStatusCancelled, refundedNothing.PaymentStatus)
 	assert.Empty(t, refundedNothing.FailureMessages)
 
-	// Duplicates of each change nothing; the sentinel's answer, published
-	// after them, shows they were handled (an answer to any of them would
-	// have failed s.answer as unexpected, and is counted below).
+	// Duplicates of each change nothing but send their first answers again;
+	// the sentinel's answer, published after them, shows they were handled
+	// (a new answer to any of them would have failed as unexpected, and is
+	// counted below).
 	s.send(t, key, noCredit)
 	s.send(t, key, noCustomer)
 	s.send(t, key, refund)
 	s.send(t, key, failRefund)
+	s.answeredAgain(t, noCreditAnswer, noCustomerAnswer, cancelled, refundedNothing)
 	sentinel := request(uuid.New(), uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
 	s.send(t, key, sentinel)
 	assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, sentinel.SagaID).PaymentStatus)

@@ -116,7 +116,7 @@ func (f *fixture) findPayment(orderID kernel.OrderID, payment *domain.Payment) *
 
 // answered expects the lookup of the saga's answer to the request.
 func (f *fixture) answered(req application.PaymentRequest, found bool) *gomock.Call {
-	return f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, req.PaymentOrderStatus).Return(found, nil)
+	return f.outbox.EXPECT().ResendBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, req.PaymentOrderStatus).Return(found, nil)
 }
 
 // readHistory expects the seeded history added up.

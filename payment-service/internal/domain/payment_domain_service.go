@@ -109,6 +109,23 @@ func (s *PaymentDomainService) CancelBeforePayment(payment *Payment) PaymentEven
 	return PaymentCancelledEvent{paymentEvent{payment, now}}
 }
 
+// RecordedPayment reports again the decision recorded on a stored payment,
+// for a request whose first answer is gone (the cleaner removed it after it
+// was published) and which order-service sends again for want of it. A
+// FAILED payment does not keep its reasons, so its event says that it was
+// refused before.
+func (s *PaymentDomainService) RecordedPayment(payment *Payment) PaymentEvent {
+	event := paymentEvent{payment, kernel.EventTime(s.now())}
+	switch payment.status {
+	case kernel.PaymentStatusCompleted:
+		return PaymentCompletedEvent{event}
+	case kernel.PaymentStatusCancelled:
+		return PaymentCancelledEvent{event}
+	default:
+		return PaymentFailedEvent{event, []string{fmt.Sprintf("Payment with id: %s for order: %s was refused earlier", payment.id, payment.orderID)}}
+	}
+}
+
 // RejectPaymentWithoutCustomer answers a request that names no customer: it
 // cannot become a payment (NewPayment refuses it, there is no credit to take
 // from or give back to), yet the order still needs a FAILED answer to move
