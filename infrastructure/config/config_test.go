@@ -146,6 +146,6 @@ func TestTableListsEveryKeyWithItsVariableAndDefault(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, table, "| `postgres.host` | `TEST_SERVICE_POSTGRES_HOST` | `127.0.0.1` |\n")
 	assert.Contains(t, table, "| `kafka.brokers` | `TEST_SERVICE_KAFKA_BROKERS` | `127.0.0.1:9092` |\n")
-	assert.Contains(t, table, "| `kafka.sasl.password` | `TEST_SERVICE_KAFKA_SASL_PASSWORD` |  |\n", "a key the file leaves out")
+	assert.Contains(t, table, "| `kafka.sasl.password` | `TEST_SERVICE_KAFKA_SASL_PASSWORD` | unset |\n", "a key the file leaves out")
 	assert.Len(t, strings.Split(strings.TrimSpace(table), "\n"), 2+len(config.Keys(&serviceConfig{})))
 }

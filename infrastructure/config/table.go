@@ -20,7 +20,7 @@ func Table(path, envPrefix string, cfg any) (string, error) {
 	var b strings.Builder
 	b.WriteString("| key | environment | default |\n|---|---|---|\n")
 	for _, key := range Keys(cfg) {
-		def := ""
+		def := "unset"
 		if v.IsSet(key.Path) {
 			def = "`" + format(v.Get(key.Path)) + "`"
 		}
