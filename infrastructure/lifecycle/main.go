@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net"
@@ -95,6 +96,10 @@ func Healthcheck[C any, P ServiceConfig[C]](ctx context.Context, path, envPrefix
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
+		// The *url.Error would name the URL a second time.
+		if cause := errors.Unwrap(err); cause != nil {
+			err = cause
+		}
 		return fmt.Errorf("GET %s: %w", url, err)
 	}
 	resp.Body.Close()
