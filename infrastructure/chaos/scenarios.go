@@ -97,13 +97,13 @@ func restartInfra(script string) func(ctx context.Context, r *Run) error {
 	}
 }
 
-// awaitReadiness waits until every service's /readyz answers 200 (ready)
+// awaitReadiness waits until every service's admin /readyz answers 200 (ready)
 // or until every one answers something else (not ready).
 func (r *Run) awaitReadiness(ctx context.Context, ready bool, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		all := true
-		for _, base := range []string{r.Sys.Client.OrderURL, r.Sys.Client.PaymentURL, r.Sys.Client.RestaurantURL} {
+		for _, base := range []string{r.Sys.Client.OrderAdminURL, r.Sys.Client.PaymentAdminURL, r.Sys.Client.RestaurantAdminURL} {
 			if readyz(ctx, base) != ready {
 				all = false
 			}
@@ -250,7 +250,7 @@ func rowsParked(ctx context.Context, r *Run) error {
 	return errors.Join(errs...)
 }
 
-// readyz reports whether the service at base answers /readyz with 200.
+// readyz reports whether the admin listener at base answers /readyz with 200.
 func readyz(ctx context.Context, base string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

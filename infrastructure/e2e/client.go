@@ -22,6 +22,10 @@ type Client struct {
 	// OrderURL, PaymentURL and RestaurantURL are the services' base URLs,
 	// e.g. http://127.0.0.1:8181.
 	OrderURL, PaymentURL, RestaurantURL string
+	// OrderAdminURL, PaymentAdminURL and RestaurantAdminURL are the base
+	// URLs of the services' admin listeners, which serve the probes, the
+	// metrics, the stuck sagas and the profiles, e.g. http://127.0.0.1:9181.
+	OrderAdminURL, PaymentAdminURL, RestaurantAdminURL string
 	// PollInterval is the pause between two reads of an order while waiting
 	// for it (DefaultPollInterval when zero).
 	PollInterval time.Duration
@@ -237,11 +241,24 @@ func (c *Client) OrderApproval(ctx context.Context, orderID kernel.OrderID) (Ord
 	return approval, err
 }
 
-// Ready asks each service's /readyz and reports every one that is not ready.
+// AdminURL returns the base URL of service's admin listener ("" for a
+// service it does not know).
+func (c *Client) AdminURL(service string) string {
+	return map[string]string{"order-service": c.OrderAdminURL, "payment-service": c.PaymentAdminURL,
+		"restaurant-service": c.RestaurantAdminURL}[service]
+}
+
+// Ready asks each service's admin /readyz and reports every one that is not
+// ready.
 func (c *Client) Ready(ctx context.Context) error {
 	var errs []error
-	for _, base := range []string{c.OrderURL, c.PaymentURL, c.RestaurantURL} {
-		if err := c.do(ctx, http.MethodGet, base+"/readyz", nil, http.StatusOK, nil); err != nil {
+	for _, service := range []string{"order-service", "payment-service", "restaurant-service"} {
+		base := c.AdminURL(service)
+		if base == "" {
+			errs = append(errs, fmt.Errorf("%s: no admin URL to ask /readyz", service))
+			continue
+		}
+		if err := c.do(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/readyz", nil, http.StatusOK, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -51,6 +51,9 @@ type serviceConfig struct {
 	HTTP struct {
 		Address string `yaml:"address"`
 	} `yaml:"http"`
+	Admin struct {
+		Address string `yaml:"address"`
+	} `yaml:"admin"`
 	Postgres struct {
 		Host     string `yaml:"host"`
 		Port     int    `yaml:"port"`

@@ -3,6 +3,7 @@ package repocheck
 import (
 	"encoding/json"
 	"io/fs"
+	"net"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -11,9 +12,10 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// The Prometheus of docker compose scrapes each service where its config.yaml
-// says it listens, and the compose file mounts what the observability
-// folder holds.
+// The Prometheus of docker compose scrapes each service's admin listener on
+// the port its config.yaml gives it, the compose file moves that listener off
+// the loopback so that Prometheus can reach it, and the compose file mounts
+// what the observability folder holds.
 func TestPrometheusScrapesEveryServiceOnItsPort(t *testing.T) {
 	var prom struct {
 		ScrapeConfigs []struct {
@@ -39,9 +41,17 @@ func TestPrometheusScrapesEveryServiceOnItsPort(t *testing.T) {
 		if err := yaml.Unmarshal(readFile(t, service, "config.yaml"), &cfg); err != nil {
 			t.Fatal(err)
 		}
-		want := service + cfg.HTTP.Address // ":8181" -> "order-service:8181"
+		_, port, err := net.SplitHostPort(cfg.Admin.Address)
+		if err != nil {
+			t.Fatalf("%s: admin.address: %v", service, err)
+		}
+		want := service + ":" + port // "127.0.0.1:9181" -> "order-service:9181"
 		if targets[service] != want {
-			t.Errorf("prometheus.yml scrapes %s at %q, its config.yaml listens on %q", service, targets[service], want)
+			t.Errorf("prometheus.yml scrapes %s at %q, its admin listener is on port %s", service, targets[service], port)
+		}
+		variable := strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_ADMIN_ADDRESS: \":" + port + "\""
+		if !strings.Contains(string(readFile(t, "docker-compose.yml")), variable) {
+			t.Errorf("docker-compose.yml does not set %s: the admin listener stays on the container's loopback", variable)
 		}
 	}
 	compose := string(readFile(t, "docker-compose.yml"))

@@ -59,7 +59,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := kafka.EnsureTopics(ctx, cfg.Kafka, cfg.Topics.Specs()); err != nil {
 		return err
 	}
-	// Metrics: one registry for the process, served at GET /metrics.
+	// Metrics: one registry for the process, served at the admin listener's GET /metrics.
 	pool, err := db.DB()
 	if err != nil {
 		return err
@@ -121,16 +121,16 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	}
 
 	// HTTP.
-	server := httpserver.New(cfg.HTTP, log,
+	servers := httpserver.NewServers(cfg.HTTP, cfg.Admin, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
-	spans.InstrumentHTTP(server.Echo())
-	rest.NewOrderHandler(orderService).Register(server.Echo())
-	rest.NewSagaHandler(sagaQueries).Register(server.Echo())
-	server.ServeMetrics(reg)
+	spans.InstrumentHTTP(servers.API.Echo())
+	rest.NewOrderHandler(orderService).Register(servers.API.Echo())
+	rest.NewSagaHandler(sagaQueries).Register(servers.API.Echo(), servers.Admin.Echo())
+	servers.ServeMetrics(reg)
 
 	return lifecycle.Run(ctx, log,
-		lifecycle.Component{Name: "http", Run: server.Run},
+		lifecycle.Component{Name: "http", Run: servers.Run},
 		lifecycle.Component{Name: "payment-outbox-scheduler", Run: paymentScheduler.Run},
 		lifecycle.Component{Name: "restaurant-approval-outbox-scheduler", Run: approvalScheduler.Run},
 		lifecycle.Component{Name: "payment-outbox-cleaner", Run: paymentCleaner.Run},

@@ -24,6 +24,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
@@ -53,7 +54,8 @@ const (
 // topics of its own, with what a test needs to drive and observe it.
 type service struct {
 	t         *testing.T
-	base      string
+	base      string // the public listener
+	admin     string // the admin listener
 	db        *gorm.DB
 	topics    config.Topics
 	producer  *kafka.Producer
@@ -82,6 +84,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	group := "order-service-test-" + uuid.NewString()
 	cfg := config.Config{
 		HTTP:     httpserver.Config{Address: addr, BodyLimit: "64K"},
+		Admin:    httpserver.AdminConfig{Address: freeAddress(t)},
 		Log:      logging.Config{Level: "info", Format: "console"},
 		Postgres: pgCfg,
 		Kafka:    kcfg,
@@ -120,7 +123,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = producer.Close() })
-	s := &service{t: t, base: "http://" + addr, db: db, topics: topics, producer: producer}
+	s := &service{t: t, base: "http://" + addr, admin: "http://" + cfg.Admin.Address, db: db, topics: topics, producer: producer}
 	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
 	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
 	s.paymentDeadLetters = record(t, kcfg, topics.PaymentResponse+kafka.DeadLetterSuffix, producer)
@@ -134,7 +137,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 			return true
 		default:
 		}
-		resp, err := http.Get(s.base + "/readyz")
+		resp, err := http.Get(s.admin + "/readyz")
 		if err != nil {
 			return false
 		}
@@ -587,4 +590,18 @@ func (s *service) with(t *testing.T) *service {
 	c := *s
 	c.t = t
 	return &c
+}
+
+// -healthcheck loads config.yaml and the environment as the service does and
+// asks the admin listener's /healthz: 0 while the service runs there, 1 when
+// nothing listens.
+func TestHealthcheckAsksTheAdminListener(t *testing.T) {
+	s := startService(t)
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", strings.TrimPrefix(s.admin, "http://"))
+	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
+
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "connection refused")
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/config/configtest"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/config"
 )
@@ -17,6 +18,8 @@ func TestConfigYAMLLoadsWithContractDefaults(t *testing.T) {
 
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
+	assert.Equal(t, "127.0.0.1:9181", cfg.Admin.Address, "the admin listener is on the loopback")
+	assert.False(t, cfg.Admin.Pprof)
 	assert.Equal(t, ":8181", cfg.HTTP.Address)
 	assert.Equal(t, "order", cfg.Postgres.Schema)
 	assert.Equal(t, []string{"127.0.0.1:9092"}, cfg.Kafka.Brokers)
@@ -72,4 +75,16 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	assert.ErrorContains(t, err, "consumers.restaurant_approval_response.group_id is empty")
 	assert.ErrorContains(t, err, "order.max_items 0 must be positive")
 	assert.ErrorContains(t, err, "saga.stuck_after must not be negative")
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, false)
+}
+
+func TestEveryKeyCanComeFromAFile(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, true)
+}
+
+func TestREADMEListsEveryKey(t *testing.T) {
+	configtest.READMETable(t, "../../../README.md", "order-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
 }

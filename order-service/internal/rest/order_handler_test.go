@@ -24,7 +24,10 @@ import (
 	"github.com/food-ordering-system/order-service/internal/rest"
 )
 
-const baseURL = "http://localhost:8181"
+const (
+	baseURL  = "http://localhost:8181"
+	adminURL = "http://localhost:9181"
+)
 
 var (
 	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
@@ -67,20 +70,26 @@ type apiTest struct {
 	app      *mocks.MockOrderApplicationService
 	sagas    *mocks.MockOrderSagaQueryService
 	contract *openapitest.Contract
+	// admin is the admin listener, checked against the admin document.
+	admin *openapitest.Contract
+	// public is the public listener's handler, unchecked.
+	public http.Handler
 }
 
-// newAPITest serves the handlers, the probes (with checks for /readyz) and
-// the metrics, as the service does.
+// newAPITest serves the handlers on the public and the admin listener, with
+// the probes (with checks for /readyz) and the metrics, as the service does.
 func newAPITest(t *testing.T, checks ...httpserver.Check) *apiTest {
 	t.Helper()
 	ctrl := gomock.NewController(t)
 	app := mocks.NewMockOrderApplicationService(ctrl)
 	sagas := mocks.NewMockOrderSagaQueryService(ctrl)
-	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop(), checks...)
+	srv := httpserver.NewServers(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"},
+		httpserver.AdminConfig{Address: "127.0.0.1:0"}, zap.NewNop(), checks...)
 	srv.ServeMetrics(prometheus.NewRegistry())
-	rest.NewOrderHandler(app).Register(srv.Echo())
-	rest.NewSagaHandler(sagas).Register(srv.Echo())
-	return &apiTest{t: t, app: app, sagas: sagas, contract: openapitest.New(t, api.OpenAPI, baseURL, srv.Handler())}
+	rest.NewOrderHandler(app).Register(srv.API.Echo())
+	rest.NewSagaHandler(sagas).Register(srv.API.Echo(), srv.Admin.Echo())
+	return &apiTest{t: t, app: app, sagas: sagas, contract: openapitest.New(t, api.OpenAPI, baseURL, srv.API.Handler()),
+		admin: openapitest.New(t, api.AdminOpenAPI, adminURL, srv.Admin.Handler()), public: srv.API.Handler()}
 }
 
 // exchange is one request and its answer, with the document's verdict on the
@@ -97,6 +106,13 @@ func (a *apiTest) do(method, path, contentType, body string) exchange {
 		header.Set("Content-Type", contentType)
 	}
 	return a.doWithHeader(method, path, header, body)
+}
+
+// doAdmin sends a GET to the admin listener.
+func (a *apiTest) doAdmin(path string) exchange {
+	a.t.Helper()
+	rec, requestErr := a.admin.Get(path)
+	return exchange{rec: rec, requestErr: requestErr}
 }
 
 // doWithHeader is do with any request headers.
@@ -421,6 +437,17 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	assert.Equal(t, api.OpenAPI, ex.rec.Body.Bytes())
 }
 
-func TestProbesMatchTheDocument(t *testing.T) {
-	openapitest.ProbesMatch(t, api.OpenAPI, baseURL)
+func TestProbesMatchTheAdminDocument(t *testing.T) {
+	openapitest.ProbesMatch(t, api.AdminOpenAPI, adminURL)
+}
+
+func TestThePublicListenerServesNoOperatorEndpoint(t *testing.T) {
+	a := newAPITest(t)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/sagas/stuck"} {
+		req := httptest.NewRequest(http.MethodGet, baseURL+path, nil)
+		rec := httptest.NewRecorder()
+		a.public.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusNotFound, rec.Code, "%s is the admin listener's", path)
+		assert.NotContains(t, string(api.OpenAPI), "\n  "+path+":", "the public document leaves %s out", path)
+	}
 }

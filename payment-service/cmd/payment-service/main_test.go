@@ -21,6 +21,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/config"
 	"github.com/food-ordering-system/payment-service/migrations"
@@ -52,6 +53,7 @@ func startService(t *testing.T) *service {
 	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
 	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
 	cfg.HTTP.Address = freeAddress(t)
+	cfg.Admin.Address = freeAddress(t)
 	require.NoError(t, cfg.Validate())
 
 	log := zaptest.NewLogger(t)
@@ -102,10 +104,13 @@ func freeAddress(t *testing.T) string {
 
 func (s *service) url(path string) string { return "http://" + s.cfg.HTTP.Address + path }
 
+// adminURL is url on the admin listener.
+func (s *service) adminURL(path string) string { return "http://" + s.cfg.Admin.Address + path }
+
 func (s *service) waitReady(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		resp, err := http.Get(s.url("/readyz"))
+		resp, err := http.Get(s.adminURL("/readyz"))
 		if err != nil {
 			return false
 		}
@@ -407,4 +412,18 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 		"the late request is refused without an answer")
 	assert.Equal(t, 1+1+1+2+1, s.count(t, `SELECT count(*) FROM order_outbox`), "one answer per request, none twice")
 	s.requireNothingDeadLettered(t, dlq, key)
+}
+
+// -healthcheck loads config.yaml and the environment as the service does and
+// asks the admin listener's /healthz: 0 while the service runs there, 1 when
+// nothing listens.
+func TestHealthcheckAsksTheAdminListener(t *testing.T) {
+	s := startService(t)
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
+	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
+
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "connection refused")
 }
