@@ -23,7 +23,7 @@ import (
 // once the cleaner has removed the answer.
 func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := application.RestaurantApprovalRequest{
@@ -52,7 +52,7 @@ func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 
 func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := application.RestaurantApprovalRequest{
@@ -76,7 +76,7 @@ func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 // the losers must count as handled rather than fail.
 func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	request := application.RestaurantApprovalRequest{
 		ID:                    kernel.NewID[kernel.MessageID](),
@@ -115,7 +115,7 @@ func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
 // back together, because both repositories join the transaction in ctx.
 func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	tx := postgres.NewTransactor(db)
 	approvals := dataaccess.NewOrderApprovalRepository(db)
 	outboxRepo := dataaccess.NewOrderOutboxRepository(db, false)
