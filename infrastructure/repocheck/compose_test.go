@@ -52,8 +52,8 @@ type serviceConfig struct {
 		Address string `yaml:"address"`
 	} `yaml:"http"`
 	Postgres struct {
-		Host     string `yaml:"host"`
-		Port     int    `yaml:"port"`
+		Host              string `yaml:"host"`
+		Port              int    `yaml:"port"`
 		User              string `yaml:"user"`
 		Password          string `yaml:"password"`
 		MigrationUser     string `yaml:"migration_user"`
