@@ -77,11 +77,12 @@ func TestRuntimeRolesChangeOnlyRowsAndMigrationRolesOwnTheSchema(t *testing.T) {
 		// Shape: refused.
 		probe := postgres.QuoteIdent(own.schema) + ".probe_" + strings.ReplaceAll(uuid.NewString(), "-", "")[:12]
 		for what, statement := range map[string]string{
-			"create a table":  `CREATE TABLE ` + probe + ` (id int)`,
-			"alter a table":   `ALTER TABLE ` + table + ` ADD COLUMN intruder int`,
-			"drop a table":    `DROP TABLE ` + table,
-			"truncate":        `TRUNCATE ` + table,
-			"create a schema": `CREATE SCHEMA intruder_` + strings.ReplaceAll(uuid.NewString(), "-", "")[:12],
+			"create a table":                `CREATE TABLE ` + probe + ` (id int)`,
+			"alter a table":                 `ALTER TABLE ` + table + ` ADD COLUMN intruder int`,
+			"drop a table":                  `DROP TABLE ` + table,
+			"truncate":                      `TRUNCATE ` + table,
+			"create a schema":               `CREATE SCHEMA intruder_` + strings.ReplaceAll(uuid.NewString(), "-", "")[:12],
+			"write the migrations' version": `UPDATE schema_migrations SET dirty = true WHERE false`,
 		} {
 			assertRefused(t, runtime.Exec(statement).Error, "%s may not %s", e2e.Role(service), what)
 		}

@@ -21,7 +21,7 @@ import (
 // (its pool, connected as the runtime role). With cfg.MigrationUser set it
 // applies migrations as that role, on a connection of its own that is
 // closed when they are done, so the runtime pool never holds the right to
-// change a table. Without one it applies nothing and only checks that the
+// change a table, nor to write the version table. Without one it applies nothing and only checks that the
 // schema is at least at the migrations' last version: someone holding the
 // migration role (a deployment's migration job) brings it there. Then, with
 // cfg.Seed, it inserts seed, the development reference data, through db.
@@ -29,6 +29,11 @@ func Prepare(ctx context.Context, cfg Config, db *gorm.DB, migrations fs.FS, see
 	if cfg.MigrationUser != "" {
 		if err := migrateDSN(ctx, cfg.MigrationConfig().DSN(), cfg.Schema, migrations); err != nil {
 			return err
+		}
+		if cfg.User != cfg.MigrationUser {
+			if err := protectVersionTable(ctx, cfg); err != nil {
+				return err
+			}
 		}
 		log.Info("postgres migrations applied", zap.String("schema", cfg.Schema), zap.String("role", cfg.MigrationUser))
 	} else {
@@ -115,6 +120,25 @@ func migrateDSN(ctx context.Context, dsn, schema string, migrations fs.FS) error
 
 // migrationsTable is golang-migrate's version table in each schema.
 const migrationsTable = "schema_migrations"
+
+// protectVersionTable leaves the runtime role only SELECT on the version
+// table (for checkVersion), which the default privileges gave it like every
+// table of the schema: a service that could write it could make the next
+// start skip a migration or refuse to run. Done as the migration role, which
+// owns the table; revoking what is not granted is a no-op.
+func protectVersionTable(ctx context.Context, cfg Config) error {
+	db, err := sql.Open("pgx", cfg.MigrationConfig().DSN())
+	if err != nil {
+		return fmt.Errorf("protect %s.%s: %w", cfg.Schema, migrationsTable, err)
+	}
+	defer db.Close()
+	_, err = db.ExecContext(ctx, `REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON `+QuoteIdent(cfg.Schema)+`.`+migrationsTable+
+		` FROM `+QuoteIdent(cfg.User))
+	if err != nil {
+		return fmt.Errorf("protect %s.%s from %s: %w", cfg.Schema, migrationsTable, cfg.User, err)
+	}
+	return nil
+}
 
 // checkVersion fails unless the schema has been migrated, cleanly, to at
 // least the last of migrations: a binary must not run on tables older than
