@@ -513,10 +513,15 @@ func (s *System) environment(service, httpAddress, adminAddress string) map[stri
 		"POSTGRES_PORT":     strconv.Itoa(pg.Port),
 		"POSTGRES_USER":     Role(service),
 		"POSTGRES_PASSWORD": Role(service),
-		"POSTGRES_DATABASE": s.Database,
-		"KAFKA_BROKERS":     strings.Join(s.cfg.Kafka.Brokers, ","),
-		"OUTBOX_ARCHIVE":    strconv.FormatBool(s.cfg.Archive),
-		"LOG_LEVEL":         "info",
+		// The service migrates as the role that owns its schema, and the
+		// tests, the chaos and load runs use the development reference data.
+		"POSTGRES_MIGRATION_USER":     MigrationRole(service),
+		"POSTGRES_MIGRATION_PASSWORD": MigrationRole(service),
+		"POSTGRES_SEED":               "true",
+		"POSTGRES_DATABASE":           s.Database,
+		"KAFKA_BROKERS":               strings.Join(s.cfg.Kafka.Brokers, ","),
+		"OUTBOX_ARCHIVE":              strconv.FormatBool(s.cfg.Archive),
+		"LOG_LEVEL":                   "info",
 	}
 	cleaners := []string{"OUTBOX_CLEANER_INTERVAL"}
 	switch service {
@@ -662,7 +667,8 @@ func (s *System) createDatabase(ctx context.Context) error {
 	if s.DB, err = postgres.Open(ctx, cfg, zap.NewNop()); err != nil {
 		return fmt.Errorf("e2e: %w", err)
 	}
-	// The services connect with roles of their own, as they do everywhere.
+	// The services connect with roles of their own, as they do everywhere:
+	// roles.sql creates their schemas, owned by their migration roles.
 	roles, err := os.ReadFile(filepath.Join(s.cfg.RepoDir, "infrastructure", "local", "roles.sql"))
 	if err != nil {
 		return fmt.Errorf("e2e: %w", err)
@@ -673,9 +679,14 @@ func (s *System) createDatabase(ctx context.Context) error {
 	return nil
 }
 
-// Role is the database role service connects with, as roles.sql creates it:
+// Role is the runtime role service connects with, as roles.sql creates it:
 // its name is also its development password.
 func Role(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
+// MigrationRole is the role that owns service's schema, which the service
+// migrates with at start, as roles.sql creates it: its name is also its
+// development password.
+func MigrationRole(service string) string { return Role(service) + "_migrator" }
 
 func (s *System) dropDatabase(ctx context.Context) error {
 	admin, err := s.adminDB(ctx)

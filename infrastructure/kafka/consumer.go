@@ -117,7 +117,9 @@ type sqlStateError interface {
 //     invalid text such as \u0000 in jsonb) and 23 (integrity constraint) are
 //     permanent; classes 08 (connection), 40 (serialization failure,
 //     deadlock), 53 (insufficient resources) and 57P (server shutting down)
-//     are transient.
+//     are transient, and so are 55P03 and 57014, a lock_timeout or a
+//     statement_timeout of the service's role: a lock held too long or a
+//     statement too slow this time.
 //  4. context.DeadlineExceeded or a net.Error: transient.
 //
 // Anything else is ClassUnknown.
@@ -143,7 +145,8 @@ func Classify(err error) Class {
 		case strings.HasPrefix(state, "22"), strings.HasPrefix(state, "23"):
 			return ClassPermanent
 		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "40"),
-			strings.HasPrefix(state, "53"), strings.HasPrefix(state, "57P"):
+			strings.HasPrefix(state, "53"), strings.HasPrefix(state, "57P"),
+			state == "55P03", state == "57014":
 			return ClassTransient
 		}
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the three services from their module directories against the local
 # (or Docker) PostgreSQL and Kafka, for `make run`:
-#   - builds them into bin/, starts each with its own config.yaml,
+#   - builds them into bin/, starts each with its own config.yaml and the
+#     development seed data (postgres.seed),
 #   - prefixes their logs with the service name on the terminal and keeps a
 #     file per service in .run/logs,
 #   - waits until all three answer /readyz on their admin listeners, prints
@@ -59,6 +60,14 @@ mkdir -p "$REPO/bin"
 for s in "${SERVICES[@]}"; do
 	(cd "$REPO/$s" && go build -o "$REPO/bin/$s" "./cmd/$s")
 done
+
+# A development run: the services insert the reference data of the original
+# system (customers, credit, restaurants, products) that the tutorials and
+# make demo use. Production never sets it; the rows are inserted only when
+# missing, so a database in use keeps its balances.
+export ORDER_SERVICE_POSTGRES_SEED="${ORDER_SERVICE_POSTGRES_SEED:-true}"
+export PAYMENT_SERVICE_POSTGRES_SEED="${PAYMENT_SERVICE_POSTGRES_SEED:-true}"
+export RESTAURANT_SERVICE_POSTGRES_SEED="${RESTAURANT_SERVICE_POSTGRES_SEED:-true}"
 
 # People read these logs: console format unless the caller chose otherwise.
 export ORDER_SERVICE_LOG_FORMAT="${ORDER_SERVICE_LOG_FORMAT:-console}"

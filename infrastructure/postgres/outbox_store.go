@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -162,20 +163,40 @@ func errorText(err error) string {
 	return text
 }
 
+// cleanBatch is how many rows one cleaning statement removes at most, and
+// cleanStatements how many statements one CleanFinished runs at most. The
+// runtime role's statement_timeout (roles.sql) applies to each statement: a
+// backlog of finished rows (a cleaner long switched off, archiving turned on
+// late) is removed in short statements instead of one that the timeout
+// would cancel every time. What is left after cleanStatements waits for the
+// next interval.
+const (
+	cleanBatch      = 5000
+	cleanStatements = 200
+)
+
 // CleanFinished implements outbox.CleanerStore: it deletes the finished rows,
-// or moves them to the archive table in one statement.
+// or moves them to the archive table, cleanBatch rows a statement.
 func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 	table := QuoteIdent(s.table.Name)
-	query := `DELETE FROM ` + table + ` WHERE ` + s.table.FinishedWhere
+	batch := `id IN (SELECT id FROM ` + table + ` WHERE ` + s.table.FinishedWhere + ` LIMIT ` + strconv.Itoa(cleanBatch) + `)`
+	query := `DELETE FROM ` + table + ` WHERE ` + batch
 	if s.table.Archive {
-		query = `WITH moved AS (DELETE FROM ` + table + ` WHERE ` + s.table.FinishedWhere + ` RETURNING *)
+		query = `WITH moved AS (DELETE FROM ` + table + ` WHERE ` + batch + ` RETURNING *)
 			INSERT INTO ` + QuoteIdent(s.table.Name+"_archive") + ` SELECT * FROM moved`
 	}
-	res := s.db.WithContext(ctx).Exec(query)
-	if res.Error != nil {
-		return 0, fmt.Errorf("clean %s: %w", s.table.Name, res.Error)
+	var removed int64
+	for range cleanStatements {
+		res := s.db.WithContext(ctx).Exec(query)
+		if res.Error != nil {
+			return removed, fmt.Errorf("clean %s: %w", s.table.Name, res.Error)
+		}
+		removed += res.RowsAffected
+		if res.RowsAffected < cleanBatch {
+			break
+		}
 	}
-	return res.RowsAffected, nil
+	return removed, nil
 }
 
 // ResendOutboxRows hands the rows of table that match where back to the

@@ -97,6 +97,9 @@ const (
 	codeUniqueViolation      = "23505"
 	codeSerializationFailure = "40001"
 	codeDeadlockDetected     = "40P01"
+	// The runtime roles' lock_timeout and statement_timeout (roles.sql).
+	codeLockNotAvailable = "55P03"
+	codeQueryCanceled    = "57014"
 )
 
 // IsUniqueViolation reports whether err is a unique-index violation, which the
@@ -115,7 +118,8 @@ func hasCode(err error, code string) bool {
 }
 
 // WrapError gives a database error the kernel code the application acts on:
-// a row that raced another change is a conflict, a lost connection makes the
+// a row that raced another change is a conflict; a lost connection, or a
+// statement that hit its role's lock or statement timeout, makes the
 // database unavailable. Other errors are wrapped with what failed.
 func WrapError(err error, what string) error {
 	switch {
@@ -125,7 +129,8 @@ func WrapError(err error, what string) error {
 		return kernel.WrapError(kernel.ECodeNotFound, err, what+": not found")
 	case IsUniqueViolation(err), IsRetryable(err):
 		return kernel.WrapError(kernel.ECodeConflict, err, what+": conflicts with a concurrent change")
-	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectionLost(err):
+	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectionLost(err),
+		hasCode(err, codeLockNotAvailable), hasCode(err, codeQueryCanceled):
 		return kernel.WrapError(kernel.ECodeUnavailable, err, what+": database unavailable")
 	}
 	return fmt.Errorf("%s: %w", what, err)

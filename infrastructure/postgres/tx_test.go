@@ -136,6 +136,35 @@ func TestWrapErrorTellsALostConnectionFromAFailedStatement(t *testing.T) {
 	assert.EqualError(t, failed, "find order: relation orders does not exist")
 }
 
+// The runtime roles' statement_timeout and lock_timeout (roles.sql) end a
+// statement that is slow or waits this time: the database is unavailable for
+// now, and the caller retries, rather than an internal error.
+func TestWrapErrorMakesTheRolesTimeoutsUnavailable(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE once (id int PRIMARY KEY)`)
+	pgtest.Exec(t, db, `INSERT INTO once VALUES (1)`)
+	ctx := context.Background()
+
+	slow := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		pgtest.Exec(t, tx, `SET LOCAL statement_timeout = '50ms'`)
+		return tx.Exec(`SELECT pg_sleep(5)`).Error
+	})
+	require.Error(t, slow)
+	assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(postgres.WrapError(slow, "sleep")), "%v", slow)
+
+	holder := db.WithContext(ctx).Begin()
+	require.NoError(t, holder.Error)
+	defer holder.Rollback()
+	require.NoError(t, holder.Exec(`SELECT id FROM once WHERE id = 1 FOR UPDATE`).Error)
+	waiter := db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		pgtest.Exec(t, tx, `SET LOCAL lock_timeout = '50ms'`)
+		return tx.Exec(`UPDATE once SET id = 2 WHERE id = 1`).Error
+	})
+	require.Error(t, waiter)
+	assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(postgres.WrapError(waiter, "update")), "%v", waiter)
+}
+
 func TestWrapReadAndWriteErrorsBindTheApplicationsSentinels(t *testing.T) {
 	notFound, duplicate := errors.New("not found"), errors.New("duplicate")
 	db, _ := pgtest.New(t, nil)

@@ -55,11 +55,13 @@ type serviceConfig struct {
 		Address string `yaml:"address"`
 	} `yaml:"admin"`
 	Postgres struct {
-		Host     string `yaml:"host"`
-		Port     int    `yaml:"port"`
-		User     string `yaml:"user"`
-		Password string `yaml:"password"`
-		Database string `yaml:"database"`
+		Host              string `yaml:"host"`
+		Port              int    `yaml:"port"`
+		User              string `yaml:"user"`
+		Password          string `yaml:"password"`
+		MigrationUser     string `yaml:"migration_user"`
+		MigrationPassword string `yaml:"migration_password"`
+		Database          string `yaml:"database"`
 	} `yaml:"postgres"`
 	Kafka struct {
 		Brokers []string `yaml:"brokers"`
@@ -137,11 +139,21 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] {
 			t.Errorf("%s postgres settings %+v differ from compose and the local cluster", service, cfg.Postgres)
 		}
-		// The service connects with the role roles.sql creates for it, which
-		// compose's PostgreSQL runs at init as the local script does.
+		// The service connects with the roles roles.sql creates for it, which
+		// compose's PostgreSQL runs at init as the local script does: the
+		// runtime role, and the migration role at start.
 		role := strings.ReplaceAll(service, "-", "_")
 		if cfg.Postgres.User != role || cfg.Postgres.Password != role || !strings.Contains(roles, "'"+role+"'") {
 			t.Errorf("%s connects as %q: its role is %s, created by infrastructure/local/roles.sql", service, cfg.Postgres.User, role)
+		}
+		migrator := role + "_migrator"
+		if cfg.Postgres.MigrationUser != migrator || cfg.Postgres.MigrationPassword != migrator || !strings.Contains(roles, "'"+migrator+"'") {
+			t.Errorf("%s migrates as %q: its migration role is %s, created by infrastructure/local/roles.sql",
+				service, cfg.Postgres.MigrationUser, migrator)
+		}
+		// Compose is a development setup: the tutorials' reference data.
+		if s.Environment[strings.ToUpper(role)+"_POSTGRES_SEED"] != "true" {
+			t.Errorf("compose %s does not set %s_POSTGRES_SEED: the tutorials' ids would be missing", service, strings.ToUpper(role))
 		}
 		if !slices.Equal(cfg.Kafka.Brokers, []string{"127.0.0.1:9092"}) {
 			t.Errorf("%s kafka.brokers %v: the local broker is 127.0.0.1:9092", service, cfg.Kafka.Brokers)

@@ -70,7 +70,7 @@ type service struct {
 // where a test needs other ones.
 func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	t.Helper()
-	db, pgCfg := pgtest.New(t, migrations.FS)
+	db, pgCfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	kcfg := kafkatest.Config(t)
 	topics := config.Topics{
 		PaymentRequest:             kafkatest.Topic(t, contract.TopicPaymentRequest),

@@ -36,7 +36,7 @@ func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 func newDB(t *testing.T) (*gorm.DB, postgres.Config) {
 	t.Parallel()
-	return pgtest.New(t, migrations.FS)
+	return pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 }
 
 // must returns v, for fixtures whose construction cannot fail.

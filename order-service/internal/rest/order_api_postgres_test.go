@@ -113,7 +113,7 @@ func assertRows(t *testing.T, db *gorm.DB, orders int64, msgAndArgs ...any) {
 
 func TestIdempotentCreateOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 
 	first := post(t, url, "7d0b6c1e-client-retry", sampleBody)
@@ -158,7 +158,7 @@ func TestIdempotentCreateOnPostgres(t *testing.T) {
 
 func TestConcurrentRequestsWithOneKeyCreateOneOrder(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	const rounds, clients = 10, 6
 
@@ -193,7 +193,7 @@ func TestConcurrentRequestsWithOneKeyCreateOneOrder(t *testing.T) {
 
 func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	tests := []struct {
 		name    string
@@ -230,7 +230,7 @@ func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 
 func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	t.Parallel()
-	direct, cfg := pgtest.New(t, migrations.FS)
+	direct, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	proxy := pgtest.StartProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())

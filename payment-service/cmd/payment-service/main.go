@@ -51,7 +51,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		return err
 	}
 	defer postgres.Close(db)
-	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+	if err := postgres.Prepare(ctx, cfg.Postgres, db, migrations.FS, migrations.DevelopmentSeed, log); err != nil {
 		return err
 	}
 	topics := []kafka.TopicSpec{

@@ -41,7 +41,7 @@ type service struct {
 
 func startService(t *testing.T) *service {
 	t.Helper()
-	db, pg := pgtest.New(t, migrations.FS)
+	db, pg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Postgres = pg

@@ -106,7 +106,7 @@ func TestOrderOutboxArchive(t *testing.T) {
 
 func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
 	t.Parallel()
-	db, cfg := pgtest.New(t, migrations.FS)
+	db, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.OrderOutboxTable), zap.NewNop())

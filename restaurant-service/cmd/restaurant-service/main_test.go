@@ -62,11 +62,13 @@ func freeAddress(t *testing.T) string {
 func start(t *testing.T) *service {
 	t.Helper()
 	kcfg := kafkatest.Config(t)
-	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates it
+	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates and seeds it
 
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Postgres = pgCfg
+	cfg.Postgres.MigrationUser, cfg.Postgres.MigrationPassword = pgCfg.User, pgCfg.Password
+	cfg.Postgres.Seed = true
 	cfg.Kafka.Brokers = kcfg.Brokers
 	cfg.HTTP.Address = freeAddress(t)
 	cfg.Admin.Address = freeAddress(t)

@@ -24,7 +24,7 @@ import (
 // again from the approval row, never decided a second time.
 func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := application.RestaurantApprovalRequest{
@@ -54,7 +54,7 @@ func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 
 func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := application.RestaurantApprovalRequest{
@@ -78,7 +78,7 @@ func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 // the losers must count as handled rather than fail.
 func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	request := application.RestaurantApprovalRequest{
 		ID:                    kernel.NewID[kernel.MessageID](),
@@ -117,7 +117,7 @@ func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
 // back together, because both repositories join the transaction in ctx.
 func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	tx := postgres.NewTransactor(db)
 	approvals := dataaccess.NewOrderApprovalRepository(db)
 	outboxRepo := dataaccess.NewOrderOutboxRepository(db, false)
