@@ -168,9 +168,9 @@ func RunAll(ctx context.Context, s *e2e.System, cfg Config, scenarios []Scenario
 			res = runOne(ctx, s, cfg, sc)
 		}
 		cfg.Logf("chaos: %s: accepted %d (%d unanswered, %d created by replay), approved %d, cancelled %d, off path %d (%d excused: %s), "+
-			"stuck %d, lost %d, ledger %d, parked %d, dead letters %d, sagas failed %d, withdrawn sent %d, recovered in %s, error %v, problems %v",
+			"stuck %d, lost %d, ledger %d, parked %d, dead letters %d (%d planted), sagas failed %d, withdrawn sent %d, unsent %d, recovered in %s, error %v, problems %v",
 			sc.Name, res.Accepted, res.Unanswered, res.CreatedByReplay, res.Approved, res.Cancelled, res.OffPath, res.Excused, countsOf(res.Why),
-			res.Stuck, res.Lost, res.Ledger, res.Parked, res.DeadLetters, res.FailedSagas, res.WithdrawnSent,
+			res.Stuck, res.Lost, res.Ledger, res.Parked, res.DeadLetters, res.Planted, res.FailedSagas, res.WithdrawnSent, res.Unsent,
 			res.Recovered.Round(time.Millisecond), res.Err, res.Problems)
 		results = append(results, res)
 	}
@@ -184,17 +184,7 @@ func RunAll(ctx context.Context, s *e2e.System, cfg Config, scenarios []Scenario
 // want with want's, and records them in applied.
 func reconfigure(ctx context.Context, s *e2e.System, cfg Config, applied, want map[string]string) error {
 	for _, service := range e2e.Services {
-		changes := map[string]string{}
-		for k, v := range want {
-			if strings.HasPrefix(k, e2e.EnvPrefix(service)) && applied[k] != v {
-				changes[k] = v
-			}
-		}
-		for k := range applied {
-			if _, ok := want[k]; !ok && strings.HasPrefix(k, e2e.EnvPrefix(service)) {
-				changes[k] = ""
-			}
-		}
+		changes := envChanges(e2e.EnvPrefix(service), applied, want)
 		if len(changes) == 0 {
 			continue
 		}
@@ -211,6 +201,24 @@ func reconfigure(ctx context.Context, s *e2e.System, cfg Config, applied, want m
 		}
 	}
 	return nil
+}
+
+// envChanges are the changes, among the keys with prefix, that take a
+// service from the overrides applied to those wanted: a new or changed key
+// with its value, a key no longer wanted with "" (removed).
+func envChanges(prefix string, applied, want map[string]string) map[string]string {
+	changes := map[string]string{}
+	for k, v := range want {
+		if strings.HasPrefix(k, prefix) && applied[k] != v {
+			changes[k] = v
+		}
+	}
+	for k := range applied {
+		if _, ok := want[k]; !ok && strings.HasPrefix(k, prefix) {
+			changes[k] = ""
+		}
+	}
+	return changes
 }
 
 func runOne(ctx context.Context, s *e2e.System, cfg Config, sc Scenario) Result {

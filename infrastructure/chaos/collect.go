@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -174,20 +175,25 @@ func (r *Run) collect(ctx context.Context) (Facts, error) {
 			return f, fmt.Errorf("withdrawn rows of %s: %w", table, err)
 		}
 		f.Withdrawn = append(f.Withdrawn, ids...)
+		if err := db.Raw(`SELECT id FROM `+table+` WHERE outbox_status = 'COMPLETED' AND payload->>'orderId' IN ?`,
+			orderIDTexts).Scan(&ids).Error; err != nil {
+			return f, fmt.Errorf("published rows of %s: %w", table, err)
+		}
+		f.Published = append(f.Published, ids...)
 	}
 	slices.SortFunc(sagas, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 	f.FailedSagas = len(slices.Compact(sagas))
-	if len(f.Withdrawn) > 0 {
-		if err := r.sentRequests(ctx, &f); err != nil {
-			return f, err
-		}
+	if err := r.sentRequests(ctx, &f); err != nil {
+		return f, err
 	}
 	return f, r.deadLetters(ctx, &f)
 }
 
 // sentRequests reads the message id of every record on the request topics,
 // from the oldest on. dlq.List reads any topic that way, not only
-// dead-letter ones.
+// dead-letter ones. It is called only when the scenario's orders exist, whose
+// payment requests were sent: finding none means the reading is broken, and
+// the check of the withdrawn requests with it.
 func (r *Run) sentRequests(ctx context.Context, f *Facts) error {
 	records, err := dlq.List(ctx, r.Sys.KafkaConfig(), []string{r.Sys.Topics["payment-request"], r.Sys.Topics["restaurant-approval-request"]})
 	if err != nil {
@@ -200,6 +206,9 @@ func (r *Run) sentRequests(ctx context.Context, f *Facts) error {
 		if json.Unmarshal([]byte(rec.Value), &msg) == nil {
 			f.Sent[msg.ID] = true
 		}
+	}
+	if len(f.Sent) == 0 {
+		return errors.New("read no message id on the request topics")
 	}
 	return nil
 }

@@ -118,6 +118,9 @@ type Facts struct {
 	// stream's orders; Sent are the message ids found on the request topics.
 	Withdrawn []uuid.UUID
 	Sent      map[uuid.UUID]bool
+	// Published are the ids of order-service's request rows of the stream's
+	// orders marked COMPLETED: each must be on its topic.
+	Published []uuid.UUID
 }
 
 // Expectations are what a scenario's fault makes legitimate.
@@ -155,12 +158,17 @@ type Verdict struct {
 	// Ledger counts the orders whose money or restaurant disagrees with
 	// their status, and the customers whose credit disagrees with their
 	// history.
-	Ledger        int
-	Parked        int
+	Ledger int
+	Parked int
+	// DeadLetters counts the records parked that the scenario did not plant;
+	// Planted those it did.
 	DeadLetters   int
+	Planted       int
 	FailedSagas   int
 	WithdrawnSent int
-	Problems      []string
+	// Unsent counts requests marked published that are not on their topic.
+	Unsent   int
+	Problems []string
 }
 
 // OK reports whether every guarantee held.
@@ -235,13 +243,20 @@ func Judge(f Facts, e Expectations) Verdict {
 	}
 	v.FailedSagas = f.FailedSagas
 	for _, d := range f.DeadLetters {
-		if e.Planted == nil || !e.Planted(d.Key) {
+		if e.Planted != nil && e.Planted(d.Key) {
+			v.Planted++
+		} else {
 			v.DeadLetters++
 		}
 	}
 	for _, id := range f.Withdrawn {
 		if f.Sent[id] {
 			v.WithdrawnSent++
+		}
+	}
+	for _, id := range f.Published {
+		if !f.Sent[id] {
+			v.Unsent++
 		}
 	}
 
@@ -257,6 +272,7 @@ func Judge(f Facts, e Expectations) Verdict {
 	problems.add(v.DeadLetters > 0, "%d records dead-lettered (%s)", v.DeadLetters, sampleLetters(f.DeadLetters, e.Planted))
 	problems.add(v.FailedSagas > 0, "%d sagas FAILED", v.FailedSagas)
 	problems.add(v.WithdrawnSent > 0, "%d withdrawn requests were sent", v.WithdrawnSent)
+	problems.add(v.Unsent > 0, "%d requests marked published are not on their topic", v.Unsent)
 	v.Problems = problems
 	return v
 }

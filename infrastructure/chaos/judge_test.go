@@ -35,6 +35,7 @@ func healthy() Facts {
 		FailedRows: map[string]int{`"order".payment_outbox`: 0},
 		Withdrawn:  []uuid.UUID{uuid.New()},
 		Sent:       map[uuid.UUID]bool{approvedID: true, refundedID: true},
+		Published:  []uuid.UUID{approvedID, refundedID},
 	}
 }
 
@@ -103,6 +104,16 @@ func TestJudgeFailsAWithdrawnRequestThatWasSent(t *testing.T) {
 	assert.Equal(t, []string{"1 withdrawn requests were sent"}, v.Problems)
 }
 
+func TestJudgeFailsARequestMarkedPublishedButNeverSent(t *testing.T) {
+	f := healthy()
+	f.Published = append(f.Published, uuid.New())
+
+	v := Judge(f, Expectations{})
+
+	assert.False(t, v.OK())
+	assert.Equal(t, []string{"1 requests marked published are not on their topic"}, v.Problems)
+}
+
 func TestJudgeChecksEachOrdersMoneyAndRestaurant(t *testing.T) {
 	tests := map[string]struct {
 		change func(o *OrderFacts)
@@ -157,6 +168,7 @@ func TestJudgeCountsWhatWasParkedOrLeftOpen(t *testing.T) {
 	assert.Equal(t, 2, v.Parked)
 	assert.Equal(t, 1, v.FailedSagas)
 	assert.Equal(t, 1, v.DeadLetters, "the planted record is expected")
+	assert.Equal(t, 1, v.Planted)
 	assert.Equal(t, 1, v.Ledger, "the customer's balance")
 	assert.Equal(t, 3, v.Unanswered)
 	assert.Len(t, v.Problems, 9, "%v", v.Problems)
