@@ -164,22 +164,20 @@ func (r *Run) collect(ctx context.Context) (Facts, error) {
 	}
 	var sagas []uuid.UUID
 	for _, table := range requestTables {
-		var ids []uuid.UUID
-		if err := db.Raw(`SELECT DISTINCT saga_id FROM `+table+` WHERE saga_status = 'FAILED' AND payload->>'orderId' IN ?`,
-			orderIDTexts).Scan(&ids).Error; err != nil {
-			return f, fmt.Errorf("failed sagas in %s: %w", table, err)
+		for _, q := range []struct {
+			what, sql string
+			into      *[]uuid.UUID
+		}{
+			{"failed sagas", `SELECT DISTINCT saga_id FROM ` + table + ` WHERE saga_status = 'FAILED' AND payload->>'orderId' IN ?`, &sagas},
+			{"withdrawn rows", `SELECT id FROM ` + table + ` WHERE outbox_status = 'WITHDRAWN' AND payload->>'orderId' IN ?`, &f.Withdrawn},
+			{"published rows", `SELECT id FROM ` + table + ` WHERE outbox_status = 'COMPLETED' AND payload->>'orderId' IN ?`, &f.Published},
+		} {
+			var ids []uuid.UUID
+			if err := db.Raw(q.sql, orderIDTexts).Scan(&ids).Error; err != nil {
+				return f, fmt.Errorf("%s in %s: %w", q.what, table, err)
+			}
+			*q.into = append(*q.into, ids...)
 		}
-		sagas = append(sagas, ids...)
-		if err := db.Raw(`SELECT id FROM `+table+` WHERE outbox_status = 'WITHDRAWN' AND payload->>'orderId' IN ?`,
-			orderIDTexts).Scan(&ids).Error; err != nil {
-			return f, fmt.Errorf("withdrawn rows of %s: %w", table, err)
-		}
-		f.Withdrawn = append(f.Withdrawn, ids...)
-		if err := db.Raw(`SELECT id FROM `+table+` WHERE outbox_status = 'COMPLETED' AND payload->>'orderId' IN ?`,
-			orderIDTexts).Scan(&ids).Error; err != nil {
-			return f, fmt.Errorf("published rows of %s: %w", table, err)
-		}
-		f.Published = append(f.Published, ids...)
 	}
 	slices.SortFunc(sagas, func(a, b uuid.UUID) int { return slices.Compare(a[:], b[:]) })
 	f.FailedSagas = len(slices.Compact(sagas))

@@ -266,8 +266,17 @@ func poisonAll(ctx context.Context, r *Run) error {
 			key := poisonKeyPrefix + uuid.NewString()
 			r.plant(key)
 			msg := kafka.Message{Topic: r.Sys.Topics[usual], Key: []byte(key), Value: []byte(value)}
-			if err := producer.Send(ctx, []kafka.Message{msg})[0]; err != nil {
-				return err
+			// A loaded broker can answer that a topic created moments ago does
+			// not exist yet; that is not the fault under test.
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				err := producer.Send(ctx, []kafka.Message{msg})[0]
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) || !retry.Sleep(ctx, time.Second, nil) {
+					return err
+				}
 			}
 		}
 	}
