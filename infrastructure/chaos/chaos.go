@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"os/exec"
@@ -395,14 +396,14 @@ func (r *Run) order(n int) *sentOrder {
 	return o
 }
 
-// awaitRecovery waits until every placed order has ended and no outbox row
-// waits, and returns how long that took after both the fault and the stream
-// had ended.
+// awaitRecovery waits until nothing of the scenario is on its way any more
+// (quiet) and returns how long that took after both the fault and the
+// stream had ended.
 func (r *Run) awaitRecovery(ctx context.Context) (time.Duration, error) {
 	deadline := time.Now().Add(r.Cfg.Recover)
 	for {
-		open, waiting, err := r.pending(ctx)
-		if err == nil && open == 0 && waiting == 0 {
+		err := r.quiet(ctx)
+		if err == nil {
 			r.mu.Lock()
 			defer r.mu.Unlock()
 			if r.streamEnd.After(r.faultEnd) {
@@ -411,13 +412,45 @@ func (r *Run) awaitRecovery(ctx context.Context) (time.Duration, error) {
 			return time.Since(r.faultEnd), nil
 		}
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("not recovered after %s: %d accepted orders open, %d outbox rows waiting (last error %v)",
-				r.Cfg.Recover, open, waiting, err)
+			return 0, fmt.Errorf("not recovered after %s: %w", r.Cfg.Recover, err)
 		}
-		if !retry.Sleep(ctx, 250*time.Millisecond, nil) {
+		if !retry.Sleep(ctx, 500*time.Millisecond, nil) {
 			return 0, ctx.Err()
 		}
 	}
+}
+
+// quiet reports, as an error, what is still on its way: an order not ended,
+// a record its consumer group has not handled, an outbox row not published.
+// The facts may be read once there is none: every group had consumed every
+// record (offsets are committed after the handling, so no handler was left
+// to write), then no row was waiting (no relay was left to publish), and the
+// topics still held the same records (none was published in between). A
+// late message the saga sends after an order ended (a cancellation to the
+// restaurant) is therefore handled before the restaurant is read.
+func (r *Run) quiet(ctx context.Context) error {
+	before, err := r.Sys.Backlog(ctx)
+	if err != nil {
+		return err
+	}
+	if !before.Drained() {
+		return fmt.Errorf("records not consumed yet, by topic: %v", before.Unconsumed)
+	}
+	open, waiting, err := r.pending(ctx)
+	if err != nil {
+		return err
+	}
+	if open > 0 || waiting > 0 {
+		return fmt.Errorf("%d accepted orders open, %d outbox rows waiting", open, waiting)
+	}
+	after, err := r.Sys.Backlog(ctx)
+	if err != nil {
+		return err
+	}
+	if !after.Drained() || !maps.Equal(before.Records, after.Records) {
+		return fmt.Errorf("records still moving: %v, then %v", before.Records, after.Records)
+	}
+	return nil
 }
 
 func (r *Run) pending(ctx context.Context) (open, waiting int64, err error) {
