@@ -1,9 +1,14 @@
 package chaos
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/food-ordering-system/infrastructure/e2e"
 )
 
 func TestEnvChanges(t *testing.T) {
@@ -33,4 +38,15 @@ func TestShortDeadlinesAreOutlasted(t *testing.T) {
 	r := &Run{Cfg: Config{Outage: 2 * shortDeadline, Stall: shortDeadline}}
 	assert.ErrorContains(t, longOutage(t.Context(), r), "does not outlast")
 	assert.ErrorContains(t, stallEach(t.Context(), r), "does not outlast")
+}
+
+// A POST refused for good is a fault of the system (every order of the
+// stream is valid); one without an answer, or with one that says to try
+// again, is replayed.
+func TestRefused(t *testing.T) {
+	for status, want := range map[int]bool{400: true, 404: true, 422: true, 408: false, 429: false, 500: false, 503: false} {
+		assert.Equal(t, want, refused(fmt.Errorf("post: %w", &e2e.APIError{Status: status})), "status %d", status)
+	}
+	assert.False(t, refused(errors.New("connection refused")))
+	assert.False(t, refused(context.DeadlineExceeded))
 }
