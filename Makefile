@@ -68,7 +68,7 @@ FUZZTIME          ?= 10s
 TEST_API_EXAMPLES ?= 25
 TEST_API_TIME     ?= 15s
 TEST_API_SEED     ?= 1
-TEST_CHAOS_ARGS   ?= -duration 8s
+TEST_CHAOS_ARGS   ?= -duration 8s -outage 20s
 
 .PHONY: fuzz
 fuzz: ## fuzz create-order decoding and validation for FUZZTIME (no panic, no 5xx, nothing written on refusal)
@@ -125,7 +125,7 @@ $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
 	@rm -f $(VENV)/.schemathesis-* && touch $@
 
 .PHONY: chaos
-chaos: infra-up ## faults under load (kills, broker and PostgreSQL restarts, replays, poison); prints a table (CHAOS_ARGS="-only kill")
+chaos: infra-up ## faults under load (kills, broker and PostgreSQL restarts, a long broker outage, stalled services, replays, poison); judges every order, prints a table (CHAOS_ARGS="-only kill")
 	@cd infrastructure && $(GO) run ./cmd/chaos $(CHAOS_ARGS)
 
 .PHONY: dlq

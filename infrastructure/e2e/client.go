@@ -209,6 +209,17 @@ func (c *Client) CreateOrder(ctx context.Context, order OrderRequest) (CreatedOr
 	return created, err
 }
 
+// CreateOrderWithKey places an order with an Idempotency-Key: POST /orders.
+// replayed is true when order-service answered with the order an earlier
+// request of the same key created (Idempotent-Replayed: true), false when
+// this request created it. A client whose POST got no answer sends it again
+// with the same key to learn what became of it.
+func (c *Client) CreateOrderWithKey(ctx context.Context, order OrderRequest, key string) (created CreatedOrder, replayed bool, err error) {
+	header := http.Header{"Idempotency-Key": []string{key}}
+	answer, err := c.send(ctx, http.MethodPost, c.OrderURL+"/orders", header, order, http.StatusCreated, &created)
+	return created, answer.Get("Idempotent-Replayed") == "true", err
+}
+
 // TrackOrder reads an order: GET /orders/{trackingId}.
 func (c *Client) TrackOrder(ctx context.Context, trackingID kernel.TrackingID) (TrackedOrder, error) {
 	var order TrackedOrder
@@ -358,17 +369,27 @@ func (c *Client) Follow(ctx context.Context, trackingID kernel.TrackingID, timeo
 // do sends one request with an optional JSON body and decodes a JSON answer
 // into out (when not nil) if its status is want.
 func (c *Client) do(ctx context.Context, method, url string, body any, want int, out any) error {
+	_, err := c.send(ctx, method, url, nil, body, want, out)
+	return err
+}
+
+// send is do with extra request headers, returning the answer's headers
+// (nil when there was no answer).
+func (c *Client) send(ctx context.Context, method, url string, header http.Header, body any, want int, out any) (http.Header, error) {
 	var reader io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("%s %s: encode body: %w", method, url, err)
+			return nil, fmt.Errorf("%s %s: encode body: %w", method, url, err)
 		}
 		reader = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -380,12 +401,12 @@ func (c *Client) do(ctx context.Context, method, url string, body any, want int,
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("%s %s: read answer: %w", method, url, err)
+		return resp.Header, fmt.Errorf("%s %s: read answer: %w", method, url, err)
 	}
 	if resp.StatusCode != want {
 		apiErr := &APIError{Method: method, URL: url, Status: resp.StatusCode}
@@ -395,13 +416,13 @@ func (c *Client) do(ctx context.Context, method, url string, body any, want int,
 		} else {
 			apiErr.Message = strings.TrimSpace(string(raw))
 		}
-		return apiErr
+		return resp.Header, apiErr
 	}
 	if out == nil {
-		return nil
+		return resp.Header, nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("%s %s: decode answer %q: %w", method, url, raw, err)
+		return resp.Header, fmt.Errorf("%s %s: decode answer %q: %w", method, url, raw, err)
 	}
-	return nil
+	return resp.Header, nil
 }

@@ -1,9 +1,11 @@
 // Command chaos runs the saga's guarantees through the faults of package
 // chaos on the real services, broker and database, and prints a table:
-// scenario, orders accepted, approved, cancelled, stuck, lost,
-// double-charged, time to recover. It exits 1 if any scenario broke a
-// guarantee. It stops and starts the local broker and PostgreSQL: run it
-// alone (make chaos).
+// scenario, orders accepted (and how many of them only a replay of their
+// unanswered POST found), approved, cancelled, ended off their path (and
+// why), stuck, lost, ledger disagreements, parked rows, dead letters, failed
+// sagas, withdrawn requests sent, time to recover. It exits 1 if any scenario
+// broke a guarantee. It stops and starts the local broker and PostgreSQL:
+// run it alone (make chaos).
 package main
 
 import (
@@ -35,6 +37,8 @@ func run() error {
 	flag.Float64Var(&cfg.Rate, "rate", 8, "orders per second during each scenario")
 	flag.DurationVar(&cfg.Duration, "duration", 20*time.Second, "how long orders stream per scenario")
 	flag.DurationVar(&cfg.Down, "down", 3*time.Second, "how long a stopped component stays down")
+	flag.DurationVar(&cfg.Outage, "outage", 30*time.Second, "how long the broker stays down in the outage longer than the saga deadlines")
+	flag.DurationVar(&cfg.Stall, "stall", 10*time.Second, "how long each service stays stopped (SIGSTOP) when a deadline fires in flight")
 	flag.DurationVar(&cfg.Recover, "recover", 90*time.Second, "bound on the recovery after each stream")
 	flag.StringVar(&only, "only", "", "run only the scenarios whose name contains this (comma-separated)")
 	flag.Parse()

@@ -50,7 +50,7 @@ func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, cred
 		failures = append(failures, fmt.Sprintf("Customer with id=%s doesn't have enough credit for payment!", payment.customerID))
 	}
 	remaining := credit.totalCredit.Subtract(payment.price)
-	debit := newCreditHistory(payment.customerID, payment.price, TransactionTypeDebit, now)
+	debit := newCreditHistory(payment.customerID, payment.orderID, payment.price, TransactionTypeDebit, now)
 	failures = append(failures, validateCreditHistory(credit.customerID, remaining, history.with(debit))...)
 	if len(failures) > 0 {
 		payment.status = kernel.PaymentStatusFailed
@@ -91,7 +91,7 @@ func (s *PaymentDomainService) ValidateAndCancelPayment(payment *Payment, credit
 	if len(failures) > 0 {
 		return PaymentFailedEvent{paymentEvent{payment, now}, failures}, nil
 	}
-	refund := newCreditHistory(payment.customerID, payment.price, TransactionTypeCredit, now)
+	refund := newCreditHistory(payment.customerID, payment.orderID, payment.price, TransactionTypeCredit, now)
 	credit.addCreditAmount(payment.price)
 	payment.status = kernel.PaymentStatusCancelled
 	return PaymentCancelledEvent{paymentEvent{payment, now}}, refund
