@@ -44,7 +44,7 @@ func (s *System) Reconfigure(ctx context.Context, service string, env map[string
 	// starts again.
 	stopErr := old.stop(s.cfg.StopTimeout)
 	s.appendLog(service, "restarting with %v", env)
-	p, err := s.startProcess(service, old.url, next, true)
+	p, err := s.startProcess(service, old.adminURL, next, true)
 	if err != nil {
 		return nil, errors.Join(stopErr, err)
 	}
