@@ -13,7 +13,7 @@ import (
 
 func TestEnvChanges(t *testing.T) {
 	applied := map[string]string{}
-	assert.Equal(t, map[string]string{"ORDER_SERVICE_SAGA_REPLY_TIMEOUT": "3s", "ORDER_SERVICE_SAGA_MAX_RESENDS": "1",
+	assert.Equal(t, map[string]string{"ORDER_SERVICE_SAGA_REPLY_TIMEOUT": "2s", "ORDER_SERVICE_SAGA_MAX_RESENDS": "2",
 		"ORDER_SERVICE_SAGA_CHECK_INTERVAL": "1s"}, envChanges("ORDER_SERVICE_", applied, shortDeadlines), "the first scenario with them")
 	assert.Empty(t, envChanges("PAYMENT_SERVICE_", applied, shortDeadlines), "payment-service is not restarted")
 

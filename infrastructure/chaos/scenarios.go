@@ -27,11 +27,13 @@ var inputTopics = map[string][]string{
 }
 
 // Short saga deadlines, for the scenarios whose fault must outlast them: a
-// request unanswered 3 s after it was published is sent again once, and
-// after 3 s more the saga compensates.
+// request unanswered 2 s after it was published is sent again, twice, and
+// 2 s after the last send the saga compensates. Two resends rather than one
+// leave the consumer groups a few seconds to rejoin a restarted broker
+// before a request published just before the outage runs out of time.
 const (
-	shortReplyTimeout   = 3 * time.Second
-	shortMaxResends     = 1
+	shortReplyTimeout   = 2 * time.Second
+	shortMaxResends     = 2
 	shortCheckInterval  = time.Second
 	shortDeadlineMargin = 2 * shortCheckInterval
 )
