@@ -169,7 +169,7 @@ func (r *Run) collect(ctx context.Context) (Facts, error) {
 			into      *[]uuid.UUID
 		}{
 			{"failed sagas", `SELECT DISTINCT saga_id FROM ` + table + ` WHERE saga_status = 'FAILED' AND payload->>'orderId' IN ?`, &sagas},
-			{"withdrawn rows", `SELECT id FROM ` + table + ` WHERE outbox_status = 'WITHDRAWN' AND payload->>'orderId' IN ?`, &f.Withdrawn},
+			{"withdrawn rows", `SELECT id FROM ` + table + ` WHERE outbox_status = 'WITHDRAWN' AND resends = 0 AND payload->>'orderId' IN ?`, &f.Withdrawn},
 			{"published rows", `SELECT id FROM ` + table + ` WHERE outbox_status = 'COMPLETED' AND payload->>'orderId' IN ?`, &f.Published},
 		} {
 			var ids []uuid.UUID

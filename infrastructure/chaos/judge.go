@@ -115,7 +115,9 @@ type Facts struct {
 	// DeadLetters were parked during the scenario.
 	DeadLetters []DeadLetter
 	// Withdrawn are the ids of order-service's WITHDRAWN request rows of the
-	// stream's orders; Sent are the message ids found on the request topics.
+	// stream's orders that were never sent (a row sent again for want of an
+	// answer, then withdrawn when the answer came, went out before under the
+	// same id); Sent are the message ids found on the request topics.
 	Withdrawn []uuid.UUID
 	Sent      map[uuid.UUID]bool
 	// Published are the ids of order-service's request rows of the stream's

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -30,22 +31,29 @@ func NewApprovalOutboxRepository(db *gorm.DB) *ApprovalOutboxRepository {
 	return &ApprovalOutboxRepository{db: db}
 }
 
-// Save implements application.ApprovalOutboxRepository; the unique index on
-// (saga_id, restaurant_order_status) turns a duplicate into
-// application.ErrDuplicate, which is also a kernel.ECodeConflict error: a
-// saga step that raced a twin is run again and finds its work done.
+// Save implements application.ApprovalOutboxRepository. A row the unique
+// index on (saga_id, restaurant_order_status) refuses is application.
+// ErrDuplicate, which is also a kernel.ECodeConflict error: a saga step that
+// raced a twin is run again and finds its work done. The insert skips such a
+// row (ON CONFLICT DO NOTHING) rather than fail, so that the transaction
+// stays usable for a caller to which a duplicate is no error (a
+// cancellation the restaurant was already sent).
 func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
 	row, err := approvalOutboxToRow(msg)
 	if err != nil {
 		return err
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
-	err = postgres.Conn(ctx, r.db).Create(&row).Error
+	res := postgres.Conn(ctx, r.db).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	what := fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID)
-	if postgres.IsUniqueViolation(err) {
-		return errors.Join(wrapWriteError(err, what), postgres.WrapError(err, what))
+	if res.Error != nil {
+		return postgres.WrapError(res.Error, what)
 	}
-	return postgres.WrapError(err, what)
+	if res.RowsAffected == 0 {
+		return errors.Join(fmt.Errorf("%s: %w", what, application.ErrDuplicate),
+			kernel.Errorf(kernel.ECodeConflict, "%s: the saga already has such a row", what))
+	}
+	return nil
 }
 
 // Update implements application.ApprovalOutboxRepository.
