@@ -84,6 +84,12 @@ const (
 	// breaks a data or integrity rule, made the handler panic). It goes to
 	// the dead-letter topic at once.
 	ClassPermanent
+	// ClassConflict: the handler raced another change (a conflict, a
+	// serialization failure, a deadlock); run again, it sees the winner's
+	// change. It is retried with backoff like a transient error, but a
+	// conflict that comes back on every try is no race, so it counts toward
+	// ConsumerConfig.MaxAttempts and the record is then dead-lettered.
+	ClassConflict
 )
 
 // String names the class in log lines.
@@ -93,6 +99,8 @@ func (c Class) String() string {
 		return "transient"
 	case ClassPermanent:
 		return "permanent"
+	case ClassConflict:
+		return "conflict"
 	default:
 		return "unknown"
 	}
@@ -110,14 +118,17 @@ type sqlStateError interface {
 //
 //  1. Permanent(err) or a panic: permanent.
 //  2. A kernel code, the application's own judgement: ECodeInvalid is
-//     permanent; ECodeUnavailable and ECodeConflict are transient (a conflict
-//     is a race, and the step run again sees the winner's change, which is why
+//     permanent; ECodeUnavailable is transient; ECodeConflict is a conflict
+//     (a race, and the step run again sees the winner's change, which is why
 //     a unique violation the repositories report as a conflict is retried).
 //  3. A PostgreSQL SQLSTATE: classes 22 (data exception: numeric overflow,
 //     invalid text such as \u0000 in jsonb) and 23 (integrity constraint) are
-//     permanent; classes 08 (connection), 40 (serialization failure,
-//     deadlock), 53 (insufficient resources) and 57P (server shutting down)
-//     are transient.
+//     permanent; class 40 (serialization failure, deadlock) is a conflict;
+//     class 08 (connection), class 53 (insufficient resources), 57P01,
+//     57P02, 57P03 and 57P05 (server shutting down or starting, session
+//     killed), 25006 (read-only transaction: a standby after a failover),
+//     55P03 (lock timeout) and 57014 (statement timeout) are transient, the
+//     list postgres.IsUnavailable keeps.
 //  4. context.DeadlineExceeded or a net.Error: transient.
 //
 // Anything else is ClassUnknown.
@@ -133,8 +144,10 @@ func Classify(err error) Class {
 	switch kernel.ErrorCodeOf(err) {
 	case kernel.ECodeInvalid:
 		return ClassPermanent
-	case kernel.ECodeUnavailable, kernel.ECodeConflict:
+	case kernel.ECodeUnavailable:
 		return ClassTransient
+	case kernel.ECodeConflict:
+		return ClassConflict
 	}
 	var pg sqlStateError
 	if errors.As(err, &pg) {
@@ -142,8 +155,10 @@ func Classify(err error) Class {
 		switch {
 		case strings.HasPrefix(state, "22"), strings.HasPrefix(state, "23"):
 			return ClassPermanent
-		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "40"),
-			strings.HasPrefix(state, "53"), strings.HasPrefix(state, "57P"):
+		case strings.HasPrefix(state, "40"):
+			return ClassConflict
+		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "53"),
+			slices.Contains([]string{"57P01", "57P02", "57P03", "57P05", "25006", "55P03", "57014"}, state):
 			return ClassTransient
 		}
 	}
@@ -182,9 +197,9 @@ type ConsumerConfig struct {
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
 	// MaxAttempts is how many times a record whose handler fails with an
-	// unclassified error is tried before it is dead-lettered (default 10).
-	// Transient errors do not count: a record that waits for a dependency
-	// waits as long as it takes.
+	// unclassified error or a conflict is tried before it is dead-lettered
+	// (default 10). Transient errors do not count: a record that waits for a
+	// dependency waits as long as it takes.
 	MaxAttempts int `mapstructure:"max_attempts"`
 	// SessionTimeout is how long the broker waits for a silent member before
 	// giving its partitions to the others (default 10s; the broker accepts
@@ -475,7 +490,7 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 		switch class {
 		case ClassPermanent:
 			return c.deadLetter(ctx, msg, err.Error(), attempt)
-		case ClassUnknown:
+		case ClassUnknown, ClassConflict:
 			unclassified++
 			if unclassified >= c.cc.MaxAttempts {
 				return c.deadLetter(ctx, msg, fmt.Sprintf("gave up after %d attempts: %v", attempt, err), attempt)
