@@ -202,7 +202,7 @@ func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 	}{
 		{"quantity of 3000000000", strings.Replace(sampleBody, `"quantity": 1,`, `"quantity": 3000000000,`, 1),
 			"items[0].quantity must be at most 10000"},
-		{"price of 1e10", strings.Replace(sampleBody, `"price": 200.00`, `"price": 1e10`, 1),
+		{"price of 10000000000.00", strings.Replace(sampleBody, `"price": 200.00`, `"price": 10000000000.00`, 1),
 			"price must be at most 9999999999.99"},
 		{"item price of 1e10", edit(t, func(m map[string]any) { item(m, 0)["price"], item(m, 0)["subTotal"] = 1e10, 1e10 }),
 			"items[0].price must be at most 9999999999.99"},
