@@ -215,6 +215,8 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"price a string", "application/json", rawPrice(`"200.00"`), 400, "price: must be a JSON number, not a string", true, false},
 		{"item price a string", "application/json", edit(t, func(m map[string]any) { item(m, 1)["price"] = "50.00" }), 400,
 			"items[1].price: must be a JSON number, not a string", true, false},
+		{"item price an object", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = map[string]any{"amount": 50} }), 400,
+			"items[0].price: must be a JSON number", true, false},
 		{"price with an exponent", "application/json", rawPrice("2e2"), 400, "price: must be written without an exponent", false, false},
 		{"subTotal with an exponent", "application/json", strings.Replace(sampleBody, `"subTotal": 150.00`, `"subTotal": 1.5E2`, 1), 400,
 			"items[1].subTotal: must be written without an exponent", false, false},

@@ -81,33 +81,36 @@ func checkJSON(dec *json.Decoder, shape *jsonShape, path string) error {
 	if err != nil {
 		return err
 	}
-	switch tok := tok.(type) {
-	case json.Delim:
-		if tok == '[' {
-			var elements *jsonShape
-			if shape != nil {
-				elements = shape.elements
-			}
-			for i := 0; dec.More(); i++ {
-				if err := checkJSON(dec, elements, fmt.Sprintf("%s[%d]", path, i)); err != nil {
-					return err
-				}
-			}
-		} else if err := checkObject(dec, shape, path); err != nil {
-			return err
-		}
-		_, err := token(dec) // the closing delimiter
-		return err
-	case json.Number:
-		if shape != nil && shape.amount {
+	if shape != nil && shape.amount {
+		switch tok := tok.(type) {
+		case nil:
+			return nil // absent, as the command's check reports
+		case json.Number:
 			return checkAmount(tok, path)
-		}
-	case string:
-		if shape != nil && shape.amount {
+		case string:
 			return kernel.Errorf(kernel.ECodeInvalid, "%s: must be a JSON number, not a string", path)
 		}
+		return kernel.Errorf(kernel.ECodeInvalid, "%s: must be a JSON number", path)
 	}
-	return nil
+	delim, ok := tok.(json.Delim)
+	if !ok {
+		return nil // a scalar
+	}
+	if delim == '[' {
+		var elements *jsonShape
+		if shape != nil {
+			elements = shape.elements
+		}
+		for i := 0; dec.More(); i++ {
+			if err := checkJSON(dec, elements, fmt.Sprintf("%s[%d]", path, i)); err != nil {
+				return err
+			}
+		}
+	} else if err := checkObject(dec, shape, path); err != nil {
+		return err
+	}
+	_, err = token(dec) // the closing delimiter
+	return err
 }
 
 // checkObject checks the members of an object whose '{' was read.
