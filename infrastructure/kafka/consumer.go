@@ -495,7 +495,7 @@ func (c *Consumer) handleBatch(ctx context.Context, batch []*sarama.ConsumerMess
 func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) bool {
 	msg := fromRecord(record)
 	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
-	unclassified := 0
+	charged := 0 // attempts that count toward MaxAttempts: unclassified errors and conflicts
 	for attempt := 1; ; attempt++ {
 		err := c.call(ctx, msg)
 		if err == nil {
@@ -510,8 +510,8 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 		case ClassPermanent:
 			return c.deadLetter(ctx, msg, err.Error(), attempt)
 		case ClassUnknown, ClassConflict:
-			unclassified++
-			if unclassified >= c.cc.MaxAttempts {
+			charged++
+			if charged >= c.cc.MaxAttempts {
 				return c.deadLetter(ctx, msg, fmt.Sprintf("gave up after %d attempts: %v", attempt, err), attempt)
 			}
 		}
