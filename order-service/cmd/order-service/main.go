@@ -86,10 +86,11 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	orderDomain := domain.NewOrderDomainService(nil)
 	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter)
 	sagaHelper := application.NewOrderSagaHelper(orders, metrics.NewSagas(reg, sagaQueries))
+	idempotencyKeys := dataaccess.NewIdempotencyKeyRepository(db)
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,
 			application.NewOrderCreateHelper(orderDomain, orders, dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
-			paymentOutbox, cfg.Order.MaxItems, log, application.WithIdempotencyKeys(dataaccess.NewIdempotencyKeyRepository(db))),
+			paymentOutbox, cfg.Order.MaxItems, log, application.WithIdempotencyKeys(idempotencyKeys)),
 		application.NewOrderTrackCommandHandler(orders),
 	)
 	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
@@ -105,6 +106,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), approvalWake, cfg.Outbox.ApprovalRelay, log)
 	paymentCleaner := application.NewPaymentOutboxCleanerScheduler(paymentStore, cfg.Outbox.PaymentCleaner, log)
 	approvalCleaner := application.NewRestaurantApprovalOutboxCleanerScheduler(approvalStore, cfg.Outbox.ApprovalCleaner, log)
+	keyCleaner := application.NewIdempotencyKeyCleaner(idempotencyKeys, cfg.Idempotency, log)
 
 	// Reply listeners.
 	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
@@ -135,6 +137,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		lifecycle.Component{Name: "restaurant-approval-outbox-scheduler", Run: approvalScheduler.Run},
 		lifecycle.Component{Name: "payment-outbox-cleaner", Run: paymentCleaner.Run},
 		lifecycle.Component{Name: "restaurant-approval-outbox-cleaner", Run: approvalCleaner.Run},
+		lifecycle.Component{Name: "idempotency-key-cleaner", Run: keyCleaner.Run},
 		lifecycle.Component{Name: "payment-response-listener", Run: paymentConsumer.Run},
 		lifecycle.Component{Name: "restaurant-approval-response-listener", Run: approvalConsumer.Run},
 		lifecycle.Component{Name: "saga-deadline-scheduler", Run: deadlines.Run},

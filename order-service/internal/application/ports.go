@@ -179,11 +179,17 @@ type RestaurantApprovalRequestMessagePublisher interface {
 	Publish(ctx context.Context, batch []outbox.Message) []error
 }
 
-// IdempotencyKeyRepository remembers the idempotency keys of created orders.
+// IdempotencyKeyRepository remembers the idempotency keys of created orders,
+// per customer.
 type IdempotencyKeyRepository interface {
 	// Insert stores the key in the transaction carried by ctx, with the
-	// order it created; a key already stored is refused with ErrDuplicate.
+	// order it created; a key the customer already stored is refused with
+	// ErrDuplicate.
 	Insert(ctx context.Context, key IdempotencyKey) error
-	// FindByKey returns the stored key, or ErrNotFound.
-	FindByKey(ctx context.Context, key string) (*IdempotencyKey, error)
+	// FindByKey returns the customer's stored key, or ErrNotFound.
+	FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*IdempotencyKey, error)
+	// DeleteExpired removes at most limit keys stored longer ago than
+	// retention, by the database's clock, oldest first, and says how many
+	// it removed.
+	DeleteExpired(ctx context.Context, retention time.Duration, limit int) (int64, error)
 }

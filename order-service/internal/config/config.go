@@ -30,6 +30,8 @@ type Config struct {
 	Order     Order                  `mapstructure:"order"`
 	// Saga says how long a saga waits for an answer before it acts alone.
 	Saga application.SagaDeadlineConfig `mapstructure:"saga"`
+	// Idempotency says how long Idempotency-Keys are kept.
+	Idempotency application.IdempotencyConfig `mapstructure:"idempotency"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.
@@ -50,7 +52,7 @@ func (c Config) Validate() error {
 		}, c.Topics.Partitions, c.Topics.ReplicationFactor),
 		c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
 		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"),
-		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate()}
+		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate(), c.Idempotency.Validate()}
 	if c.Order.MaxItems <= 0 {
 		errs = append(errs, fmt.Errorf("order.max_items %d must be positive", c.Order.MaxItems))
 	}

@@ -122,6 +122,7 @@ type restaurantProductRow struct {
 // idempotencyKeyRow is a client's Idempotency-Key and the order it created.
 type idempotencyKeyRow struct {
 	OrderID        uuid.UUID `gorm:"column:order_id;primaryKey"`
+	CustomerID     uuid.UUID `gorm:"column:customer_id"`
 	IdempotencyKey string    `gorm:"column:idempotency_key"`
 	RequestHash    string    `gorm:"column:request_hash"`
 	TrackingID     uuid.UUID `gorm:"column:tracking_id"`

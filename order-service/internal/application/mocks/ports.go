@@ -834,19 +834,34 @@ func (m *MockIdempotencyKeyRepository) EXPECT() *MockIdempotencyKeyRepositoryMoc
 	return m.recorder
 }
 
-// FindByKey mocks base method.
-func (m *MockIdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
+// DeleteExpired mocks base method.
+func (m *MockIdempotencyKeyRepository) DeleteExpired(ctx context.Context, retention time.Duration, limit int) (int64, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "FindByKey", ctx, key)
+	ret := m.ctrl.Call(m, "DeleteExpired", ctx, retention, limit)
+	ret0, _ := ret[0].(int64)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// DeleteExpired indicates an expected call of DeleteExpired.
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) DeleteExpired(ctx, retention, limit interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteExpired", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).DeleteExpired), ctx, retention, limit)
+}
+
+// FindByKey mocks base method.
+func (m *MockIdempotencyKeyRepository) FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*application.IdempotencyKey, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByKey", ctx, customerID, key)
 	ret0, _ := ret[0].(*application.IdempotencyKey)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // FindByKey indicates an expected call of FindByKey.
-func (mr *MockIdempotencyKeyRepositoryMockRecorder) FindByKey(ctx, key interface{}) *gomock.Call {
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) FindByKey(ctx, customerID, key interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByKey", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).FindByKey), ctx, key)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByKey", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).FindByKey), ctx, customerID, key)
 }
 
 // Insert mocks base method.
