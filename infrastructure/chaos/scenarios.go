@@ -34,6 +34,7 @@ func Scenarios() []Scenario {
 		{Name: "every input topic replayed from offset 0", Strike: replayAll},
 		{Name: "poison on every input topic", Strike: poisonAll, Check: poisonParked},
 		{Name: "an unpublishable row in every outbox", Strike: unpublishableRows, Check: rowsParked},
+		clusterScenario(),
 	}
 }
 
