@@ -30,8 +30,9 @@ const clusterReplication = 3
 
 // clusterMinStream is the shortest stream of orders the cluster scenarios
 // run with, so that orders keep coming through both kills (each costs the
-// controller's broker session timeout, 9 s, before the leaders move).
-const clusterMinStream = 40 * time.Second
+// controller's broker session timeout, 15 s in kafka.sh, before the leaders
+// move).
+const clusterMinStream = 50 * time.Second
 
 // clusterWait bounds each wait for the cluster's metadata to show what a
 // kill must lead to; on a busy two-core machine it takes far longer than on
@@ -117,6 +118,10 @@ func RunOnCluster(ctx context.Context, sysCfg e2e.SystemConfig, cfg Config, scen
 
 // killTwoBrokers is the cluster scenario's fault.
 func killTwoBrokers(ctx context.Context, r *Run) (err error) {
+	// A cluster that is not whole to begin with would prove nothing.
+	if _, _, err := r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool { return len(p.Isr) == len(ClusterBrokers) }); err != nil {
+		return fmt.Errorf("before the kills, not every partition had %d in-sync replicas: %w", len(ClusterBrokers), err)
+	}
 	var killed []int32
 	defer func() { err = errors.Join(err, r.startBrokers(killed)) }()
 
@@ -128,7 +133,7 @@ func killTwoBrokers(ctx context.Context, r *Run) (err error) {
 		return err
 	}
 	killed = append(killed, first)
-	took, err := r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool { return p.Leader != first })
+	_, took, err := r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool { return p.Leader != first })
 	if err != nil {
 		return fmt.Errorf("after broker %d was killed: %w", first, err)
 	}
@@ -150,7 +155,7 @@ func killTwoBrokers(ctx context.Context, r *Run) (err error) {
 			survivor = id
 		}
 	}
-	took, err = r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool {
+	_, took, err = r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool {
 		return p.Leader == survivor && slices.Equal(p.Isr, []int32{survivor})
 	})
 	if err != nil {
@@ -167,7 +172,7 @@ func killTwoBrokers(ctx context.Context, r *Run) (err error) {
 // busiestLeader returns the broker, of those not in excluded, that leads the
 // most partitions of the saga's topics, and how many it leads.
 func (r *Run) busiestLeader(ctx context.Context, excluded []int32) (int32, int, error) {
-	partitions, err := r.sagaPartitions(ctx)
+	partitions, _, err := r.awaitPartitions(ctx, func(*sarama.PartitionMetadata) bool { return true })
 	if err != nil {
 		return 0, 0, err
 	}
@@ -189,23 +194,24 @@ func (r *Run) busiestLeader(ctx context.Context, excluded []int32) (int32, int, 
 	return busiest, led[busiest], nil
 }
 
-// awaitPartitions waits, within clusterWait, until every partition of the
-// saga's topics satisfies ok, and returns how long that took.
-func (r *Run) awaitPartitions(ctx context.Context, ok func(*sarama.PartitionMetadata) bool) (time.Duration, error) {
+// awaitPartitions waits, within clusterWait, until the cluster answers and
+// every partition of the saga's topics satisfies ok, and returns the
+// partitions and how long that took.
+func (r *Run) awaitPartitions(ctx context.Context, ok func(*sarama.PartitionMetadata) bool) ([]*sarama.PartitionMetadata, time.Duration, error) {
 	start := time.Now()
 	for {
 		partitions, err := r.sagaPartitions(ctx)
 		if err == nil && !slices.ContainsFunc(partitions, func(p *sarama.PartitionMetadata) bool { return !ok(p) }) {
-			return time.Since(start), nil
+			return partitions, time.Since(start), nil
 		}
 		if time.Since(start) > clusterWait {
 			if err == nil {
 				err = errors.New(describePartitions(partitions))
 			}
-			return 0, fmt.Errorf("the cluster did not get there within %s: %w", clusterWait, err)
+			return nil, 0, fmt.Errorf("the cluster did not get there within %s: %w", clusterWait, err)
 		}
 		if !retry.Sleep(ctx, 250*time.Millisecond, nil) {
-			return 0, ctx.Err()
+			return nil, 0, ctx.Err()
 		}
 	}
 }

@@ -143,6 +143,13 @@ CLUSTER_CONTROLLER_PORT="${KAFKA_CLUSTER_CONTROLLER_PORT:-19090}"
 CLUSTER_BROKER_HEAP="${KAFKA_CLUSTER_BROKER_HEAP:-512m}"
 CLUSTER_CONTROLLER_HEAP="${KAFKA_CLUSTER_CONTROLLER_HEAP:-256m}"
 CLUSTER_BROKERS=(1 2 3)
+# How long the controller waits for a broker's heartbeat before it fences
+# the broker and moves its leaderships (Kafka's default is 9 s), and the
+# brokers' and controller's request timeouts (2 s by default): on a machine
+# whose two cores are saturated by builds, the defaults had the controller
+# fence live brokers over and over, so they are raised. A SIGKILLed broker
+# thus loses its leaderships about 15 s after its death.
+CLUSTER_SESSION_TIMEOUT_MS="${KAFKA_CLUSTER_SESSION_TIMEOUT_MS:-15000}"
 
 # Nodes are named controller (the controller) or broker-N.
 node_port() {
@@ -171,6 +178,9 @@ listeners=CONTROLLER://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT
 log.dirs=$CLUSTER_DIR/$node
+broker.session.timeout.ms=$CLUSTER_SESSION_TIMEOUT_MS
+controller.quorum.request.timeout.ms=10000
+controller.quorum.fetch.timeout.ms=10000
 PROPS
 		return
 	fi
@@ -194,6 +204,8 @@ transaction.state.log.min.isr=2
 share.coordinator.state.topic.replication.factor=3
 share.coordinator.state.topic.min.isr=2
 unclean.leader.election.enable=false
+controller.quorum.request.timeout.ms=10000
+controller.quorum.fetch.timeout.ms=10000
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=24
