@@ -212,17 +212,25 @@ log.retention.hours=24
 PROPS
 }
 
-# launch_node NODE: format the node's storage if it is new and start it in
-# the background; node_wait waits for it.
+# format_node NODE: write the node's properties and format its storage if
+# it is new.
+format_node() {
+	local node=$1
+	write_node_config "$node"
+	if [[ ! -f "$CLUSTER_DIR/$node/meta.properties" ]]; then
+		java -cp "$CACHE/*" kafka.tools.StorageTool format -t "$(cat "$CLUSTER_DIR/cluster.id")" \
+			-c "$CLUSTER_DIR/$node.properties" >>"$CLUSTER_DIR/$node.log" 2>&1 \
+			|| die "formatting the storage of $node failed; see $CLUSTER_DIR/$node.log"
+	fi
+}
+
+# launch_node NODE: format the node if it is new and start it in the
+# background; node_wait waits for it.
 launch_node() {
 	local node=$1 cp="$CACHE/*" heap="$CLUSTER_BROKER_HEAP"
 	local props="$CLUSTER_DIR/$node.properties" nlog="$CLUSTER_DIR/$node.log"
 	[[ $node == controller ]] && heap="$CLUSTER_CONTROLLER_HEAP"
-	write_node_config "$node"
-	if [[ ! -f "$CLUSTER_DIR/$node/meta.properties" ]]; then
-		java -cp "$cp" kafka.tools.StorageTool format -t "$(cat "$CLUSTER_DIR/cluster.id")" -c "$props" \
-			>>"$nlog" 2>&1 || die "formatting the storage of $node failed; see $nlog"
-	fi
+	format_node "$node"
 	nohup java -Xms128m "-Xmx$heap" -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.awt.headless=true \
 		-Dlog4j2.configurationFile="$LOCAL_DIR/kafka/log4j2.yaml" \
 		-cp "$cp" kafka.Kafka "$props" >>"$nlog" 2>&1 </dev/null &
@@ -249,6 +257,17 @@ cluster_start() {
 			|| die "could not make a cluster id; see $CLUSTER_DIR/controller.log"
 		mv "$CLUSTER_DIR/cluster.id.tmp" "$CLUSTER_DIR/cluster.id"
 	fi
+	# Formatting is a JVM start of its own per node: all at once.
+	local node pid formats=()
+	for node in controller broker-1 broker-2 broker-3; do
+		if ! node_running "$node"; then
+			format_node "$node" &
+			formats+=($!)
+		fi
+	done
+	for pid in "${formats[@]}"; do
+		wait "$pid" || die "formatting the cluster's storage failed; see the logs in $CLUSTER_DIR"
+	done
 	# The controller first: a broker registers with it before it serves.
 	if ! node_running controller; then
 		launch_node controller
