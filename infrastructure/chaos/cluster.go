@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -38,6 +39,9 @@ const clusterMinStream = 50 * time.Second
 // kill must lead to; on a busy two-core machine it takes far longer than on
 // an idle one.
 const clusterWait = 90 * time.Second
+
+// clusterHold is the shortest time one broker of three is left alone.
+const clusterHold = 10 * time.Second
 
 // clusterScenarioName is the name of the scenario that needs the cluster.
 const clusterScenarioName = "three-broker cluster: busiest leader, then a second broker SIGKILLed"
@@ -112,6 +116,7 @@ func RunOnCluster(ctx context.Context, sysCfg e2e.SystemConfig, cfg Config, scen
 		}
 		cfg.Logf("chaos: %s: %d outbox rows were charged an attempt, %d of them parked FAILED%s",
 			sc.Name, len(charged), countFailed(charged), describeRows(charged))
+		cfg.Logf("chaos: %s: the services' logs name NOT_ENOUGH_REPLICAS %d times", sc.Name, notEnoughReplicas(sys))
 	}
 	return results, nil
 }
@@ -121,6 +126,9 @@ func killTwoBrokers(ctx context.Context, r *Run) (err error) {
 	// A cluster that is not whole to begin with would prove nothing.
 	if _, _, err := r.awaitPartitions(ctx, func(p *sarama.PartitionMetadata) bool { return len(p.Isr) == len(ClusterBrokers) }); err != nil {
 		return fmt.Errorf("before the kills, not every partition had %d in-sync replicas: %w", len(ClusterBrokers), err)
+	}
+	if err := r.checkMinInsync(); err != nil {
+		return err
 	}
 	var killed []int32
 	defer func() { err = errors.Join(err, r.startBrokers(killed)) }()
@@ -163,10 +171,37 @@ func killTwoBrokers(ctx context.Context, r *Run) (err error) {
 	}
 	r.Cfg.Logf("chaos: broker %d led %d partitions; %s after its SIGKILL broker %d led every partition as its only "+
 		"in-sync replica, below min.insync.replicas=2", second, led, took.Round(100*time.Millisecond), survivor)
-	// Writes are refused (NOT_ENOUGH_REPLICAS) for as long as a stopped
-	// component stays down in the other scenarios.
-	retry.Sleep(ctx, r.Cfg.Down, nil)
+	// Writes are refused (NOT_ENOUGH_REPLICAS) for at least as long as the
+	// relays' longest backoff (10 s), so that each of them meets it.
+	retry.Sleep(ctx, max(r.Cfg.Down, clusterHold), nil)
 	return nil
+}
+
+// checkMinInsync makes sure that the saga's topics refuse a write fewer than
+// two replicas hold: a cluster that takes it would let the scenario pass
+// without ever refusing a write.
+func (r *Run) checkMinInsync() error {
+	admin, err := kafka.NewClusterAdmin(r.Sys.KafkaConfig())
+	if err != nil {
+		return err
+	}
+	defer admin.Close()
+	topic := r.Sys.Topics["payment-request"]
+	entries, err := admin.DescribeConfig(sarama.ConfigResource{Type: sarama.TopicResource, Name: topic,
+		ConfigNames: []string{"min.insync.replicas"}})
+	if err != nil {
+		return fmt.Errorf("describe the configuration of %s: %w", topic, err)
+	}
+	for _, e := range entries {
+		if e.Name == "min.insync.replicas" && e.Value == "2" {
+			return nil
+		}
+		if e.Name == "min.insync.replicas" {
+			return fmt.Errorf("%s has min.insync.replicas %s (from %s), not 2: reset the cluster (kafka.sh cluster reset)",
+				topic, e.Value, e.Source)
+		}
+	}
+	return fmt.Errorf("%s has no min.insync.replicas", topic)
 }
 
 // busiestLeader returns the broker, of those not in excluded, that leads the
@@ -357,4 +392,20 @@ func nothingParked(ctx context.Context, r *Run) error {
 		errs = append(errs, fmt.Errorf("%d records dead-lettered", n))
 	}
 	return errors.Join(errs...)
+}
+
+// notEnoughReplicas counts the lines of the services' logs that carry
+// sarama's text for NOT_ENOUGH_REPLICAS: the evidence that the services met
+// the refusal, not only that the cluster's metadata implied it.
+func notEnoughReplicas(s *e2e.System) int {
+	text := sarama.ErrNotEnoughReplicas.Error()
+	n := 0
+	for _, service := range e2e.Services {
+		data, err := os.ReadFile(s.LogFile(service))
+		if err != nil {
+			continue
+		}
+		n += strings.Count(string(data), text)
+	}
+	return n
 }

@@ -178,6 +178,11 @@ listeners=CONTROLLER://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=CONTROLLER:PLAINTEXT
 log.dirs=$CLUSTER_DIR/$node
+# Kafka 4 writes the controller's min.insync.replicas into the metadata as
+# the cluster-wide default when the cluster is formed, and that overrides
+# the brokers' own setting: without this line every topic would take
+# writes that a single replica holds.
+min.insync.replicas=2
 broker.session.timeout.ms=$CLUSTER_SESSION_TIMEOUT_MS
 controller.quorum.request.timeout.ms=10000
 controller.quorum.fetch.timeout.ms=10000
