@@ -181,7 +181,10 @@ log.dirs=$CLUSTER_DIR/$node
 # Kafka 4 writes the controller's min.insync.replicas into the metadata as
 # the cluster-wide default when the cluster is formed, and that overrides
 # the brokers' own setting: without this line every topic would take
-# writes that a single replica holds.
+# writes that a single replica holds. Do not change it on a running
+# cluster: the records that change leaves behind made 4.1.1 brokers fail to
+# replay the metadata after a restart (a NullPointerException in
+# TopicsDelta.maybeReplayClearElrRecord for a deleted topic); reset instead.
 min.insync.replicas=2
 broker.session.timeout.ms=$CLUSTER_SESSION_TIMEOUT_MS
 controller.quorum.request.timeout.ms=10000
