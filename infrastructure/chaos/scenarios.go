@@ -64,6 +64,7 @@ func Scenarios() []Scenario {
 		{Name: "broker outage longer than the saga deadlines", Strike: longOutage, Env: shortDeadlines, ThroughFault: true},
 		{Name: "a deadline fires while the answer is in flight", Strike: stallEach, Env: shortDeadlines, ThroughFault: true,
 			Excuses: []string{paymentTimedOut, approvalTimedOut}},
+		clusterScenario(),
 	}
 }
 

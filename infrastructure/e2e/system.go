@@ -42,6 +42,9 @@ type SystemConfig struct {
 	Postgres postgres.Config
 	// Kafka is the broker the services use.
 	Kafka kafka.Config
+	// ReplicationFactor is that of the topics the services create, their
+	// dead-letter topics too (the services' own, 1, when zero).
+	ReplicationFactor int16
 	// CleanerInterval is every outbox cleaner's interval (the services'
 	// default when zero).
 	CleanerInterval time.Duration
@@ -542,6 +545,9 @@ func (s *System) environment(service, httpAddress, adminAddress string) map[stri
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
 		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
+	}
+	if s.cfg.ReplicationFactor > 0 {
+		env["TOPICS_REPLICATION_FACTOR"] = strconv.Itoa(int(s.cfg.ReplicationFactor))
 	}
 	if s.cfg.Tracing != "" {
 		env["TRACING_EXPORTER"] = s.cfg.Tracing
