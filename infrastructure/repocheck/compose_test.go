@@ -24,6 +24,13 @@ type composeFile struct {
 			Context    string `yaml:"context"`
 			Dockerfile string `yaml:"dockerfile"`
 		} `yaml:"build"`
+		Healthcheck *struct {
+			Test []string `yaml:"test"`
+		} `yaml:"healthcheck"`
+		DependsOn map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
+		Volumes []string `yaml:"volumes"`
 	} `yaml:"services"`
 }
 
@@ -86,13 +93,13 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 			t.Errorf("compose %s image = %q, want %q (the version the local script runs)", name, got, want)
 		}
 	}
-	if !slices.Contains(c.Services["kafka"].Ports, "9092:9092") {
+	if !slices.Contains(c.Services["kafka"].Ports, "127.0.0.1:9092:9092") {
 		t.Errorf("compose kafka must publish 9092 like the local broker: %v", c.Services["kafka"].Ports)
 	}
 	if !strings.HasPrefix(c.Services["postgres"].Image, "postgres:15") {
 		t.Errorf("compose postgres image %q: the local script runs PostgreSQL 15", c.Services["postgres"].Image)
 	}
-	if !slices.Contains(c.Services["postgres"].Ports, "5432:5432") {
+	if !slices.Contains(c.Services["postgres"].Ports, "127.0.0.1:5432:5432") {
 		t.Errorf("compose postgres must publish 5432 like the local cluster")
 	}
 	pgEnv := c.Services["postgres"].Environment
@@ -133,7 +140,7 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s http.address %q: %v", service, cfg.HTTP.Address, err)
 		}
-		if !slices.Contains(s.Ports, port+":"+port) {
+		if !slices.Contains(s.Ports, "127.0.0.1:"+port+":"+port) {
 			t.Errorf("compose %s ports %v do not publish the configured port %s", service, s.Ports, port)
 		}
 		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] {
@@ -161,10 +168,10 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if cfg.Kafka.Version != kafkaVersion {
 			t.Errorf("%s kafka.version %q, broker runs %s", service, cfg.Kafka.Version, kafkaVersion)
 		}
-		prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_"
+		keys := configEnvKeys(t, service)
 		for key := range s.Environment {
-			if !strings.HasPrefix(key, prefix) {
-				t.Errorf("compose %s sets %s, which the service does not read (prefix %s)", service, key, prefix)
+			if !keys[key] && !keys[strings.TrimSuffix(key, "_FILE")] {
+				t.Errorf("compose %s sets %s, which is no key of %s/config.yaml", service, key, service)
 			}
 		}
 	}
