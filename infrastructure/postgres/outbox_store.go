@@ -202,20 +202,37 @@ func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 // ResendOutboxRows hands the rows of table that match where back to the
 // relay, whatever became of them (published, parked FAILED), under their
 // message ids and with their attempts back, and wakes the relays, since an
-// update does not fire the insert trigger that usually does. It reports
-// whether any row matched. A row a relay holds while publishing makes the
-// statement wait for the relay's mark, and then goes out once more: a
-// duplicate, which receivers recognise. It runs on conn, which may be a
-// transaction (see Conn).
+// update does not fire the insert trigger that usually does. Rows the
+// cleaner moved to <table>_archive (outbox.archive) are moved back first, so
+// that they too go out again under their ids. It reports whether any row
+// matched; rows the cleaner deleted are gone. A row a relay holds while
+// publishing makes the statement wait for the relay's mark, and then goes
+// out once more: a duplicate, which receivers recognise. It runs on conn,
+// which may be a transaction (see Conn), and needs the archive table.
 func ResendOutboxRows(ctx context.Context, conn *gorm.DB, table, where string, args ...any) (bool, error) {
-	res := conn.WithContext(ctx).Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0, last_error = NULL
-		WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
-	if res.Error != nil {
-		return false, WrapError(res.Error, "resend "+table+" rows")
+	conn = conn.WithContext(ctx)
+	resend := func() (int64, error) {
+		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0, last_error = NULL
+			WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
+		return res.RowsAffected, WrapError(res.Error, "resend "+table+" rows")
 	}
-	if res.RowsAffected == 0 {
-		return false, nil
+	n, err := resend()
+	if err != nil {
+		return false, err
 	}
-	err := conn.WithContext(ctx).Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
+	if n == 0 {
+		restored := conn.Exec(`WITH moved AS (DELETE FROM `+QuoteIdent(table+"_archive")+` WHERE `+where+` RETURNING *)
+			INSERT INTO `+QuoteIdent(table)+` SELECT * FROM moved`, args...)
+		if restored.Error != nil {
+			return false, WrapError(restored.Error, "restore archived "+table+" rows")
+		}
+		if restored.RowsAffected == 0 {
+			return false, nil
+		}
+		if _, err := resend(); err != nil {
+			return false, err
+		}
+	}
+	err = conn.Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
 	return true, WrapError(err, "wake the relay of "+table)
 }

@@ -262,7 +262,7 @@ func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 // the same key place two orders, and each retry answers its own.
 func TestOneKeyFromTwoCustomersIsTwoOrdersOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	other := strings.Replace(sampleBody, "d215b5f8-0249-4dc5-89a3-51fd148cfb41", "d215b5f8-0249-4dc5-89a3-51fd148cfb43", 1)
 
@@ -287,7 +287,7 @@ func TestOneKeyFromTwoCustomersIsTwoOrdersOnPostgres(t *testing.T) {
 // is a new order.
 func TestExpiredIdempotencyKeyIsRemovedOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	first := post(t, url, "late-retry", sampleBody)
 	require.Equal(t, http.StatusCreated, first.status, first.body)

@@ -159,7 +159,7 @@ func approvalStatus(t *testing.T, db *gorm.DB, orderID kernel.OrderID) string {
 // CANCELLED, and nothing is answered (order-service does not wait).
 func TestCancellationOfAnApprovedOrderIsRecorded(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	approval := approvalRequestOf(kernel.RestaurantOrderStatusPaid)
@@ -181,7 +181,7 @@ func TestCancellationOfAnApprovedOrderIsRecorded(t *testing.T) {
 // approved; the record stays CANCELLED.
 func TestApprovalRequestAfterItsCancellationIsRejected(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	approval := approvalRequestOf(kernel.RestaurantOrderStatusPaid)
@@ -204,7 +204,7 @@ func TestApprovalRequestAfterItsCancellationIsRejected(t *testing.T) {
 // answer, it is answered again from the approval's record.
 func TestRepeatedRequestIsAnsweredAgain(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := approvalRequestOf(kernel.RestaurantOrderStatusPaid)
