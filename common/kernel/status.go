@@ -39,19 +39,23 @@ const (
 // OrderApprovalStatus is the restaurant's answer to an approval request.
 type OrderApprovalStatus string
 
-// Restaurant answers.
+// Restaurant answers. CANCELLED is never an answer: it is what a restaurant
+// records of an order cancelled after it was asked to approve it.
 const (
-	OrderApprovalStatusApproved OrderApprovalStatus = "APPROVED"
-	OrderApprovalStatusRejected OrderApprovalStatus = "REJECTED"
+	OrderApprovalStatusApproved  OrderApprovalStatus = "APPROVED"
+	OrderApprovalStatusRejected  OrderApprovalStatus = "REJECTED"
+	OrderApprovalStatusCancelled OrderApprovalStatus = "CANCELLED"
 )
 
-// RestaurantOrderStatus is the state of the order an approval request is
-// about; only paid orders are sent to a restaurant.
+// RestaurantOrderStatus is the state of the order a request to a restaurant
+// is about: PAID asks the restaurant to approve it; CANCELLED tells the
+// restaurant that an order it approved, or may yet approve, was cancelled.
 type RestaurantOrderStatus string
 
 // Restaurant request states.
 const (
-	RestaurantOrderStatusPaid RestaurantOrderStatus = "PAID"
+	RestaurantOrderStatusPaid      RestaurantOrderStatus = "PAID"
+	RestaurantOrderStatusCancelled RestaurantOrderStatus = "CANCELLED"
 )
 
 // Valid reports whether s is one of the declared order statuses.
@@ -71,12 +75,12 @@ func (s PaymentOrderStatus) Valid() bool {
 
 // Valid reports whether s is one of the declared approval statuses.
 func (s OrderApprovalStatus) Valid() bool {
-	return oneOf(s, OrderApprovalStatusApproved, OrderApprovalStatusRejected)
+	return oneOf(s, OrderApprovalStatusApproved, OrderApprovalStatusRejected, OrderApprovalStatusCancelled)
 }
 
 // Valid reports whether s is one of the declared restaurant request statuses.
 func (s RestaurantOrderStatus) Valid() bool {
-	return oneOf(s, RestaurantOrderStatusPaid)
+	return oneOf(s, RestaurantOrderStatusPaid, RestaurantOrderStatusCancelled)
 }
 
 // ParseStatus converts text read from a row or a message into the status type

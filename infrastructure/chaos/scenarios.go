@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/IBM/sarama"
@@ -24,17 +26,99 @@ var inputTopics = map[string][]string{
 	"restaurant-service": {"restaurant-approval-request"},
 }
 
+// Short saga deadlines, for the scenarios whose fault must outlast them: a
+// request unanswered 2 s after it was published is sent again, twice, and
+// 2 s after the last send the saga compensates. Two resends rather than one
+// leave the consumer groups a few seconds to rejoin a restarted broker
+// before a request published just before the outage runs out of time.
+const (
+	shortReplyTimeout   = 2 * time.Second
+	shortMaxResends     = 2
+	shortCheckInterval  = time.Second
+	shortDeadlineMargin = 2 * shortCheckInterval
+)
+
+// shortDeadlines is order-service's environment for them.
+var shortDeadlines = map[string]string{
+	"ORDER_SERVICE_SAGA_REPLY_TIMEOUT":  shortReplyTimeout.String(),
+	"ORDER_SERVICE_SAGA_MAX_RESENDS":    strconv.Itoa(shortMaxResends),
+	"ORDER_SERVICE_SAGA_CHECK_INTERVAL": shortCheckInterval.String(),
+}
+
+// shortDeadline is how long after its publication an unanswered request
+// gives up under shortDeadlines, at the latest.
+const shortDeadline = shortReplyTimeout*(shortMaxResends+1) + shortDeadlineMargin
+
 // Scenarios are every fault make chaos knows, in the order it runs them.
+// The two with short deadlines come last and together, so that
+// order-service is restarted with them once.
 func Scenarios() []Scenario {
 	return []Scenario{
 		{Name: "kill -9 each service in turn", Strike: killEach},
 		{Name: "two instances of every service, one of each killed", Strike: twoInstances},
-		{Name: "Kafka broker stopped and restarted", Strike: restartInfra("kafka.sh")},
-		{Name: "PostgreSQL stopped and restarted", Strike: restartInfra("postgres.sh")},
+		{Name: "Kafka broker stopped and restarted", Strike: restartInfra("kafka.sh", func(c Config) time.Duration { return c.Down })},
+		{Name: "PostgreSQL stopped and restarted", Strike: restartInfra("postgres.sh", func(c Config) time.Duration { return c.Down })},
 		{Name: "every input topic replayed from offset 0", Strike: replayAll},
 		{Name: "poison on every input topic", Strike: poisonAll, Check: poisonParked},
 		{Name: "an unpublishable row in every outbox", Strike: unpublishableRows, Check: rowsParked},
+		{Name: "broker outage longer than the saga deadlines", Strike: longOutage, Env: shortDeadlines, ThroughFault: true},
+		{Name: "a deadline fires while the answer is in flight", Strike: stallEach, Env: shortDeadlines, ThroughFault: true,
+			Excuses: []string{paymentTimedOut, approvalTimedOut}},
+		clusterScenario(),
 	}
+}
+
+// Failure messages of order-service's sagas that ran out of time
+// (order-service's application.PaymentTimedOutMessage and
+// ApprovalTimedOutMessage).
+const (
+	paymentTimedOut  = "Payment was not answered in time"
+	approvalTimedOut = "Restaurant approval was not answered in time"
+)
+
+// longOutage stops the broker for Outage, far longer than the short saga
+// deadlines, while orders keep coming: no request can leave, so none may be
+// overdue, and every order must end on its path once the broker is back.
+func longOutage(ctx context.Context, r *Run) error {
+	if r.Cfg.Outage <= 2*shortDeadline {
+		return fmt.Errorf("an outage of %s does not outlast the saga deadlines (%s) by far; use -outage above %s",
+			r.Cfg.Outage, shortDeadline, 2*shortDeadline)
+	}
+	return restartInfra("kafka.sh", func(c Config) time.Duration { return c.Outage })(ctx, r)
+}
+
+// stallEach stops payment-service, then restaurant-service, each with
+// SIGSTOP for Stall, longer than the short deadlines, and lets it go on with
+// SIGCONT: the requests it has not answered time out while their answers may
+// be half made, and come late. A cancellation for the timeout is legitimate;
+// the order must still agree with the payment's ledger and the restaurant.
+func stallEach(ctx context.Context, r *Run) error {
+	if r.Cfg.Stall <= shortDeadline {
+		return fmt.Errorf("a stall of %s does not outlast the saga deadlines (%s); use -stall above it", r.Cfg.Stall, shortDeadline)
+	}
+	for _, service := range []string{"payment-service", "restaurant-service"} {
+		if err := r.stall(ctx, service, r.Cfg.Stall); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stall stops service with SIGSTOP for d and continues it with SIGCONT, also
+// when ctx ends first.
+func (r *Run) stall(ctx context.Context, service string, d time.Duration) error {
+	pid, err := r.Sys.PID(service)
+	if err != nil {
+		return err
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		return fmt.Errorf("SIGSTOP %s: %w", service, err)
+	}
+	retry.Sleep(ctx, d, nil)
+	if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+		return fmt.Errorf("SIGCONT %s: %w", service, err)
+	}
+	return nil
 }
 
 // killEach SIGKILLs each service and restarts it after Down.
@@ -75,15 +159,15 @@ func twoInstances(ctx context.Context, r *Run) error {
 }
 
 // restartInfra stops the broker or PostgreSQL with its local script, checks
-// that the services report it (readyz 503), starts it after Down and checks
+// that the services report it (readyz 503), starts it after down and checks
 // that they come back (readyz 200) without anyone touching them.
-func restartInfra(script string) func(ctx context.Context, r *Run) error {
+func restartInfra(script string, down func(Config) time.Duration) func(ctx context.Context, r *Run) error {
 	return func(ctx context.Context, r *Run) error {
 		if err := r.script(ctx, script, "stop"); err != nil {
 			return err
 		}
 		notReady := r.awaitReadiness(ctx, false, 30*time.Second)
-		retry.Sleep(ctx, r.Cfg.Down, nil)
+		retry.Sleep(ctx, down(r.Cfg), nil)
 		if err := r.script(ctx, script, "start"); err != nil {
 			return err
 		}
@@ -97,13 +181,13 @@ func restartInfra(script string) func(ctx context.Context, r *Run) error {
 	}
 }
 
-// awaitReadiness waits until every service's /readyz answers 200 (ready)
+// awaitReadiness waits until every service's admin /readyz answers 200 (ready)
 // or until every one answers something else (not ready).
 func (r *Run) awaitReadiness(ctx context.Context, ready bool, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	for time.Now().Before(deadline) {
 		all := true
-		for _, base := range []string{r.Sys.Client.OrderURL, r.Sys.Client.PaymentURL, r.Sys.Client.RestaurantURL} {
+		for _, base := range []string{r.Sys.Client.OrderAdminURL, r.Sys.Client.PaymentAdminURL, r.Sys.Client.RestaurantAdminURL} {
 			if readyz(ctx, base) != ready {
 				all = false
 			}
@@ -182,9 +266,20 @@ func poisonAll(ctx context.Context, r *Run) error {
 	defer producer.Close()
 	for usual := range r.Sys.Topics {
 		for _, value := range []string{`{"sagaId": `, `{"id": 7, "sagaId": true}`, `[1, 2, 3]`} {
-			msg := kafka.Message{Topic: r.Sys.Topics[usual], Key: []byte(poisonKeyPrefix + uuid.NewString()), Value: []byte(value)}
-			if err := producer.Send(ctx, []kafka.Message{msg})[0]; err != nil {
-				return err
+			key := poisonKeyPrefix + uuid.NewString()
+			r.plant(key)
+			msg := kafka.Message{Topic: r.Sys.Topics[usual], Key: []byte(key), Value: []byte(value)}
+			// A loaded broker can answer that a topic created moments ago does
+			// not exist yet; that is not the fault under test.
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				err := producer.Send(ctx, []kafka.Message{msg})[0]
+				if err == nil {
+					break
+				}
+				if time.Now().After(deadline) || !retry.Sleep(ctx, time.Second, nil) {
+					return err
+				}
 			}
 		}
 	}
@@ -250,7 +345,7 @@ func rowsParked(ctx context.Context, r *Run) error {
 	return errors.Join(errs...)
 }
 
-// readyz reports whether the service at base answers /readyz with 200.
+// readyz reports whether the admin listener at base answers /readyz with 200.
 func readyz(ctx context.Context, base string) bool {
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()

@@ -22,6 +22,10 @@ type Client struct {
 	// OrderURL, PaymentURL and RestaurantURL are the services' base URLs,
 	// e.g. http://127.0.0.1:8181.
 	OrderURL, PaymentURL, RestaurantURL string
+	// OrderAdminURL, PaymentAdminURL and RestaurantAdminURL are the base
+	// URLs of the services' admin listeners, which serve the probes, the
+	// metrics, the stuck sagas and the profiles, e.g. http://127.0.0.1:9181.
+	OrderAdminURL, PaymentAdminURL, RestaurantAdminURL string
 	// PollInterval is the pause between two reads of an order while waiting
 	// for it (DefaultPollInterval when zero).
 	PollInterval time.Duration
@@ -205,6 +209,17 @@ func (c *Client) CreateOrder(ctx context.Context, order OrderRequest) (CreatedOr
 	return created, err
 }
 
+// CreateOrderWithKey places an order with an Idempotency-Key: POST /orders.
+// replayed is true when order-service answered with the order an earlier
+// request of the same key created (Idempotent-Replayed: true), false when
+// this request created it. A client whose POST got no answer sends it again
+// with the same key to learn what became of it.
+func (c *Client) CreateOrderWithKey(ctx context.Context, order OrderRequest, key string) (created CreatedOrder, replayed bool, err error) {
+	header := http.Header{"Idempotency-Key": []string{key}}
+	answer, err := c.send(ctx, http.MethodPost, c.OrderURL+"/orders", header, order, http.StatusCreated, &created)
+	return created, answer.Get("Idempotent-Replayed") == "true", err
+}
+
 // TrackOrder reads an order: GET /orders/{trackingId}.
 func (c *Client) TrackOrder(ctx context.Context, trackingID kernel.TrackingID) (TrackedOrder, error) {
 	var order TrackedOrder
@@ -237,11 +252,24 @@ func (c *Client) OrderApproval(ctx context.Context, orderID kernel.OrderID) (Ord
 	return approval, err
 }
 
-// Ready asks each service's /readyz and reports every one that is not ready.
+// AdminURL returns the base URL of service's admin listener ("" for a
+// service it does not know).
+func (c *Client) AdminURL(service string) string {
+	return map[string]string{"order-service": c.OrderAdminURL, "payment-service": c.PaymentAdminURL,
+		"restaurant-service": c.RestaurantAdminURL}[service]
+}
+
+// Ready asks each service's admin /readyz and reports every one that is not
+// ready.
 func (c *Client) Ready(ctx context.Context) error {
 	var errs []error
-	for _, base := range []string{c.OrderURL, c.PaymentURL, c.RestaurantURL} {
-		if err := c.do(ctx, http.MethodGet, base+"/readyz", nil, http.StatusOK, nil); err != nil {
+	for _, service := range []string{"order-service", "payment-service", "restaurant-service"} {
+		base := c.AdminURL(service)
+		if base == "" {
+			errs = append(errs, fmt.Errorf("%s: no admin URL to ask /readyz", service))
+			continue
+		}
+		if err := c.do(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/readyz", nil, http.StatusOK, nil); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -341,17 +369,27 @@ func (c *Client) Follow(ctx context.Context, trackingID kernel.TrackingID, timeo
 // do sends one request with an optional JSON body and decodes a JSON answer
 // into out (when not nil) if its status is want.
 func (c *Client) do(ctx context.Context, method, url string, body any, want int, out any) error {
+	_, err := c.send(ctx, method, url, nil, body, want, out)
+	return err
+}
+
+// send is do with extra request headers, returning the answer's headers
+// (nil when there was no answer).
+func (c *Client) send(ctx context.Context, method, url string, header http.Header, body any, want int, out any) (http.Header, error) {
 	var reader io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
-			return fmt.Errorf("%s %s: encode body: %w", method, url, err)
+			return nil, fmt.Errorf("%s %s: encode body: %w", method, url, err)
 		}
 		reader = bytes.NewReader(b)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, url, reader)
 	if err != nil {
-		return err
+		return nil, err
+	}
+	for k, v := range header {
+		req.Header[k] = v
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
@@ -363,12 +401,12 @@ func (c *Client) do(ctx context.Context, method, url string, body any, want int,
 	}
 	resp, err := httpClient.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil {
-		return fmt.Errorf("%s %s: read answer: %w", method, url, err)
+		return resp.Header, fmt.Errorf("%s %s: read answer: %w", method, url, err)
 	}
 	if resp.StatusCode != want {
 		apiErr := &APIError{Method: method, URL: url, Status: resp.StatusCode}
@@ -378,13 +416,13 @@ func (c *Client) do(ctx context.Context, method, url string, body any, want int,
 		} else {
 			apiErr.Message = strings.TrimSpace(string(raw))
 		}
-		return apiErr
+		return resp.Header, apiErr
 	}
 	if out == nil {
-		return nil
+		return resp.Header, nil
 	}
 	if err := json.Unmarshal(raw, out); err != nil {
-		return fmt.Errorf("%s %s: decode answer %q: %w", method, url, raw, err)
+		return resp.Header, fmt.Errorf("%s %s: decode answer %q: %w", method, url, raw, err)
 	}
-	return nil
+	return resp.Header, nil
 }

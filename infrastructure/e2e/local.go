@@ -2,8 +2,10 @@ package e2e
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
@@ -14,8 +16,10 @@ import (
 // infrastructure, from anywhere inside the repository: the repository root
 // (the directory of go.work above the working directory), the PostgreSQL of
 // pgtest.Config, and the broker at 127.0.0.1:9092 unless
-// FOS_TEST_KAFKA_BROKERS (comma separated) says otherwise. The end-to-end
-// tests and the load, chaos and API-test commands all start from it.
+// FOS_TEST_KAFKA_BROKERS (comma separated) says otherwise, with topics
+// replicated FOS_TEST_KAFKA_REPLICATION_FACTOR times when that is set (3 on
+// kafka.sh's three-broker cluster). The end-to-end tests and the load, chaos
+// and API-test commands all start from it.
 func LocalConfig() (SystemConfig, error) {
 	repo, err := repoRoot()
 	if err != nil {
@@ -25,10 +29,19 @@ func LocalConfig() (SystemConfig, error) {
 	if v := os.Getenv("FOS_TEST_KAFKA_BROKERS"); v != "" {
 		brokers = v
 	}
+	var replication int16
+	if v := os.Getenv("FOS_TEST_KAFKA_REPLICATION_FACTOR"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 16)
+		if err != nil || n < 1 {
+			return SystemConfig{}, fmt.Errorf("e2e: FOS_TEST_KAFKA_REPLICATION_FACTOR %q is not a positive number", v)
+		}
+		replication = int16(n)
+	}
 	return SystemConfig{
-		RepoDir:  repo,
-		Postgres: pgtest.Config(),
-		Kafka:    kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion},
+		RepoDir:           repo,
+		Postgres:          pgtest.Config(),
+		Kafka:             kafka.Config{Brokers: strings.Split(brokers, ","), Version: kafka.DefaultVersion},
+		ReplicationFactor: replication,
 	}, nil
 }
 

@@ -2,7 +2,8 @@ package e2e
 
 import "github.com/food-ordering-system/common/kernel"
 
-// The reference data the services' migrations seed (architecture.md), with
+// The reference data the services insert with postgres.seed, which System
+// sets (architecture.md; each service's migrations/seed/development.sql), with
 // the ids of the original system that the walkthrough uses.
 var (
 	// SampleCustomerID is customer ...cfb41, seeded with 500.00 of credit.

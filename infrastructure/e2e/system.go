@@ -42,6 +42,9 @@ type SystemConfig struct {
 	Postgres postgres.Config
 	// Kafka is the broker the services use.
 	Kafka kafka.Config
+	// ReplicationFactor is that of the topics the services create, their
+	// dead-letter topics too (the services' own, 1, when zero).
+	ReplicationFactor int16
 	// CleanerInterval is every outbox cleaner's interval (the services'
 	// default when zero).
 	CleanerInterval time.Duration
@@ -55,7 +58,8 @@ type SystemConfig struct {
 	// Tracing is every service's tracing.exporter (config.yaml's, none,
 	// when empty); with log, each service's spans are JSON lines in its log.
 	Tracing string
-	// Pprof serves each service's Go profiles under /debug/pprof/.
+	// Pprof serves each service's Go profiles under /debug/pprof/ on its
+	// admin listener.
 	Pprof bool
 	// BuildFlags are added to `go build`, e.g. -race.
 	BuildFlags []string
@@ -148,22 +152,27 @@ func StartSystem(ctx context.Context, cfg SystemConfig) (_ *System, err error) {
 	if err := s.createDatabase(ctx); err != nil {
 		return nil, err
 	}
-	ports, err := freePorts(len(Services))
+	ports, err := freePorts(2 * len(Services))
 	if err != nil {
 		return nil, err
 	}
 	urls := make(map[string]string, len(Services))
+	adminURLs := make(map[string]string, len(Services))
 	started := make([]*process, 0, len(Services))
 	for i, name := range Services {
-		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[i]))
-		urls[name] = "http://" + addr
-		p, err := s.startProcess(name, urls[name], s.environment(name, addr), false)
+		addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[2*i]))
+		admin := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[2*i+1]))
+		urls[name], adminURLs[name] = "http://"+addr, "http://"+admin
+		p, err := s.startProcess(name, adminURLs[name], s.environment(name, addr, admin), false)
 		if err != nil {
 			return nil, err
 		}
 		started = append(started, p)
 	}
 	s.Client = NewClient(urls["order-service"], urls["payment-service"], urls["restaurant-service"])
+	s.Client.OrderAdminURL = adminURLs["order-service"]
+	s.Client.PaymentAdminURL = adminURLs["payment-service"]
+	s.Client.RestaurantAdminURL = adminURLs["restaurant-service"]
 	if err := s.waitReady(ctx, started...); err != nil {
 		return nil, err
 	}
@@ -274,7 +283,7 @@ func (s *System) Restart(ctx context.Context, service string) error {
 		return fmt.Errorf("e2e: restart %s: it is still running; Kill it first", service)
 	}
 	s.appendLog(service, "restarting")
-	p, err := s.startProcess(service, old.url, old.env, true)
+	p, err := s.startProcess(service, old.adminURL, old.env, true)
 	if err != nil {
 		return err
 	}
@@ -315,26 +324,29 @@ func (s *System) ConsumerGroups() map[string]string {
 }
 
 // StartReplica starts a second instance of service: the same binary, folder
-// and settings (so the same consumer groups and outbox tables) on an HTTP port
-// of its own. It is named "<service>#2" for Kill and Restart, and Stop stops
+// and settings (so the same consumer groups and outbox tables) on HTTP and
+// admin ports of its own. It is named "<service>#2" for Kill and Restart, and Stop stops
 // it with the others. It returns once the replica answers /readyz.
 func (s *System) StartReplica(ctx context.Context, service string) (string, error) {
 	primary, err := s.process(service)
 	if err != nil {
 		return "", err
 	}
-	ports, err := freePorts(1)
+	ports, err := freePorts(2)
 	if err != nil {
 		return "", err
 	}
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[0]))
+	admin := net.JoinHostPort("127.0.0.1", strconv.Itoa(ports[1]))
 	env := make(map[string]string, len(primary.env))
 	for k, v := range primary.env {
 		env[k] = v
 	}
-	env[strings.ToUpper(strings.ReplaceAll(service, "-", "_"))+"_HTTP_ADDRESS"] = addr
+	prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_"))
+	env[prefix+"_HTTP_ADDRESS"] = addr
+	env[prefix+"_ADMIN_ADDRESS"] = admin
 	name := service + "#2"
-	p, err := s.startProcess(name, "http://"+addr, env, false)
+	p, err := s.startProcess(name, "http://"+admin, env, false)
 	if err != nil {
 		return "", err
 	}
@@ -385,6 +397,29 @@ func (s *System) PostgresConfig() postgres.Config {
 
 // KafkaConfig returns the broker settings the system runs on.
 func (s *System) KafkaConfig() kafka.Config { return s.cfg.Kafka }
+
+// Healthcheck runs service's binary with -healthcheck, as a container's
+// health check does: from its module directory, with the environment its
+// current process started with, changed by env. It returns what the binary
+// wrote on standard error and its exit error (nil for status 0).
+func (s *System) Healthcheck(ctx context.Context, service string, env map[string]string) (string, error) {
+	p, err := s.process(service)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, s.binary(serviceOf(service)), "-config", "config.yaml", "-healthcheck")
+	cmd.Dir = filepath.Join(s.cfg.RepoDir, serviceOf(service))
+	cmd.Env = os.Environ()
+	for _, overrides := range []map[string]string{p.env, env} {
+		for k, v := range overrides {
+			cmd.Env = append(cmd.Env, k+"="+v) // the last value of a key wins
+		}
+	}
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	return stderr.String(), err
+}
 
 // PID returns the process id of service's current process.
 func (s *System) PID(service string) (int, error) {
@@ -471,19 +506,25 @@ var sessionTimeouts = map[string][]string{
 	"restaurant-service": {"CONSUMER_SESSION_TIMEOUT"},
 }
 
-func (s *System) environment(service, httpAddress string) map[string]string {
+func (s *System) environment(service, httpAddress, adminAddress string) map[string]string {
 	prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_"))
 	pg := s.cfg.Postgres
 	env := map[string]string{
 		"HTTP_ADDRESS":      httpAddress,
+		"ADMIN_ADDRESS":     adminAddress,
 		"POSTGRES_HOST":     pg.Host,
 		"POSTGRES_PORT":     strconv.Itoa(pg.Port),
 		"POSTGRES_USER":     Role(service),
 		"POSTGRES_PASSWORD": Role(service),
-		"POSTGRES_DATABASE": s.Database,
-		"KAFKA_BROKERS":     strings.Join(s.cfg.Kafka.Brokers, ","),
-		"OUTBOX_ARCHIVE":    strconv.FormatBool(s.cfg.Archive),
-		"LOG_LEVEL":         "info",
+		// The service migrates as the role that owns its schema, and the
+		// tests, the chaos and load runs use the development reference data.
+		"POSTGRES_MIGRATION_USER":     MigrationRole(service),
+		"POSTGRES_MIGRATION_PASSWORD": MigrationRole(service),
+		"POSTGRES_SEED":               "true",
+		"POSTGRES_DATABASE":           s.Database,
+		"KAFKA_BROKERS":               strings.Join(s.cfg.Kafka.Brokers, ","),
+		"OUTBOX_ARCHIVE":              strconv.FormatBool(s.cfg.Archive),
+		"LOG_LEVEL":                   "info",
 	}
 	cleaners := []string{"OUTBOX_CLEANER_INTERVAL"}
 	switch service {
@@ -505,11 +546,14 @@ func (s *System) environment(service, httpAddress string) map[string]string {
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
 		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
 	}
+	if s.cfg.ReplicationFactor > 0 {
+		env["TOPICS_REPLICATION_FACTOR"] = strconv.Itoa(int(s.cfg.ReplicationFactor))
+	}
 	if s.cfg.Tracing != "" {
 		env["TRACING_EXPORTER"] = s.cfg.Tracing
 	}
 	if s.cfg.Pprof {
-		env["HTTP_PPROF"] = "true"
+		env["ADMIN_PPROF"] = "true"
 	}
 	if s.cfg.SessionTimeout > 0 {
 		for _, key := range sessionTimeouts[service] {
@@ -539,8 +583,9 @@ func (s *System) groupID(base, topic string) string {
 // startProcess starts service's binary from its module directory with env
 // added to the test's environment, its output going to its log file
 // (appended to when again is true, created otherwise), and makes it the
-// service's process. url is the service's base URL, for waitReady.
-func (s *System) startProcess(name, url string, env map[string]string, again bool) (*process, error) {
+// service's process. adminURL is the base URL of its admin listener, for
+// waitReady.
+func (s *System) startProcess(name, adminURL string, env map[string]string, again bool) (*process, error) {
 	service := serviceOf(name)
 	if err := os.MkdirAll(s.LogDir(), 0o755); err != nil {
 		return nil, err
@@ -566,7 +611,7 @@ func (s *System) startProcess(name, url string, env map[string]string, again boo
 		_ = logFile.Close()
 		return nil, fmt.Errorf("e2e: start %s: %w", name, err)
 	}
-	p := &process{name: name, url: url, env: env, cmd: cmd, log: logFile, done: make(chan struct{})}
+	p := &process{name: name, adminURL: adminURL, env: env, cmd: cmd, log: logFile, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		_ = p.log.Close()
@@ -578,8 +623,8 @@ func (s *System) startProcess(name, url string, env map[string]string, again boo
 	return p, nil
 }
 
-// waitReady waits until each of processes answers /readyz with 200, failing
-// early when one exits.
+// waitReady waits until each of processes answers /readyz on its admin
+// listener with 200, failing early when one exits.
 func (s *System) waitReady(ctx context.Context, processes ...*process) error {
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ReadyTimeout)
 	defer cancel()
@@ -592,7 +637,7 @@ func (s *System) waitReady(ctx context.Context, processes ...*process) error {
 				return fmt.Errorf("e2e: %s exited during start (%v); its log ends with:\n%s", p.name, p.err, tailString(s.LogFile(p.name), 50))
 			}
 			attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
-			err := s.Client.do(attempt, http.MethodGet, p.url+"/readyz", nil, http.StatusOK, nil)
+			err := s.Client.do(attempt, http.MethodGet, p.adminURL+"/readyz", nil, http.StatusOK, nil)
 			cancelAttempt()
 			if err != nil {
 				errs = append(errs, err)
@@ -628,7 +673,8 @@ func (s *System) createDatabase(ctx context.Context) error {
 	if s.DB, err = postgres.Open(ctx, cfg, zap.NewNop()); err != nil {
 		return fmt.Errorf("e2e: %w", err)
 	}
-	// The services connect with roles of their own, as they do everywhere.
+	// The services connect with roles of their own, as they do everywhere:
+	// roles.sql creates their schemas, owned by their migration roles.
 	roles, err := os.ReadFile(filepath.Join(s.cfg.RepoDir, "infrastructure", "local", "roles.sql"))
 	if err != nil {
 		return fmt.Errorf("e2e: %w", err)
@@ -639,9 +685,14 @@ func (s *System) createDatabase(ctx context.Context) error {
 	return nil
 }
 
-// Role is the database role service connects with, as roles.sql creates it:
+// Role is the runtime role service connects with, as roles.sql creates it:
 // its name is also its development password.
 func Role(service string) string { return strings.ReplaceAll(service, "-", "_") }
+
+// MigrationRole is the role that owns service's schema, which the service
+// migrates with at start, as roles.sql creates it: its name is also its
+// development password.
+func MigrationRole(service string) string { return Role(service) + "_migrator" }
 
 func (s *System) dropDatabase(ctx context.Context) error {
 	admin, err := s.adminDB(ctx)
@@ -816,13 +867,13 @@ func (s *System) deleteTopics() error {
 
 // process is one run of a service. err is written once, before done closes.
 type process struct {
-	name string
-	url  string            // the service's base URL
-	env  map[string]string // the environment overrides it was started with
-	cmd  *exec.Cmd
-	log  *os.File
-	done chan struct{}
-	err  error
+	name     string
+	adminURL string            // the base URL of its admin listener
+	env      map[string]string // the environment overrides it was started with
+	cmd      *exec.Cmd
+	log      *os.File
+	done     chan struct{}
+	err      error
 	// killed is set by Kill once the process has exited.
 	killed bool
 }

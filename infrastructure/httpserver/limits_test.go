@@ -19,16 +19,15 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 )
 
-// serve runs a server with cfg on a free port of 127.0.0.1 until the test
-// ends and returns its address.
+// serve runs an admin server (for its /healthz) with cfg's limits on a free
+// port of 127.0.0.1 until the test ends and returns its address.
 func serve(t *testing.T, cfg httpserver.Config, routes func(e *echo.Echo)) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
-	cfg.Address = addr
-	s := httpserver.New(cfg, zap.NewNop())
+	s := httpserver.NewAdmin(cfg, httpserver.AdminConfig{Address: addr}, zap.NewNop())
 	if routes != nil {
 		routes(s.Echo())
 	}

@@ -17,7 +17,7 @@ import (
 const RouteUnmatched = "unmatched"
 
 // ServeMetrics serves reg at GET /metrics in Prometheus' text format, and
-// records every request the server answers in reg:
+// records every request that s and measured answer in reg:
 //
 //   - fos_http_requests_total{route, method, status}
 //   - fos_http_request_duration_seconds{route, method}
@@ -31,12 +31,14 @@ const RouteUnmatched = "unmatched"
 // leaves its series out of that scrape and is logged at WARN; every other
 // series is still served, so that a database outage does not also blind the
 // monitoring of everything else.
-func (s *Server) ServeMetrics(reg *prometheus.Registry) {
+func (s *Server) ServeMetrics(reg *prometheus.Registry, measured ...*Server) {
 	m := newRequestMetrics(reg)
 	// Before routing, so that the requests no route matches are counted
 	// too, and outside the request log and the recovery, so that the status
 	// is the final one.
-	s.echo.Pre(m.record)
+	for _, server := range append([]*Server{s}, measured...) {
+		server.echo.Pre(m.record)
+	}
 	opts := promhttp.HandlerOpts{ErrorHandling: promhttp.ContinueOnError, Registry: reg}
 	if errorLog, err := zap.NewStdLogAt(s.log, zap.WarnLevel); err == nil {
 		opts.ErrorLog = errorLog

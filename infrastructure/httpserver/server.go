@@ -1,7 +1,8 @@
 // Package httpserver is the HTTP side every service shares, on echo: request
 // logging, panic recovery, a body-size limit that still lets the client read
-// its 413, timeouts, one JSON error format, health endpoints, Prometheus
-// metrics and graceful shutdown.
+// its 413, timeouts, one JSON error format and graceful shutdown, on two
+// listeners: the public one serves the API, the admin one the health
+// endpoints, Prometheus metrics and Go's profiles.
 package httpserver
 
 import (
@@ -39,10 +40,27 @@ type Config struct {
 	// MaxHeaderBytes bounds a request's header block, e.g. "64K" (the
 	// default); a larger one is answered 431.
 	MaxHeaderBytes string `mapstructure:"max_header_bytes"`
+}
+
+// AdminConfig is the listener of the people and programs that run the
+// service: probes, scrapes, profiles. It is apart from the API's so that
+// what it tells (every open order's tracking id, the program's internals)
+// can stay on the loopback or a private network while the API is public.
+type AdminConfig struct {
+	// Address to listen on, e.g. "127.0.0.1:9181".
+	Address string `mapstructure:"address"`
 	// Pprof serves Go's runtime profiles under /debug/pprof/ (off by
 	// default: a profile exposes the program's internals and costs CPU
 	// while it runs). make load's -profile turns it on.
 	Pprof bool `mapstructure:"pprof"`
+}
+
+// Validate reports a configuration that cannot work.
+func (c AdminConfig) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Address); err != nil {
+		return fmt.Errorf("admin.address %q: %w", c.Address, err)
+	}
+	return nil
 }
 
 // Validate reports a configuration that cannot work.
@@ -112,12 +130,34 @@ type Server struct {
 	echo   *echo.Echo
 	server *http.Server
 	cfg    Config
+	name   string
 	log    *zap.Logger
 }
 
-// New returns a server with the shared middleware, the error handler and the
-// health endpoints installed. Routes are added through Echo.
-func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
+// New returns the public server, with the shared middleware and the error
+// handler installed. The service's routes are added through Echo.
+func New(cfg Config, log *zap.Logger) *Server {
+	return newServer(cfg, "api", log)
+}
+
+// NewAdmin returns the admin server on admin's address, with cfg's timeouts
+// and body limits: GET /healthz (alive), GET /readyz (200 while every check
+// passes) and, when admin.Pprof is set, Go's profiles under /debug/pprof/.
+// ServeMetrics adds /metrics; a service adds its own operator routes.
+func NewAdmin(cfg Config, admin AdminConfig, log *zap.Logger, checks ...Check) *Server {
+	cfg.Address = admin.Address
+	s := newServer(cfg, "admin", log)
+	s.echo.GET("/healthz", func(c echo.Context) error {
+		return c.JSON(http.StatusOK, map[string]string{"status": "UP"})
+	})
+	s.echo.GET("/readyz", s.readiness(checks))
+	if admin.Pprof {
+		s.echo.GET("/debug/pprof/*", profiles)
+	}
+	return s
+}
+
+func newServer(cfg Config, name string, log *zap.Logger) *Server {
 	cfg.setDefaults()
 	e := echo.New()
 	e.HideBanner = true
@@ -136,14 +176,7 @@ func New(cfg Config, log *zap.Logger, checks ...Check) *Server {
 	}}))
 	limit, discard := cfg.bodyLimits()
 	e.Use(bodyLimit(limit, discard, cfg.ReadTimeout))
-	s := &Server{echo: e, cfg: cfg, log: log}
-	e.GET("/healthz", func(c echo.Context) error {
-		return c.JSON(http.StatusOK, map[string]string{"status": "UP"})
-	})
-	e.GET("/readyz", s.readiness(checks))
-	if cfg.Pprof {
-		e.GET("/debug/pprof/*", profiles)
-	}
+	s := &Server{echo: e, cfg: cfg, name: name, log: log}
 	s.server = &http.Server{
 		Addr:              cfg.Address,
 		Handler:           e,
@@ -175,9 +208,9 @@ func (s *Server) Handler() http.Handler { return s.echo }
 func (s *Server) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Address)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", s.cfg.Address, err)
+		return fmt.Errorf("%s: listen on %s: %w", s.name, s.cfg.Address, err)
 	}
-	s.log.Info("http server listening", zap.String("address", ln.Addr().String()))
+	s.log.Info("http server listening", zap.String("server", s.name), zap.String("address", ln.Addr().String()))
 	errc := make(chan error, 1)
 	go func() { errc <- s.server.Serve(ln) }()
 	select {
@@ -188,7 +221,7 @@ func (s *Server) Run(ctx context.Context) error {
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
 	defer cancel()
 	if err := s.server.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("http shutdown: %w", err)
+		return fmt.Errorf("%s http shutdown: %w", s.name, err)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -94,7 +94,7 @@ func TestErrorsMapToStatusAndJSONBody(t *testing.T) {
 
 func TestReadinessFollowsTheChecks(t *testing.T) {
 	var dbDown atomic.Bool
-	s := httpserver.New(httpserver.Config{Address: ":0"}, zaptest.NewLogger(t),
+	s := httpserver.NewAdmin(httpserver.Config{}, httpserver.AdminConfig{Address: ":0"}, zaptest.NewLogger(t),
 		httpserver.Check{Name: "postgres", Probe: func(context.Context) error {
 			if dbDown.Load() {
 				return errors.New("connection refused")
@@ -120,7 +120,7 @@ func TestRunServesUntilCancelledAndLetsRequestsFinish(t *testing.T) {
 	addr := ln.Addr().String()
 	require.NoError(t, ln.Close())
 
-	s := httpserver.New(httpserver.Config{Address: addr, ShutdownTimeout: 5 * time.Second}, zaptest.NewLogger(t))
+	s := httpserver.NewAdmin(httpserver.Config{ShutdownTimeout: 5 * time.Second}, httpserver.AdminConfig{Address: addr}, zaptest.NewLogger(t))
 	started, release := make(chan struct{}), make(chan struct{})
 	s.Echo().GET("/slow", func(c echo.Context) error {
 		close(started)

@@ -29,6 +29,25 @@ const (
 	HeaderDeadLetterTopic     = "dlq-original-topic"
 	HeaderDeadLetterPartition = "dlq-original-partition"
 	HeaderDeadLetterOffset    = "dlq-original-offset"
+	// HeaderDeadLetterTruncated is "true" on a dead letter that is a
+	// truncated copy: the broker refused the full record, so the value is
+	// only its first TruncatedValueBytes. Such a copy cannot be replayed; the
+	// original is still on its topic at the original offset until the
+	// topic's retention removes it.
+	HeaderDeadLetterTruncated = "dlq-truncated"
+	// HeaderDeadLetterOriginalSize is the original value's size in bytes, on
+	// a truncated copy.
+	HeaderDeadLetterOriginalSize = "dlq-original-size"
+)
+
+// Bounds of a truncated dead letter: far below any broker's limit, so that
+// what is left of the record is parked rather than lost.
+const (
+	// TruncatedValueBytes is how much of the value a truncated copy keeps.
+	TruncatedValueBytes = 16 << 10
+	// truncatedHeaderBytes bounds each header value of a truncated copy
+	// (the reason may quote the record).
+	truncatedHeaderBytes = 2 << 10
 )
 
 // Received is one consumed record, handed to a Handler.
@@ -84,6 +103,12 @@ const (
 	// breaks a data or integrity rule, made the handler panic). It goes to
 	// the dead-letter topic at once.
 	ClassPermanent
+	// ClassConflict: the handler raced another change (a conflict, a
+	// serialization failure, a deadlock); run again, it sees the winner's
+	// change. It is retried with backoff like a transient error, but a
+	// conflict that comes back on every try is no race, so it counts toward
+	// ConsumerConfig.MaxAttempts and the record is then dead-lettered.
+	ClassConflict
 )
 
 // String names the class in log lines.
@@ -93,6 +118,8 @@ func (c Class) String() string {
 		return "transient"
 	case ClassPermanent:
 		return "permanent"
+	case ClassConflict:
+		return "conflict"
 	default:
 		return "unknown"
 	}
@@ -110,14 +137,17 @@ type sqlStateError interface {
 //
 //  1. Permanent(err) or a panic: permanent.
 //  2. A kernel code, the application's own judgement: ECodeInvalid is
-//     permanent; ECodeUnavailable and ECodeConflict are transient (a conflict
-//     is a race, and the step run again sees the winner's change, which is why
+//     permanent; ECodeUnavailable is transient; ECodeConflict is a conflict
+//     (a race, and the step run again sees the winner's change, which is why
 //     a unique violation the repositories report as a conflict is retried).
 //  3. A PostgreSQL SQLSTATE: classes 22 (data exception: numeric overflow,
 //     invalid text such as \u0000 in jsonb) and 23 (integrity constraint) are
-//     permanent; classes 08 (connection), 40 (serialization failure,
-//     deadlock), 53 (insufficient resources) and 57P (server shutting down)
-//     are transient.
+//     permanent; class 40 (serialization failure, deadlock) is a conflict;
+//     class 08 (connection), class 53 (insufficient resources), 57P01,
+//     57P02, 57P03 and 57P05 (server shutting down or starting, session
+//     killed), 25006 (read-only transaction: a standby after a failover),
+//     55P03 (lock timeout) and 57014 (statement timeout) are transient, the
+//     list postgres.IsUnavailable keeps.
 //  4. context.DeadlineExceeded or a net.Error: transient.
 //
 // Anything else is ClassUnknown.
@@ -133,8 +163,10 @@ func Classify(err error) Class {
 	switch kernel.ErrorCodeOf(err) {
 	case kernel.ECodeInvalid:
 		return ClassPermanent
-	case kernel.ECodeUnavailable, kernel.ECodeConflict:
+	case kernel.ECodeUnavailable:
 		return ClassTransient
+	case kernel.ECodeConflict:
+		return ClassConflict
 	}
 	var pg sqlStateError
 	if errors.As(err, &pg) {
@@ -142,8 +174,10 @@ func Classify(err error) Class {
 		switch {
 		case strings.HasPrefix(state, "22"), strings.HasPrefix(state, "23"):
 			return ClassPermanent
-		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "40"),
-			strings.HasPrefix(state, "53"), strings.HasPrefix(state, "57P"):
+		case strings.HasPrefix(state, "40"):
+			return ClassConflict
+		case strings.HasPrefix(state, "08"), strings.HasPrefix(state, "53"),
+			slices.Contains([]string{"57P01", "57P02", "57P03", "57P05", "25006", "55P03", "57014"}, state):
 			return ClassTransient
 		}
 	}
@@ -182,9 +216,9 @@ type ConsumerConfig struct {
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
 	// MaxAttempts is how many times a record whose handler fails with an
-	// unclassified error is tried before it is dead-lettered (default 10).
-	// Transient errors do not count: a record that waits for a dependency
-	// waits as long as it takes.
+	// unclassified error or a conflict is tried before it is dead-lettered
+	// (default 10). Transient errors do not count: a record that waits for a
+	// dependency waits as long as it takes.
 	MaxAttempts int `mapstructure:"max_attempts"`
 	// SessionTimeout is how long the broker waits for a silent member before
 	// giving its partitions to the others (default 10s; the broker accepts
@@ -461,7 +495,7 @@ func (c *Consumer) handleBatch(ctx context.Context, batch []*sarama.ConsumerMess
 func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) bool {
 	msg := fromRecord(record)
 	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
-	unclassified := 0
+	charged := 0 // attempts that count toward MaxAttempts: unclassified errors and conflicts
 	for attempt := 1; ; attempt++ {
 		err := c.call(ctx, msg)
 		if err == nil {
@@ -475,9 +509,9 @@ func (c *Consumer) handle(ctx context.Context, record *sarama.ConsumerMessage) b
 		switch class {
 		case ClassPermanent:
 			return c.deadLetter(ctx, msg, err.Error(), attempt)
-		case ClassUnknown:
-			unclassified++
-			if unclassified >= c.cc.MaxAttempts {
+		case ClassUnknown, ClassConflict:
+			charged++
+			if charged >= c.cc.MaxAttempts {
 				return c.deadLetter(ctx, msg, fmt.Sprintf("gave up after %d attempts: %v", attempt, err), attempt)
 			}
 		}
@@ -538,6 +572,12 @@ func (c *Consumer) recordLog(msg *Received) *zap.Logger {
 // reports whether it may be marked. The record is fine to drop from its
 // partition only once the dead-letter topic has it, so a failed publish (the
 // broker is down) is retried with backoff until ctx ends.
+//
+// A dead letter the broker or the producer refuses for good (too large: the
+// dead-letter headers pushed a record near the size limit over it; invalid)
+// would hold the partition for ever. A truncated copy is parked instead (see
+// HeaderDeadLetterTruncated); if even that is refused, the record is logged
+// with everything that identifies it and the partition moves on.
 func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason string, attempts int) bool {
 	headers := make(map[string]string, len(msg.Headers)+4)
 	for k, v := range msg.Headers {
@@ -548,18 +588,34 @@ func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason string,
 	headers[HeaderDeadLetterPartition] = strconv.Itoa(int(msg.Partition))
 	headers[HeaderDeadLetterOffset] = strconv.FormatInt(msg.Offset, 10)
 	dlq := Message{Topic: msg.Topic + DeadLetterSuffix, Key: msg.Key, Value: msg.Value, Headers: headers}
+	truncated := false
 	backoff := retry.NewBackoff(c.cc.MinBackoff, c.cc.MaxBackoff)
 	for {
 		err := c.producer.Send(ctx, []Message{dlq})[0]
 		if err == nil {
 			c.metrics.deadLettered(msg.Topic)
 			c.recordLog(msg).Error("record parked on the dead-letter topic", zap.String("reason", reason),
-				zap.Int("attempts", attempts), zap.String("dlq_topic", dlq.Topic),
+				zap.Int("attempts", attempts), zap.String("dlq_topic", dlq.Topic), zap.Bool("truncated", truncated),
 				zap.Int64("dead_letters_total", c.deadLetters.Add(1)))
 			return true
 		}
 		if ctx.Err() != nil {
 			return false
+		}
+		if refusedRecord(err) && !truncated {
+			c.recordLog(msg).Error("dead letter refused by the broker; parking a truncated copy", zap.String("reason", reason),
+				zap.String("dlq_topic", dlq.Topic), zap.Int("value_bytes", len(msg.Value)), zap.Error(err))
+			dlq, truncated = truncatedCopy(dlq), true
+			continue
+		}
+		if refusedRecord(err) {
+			c.metrics.deadLettered(msg.Topic)
+			c.recordLog(msg).Error("record dropped: even its truncated dead letter was refused; only this log line keeps it",
+				zap.String("reason", reason), zap.Int("attempts", attempts), zap.String("dlq_topic", dlq.Topic),
+				zap.ByteString("key", msg.Key), zap.Int("value_bytes", len(msg.Value)),
+				zap.ByteString("value_prefix", msg.Value[:min(len(msg.Value), truncatedHeaderBytes)]),
+				zap.Any("headers", msg.Headers), zap.Int64("dead_letters_total", c.deadLetters.Add(1)), zap.Error(err))
+			return true
 		}
 		wait := backoff.Next()
 		c.recordLog(msg).Warn("dead-letter publish failed; retrying", zap.String("dlq_topic", dlq.Topic),
@@ -568,6 +624,28 @@ func (c *Consumer) deadLetter(ctx context.Context, msg *Received, reason string,
 			return false
 		}
 	}
+}
+
+// truncatedCopy is the dead letter m cut down to bounds any broker takes:
+// the value's first TruncatedValueBytes, every header value bounded, and
+// the fact and the original size in headers.
+func truncatedCopy(m Message) Message {
+	headers := make(map[string]string, len(m.Headers)+2)
+	for k, v := range m.Headers {
+		headers[k] = truncate(v, truncatedHeaderBytes)
+	}
+	headers[HeaderDeadLetterTruncated] = "true"
+	headers[HeaderDeadLetterOriginalSize] = strconv.Itoa(len(m.Value))
+	return Message{Topic: m.Topic, Key: []byte(truncate(string(m.Key), truncatedHeaderBytes)),
+		Value: []byte(truncate(string(m.Value), TruncatedValueBytes)), Headers: headers}
+}
+
+// truncate cuts s to at most n bytes.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
 }
 
 func fromRecord(r *sarama.ConsumerMessage) *Received {

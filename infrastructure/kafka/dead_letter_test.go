@@ -273,3 +273,52 @@ func TestDeadLetterPublishIsRetriedUntilTheBrokerTakesIt(t *testing.T) {
 	assert.Greater(t, requestsWhenSentinelHandled.Load(), int32(refusals),
 		"the partition moved on only after the dead-letter topic took the record")
 }
+
+// A conflict is retried as a race, but one that comes back on every try (a
+// unique index the record always breaks, reported as a conflict) counts
+// toward max_attempts and is then parked, instead of holding its partition
+// for ever.
+func TestConflictThatNeverGoesAwayIsDeadLetteredAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	db, _ := pgtest.New(t, nil)
+	pgtest.Exec(t, db, `CREATE TABLE taken (id text PRIMARY KEY)`)
+	pgtest.Exec(t, db, `INSERT INTO taken VALUES ('conflict')`)
+	topic := kafkatest.Topic(t, "conflict-cap")
+	p := newProducer(t, cfg)
+	const maxAttempts = 3
+
+	var c calls
+	cc := consumerConfig("g-"+uuid.NewString(), topic)
+	cc.MaxAttempts = maxAttempts
+	runConsumer(t, cfg, cc, p, func(ctx context.Context, m *kafka.Received) error {
+		id := m.Headers[kafka.HeaderMessageID]
+		c.attempt(id)
+		if err := db.WithContext(ctx).Exec(`INSERT INTO taken VALUES (?)`, id).Error; err != nil {
+			return postgres.WrapError(err, "insert "+id)
+		}
+		c.done(id)
+		return nil
+	}, zaptest.NewLogger(t))
+	dead := make(chan *kafka.Received, 10)
+	startConsumer(t, cfg, "g-"+uuid.NewString(), topic+kafka.DeadLetterSuffix, p, func(_ context.Context, m *kafka.Received) error {
+		dead <- m
+		return nil
+	})
+
+	send(t, p,
+		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("1"), Headers: map[string]string{kafka.HeaderMessageID: "conflict"}},
+		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
+	)
+
+	d := receive(t, dead)
+	assert.Equal(t, "conflict", d.Headers[kafka.HeaderMessageID])
+	assert.Contains(t, d.Headers[kafka.HeaderDeadLetterReason], "gave up after 3 attempts: insert conflict: conflicts with a concurrent change")
+	require.Eventually(t, func() bool {
+		_, handled := c.snapshot()
+		return len(handled) == 1
+	}, 30*time.Second, 10*time.Millisecond, "the partition moves on")
+	attempts, handled := c.snapshot()
+	assert.Equal(t, []string{"sentinel"}, handled)
+	assert.Equal(t, maxAttempts, attempts["conflict"])
+}

@@ -29,6 +29,8 @@ type Producer struct {
 	// sends tracks the batches still in sarama after their Send returned
 	// early, so that Close returns only once they have finished.
 	sends sync.WaitGroup
+	// maxMessageBytes is sarama's client-side limit on one record.
+	maxMessageBytes int
 }
 
 // SendTimeout bounds one Send: a caller that stops (a relay at shutdown, a
@@ -84,7 +86,7 @@ func NewProducer(cfg Config, log *zap.Logger, opts ...ProducerOption) (*Producer
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer for %v: %w", cfg.Brokers, err)
 	}
-	producer := &Producer{producer: p, log: log}
+	producer := &Producer{producer: p, maxMessageBytes: sc.Producer.MaxMessageBytes, log: log}
 	for _, opt := range opts {
 		opt(producer)
 	}
@@ -139,10 +141,22 @@ func (p *Producer) Send(ctx context.Context, msgs []Message) (results []error) {
 	}
 	for _, pe := range perrs {
 		if i, ok := index[pe.Msg]; ok {
-			results[i] = pe.Err
+			results[i] = p.recordError(pe)
 		}
 	}
 	return results
+}
+
+// recordError is the error of one record. sarama refuses a record above
+// Producer.MaxMessageBytes before sending it, with a ConfigurationError;
+// that is the same refusal as the broker's MESSAGE_TOO_LARGE, and is
+// reported as sarama.ErrMessageSizeTooLarge so that callers test one error.
+func (p *Producer) recordError(pe *sarama.ProducerError) error {
+	var configErr sarama.ConfigurationError
+	if errors.As(pe.Err, &configErr) && pe.Msg.ByteSize(2) > p.maxMessageBytes {
+		return fmt.Errorf("%w: %w", sarama.ErrMessageSizeTooLarge, pe.Err)
+	}
+	return pe.Err
 }
 
 func fill(results []error, err error) []error {

@@ -19,7 +19,8 @@ const maxProfile = 25 * time.Second
 
 // profileServices writes a CPU profile of each service, taken over the next
 // d (at most maxProfile), to dir/<service>.pprof, for `go tool pprof`. The
-// services must serve /debug/pprof/ (e2e.SystemConfig.Pprof).
+// services must serve /debug/pprof/ on their admin listeners
+// (e2e.SystemConfig.Pprof).
 func profileServices(ctx context.Context, s *e2e.System, dir string, d time.Duration) error {
 	seconds := int(min(d, maxProfile).Seconds())
 	if seconds < 1 {
@@ -28,8 +29,8 @@ func profileServices(ctx context.Context, s *e2e.System, dir string, d time.Dura
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	urls := map[string]string{"order-service": s.Client.OrderURL, "payment-service": s.Client.PaymentURL,
-		"restaurant-service": s.Client.RestaurantURL}
+	urls := map[string]string{"order-service": s.Client.OrderAdminURL, "payment-service": s.Client.PaymentAdminURL,
+		"restaurant-service": s.Client.RestaurantAdminURL}
 	var wg sync.WaitGroup
 	errs := make(chan error, len(urls))
 	for service, base := range urls {

@@ -10,7 +10,7 @@ RUN_LOG="$REPO/.run/run.log"
 
 ready() {
 	local port
-	for port in 8181 8182 8183; do
+	for port in 9181 9182 9183; do # the admin listeners
 		[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/readyz")" == 200 ]] || return 1
 	done
 }

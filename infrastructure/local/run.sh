@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Runs the three services from their module directories against the local
 # (or Docker) PostgreSQL and Kafka, for `make run`:
-#   - builds them into bin/, starts each with its own config.yaml,
+#   - builds them into bin/, starts each with its own config.yaml and the
+#     development seed data (postgres.seed),
 #   - prefixes their logs with the service name on the terminal and keeps a
 #     file per service in .run/logs,
-#   - waits until all three answer /readyz, prints where they listen and a
+#   - waits until all three answer /readyz on their admin listeners, prints
+#     where they listen and a
 #     sample order to paste,
 #   - on Ctrl-C (SIGINT) or SIGTERM stops the three cleanly.
 # A second `make run` while one runs says so and exits. It needs no terminal.
@@ -17,15 +19,18 @@ LOG_DIR="$RUN_DIR/logs"
 PIDFILE="$RUN_DIR/services.pid"
 SERVICES=(order-service payment-service restaurant-service)
 declare -A PORT=([order-service]=8181 [payment-service]=8182 [restaurant-service]=8183)
+declare -A ADMIN_PORT=([order-service]=9181 [payment-service]=9182 [restaurant-service]=9183)
 
 if pid_alive "$PIDFILE"; then
 	log "the services already run (make run, pid $(cat "$PIDFILE")); stop that one first (Ctrl-C in its terminal or: kill $(cat "$PIDFILE"))"
 	exit 0
 fi
 for s in "${SERVICES[@]}"; do
-	if port_open 127.0.0.1 "${PORT[$s]}"; then
-		die "port ${PORT[$s]} ($s) is already in use by another program; stop it first"
-	fi
+	for port in "${PORT[$s]}" "${ADMIN_PORT[$s]}"; do
+		if port_open 127.0.0.1 "$port"; then
+			die "port $port ($s) is already in use by another program; stop it first"
+		fi
+	done
 done
 
 mkdir -p "$LOG_DIR"
@@ -56,6 +61,14 @@ for s in "${SERVICES[@]}"; do
 	(cd "$REPO/$s" && go build -o "$REPO/bin/$s" "./cmd/$s")
 done
 
+# A development run: the services insert the reference data of the original
+# system (customers, credit, restaurants, products) that the tutorials and
+# make demo use. Production never sets it; the rows are inserted only when
+# missing, so a database in use keeps its balances.
+export ORDER_SERVICE_POSTGRES_SEED="${ORDER_SERVICE_POSTGRES_SEED:-true}"
+export PAYMENT_SERVICE_POSTGRES_SEED="${PAYMENT_SERVICE_POSTGRES_SEED:-true}"
+export RESTAURANT_SERVICE_POSTGRES_SEED="${RESTAURANT_SERVICE_POSTGRES_SEED:-true}"
+
 # People read these logs: console format unless the caller chose otherwise.
 export ORDER_SERVICE_LOG_FORMAT="${ORDER_SERVICE_LOG_FORMAT:-console}"
 export PAYMENT_SERVICE_LOG_FORMAT="${PAYMENT_SERVICE_LOG_FORMAT:-console}"
@@ -63,7 +76,7 @@ export RESTAURANT_SERVICE_LOG_FORMAT="${RESTAURANT_SERVICE_LOG_FORMAT:-console}"
 
 for s in "${SERVICES[@]}"; do
 	short="${s%-service}"
-	log "starting $s on :${PORT[$s]} (log: .run/logs/$s.log)"
+	log "starting $s on :${PORT[$s]}, admin on 127.0.0.1:${ADMIN_PORT[$s]} (log: .run/logs/$s.log)"
 	(
 		cd "$REPO/$s"
 		exec "$REPO/bin/$s" -config config.yaml
@@ -74,7 +87,7 @@ done
 ready() {
 	local s
 	for s in "${SERVICES[@]}"; do
-		[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${PORT[$s]}/readyz")" == 200 ]] || return 1
+		[[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${ADMIN_PORT[$s]}/readyz")" == 200 ]] || return 1
 	done
 }
 deadline=$((SECONDS + 90))
@@ -92,6 +105,7 @@ cat <<MSG
     order-service       http://127.0.0.1:8181   POST /orders, GET /orders/{trackingId}
     payment-service     http://127.0.0.1:8182   GET /customers/{customerId}/credit
     restaurant-service  http://127.0.0.1:8183   GET /orders/{orderId}/approval
+    admin listeners     http://127.0.0.1:9181, :9182, :9183   /healthz /readyz /metrics, order-service's /sagas/stuck
   logs: .run/logs/   stop: Ctrl-C   walkthrough: make demo
 
   Send the sample order:

@@ -29,11 +29,16 @@ const (
 	StatusStarted   Status = "STARTED"
 	StatusCompleted Status = "COMPLETED"
 	StatusFailed    Status = "FAILED"
+	// StatusWithdrawn is a request its saga no longer wants, withdrawn
+	// before any relay published it: the saga moved on (an answer came, the
+	// saga compensated or ended) in the transaction that withdrew it. No
+	// relay claims it, so no request outlives its saga.
+	StatusWithdrawn Status = "WITHDRAWN"
 )
 
 // Valid reports whether s is a declared status.
 func (s Status) Valid() bool {
-	return s == StatusStarted || s == StatusCompleted || s == StatusFailed
+	return s == StatusStarted || s == StatusCompleted || s == StatusFailed || s == StatusWithdrawn
 }
 
 // ParseStatus converts stored text into a Status.
@@ -97,12 +102,16 @@ type RowFailure struct {
 	GiveUp bool
 }
 
-// PublishError reports the rows of a batch that failed on their own, while
-// the rest of the batch was published. The store counts an attempt on each.
-// A batch that failed as a whole (the broker is down) is reported with a
-// plain error instead, and costs no row an attempt.
+// PublishError reports the rows of a batch that failed for good (a Permanent
+// error), while the rest of the batch was published or failed for a reason
+// that may pass. The store counts an attempt on each of Rows. Rows that
+// failed only for a retriable reason are never charged: a batch without
+// permanent failures is reported with a plain error instead.
 type PublishError struct {
 	Rows []RowFailure
+	// Transient is the first retriable error of the batch, nil when every
+	// other row was published; the relay then backs off.
+	Transient error
 }
 
 func (e *PublishError) Error() string {
@@ -118,9 +127,9 @@ type permanentError struct{ err error }
 func (e permanentError) Error() string { return e.err.Error() }
 func (e permanentError) Unwrap() error { return e.err }
 
-// Permanent marks a publish error that no retry of the whole batch can cure
-// (the row cannot be mapped or encoded, the broker refuses that record): the
-// row is charged an attempt even when no other row of its batch succeeded.
+// Permanent marks a publish error that no retry can cure (the row cannot be
+// mapped or encoded, the broker refuses that record): only such an error
+// charges the row an attempt.
 func Permanent(err error) error {
 	if err == nil {
 		return nil

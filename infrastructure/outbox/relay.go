@@ -76,12 +76,15 @@ func (c RelayConfig) Validate() error {
 // published by one of them at a time, and a crash between publish and commit
 // re-sends the row rather than losing it (at least once).
 //
-// Two kinds of failure are kept apart. A batch that fails as a whole means
-// the broker is unreachable: nothing is charged to the rows, and the relay
-// waits with jittered exponential backoff, cut short by the next NOTIFY. A
-// row that fails on its own while others go through (or with a Permanent
-// error) is charged an attempt; after MaxAttempts it becomes FAILED, logged at
-// ERROR with its saga id and reason, and the rows behind it flow on.
+// Two kinds of failure are kept apart, by the error alone. A retriable one
+// (the broker is unreachable, a partition's leader is moving, too few
+// replicas are in sync, a timeout) is never charged to a row, whatever
+// happened to the rest of its batch: the rows that went through are marked,
+// the others stay STARTED, and the relay waits with jittered exponential
+// backoff, cut short by the next NOTIFY. A Permanent error (the row cannot be
+// mapped or encoded, the broker refuses that record) charges the row an
+// attempt; after MaxAttempts it becomes FAILED, logged at ERROR with its saga
+// id and reason, and the rows behind it flow on.
 type Relay struct {
 	store     Store
 	publisher Publisher
@@ -132,13 +135,17 @@ func (r *Relay) Run(ctx context.Context) error {
 }
 
 // Drain publishes batches until fewer rows than a full batch are waiting. It
-// returns the error of a batch that failed as a whole; rows that failed on
-// their own were charged an attempt and do not stop the drain.
+// returns the error of a batch of which any row failed for a reason that may
+// pass (the relay then backs off); rows that failed for good were charged an
+// attempt and do not stop the drain.
 func (r *Relay) Drain(ctx context.Context) error {
 	for {
 		claimed, err := r.store.Claim(ctx, r.cfg.BatchSize, r.publish)
 		var rowsFailed *PublishError
-		if err != nil && !errors.As(err, &rowsFailed) {
+		if errors.As(err, &rowsFailed) && rowsFailed.Transient != nil {
+			return rowsFailed.Transient
+		}
+		if err != nil && rowsFailed == nil {
 			return err
 		}
 		if claimed < r.cfg.BatchSize || ctx.Err() != nil {
@@ -153,30 +160,35 @@ func (r *Relay) publish(ctx context.Context, batch []Message) ([]uuid.UUID, erro
 		return nil, fmt.Errorf("publisher answered %d results for %d messages", len(errs), len(batch))
 	}
 	published := make([]uuid.UUID, 0, len(batch))
-	var failed []int
-	permanent := false
+	var (
+		permanent []int
+		transient error
+	)
 	for i, err := range errs {
 		switch {
 		case err == nil:
 			published = append(published, batch[i].ID)
-		case errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded):
-			// Cut off by shutdown: not the row's fault, and not charged.
-		default:
-			failed = append(failed, i)
-			permanent = permanent || IsPermanent(err)
+		case IsPermanent(err):
+			permanent = append(permanent, i)
+		case transient == nil:
+			// Cut off by shutdown, or a broker error that a later send can
+			// cure (leader moving, too few in-sync replicas, a timeout): not
+			// the row's fault, and never charged, even when rows of other
+			// partitions went through.
+			transient = fmt.Errorf("message %s not published: %w", batch[i].ID, err)
 		}
 	}
 	if len(published) > 0 {
 		r.log.Debug("outbox batch published", zap.Int("messages", len(published)))
 	}
-	if len(failed) == 0 {
+	if len(permanent) == 0 {
+		if transient != nil {
+			return published, fmt.Errorf("%d of %d messages not published: %w", len(batch)-len(published), len(batch), transient)
+		}
 		return published, nil
 	}
-	if len(published) == 0 && !permanent {
-		return nil, fmt.Errorf("batch of %d messages not published: %w", len(batch), errs[failed[0]])
-	}
-	rowsFailed := &PublishError{Rows: make([]RowFailure, len(failed))}
-	for j, i := range failed {
+	rowsFailed := &PublishError{Rows: make([]RowFailure, len(permanent)), Transient: transient}
+	for j, i := range permanent {
 		m, err := batch[i], errs[i]
 		giveUp := m.Attempts+1 >= r.cfg.MaxAttempts
 		rowsFailed.Rows[j] = RowFailure{ID: m.ID, Err: err, GiveUp: giveUp}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/IBM/sarama"
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -207,5 +208,75 @@ func TestGatherWindowPublishesNearlySimultaneousCommitsAsOneBatch(t *testing.T) 
 	assert.Equal(t, []int{3}, pub.batches, "one claim for the three commits")
 	for _, id := range ids {
 		assert.Equal(t, 1, pub.count(id))
+	}
+}
+
+// partitionOutage is a Publisher whose one partition has lost its leader, or
+// has too few replicas in sync: the rows of the sagas in down fail with that
+// retriable broker error while every other row goes through.
+type partitionOutage struct {
+	*recorder
+	mu   sync.Mutex
+	down map[uuid.UUID]bool // saga ids
+}
+
+func (p *partitionOutage) Publish(ctx context.Context, batch []outbox.Message) []error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	errs := make([]error, len(batch))
+	var up []outbox.Message
+	var at []int
+	for i, m := range batch {
+		if p.down[m.SagaID] {
+			errs[i] = sarama.ErrNotEnoughReplicas
+			continue
+		}
+		up = append(up, m)
+		at = append(at, i)
+	}
+	for j, err := range p.recorder.Publish(ctx, up) {
+		errs[at[j]] = err
+	}
+	return errs
+}
+
+// A retriable broker error on some rows of a batch, while the others are
+// published, charges those rows nothing: a partition without a leader or
+// without enough in-sync replicas for a while must not park healthy rows
+// FAILED, however many batches it spoils. Once the partition is back, they go
+// out once each.
+func TestRelayNeverChargesARowForARetriableBrokerError(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	ids := insertRows(t, db, 10)
+	var sagas []struct {
+		ID     uuid.UUID
+		SagaID uuid.UUID
+	}
+	require.NoError(t, db.Table(table).Select("id, saga_id").Where("id IN ?", ids[:3]).Scan(&sagas).Error)
+	pub := &partitionOutage{recorder: newRecorder(), down: map[uuid.UUID]bool{}}
+	for _, s := range sagas {
+		pub.down[s.SagaID] = true
+	}
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, nil,
+		outbox.RelayConfig{BatchSize: 4, PollInterval: 5 * time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
+			MaxAttempts: 1}, zaptest.NewLogger(t))
+	runRelay(t, relay)
+
+	// MaxAttempts is 1: a single charge would park a row. Let the outage
+	// spoil many batches.
+	require.Eventually(t, func() bool { return pub.calls.Load() >= 50 && pub.count(ids[9]) == 1 }, 20*time.Second, 5*time.Millisecond)
+	for _, id := range ids[:3] {
+		r := rows(t, db)[id]
+		assert.Equal(t, "STARTED", r.OutboxStatus, "a row of the partition that is down waits: %s", id)
+		assert.Zero(t, r.Attempts, "and is never charged: %s", id)
+	}
+
+	pub.mu.Lock()
+	clear(pub.down)
+	pub.mu.Unlock()
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 5*time.Millisecond)
+	for _, id := range ids {
+		assert.Equal(t, 1, pub.count(id), "published once: %s", id)
 	}
 }

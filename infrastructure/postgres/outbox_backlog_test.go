@@ -64,3 +64,36 @@ func TestBacklogOfAMissingTableIsAnError(t *testing.T) {
 
 	assert.ErrorContains(t, err, "read the backlog of no_such_outbox")
 }
+
+// A backlog of finished rows larger than one cleaning statement takes is
+// cleaned in one call, statement by statement, deleted or archived, and the
+// rows still on their way stay: each statement stays short enough for the
+// runtime role's statement_timeout.
+func TestCleanFinishedRemovesABacklogLargerThanOneStatement(t *testing.T) {
+	t.Parallel()
+	for _, archive := range []bool{false, true} {
+		db := outboxTable(t)
+		if archive {
+			pgtest.Exec(t, db, `CREATE TABLE test_outbox_archive (LIKE test_outbox)`)
+		}
+		const finished = 12345 // more than two statements' worth
+		pgtest.Exec(t, db, `INSERT INTO test_outbox (id, saga_id, created_at, type, payload, outbox_status)
+			SELECT gen_random_uuid(), gen_random_uuid(), now(), 'OrderProcessingSaga', '{}', ? FROM generate_series(1, ?)`,
+			string(outbox.StatusCompleted), finished)
+		insertOutboxRow(t, db, outbox.StatusStarted, time.Now())
+		store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox", Archive: archive})
+
+		removed, err := store.CleanFinished(context.Background())
+		require.NoError(t, err)
+		assert.EqualValues(t, finished, removed, "archive %t", archive)
+		var left, archived int64
+		require.NoError(t, db.Raw(`SELECT count(*) FROM test_outbox WHERE outbox_status = ?`, string(outbox.StatusStarted)).Scan(&left).Error)
+		assert.EqualValues(t, 1, left, "the row on its way stays")
+		require.NoError(t, db.Raw(`SELECT count(*) FROM test_outbox`).Scan(&left).Error)
+		assert.EqualValues(t, 1, left, "archive %t: nothing finished is left", archive)
+		if archive {
+			require.NoError(t, db.Raw(`SELECT count(*) FROM test_outbox_archive`).Scan(&archived).Error)
+			assert.EqualValues(t, finished, archived, "every finished row archived")
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -34,7 +35,6 @@ type OutboxTable struct {
 type OutboxStore struct {
 	db    *gorm.DB
 	table OutboxTable
-	now   func() time.Time
 }
 
 var (
@@ -47,7 +47,7 @@ func NewOutboxStore(db *gorm.DB, table OutboxTable) *OutboxStore {
 	if table.FinishedWhere == "" {
 		table.FinishedWhere = fmt.Sprintf("outbox_status = '%s'", outbox.StatusCompleted)
 	}
-	return &OutboxStore{db: db, table: table, now: func() time.Time { return time.Now().UTC() }}
+	return &OutboxStore{db: db, table: table}
 }
 
 type outboxRow struct {
@@ -114,8 +114,11 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		if len(published) > 0 {
 			// The relay's columns only: the saga's optimistic lock (version)
 			// is left alone, so a publish never conflicts with a reply.
-			err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = ? WHERE id IN ?`,
-				outbox.StatusCompleted, s.now(), published).Error
+			// processed_at is the database's clock, read when the broker has
+			// answered: the saga's deadlines run from it, in SQL, so that
+			// no service's clock is involved.
+			err = tx.Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = clock_timestamp() WHERE id IN ?`,
+				outbox.StatusCompleted, published).Error
 			if err != nil {
 				return fmt.Errorf("mark %s rows completed: %w", s.table.Name, err)
 			}
@@ -160,18 +163,76 @@ func errorText(err error) string {
 	return text
 }
 
+// cleanBatch is how many rows one cleaning statement removes at most, and
+// cleanStatements how many statements one CleanFinished runs at most. The
+// runtime role's statement_timeout (roles.sql) applies to each statement: a
+// backlog of finished rows (a cleaner long switched off, archiving turned on
+// late) is removed in short statements instead of one that the timeout
+// would cancel every time. What is left after cleanStatements waits for the
+// next interval.
+const (
+	cleanBatch      = 5000
+	cleanStatements = 200
+)
+
 // CleanFinished implements outbox.CleanerStore: it deletes the finished rows,
-// or moves them to the archive table in one statement.
+// or moves them to the archive table, cleanBatch rows a statement.
 func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 	table := QuoteIdent(s.table.Name)
-	query := `DELETE FROM ` + table + ` WHERE ` + s.table.FinishedWhere
+	batch := `id IN (SELECT id FROM ` + table + ` WHERE ` + s.table.FinishedWhere + ` LIMIT ` + strconv.Itoa(cleanBatch) + `)`
+	query := `DELETE FROM ` + table + ` WHERE ` + batch
 	if s.table.Archive {
-		query = `WITH moved AS (DELETE FROM ` + table + ` WHERE ` + s.table.FinishedWhere + ` RETURNING *)
+		query = `WITH moved AS (DELETE FROM ` + table + ` WHERE ` + batch + ` RETURNING *)
 			INSERT INTO ` + QuoteIdent(s.table.Name+"_archive") + ` SELECT * FROM moved`
 	}
-	res := s.db.WithContext(ctx).Exec(query)
-	if res.Error != nil {
-		return 0, fmt.Errorf("clean %s: %w", s.table.Name, res.Error)
+	var removed int64
+	for range cleanStatements {
+		res := s.db.WithContext(ctx).Exec(query)
+		if res.Error != nil {
+			return removed, fmt.Errorf("clean %s: %w", s.table.Name, res.Error)
+		}
+		removed += res.RowsAffected
+		if res.RowsAffected < cleanBatch {
+			break
+		}
 	}
-	return res.RowsAffected, nil
+	return removed, nil
+}
+
+// ResendOutboxRows hands the rows of table that match where back to the
+// relay, whatever became of them (published, parked FAILED), under their
+// message ids and with their attempts back, and wakes the relays, since an
+// update does not fire the insert trigger that usually does. Rows the
+// cleaner moved to <table>_archive (outbox.archive) are moved back first, so
+// that they too go out again under their ids. It reports whether any row
+// matched; rows the cleaner deleted are gone. A row a relay holds while
+// publishing makes the statement wait for the relay's mark, and then goes
+// out once more: a duplicate, which receivers recognise. It runs on conn,
+// which may be a transaction (see Conn), and needs the archive table.
+func ResendOutboxRows(ctx context.Context, conn *gorm.DB, table, where string, args ...any) (bool, error) {
+	conn = conn.WithContext(ctx)
+	resend := func() (int64, error) {
+		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0, last_error = NULL
+			WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
+		return res.RowsAffected, WrapError(res.Error, "resend "+table+" rows")
+	}
+	n, err := resend()
+	if err != nil {
+		return false, err
+	}
+	if n == 0 {
+		restored := conn.Exec(`WITH moved AS (DELETE FROM `+QuoteIdent(table+"_archive")+` WHERE `+where+` RETURNING *)
+			INSERT INTO `+QuoteIdent(table)+` SELECT * FROM moved`, args...)
+		if restored.Error != nil {
+			return false, WrapError(restored.Error, "restore archived "+table+" rows")
+		}
+		if restored.RowsAffected == 0 {
+			return false, nil
+		}
+		if _, err := resend(); err != nil {
+			return false, err
+		}
+	}
+	err = conn.Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
+	return true, WrapError(err, "wake the relay of "+table)
 }

@@ -20,11 +20,19 @@ import (
 
 // Config is how a service reaches its database.
 type Config struct {
-	Host     string `mapstructure:"host"`
-	Port     int    `mapstructure:"port"`
+	Host string `mapstructure:"host"`
+	Port int    `mapstructure:"port"`
+	// User is the service's runtime role: it reads and writes the tables of
+	// its schema and may change nothing else.
 	User     string `mapstructure:"user"`
 	Password string `mapstructure:"password"`
-	Database string `mapstructure:"database"`
+	// MigrationUser is the role that owns the schema: the service connects
+	// with it only to apply its migrations at start, on a pool of its own.
+	// Empty, the service applies none and expects the schema migrated by
+	// someone holding that role (a deployment's migration job).
+	MigrationUser     string `mapstructure:"migration_user"`
+	MigrationPassword string `mapstructure:"migration_password"`
+	Database          string `mapstructure:"database"`
 	// Schema is the one schema the service owns; it is the connection's
 	// search_path, so queries name tables without it.
 	Schema  string `mapstructure:"schema"`
@@ -35,6 +43,12 @@ type Config struct {
 	ConnMaxLifetime time.Duration `mapstructure:"conn_max_lifetime"`
 	// ConnectTimeout bounds one connection attempt.
 	ConnectTimeout time.Duration `mapstructure:"connect_timeout"`
+	// Seed inserts the development reference data (customers, credit,
+	// restaurants, products of the original system) after the migrations.
+	// Only the development targets set it: make run, make demo and the test
+	// harnesses. The rows are inserted unless present, so a restart changes
+	// nothing.
+	Seed bool `mapstructure:"seed"`
 	// RuntimeParams are settings every connection of the pool starts with
 	// (SET at connection time), e.g. {"plan_cache_mode": "force_custom_plan"}.
 	RuntimeParams map[string]string `mapstructure:"runtime_params"`
@@ -52,6 +66,9 @@ func (c Config) Validate() error {
 	if c.User == "" {
 		errs = append(errs, errors.New("postgres.user is empty"))
 	}
+	if c.MigrationUser == "" && c.MigrationPassword != "" {
+		errs = append(errs, errors.New("postgres.migration_password is set but postgres.migration_user is empty"))
+	}
 	if c.Database == "" {
 		errs = append(errs, errors.New("postgres.database is empty"))
 	}
@@ -62,6 +79,13 @@ func (c Config) Validate() error {
 		errs = append(errs, errors.New("postgres pool sizes must not be negative"))
 	}
 	return errors.Join(errs...)
+}
+
+// MigrationConfig is c with the migration role's credentials in place of
+// the runtime role's.
+func (c Config) MigrationConfig() Config {
+	c.User, c.Password = c.MigrationUser, c.MigrationPassword
+	return c
 }
 
 // DSN returns the connection URL, with the service's schema as search_path.

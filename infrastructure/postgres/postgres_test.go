@@ -159,3 +159,44 @@ func TestRuntimeParamsAreSetOnEveryConnection(t *testing.T) {
 		require.NoError(t, conn.Close())
 	}
 }
+
+// Prepare migrates only with a migration role: without one it applies
+// nothing and refuses a schema behind the binary's migrations. The seed runs
+// only where asked, and a second run adds nothing.
+func TestPrepareMigratesAsTheMigrationRoleAndSeedsOnlyWhenAsked(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, nil) // an empty schema: no migration applied yet
+	ctx := context.Background()
+	const seed = `INSERT INTO widgets VALUES (1, 'seeded') ON CONFLICT DO NOTHING`
+
+	runtime := cfg
+	runtime.MigrationUser, runtime.MigrationPassword = "", ""
+	err := postgres.Prepare(ctx, runtime, db, migrations, seed, zap.NewNop())
+	require.Error(t, err, "no migration role and an unmigrated schema")
+	assert.Contains(t, err.Error(), "postgres.migration_user")
+
+	withRole := cfg
+	withRole.MigrationUser, withRole.MigrationPassword = cfg.User, cfg.Password
+	require.NoError(t, postgres.Prepare(ctx, withRole, db, migrations, seed, zap.NewNop()))
+	var widgets int64
+	require.NoError(t, db.Raw(`SELECT count(*) FROM widgets`).Scan(&widgets).Error)
+	assert.Zero(t, widgets, "no seed unless postgres.seed is set")
+
+	runtime.Seed = true
+	for range 2 {
+		require.NoError(t, postgres.Prepare(ctx, runtime, db, migrations, seed, zap.NewNop()), "migrated: the runtime role may start")
+	}
+	require.NoError(t, db.Raw(`SELECT count(*) FROM widgets WHERE name = 'seeded'`).Scan(&widgets).Error)
+	assert.EqualValues(t, 1, widgets, "seeded once, however often it runs")
+
+	pgtest.Exec(t, db, `UPDATE schema_migrations SET dirty = true`)
+	assert.Error(t, postgres.Prepare(ctx, runtime, db, migrations, seed, zap.NewNop()), "a dirty schema is refused")
+}
+
+func TestValidateRefusesAMigrationPasswordWithoutItsUser(t *testing.T) {
+	cfg := pgtest.Config()
+	cfg.Schema = "order"
+	require.NoError(t, cfg.Validate())
+	cfg.MigrationPassword = "secret"
+	assert.ErrorContains(t, cfg.Validate(), "postgres.migration_user is empty")
+}

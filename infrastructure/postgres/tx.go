@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
@@ -97,6 +98,16 @@ const (
 	codeUniqueViolation      = "23505"
 	codeSerializationFailure = "40001"
 	codeDeadlockDetected     = "40P01"
+
+	classConnectionException   = "08"
+	classInsufficientResources = "53"
+	codeAdminShutdown          = "57P01"
+	codeCrashShutdown          = "57P02"
+	codeCannotConnectNow       = "57P03"
+	codeIdleSessionTimeout     = "57P05"
+	codeReadOnlyTransaction    = "25006"
+	codeLockNotAvailable       = "55P03"
+	codeQueryCanceled          = "57014"
 )
 
 // IsUniqueViolation reports whether err is a unique-index violation, which the
@@ -115,7 +126,8 @@ func hasCode(err error, code string) bool {
 }
 
 // WrapError gives a database error the kernel code the application acts on:
-// a row that raced another change is a conflict, a lost connection makes the
+// a row that raced another change is a conflict, a lost connection or a
+// server that cannot serve the statement now (see IsUnavailable) makes the
 // database unavailable. Other errors are wrapped with what failed.
 func WrapError(err error, what string) error {
 	switch {
@@ -125,10 +137,33 @@ func WrapError(err error, what string) error {
 		return kernel.WrapError(kernel.ECodeNotFound, err, what+": not found")
 	case IsUniqueViolation(err), IsRetryable(err):
 		return kernel.WrapError(kernel.ECodeConflict, err, what+": conflicts with a concurrent change")
-	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectionLost(err):
+	case pgconn.SafeToRetry(err), pgconn.Timeout(err), isConnectionLost(err), IsUnavailable(err):
 		return kernel.WrapError(kernel.ECodeUnavailable, err, what+": database unavailable")
 	}
 	return fmt.Errorf("%s: %w", what, err)
+}
+
+// IsUnavailable reports a server error that says nothing about the statement
+// and passes with time: the connection failed (class 08); the server is short
+// of connections, memory or disk (class 53); the server is shutting down or
+// starting, or killed the session (57P01 admin_shutdown, which is what a
+// pooled connection gets on its next statement after a restart, 57P02
+// crash_shutdown, 57P03 cannot_connect_now, 57P05 idle_session_timeout); the
+// transaction is read-only because the server is now a standby after a
+// failover (25006); a lock or statement timeout fired (55P03, 57014). The
+// same statement may succeed a moment later, so these answer 503, not 500.
+// kafka.Classify keeps the same list for errors that reach it unwrapped.
+func IsUnavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow, codeIdleSessionTimeout,
+		codeReadOnlyTransaction, codeLockNotAvailable, codeQueryCanceled:
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, classConnectionException) || strings.HasPrefix(pgErr.Code, classInsufficientResources)
 }
 
 // isConnectionLost reports an error of the way to the database rather than

@@ -24,6 +24,13 @@ type composeFile struct {
 			Context    string `yaml:"context"`
 			Dockerfile string `yaml:"dockerfile"`
 		} `yaml:"build"`
+		Healthcheck *struct {
+			Test []string `yaml:"test"`
+		} `yaml:"healthcheck"`
+		DependsOn map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
+		Volumes []string `yaml:"volumes"`
 	} `yaml:"services"`
 }
 
@@ -51,12 +58,17 @@ type serviceConfig struct {
 	HTTP struct {
 		Address string `yaml:"address"`
 	} `yaml:"http"`
+	Admin struct {
+		Address string `yaml:"address"`
+	} `yaml:"admin"`
 	Postgres struct {
-		Host     string `yaml:"host"`
-		Port     int    `yaml:"port"`
-		User     string `yaml:"user"`
-		Password string `yaml:"password"`
-		Database string `yaml:"database"`
+		Host              string `yaml:"host"`
+		Port              int    `yaml:"port"`
+		User              string `yaml:"user"`
+		Password          string `yaml:"password"`
+		MigrationUser     string `yaml:"migration_user"`
+		MigrationPassword string `yaml:"migration_password"`
+		Database          string `yaml:"database"`
 	} `yaml:"postgres"`
 	Kafka struct {
 		Brokers []string `yaml:"brokers"`
@@ -81,13 +93,13 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 			t.Errorf("compose %s image = %q, want %q (the version the local script runs)", name, got, want)
 		}
 	}
-	if !slices.Contains(c.Services["kafka"].Ports, "9092:9092") {
+	if !slices.Contains(c.Services["kafka"].Ports, "127.0.0.1:9092:9092") {
 		t.Errorf("compose kafka must publish 9092 like the local broker: %v", c.Services["kafka"].Ports)
 	}
 	if !strings.HasPrefix(c.Services["postgres"].Image, "postgres:15") {
 		t.Errorf("compose postgres image %q: the local script runs PostgreSQL 15", c.Services["postgres"].Image)
 	}
-	if !slices.Contains(c.Services["postgres"].Ports, "5432:5432") {
+	if !slices.Contains(c.Services["postgres"].Ports, "127.0.0.1:5432:5432") {
 		t.Errorf("compose postgres must publish 5432 like the local cluster")
 	}
 	pgEnv := c.Services["postgres"].Environment
@@ -128,17 +140,27 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if err != nil {
 			t.Errorf("%s http.address %q: %v", service, cfg.HTTP.Address, err)
 		}
-		if !slices.Contains(s.Ports, port+":"+port) {
+		if !slices.Contains(s.Ports, "127.0.0.1:"+port+":"+port) {
 			t.Errorf("compose %s ports %v do not publish the configured port %s", service, s.Ports, port)
 		}
 		if cfg.Postgres.Port != 5432 || cfg.Postgres.Database != pgEnv["POSTGRES_DB"] {
 			t.Errorf("%s postgres settings %+v differ from compose and the local cluster", service, cfg.Postgres)
 		}
-		// The service connects with the role roles.sql creates for it, which
-		// compose's PostgreSQL runs at init as the local script does.
+		// The service connects with the roles roles.sql creates for it, which
+		// compose's PostgreSQL runs at init as the local script does: the
+		// runtime role, and the migration role at start.
 		role := strings.ReplaceAll(service, "-", "_")
 		if cfg.Postgres.User != role || cfg.Postgres.Password != role || !strings.Contains(roles, "'"+role+"'") {
 			t.Errorf("%s connects as %q: its role is %s, created by infrastructure/local/roles.sql", service, cfg.Postgres.User, role)
+		}
+		migrator := role + "_migrator"
+		if cfg.Postgres.MigrationUser != migrator || cfg.Postgres.MigrationPassword != migrator || !strings.Contains(roles, "'"+migrator+"'") {
+			t.Errorf("%s migrates as %q: its migration role is %s, created by infrastructure/local/roles.sql",
+				service, cfg.Postgres.MigrationUser, migrator)
+		}
+		// Compose is a development setup: the tutorials' reference data.
+		if s.Environment[strings.ToUpper(role)+"_POSTGRES_SEED"] != "true" {
+			t.Errorf("compose %s does not set %s_POSTGRES_SEED: the tutorials' ids would be missing", service, strings.ToUpper(role))
 		}
 		if !slices.Equal(cfg.Kafka.Brokers, []string{"127.0.0.1:9092"}) {
 			t.Errorf("%s kafka.brokers %v: the local broker is 127.0.0.1:9092", service, cfg.Kafka.Brokers)
@@ -146,10 +168,10 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		if cfg.Kafka.Version != kafkaVersion {
 			t.Errorf("%s kafka.version %q, broker runs %s", service, cfg.Kafka.Version, kafkaVersion)
 		}
-		prefix := strings.ToUpper(strings.ReplaceAll(service, "-", "_")) + "_"
+		keys := configEnvKeys(t, service)
 		for key := range s.Environment {
-			if !strings.HasPrefix(key, prefix) {
-				t.Errorf("compose %s sets %s, which the service does not read (prefix %s)", service, key, prefix)
+			if !keys[key] && !keys[strings.TrimSuffix(key, "_FILE")] {
+				t.Errorf("compose %s sets %s, which is no key of %s/config.yaml", service, key, service)
 			}
 		}
 	}

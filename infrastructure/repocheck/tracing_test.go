@@ -18,7 +18,7 @@ func TestComposeSendsEveryServiceTraceToJaeger(t *testing.T) {
 	if !ok {
 		t.Fatal("compose has no jaeger service")
 	}
-	for _, port := range []string{"4318:4318", "16686:16686"} {
+	for _, port := range []string{"127.0.0.1:4318:4318", "127.0.0.1:16686:16686"} {
 		if !slices.Contains(jaeger.Ports, port) {
 			t.Errorf("compose jaeger does not publish %s (OTLP/HTTP, UI): %v", port, jaeger.Ports)
 		}
@@ -41,7 +41,7 @@ func TestComposeSendsEveryServiceTraceToJaeger(t *testing.T) {
 			t.Errorf("compose %s: %sEXPORTER = %q, want otlp", service, prefix, env[prefix+"EXPORTER"])
 		}
 		host, port, err := net.SplitHostPort(env[prefix+"ENDPOINT"])
-		if err != nil || host != "jaeger" || !slices.Contains(jaeger.Ports, port+":"+port) {
+		if err != nil || host != "jaeger" || !slices.Contains(jaeger.Ports, "127.0.0.1:"+port+":"+port) {
 			t.Errorf("compose %s: %sENDPOINT = %q, want jaeger:<a port jaeger publishes>", service, prefix, env[prefix+"ENDPOINT"])
 		}
 	}

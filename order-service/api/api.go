@@ -9,3 +9,9 @@ import _ "embed"
 //
 //go:embed openapi.yaml
 var OpenAPI []byte
+
+// AdminOpenAPI documents the admin listener's endpoints, which the public
+// document leaves out; the REST tests check them against it.
+//
+//go:embed admin.yaml
+var AdminOpenAPI []byte

@@ -1,6 +1,6 @@
 // Package migrations holds order-service's SQL migrations (golang-migrate
 // file names), embedded so the binary applies them at start with
-// postgres.Migrate. The files name no schema: the connection's search_path is
+// postgres.Prepare. The files name no schema: the connection's search_path is
 // the service's schema ("order" by default).
 package migrations
 
@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed *.sql
 var FS embed.FS
+
+// DevelopmentSeed is the development reference data (seed/development.sql),
+// applied after the migrations only where postgres.seed is set.
+//
+//go:embed seed/development.sql
+var DevelopmentSeed string

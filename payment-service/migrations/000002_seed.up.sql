@@ -1,12 +1,8 @@
--- Reference customers' credit, with the ids of the original system that the
--- tutorials use. Each history adds up to its credit entry.
-
-INSERT INTO credit_entry (id, customer_id, total_credit_amount) VALUES
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb21', 'd215b5f8-0249-4dc5-89a3-51fd148cfb41', 500.00),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb22', 'd215b5f8-0249-4dc5-89a3-51fd148cfb43', 100.00);
-
-INSERT INTO credit_history (id, customer_id, amount, type, created_at) VALUES
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb23', 'd215b5f8-0249-4dc5-89a3-51fd148cfb41', 100.00, 'CREDIT', '2024-01-01 00:00:00+00'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb24', 'd215b5f8-0249-4dc5-89a3-51fd148cfb41', 600.00, 'CREDIT', '2024-01-01 00:01:00+00'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb25', 'd215b5f8-0249-4dc5-89a3-51fd148cfb41', 200.00, 'DEBIT',  '2024-01-01 00:02:00+00'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb26', 'd215b5f8-0249-4dc5-89a3-51fd148cfb43', 100.00, 'CREDIT', '2024-01-01 00:00:00+00');
+-- Empty on purpose. This step used to insert the development reference data,
+-- which every environment then got; that data now lives in
+-- seed/development.sql, applied only by the development targets
+-- (postgres.seed). golang-migrate records versions, not checksums: a
+-- database that ran the old step keeps its version and its rows (nothing
+-- deletes them), and a new one passes this step with nothing inserted. The
+-- file stays so that the versions after it keep their numbers.
+SELECT 1;

@@ -1,5 +1,5 @@
 // Package migrations holds payment-service's schema as golang-migrate files,
-// embedded so the binary applies them at start (postgres.Migrate). The files
+// embedded so the binary applies them at start (postgres.Prepare). The files
 // name no schema: the connection's search_path is the service's schema.
 package migrations
 
@@ -9,3 +9,9 @@ import "embed"
 //
 //go:embed *.sql
 var FS embed.FS
+
+// DevelopmentSeed is the development reference data (seed/development.sql),
+// applied after the migrations only where postgres.seed is set.
+//
+//go:embed seed/development.sql
+var DevelopmentSeed string

@@ -1,16 +1,8 @@
--- Reference data of the original system; tutorials use these ids.
-INSERT INTO restaurants (id, name, active) VALUES
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb45', 'restaurant_1', true),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb46', 'restaurant_2', false);
-
-INSERT INTO products (id, name, price, available) VALUES
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb47', 'product_1', 25.00, false),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb48', 'product_2', 50.00, true),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb49', 'product_3', 20.00, false),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb50', 'product_4', 40.00, true);
-
-INSERT INTO restaurant_products (restaurant_id, product_id) VALUES
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb45', 'd215b5f8-0249-4dc5-89a3-51fd148cfb47'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb45', 'd215b5f8-0249-4dc5-89a3-51fd148cfb48'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb46', 'd215b5f8-0249-4dc5-89a3-51fd148cfb49'),
-    ('d215b5f8-0249-4dc5-89a3-51fd148cfb46', 'd215b5f8-0249-4dc5-89a3-51fd148cfb50');
+-- Empty on purpose. This step used to insert the development reference data,
+-- which every environment then got; that data now lives in
+-- seed/development.sql, applied only by the development targets
+-- (postgres.seed). golang-migrate records versions, not checksums: a
+-- database that ran the old step keeps its version and its rows (nothing
+-- deletes them), and a new one passes this step with nothing inserted. The
+-- file stays so that the versions after it keep their numbers.
+SELECT 1;

@@ -1,5 +1,6 @@
 // Command apitest starts the three services on a database and topics of
-// their own and runs schemathesis against each one's OpenAPI document: every
+// their own and runs schemathesis against each one's OpenAPI documents, the
+// public API's and the admin listener's (api/admin.yaml): every
 // documented operation with generated requests, valid and invalid, every
 // answer checked (no 5xx, a documented status, content type, headers and
 // body as the document says, bad input refused, good input accepted). It
@@ -90,7 +91,7 @@ func run() error {
 	if opts.config, err = writeConfig(ctx, sys); err != nil {
 		failed = append(failed, fmt.Sprintf("placing the order the tests read: %v", err))
 	} else {
-		failed = testAll(ctx, sys, opts)
+		failed = testAll(ctx, sys, sysCfg.RepoDir, opts)
 	}
 
 	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
@@ -133,9 +134,11 @@ func writeConfig(ctx context.Context, sys *e2e.System) (string, error) {
 	return path, os.WriteFile(path, []byte(os.Expand(config, func(key string) string { return ids[key] })), 0o644)
 }
 
-// testAll runs schemathesis against each service in turn and returns what
-// failed.
-func testAll(ctx context.Context, sys *e2e.System, opts options) []string {
+// testAll runs schemathesis against each service in turn, its API on the
+// public port and its operator endpoints on the admin port, and returns what
+// failed. The admin listener does not serve its document, so it is read from
+// the service's api/admin.yaml in repo.
+func testAll(ctx context.Context, sys *e2e.System, repo string, opts options) []string {
 	urls := map[string]string{
 		"order-service":      sys.Client.OrderURL,
 		"payment-service":    sys.Client.PaymentURL,
@@ -143,29 +146,37 @@ func testAll(ctx context.Context, sys *e2e.System, opts options) []string {
 	}
 	var failed []string
 	for _, service := range e2e.Services {
-		start := time.Now()
-		err := schemathesis(ctx, opts, urls[service], sys.Dir)
-		fmt.Printf("apitest: %s: %s\n", service, verdict(err, time.Since(start)))
-		if err != nil {
-			failed = append(failed, service)
-		}
-		if ctx.Err() != nil {
-			break
+		for _, target := range []struct{ name, schema, url string }{
+			{service, urls[service] + "/openapi.yaml", urls[service]},
+			{service + " admin", filepath.Join(repo, service, "api", "admin.yaml"), sys.Client.AdminURL(service)},
+		} {
+			start := time.Now()
+			err := schemathesis(ctx, opts, target.schema, target.url, sys.Dir)
+			fmt.Printf("apitest: %s: %s\n", target.name, verdict(err, time.Since(start)))
+			if err != nil {
+				failed = append(failed, target.name)
+			}
+			if ctx.Err() != nil {
+				return failed
+			}
 		}
 	}
 	return failed
 }
 
-// schemathesis runs every check against the service at url, with the
-// settings of opts.config, its output going to ours. The document's
-// own server address is replaced by url. It runs in dir, the system's
-// directory, where the files Hypothesis leaves go away with the system.
-func schemathesis(ctx context.Context, opts options, url, dir string) error {
-	args := []string{"--config-file", opts.config, "run", url + "/openapi.yaml", "--url", url,
+// schemathesis runs every check of the document at schema (a URL or a file)
+// against the service at url, with the settings of opts.config, its output
+// going to ours. The document's own server address is replaced by url. It
+// runs in dir, the system's directory, where the files Hypothesis leaves go
+// away with the system.
+func schemathesis(ctx context.Context, opts options, schema, url, dir string) error {
+	args := []string{"--config-file", opts.config, "run", schema, "--url", url,
 		"--checks", "all",
 		"--max-examples", strconv.Itoa(opts.maxExamples),
 		"--max-time", strconv.Itoa(int(opts.maxTime.Seconds())),
-		"--wait-for-schema", "10",
+	}
+	if strings.HasPrefix(schema, "http") {
+		args = append(args, "--wait-for-schema", "10")
 	}
 	if opts.seed != 0 {
 		args = append(args, "--seed", strconv.FormatInt(opts.seed, 10))

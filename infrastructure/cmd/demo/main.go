@@ -38,8 +38,11 @@ func main() {
 	orderURL := flag.String("order-url", "http://127.0.0.1:8181", "base URL of order-service")
 	paymentURL := flag.String("payment-url", "http://127.0.0.1:8182", "base URL of payment-service")
 	restaurantURL := flag.String("restaurant-url", "http://127.0.0.1:8183", "base URL of restaurant-service")
+	orderAdminURL := flag.String("order-admin-url", "http://127.0.0.1:9181", "base URL of order-service's admin listener")
+	paymentAdminURL := flag.String("payment-admin-url", "http://127.0.0.1:9182", "base URL of payment-service's admin listener")
+	restaurantAdminURL := flag.String("restaurant-admin-url", "http://127.0.0.1:9183", "base URL of restaurant-service's admin listener")
 	var opts options
-	flag.DurationVar(&opts.wait, "wait", 5*time.Second, "how long to wait for the services to answer /readyz")
+	flag.DurationVar(&opts.wait, "wait", 5*time.Second, "how long to wait for the services' admin listeners to answer /readyz")
 	flag.DurationVar(&opts.timeout, "timeout", 30*time.Second, "how long one order may take to end its saga")
 	flag.DurationVar(&opts.interval, "interval", e2e.DefaultPollInterval, "pause between two reads of an order")
 	flag.Parse()
@@ -47,6 +50,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	client := e2e.NewClient(*orderURL, *paymentURL, *restaurantURL)
+	client.OrderAdminURL, client.PaymentAdminURL, client.RestaurantAdminURL = *orderAdminURL, *paymentAdminURL, *restaurantAdminURL
 	client.PollInterval = opts.interval
 	os.Exit(run(ctx, client, opts, os.Stdout))
 }

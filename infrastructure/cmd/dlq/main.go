@@ -80,8 +80,12 @@ func run(args []string) error {
 		w := tabwriter.NewWriter(os.Stdout, 0, 4, 2, ' ', 0)
 		fmt.Fprintln(w, "REF\tPARKED AT\tFROM\tMESSAGE ID\tKEY\tREASON")
 		for _, d := range letters {
+			reason := d.Reason()
+			if d.Truncated() {
+				reason = fmt.Sprintf("[TRUNCATED from %s bytes, cannot be replayed] %s", d.Headers[kafka.HeaderDeadLetterOriginalSize], reason)
+			}
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", d.Ref(), d.Timestamp.UTC().Format(time.RFC3339), d.Origin(),
-				d.Headers[kafka.HeaderMessageID], d.Key, d.Reason())
+				d.Headers[kafka.HeaderMessageID], d.Key, reason)
 		}
 		if err := w.Flush(); err != nil {
 			return err

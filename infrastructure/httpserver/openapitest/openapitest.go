@@ -89,8 +89,9 @@ func (c *Contract) Get(path string) (*httptest.ResponseRecorder, error) {
 	return c.Do(http.MethodGet, path, http.Header{}, "")
 }
 
-// ProbesMatch checks the endpoints every service gets from httpserver, which
-// each document describes too: alive, ready and not ready, and the metrics.
+// ProbesMatch checks the endpoints every service's admin listener gets from
+// httpserver against its admin document: alive, ready and not ready, and
+// the metrics.
 func ProbesMatch(t *testing.T, document []byte, baseURL string) {
 	t.Helper()
 	down := httpserver.Check{Name: "postgres", Probe: func(context.Context) error { return errors.New("connection refused") }}
@@ -106,7 +107,7 @@ func ProbesMatch(t *testing.T, document []byte, baseURL string) {
 		"metrics":   {nil, "/metrics", http.StatusOK},
 	} {
 		t.Run(name, func(t *testing.T) {
-			srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0"}, zap.NewNop(), tt.checks...)
+			srv := httpserver.NewAdmin(httpserver.Config{}, httpserver.AdminConfig{Address: "127.0.0.1:0"}, zap.NewNop(), tt.checks...)
 			srv.ServeMetrics(prometheus.NewRegistry())
 
 			rec, requestErr := New(t, document, baseURL, srv.Handler()).Get(tt.path)

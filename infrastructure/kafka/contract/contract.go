@@ -62,7 +62,12 @@ type Product struct {
 	Quantity int       `json:"quantity"`
 }
 
-// RestaurantApprovalRequest asks a restaurant to approve a paid order.
+// RestaurantApprovalRequest asks a restaurant to approve a paid order
+// (RestaurantOrderStatus PAID), or tells it that an order whose approval was
+// asked was cancelled (CANCELLED: the saga stopped waiting for the answer,
+// or the approval came after the cancellation). A cancellation names the
+// same order, restaurant, products and price as the request, carries a
+// message id of its own, and is not answered.
 type RestaurantApprovalRequest struct {
 	ID                    uuid.UUID                    `json:"id"`
 	SagaID                uuid.UUID                    `json:"sagaId"`

@@ -40,6 +40,11 @@ func (d DeadLetter) Ref() string { return fmt.Sprintf("%s/%d/%d", d.Topic, d.Par
 // Reason is why the record was parked.
 func (d DeadLetter) Reason() string { return d.Headers[kafka.HeaderDeadLetterReason] }
 
+// Truncated reports a truncated copy: the broker refused the full dead
+// letter, so only the start of the value is here (see
+// kafka.HeaderDeadLetterTruncated). It cannot be replayed.
+func (d DeadLetter) Truncated() bool { return d.Headers[kafka.HeaderDeadLetterTruncated] == "true" }
+
 // Origin is where the record was consumed from: topic/partition/offset.
 func (d DeadLetter) Origin() string {
 	return fmt.Sprintf("%s/%s/%s", d.Headers[kafka.HeaderDeadLetterTopic], d.Headers[kafka.HeaderDeadLetterPartition],
@@ -135,13 +140,19 @@ func readPartition(ctx context.Context, client sarama.Client, consumer sarama.Co
 // Replay sends the dead letters back to the topics they were consumed from,
 // with their key, value and headers as they were (the dead-letter headers
 // removed, HeaderReplayedFrom added). The receivers are idempotent, so a
-// record replayed twice is handled once.
+// record replayed twice is handled once. A truncated copy is refused, and
+// nothing is sent: replayed, it would be a different record.
 func Replay(ctx context.Context, sender kafka.Sender, letters []DeadLetter) error {
 	msgs := make([]kafka.Message, len(letters))
 	for i, d := range letters {
 		origin := d.Headers[kafka.HeaderDeadLetterTopic]
 		if origin == "" {
 			return fmt.Errorf("dlq: %s does not say which topic it came from", d.Ref())
+		}
+		if d.Truncated() {
+			return fmt.Errorf("dlq: %s is a truncated copy of a %s-byte record and cannot be replayed; "+
+				"the original is on %s until the topic's retention removes it", d.Ref(),
+				d.Headers[kafka.HeaderDeadLetterOriginalSize], d.Origin())
 		}
 		headers := map[string]string{HeaderReplayedFrom: d.Ref()}
 		for k, v := range d.Headers {

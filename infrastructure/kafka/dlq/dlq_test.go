@@ -2,6 +2,8 @@ package dlq_test
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +83,55 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 	gotTopic, p, o, err := dlq.ParseRef(parked.Ref())
 	require.NoError(t, err)
 	assert.Equal(t, []any{parked.Topic, parked.Partition, parked.Offset}, []any{gotTopic, p, o})
+}
+
+// A record whose full dead letter the producer refused (too large with the
+// dead-letter headers) is parked as a truncated copy: listed as truncated,
+// and refused by Replay, which sends nothing.
+func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "dlq-tool-truncated")
+	producer, err := kafka.NewProducer(cfg, zap.NewNop())
+	require.NoError(t, err)
+	defer producer.Close()
+	consumer, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
+		func(context.Context, *kafka.Received) error { return kafka.Permanent(assert.AnError) }, producer, zap.NewNop())
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = consumer.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	// Just under the producer's limit (sarama's default of 1 MiB) on its
+	// own; over it with the dead-letter headers.
+	huge := strings.Repeat("x", 1<<20-100)
+	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(huge),
+		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
+
+	var letters []dlq.DeadLetter
+	require.Eventually(t, func() bool {
+		letters, err = dlq.List(ctx, cfg, []string{topic + kafka.DeadLetterSuffix})
+		return err == nil && len(letters) == 1
+	}, 30*time.Second, 100*time.Millisecond)
+	parked := letters[0]
+	assert.True(t, parked.Truncated())
+	assert.Equal(t, strconv.Itoa(len(huge)), parked.Headers[kafka.HeaderDeadLetterOriginalSize])
+	assert.Equal(t, huge[:kafka.TruncatedValueBytes], parked.Value)
+	assert.Equal(t, assert.AnError.Error(), parked.Reason())
+	assert.Equal(t, "m-1", parked.Headers[kafka.HeaderMessageID])
+
+	sender := &recordingSender{}
+	err = dlq.Replay(ctx, sender, letters)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "truncated copy")
+	assert.Contains(t, err.Error(), parked.Origin(), "the error says where the original is")
+	assert.Empty(t, sender.sent, "nothing is replayed")
+}
+
+// recordingSender keeps what it is asked to send.
+type recordingSender struct{ sent []kafka.Message }
+
+func (s *recordingSender) Send(_ context.Context, msgs []kafka.Message) []error {
+	s.sent = append(s.sent, msgs...)
+	return make([]error, len(msgs))
 }

@@ -42,9 +42,11 @@ func Config() postgres.Config {
 }
 
 // New opens a connection whose search_path is a new schema, applies
-// migrations into it (nil applies none) and registers the schema's removal.
-// It skips the test under -short and fails it when the database is down.
-func New(tb testing.TB, migrations fs.FS) (*gorm.DB, postgres.Config) {
+// migrations into it (nil applies none), then each of seeds (a service's
+// development seed data, for the tests that use its reference ids), and
+// registers the schema's removal. It skips the test under -short and fails
+// it when the database is down.
+func New(tb testing.TB, migrations fs.FS, seeds ...string) (*gorm.DB, postgres.Config) {
 	tb.Helper()
 	if testing.Short() {
 		tb.Skip("integration test: needs PostgreSQL (run without -short, e.g. make test)")
@@ -67,6 +69,11 @@ func New(tb testing.TB, migrations fs.FS) (*gorm.DB, postgres.Config) {
 		}
 	} else if err := db.Exec("CREATE SCHEMA " + postgres.QuoteIdent(cfg.Schema)).Error; err != nil {
 		tb.Fatalf("pgtest: %v", err)
+	}
+	for _, seed := range seeds {
+		if err := postgres.Seed(ctx, db, seed); err != nil {
+			tb.Fatalf("pgtest: %v", err)
+		}
 	}
 	return db, cfg
 }

@@ -10,31 +10,41 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
 )
 
-// shortDeadlines makes a saga act after about two seconds: one resend after
-// a second, compensation a second later.
+// shortDeadlines makes a saga act about two seconds after its request went
+// out: one resend after a second, compensation a second later; an
+// unanswered refund is sent again every second or two.
 func shortDeadlines(cfg *config.Config) {
-	cfg.Saga = application.SagaDeadlineConfig{ReplyTimeout: time.Second, MaxResends: 1, CheckInterval: 100 * time.Millisecond}
+	cfg.Saga = application.SagaDeadlineConfig{ReplyTimeout: time.Second, MaxResends: 1, CheckInterval: 100 * time.Millisecond,
+		MaxResendInterval: 2 * time.Second}
 }
 
 // resent waits until the request with the given message id was published
 // twice: the original and the deadline's resend under the same id.
 func resent(t *testing.T, r *recorder, messageID uuid.UUID) {
 	t.Helper()
+	sentTimes(t, r, messageID, 2)
+}
+
+// sentTimes waits until the request with the given message id was published
+// n times.
+func sentTimes(t *testing.T, r *recorder, messageID uuid.UUID, n int) {
+	t.Helper()
 	require.Eventually(t, func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
-		n := 0
+		sent := 0
 		for _, rec := range r.records {
 			if rec.Headers[kafka.HeaderMessageID] == messageID.String() {
-				n++
+				sent++
 			}
 		}
-		return n >= 2
-	}, wait, tick, "message %s is published again", messageID)
+		return sent >= n
+	}, wait, tick, "message %s is published %d times", messageID, n)
 }
 
 func TestWhenAStepFails(t *testing.T) {
@@ -63,7 +73,7 @@ func TestWhenAStepFails(t *testing.T) {
 		assert.Empty(t, s.rows("order_approval_outbox", req.SagaID), "an unpaid order is never sent to the restaurant")
 	})
 
-	t.Run("an unanswered approval is requested again, then compensated with a refund", func(t *testing.T) {
+	t.Run("an unanswered approval is requested again, then compensated with a refund and the restaurant told", func(t *testing.T) {
 		s := s.with(t)
 		order, req, rec, approval := s.paidOrder()
 		resent(t, s.approvals, uuid.MustParse(rec.Headers[kafka.HeaderMessageID]))
@@ -71,11 +81,24 @@ func TestWhenAStepFails(t *testing.T) {
 		cancelling := s.waitForOrderStatus(order, kernel.OrderStatusCancelling)
 		assert.Equal(t, []string{application.ApprovalTimedOutMessage}, cancelling.FailureMessages)
 		_, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
-		s.approvalResponse(approval, kernel.OrderApprovalStatusApproved) // too late: changes nothing
+		// The restaurant may yet approve: it is told of the cancellation.
+		cancelRec, cancellation := s.restaurantRequest(order.OrderID, kernel.RestaurantOrderStatusCancelled)
+		assert.Equal(t, approval.SagaID, cancellation.SagaID)
+		assert.Equal(t, approval.RestaurantID, cancellation.RestaurantID)
+		assert.Equal(t, approval.Products, cancellation.Products)
+		assert.NotEqual(t, rec.Headers[kafka.HeaderMessageID], cancelRec.Headers[kafka.HeaderMessageID])
+
+		// Its approval comes too late: the order stays cancelling, and the
+		// restaurant, told once already, is not told again.
+		s.approvalResponse(approval, kernel.OrderApprovalStatusApproved)
 		s.paymentResponse(refund, kernel.PaymentStatusCancelled)
 		s.waitForOrderStatus(order, kernel.OrderStatusCancelled)
 		s.waitForRows("payment_outbox", req.SagaID, "CANCELLED/COMPENSATED", "CANCELLED/COMPENSATED")
-		s.waitForRows("order_approval_outbox", req.SagaID, "CANCELLED/COMPENSATED")
+		s.waitForRows("order_approval_outbox", req.SagaID, "CANCELLED/COMPENSATED", "CANCELLING/COMPENSATING")
+		cancellations := matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
+			return m.SagaID == approval.SagaID && m.RestaurantOrderStatus == kernel.RestaurantOrderStatusCancelled
+		})
+		assert.Len(t, cancellations, 1)
 	})
 
 	t.Run("a refused refund leaves the order CANCELLING and the saga FAILED", func(t *testing.T) {
@@ -92,17 +115,39 @@ func TestWhenAStepFails(t *testing.T) {
 		assert.Equal(t, []string{"restaurant closed", "refund refused"}, final.FailureMessages)
 	})
 
-	t.Run("an unconfirmed refund ends the saga FAILED", func(t *testing.T) {
+	t.Run("a refund confirmed after the saga ended FAILED settles the order CANCELLED", func(t *testing.T) {
 		s := s.with(t)
 		order, req, _, approval := s.paidOrder()
 		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "restaurant closed")
 		_, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
-		resent(t, s.payments, refund.ID)
-
+		s.paymentResponse(refund, kernel.PaymentStatusFailed, "refund refused")
 		s.waitForRows("payment_outbox", req.SagaID, "CANCELLING/FAILED", "CANCELLING/FAILED")
-		final := s.track(order.OrderTrackingID)
-		assert.Equal(t, string(kernel.OrderStatusCancelling), final.OrderStatus)
-		assert.Equal(t, []string{"restaurant closed", application.RefundTimedOutMessage}, final.FailureMessages)
+
+		// An operator made the refund possible and it went through: the money
+		// is back, and the order must say so.
+		s.paymentResponse(refund, kernel.PaymentStatusCancelled)
+		final := s.waitForOrderStatus(order, kernel.OrderStatusCancelled)
+		assert.Equal(t, []string{"restaurant closed", "refund refused"}, final.FailureMessages)
+		s.waitForRows("payment_outbox", req.SagaID, "CANCELLED/COMPENSATED", "CANCELLED/COMPENSATED")
+		s.waitForRows("order_approval_outbox", req.SagaID, "CANCELLED/COMPENSATED")
+	})
+
+	t.Run("an unconfirmed refund is sent again until it is answered, and never ends the saga", func(t *testing.T) {
+		s := s.with(t)
+		order, req, _, approval := s.paidOrder()
+		s.approvalResponse(approval, kernel.OrderApprovalStatusRejected, "restaurant closed")
+		_, refund := s.paymentRequest(order.OrderID, kernel.PaymentOrderStatusCancelled)
+		sentTimes(t, s.payments, refund.ID, 3) // past max_resends (1)
+
+		rows := s.rows("payment_outbox", req.SagaID)
+		require.Len(t, rows, 2)
+		assert.Equal(t, "PAID/PROCESSING", rows[0].OrderStatus+"/"+rows[0].SagaStatus)
+		assert.Equal(t, "CANCELLING/COMPENSATING", rows[1].OrderStatus+"/"+rows[1].SagaStatus, "silence never ends the saga")
+		assert.Equal(t, []string{"restaurant closed"}, s.track(order.OrderTrackingID).FailureMessages)
+
+		s.paymentResponse(refund, kernel.PaymentStatusCancelled)
+		s.waitForOrderStatus(order, kernel.OrderStatusCancelled)
+		s.waitForRows("payment_outbox", req.SagaID, "CANCELLED/COMPENSATED", "CANCELLED/COMPENSATED")
 	})
 }
 

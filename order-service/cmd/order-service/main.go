@@ -53,13 +53,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		return err
 	}
 	defer postgres.Close(db)
-	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+	if err := postgres.Prepare(ctx, cfg.Postgres, db, migrations.FS, migrations.DevelopmentSeed, log); err != nil {
 		return err
 	}
 	if err := kafka.EnsureTopics(ctx, cfg.Kafka, cfg.Topics.Specs()); err != nil {
 		return err
 	}
-	// Metrics: one registry for the process, served at GET /metrics.
+	// Metrics: one registry for the process, served at the admin listener's GET /metrics.
 	pool, err := db.DB()
 	if err != nil {
 		return err
@@ -84,17 +84,18 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 
 	// Application.
 	orderDomain := domain.NewOrderDomainService(nil)
-	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter, nil)
+	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter)
 	sagaHelper := application.NewOrderSagaHelper(orders, metrics.NewSagas(reg, sagaQueries))
+	idempotencyKeys := dataaccess.NewIdempotencyKeyRepository(db)
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,
 			application.NewOrderCreateHelper(orderDomain, orders, dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
-			paymentOutbox, cfg.Order.MaxItems, log, application.WithIdempotencyKeys(dataaccess.NewIdempotencyKeyRepository(db))),
+			paymentOutbox, cfg.Order.MaxItems, log, application.WithIdempotencyKeys(idempotencyKeys)),
 		application.NewOrderTrackCommandHandler(orders),
 	)
 	paymentSaga := application.NewOrderPaymentSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
 	approvalSaga := application.NewOrderApprovalSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
-	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, nil, log)
+	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, log)
 
 	// Relays and cleaners, woken by the outbox tables' NOTIFY.
 	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)
@@ -105,6 +106,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), approvalWake, cfg.Outbox.ApprovalRelay, log)
 	paymentCleaner := application.NewPaymentOutboxCleanerScheduler(paymentStore, cfg.Outbox.PaymentCleaner, log)
 	approvalCleaner := application.NewRestaurantApprovalOutboxCleanerScheduler(approvalStore, cfg.Outbox.ApprovalCleaner, log)
+	keyCleaner := application.NewIdempotencyKeyCleaner(idempotencyKeys, cfg.Idempotency, log)
 
 	// Reply listeners.
 	paymentListener := messaging.NewPaymentResponseKafkaListener(application.NewPaymentResponseHandler(paymentSaga), log)
@@ -121,20 +123,21 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	}
 
 	// HTTP.
-	server := httpserver.New(cfg.HTTP, log,
+	servers := httpserver.NewServers(cfg.HTTP, cfg.Admin, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
-	spans.InstrumentHTTP(server.Echo())
-	rest.NewOrderHandler(orderService).Register(server.Echo())
-	rest.NewSagaHandler(sagaQueries).Register(server.Echo())
-	server.ServeMetrics(reg)
+	spans.InstrumentHTTP(servers.API.Echo())
+	rest.NewOrderHandler(orderService).Register(servers.API.Echo())
+	rest.NewSagaHandler(sagaQueries).Register(servers.API.Echo(), servers.Admin.Echo())
+	servers.ServeMetrics(reg)
 
 	return lifecycle.Run(ctx, log,
-		lifecycle.Component{Name: "http", Run: server.Run},
+		lifecycle.Component{Name: "http", Run: servers.Run},
 		lifecycle.Component{Name: "payment-outbox-scheduler", Run: paymentScheduler.Run},
 		lifecycle.Component{Name: "restaurant-approval-outbox-scheduler", Run: approvalScheduler.Run},
 		lifecycle.Component{Name: "payment-outbox-cleaner", Run: paymentCleaner.Run},
 		lifecycle.Component{Name: "restaurant-approval-outbox-cleaner", Run: approvalCleaner.Run},
+		lifecycle.Component{Name: "idempotency-key-cleaner", Run: keyCleaner.Run},
 		lifecycle.Component{Name: "payment-response-listener", Run: paymentConsumer.Run},
 		lifecycle.Component{Name: "restaurant-approval-response-listener", Run: approvalConsumer.Run},
 		lifecycle.Component{Name: "saga-deadline-scheduler", Run: deadlines.Run},

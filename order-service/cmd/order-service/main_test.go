@@ -24,6 +24,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
@@ -53,7 +54,8 @@ const (
 // topics of its own, with what a test needs to drive and observe it.
 type service struct {
 	t         *testing.T
-	base      string
+	base      string // the public listener
+	admin     string // the admin listener
 	db        *gorm.DB
 	topics    config.Topics
 	producer  *kafka.Producer
@@ -68,7 +70,7 @@ type service struct {
 // where a test needs other ones.
 func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	t.Helper()
-	db, pgCfg := pgtest.New(t, migrations.FS)
+	db, pgCfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	kcfg := kafkatest.Config(t)
 	topics := config.Topics{
 		PaymentRequest:             kafkatest.Topic(t, contract.TopicPaymentRequest),
@@ -82,6 +84,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	group := "order-service-test-" + uuid.NewString()
 	cfg := config.Config{
 		HTTP:     httpserver.Config{Address: addr, BodyLimit: "64K"},
+		Admin:    httpserver.AdminConfig{Address: freeAddress(t)},
 		Log:      logging.Config{Level: "info", Format: "console"},
 		Postgres: pgCfg,
 		Kafka:    kcfg,
@@ -120,7 +123,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = producer.Close() })
-	s := &service{t: t, base: "http://" + addr, db: db, topics: topics, producer: producer}
+	s := &service{t: t, base: "http://" + addr, admin: "http://" + cfg.Admin.Address, db: db, topics: topics, producer: producer}
 	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
 	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
 	s.paymentDeadLetters = record(t, kcfg, topics.PaymentResponse+kafka.DeadLetterSuffix, producer)
@@ -134,7 +137,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 			return true
 		default:
 		}
-		resp, err := http.Get(s.base + "/readyz")
+		resp, err := http.Get(s.admin + "/readyz")
 		if err != nil {
 			return false
 		}
@@ -211,15 +214,24 @@ func (s *service) paymentRequest(orderID string, status kernel.PaymentOrderStatu
 	return found[0], m
 }
 
+// approvalRequest waits for order-service's approval request (PAID) of the
+// order and returns it.
 func (s *service) approvalRequest(orderID string) (*kafka.Received, contract.RestaurantApprovalRequest) {
+	return s.restaurantRequest(orderID, kernel.RestaurantOrderStatusPaid)
+}
+
+// restaurantRequest waits for order-service's message to the restaurant
+// about the order telling status (PAID: approve it; CANCELLED: it was
+// cancelled) and returns it.
+func (s *service) restaurantRequest(orderID string, status kernel.RestaurantOrderStatus) (*kafka.Received, contract.RestaurantApprovalRequest) {
 	s.t.Helper()
 	var found []*kafka.Received
 	require.Eventually(s.t, func() bool {
 		found = matching(s.approvals, func(_ *kafka.Received, m contract.RestaurantApprovalRequest) bool {
-			return m.OrderID.String() == orderID
+			return m.OrderID.String() == orderID && m.RestaurantOrderStatus == status
 		})
 		return len(found) > 0
-	}, wait, tick, "an approval request for order %s is on %s", orderID, s.topics.RestaurantApprovalRequest)
+	}, wait, tick, "a %s message for order %s is on %s", status, orderID, s.topics.RestaurantApprovalRequest)
 	var m contract.RestaurantApprovalRequest
 	require.NoError(s.t, json.Unmarshal(found[0].Value, &m))
 	return found[0], m
@@ -578,4 +590,18 @@ func (s *service) with(t *testing.T) *service {
 	c := *s
 	c.t = t
 	return &c
+}
+
+// -healthcheck loads config.yaml and the environment as the service does and
+// asks the admin listener's /healthz: 0 while the service runs there, 1 when
+// nothing listens.
+func TestHealthcheckAsksTheAdminListener(t *testing.T) {
+	s := startService(t)
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", strings.TrimPrefix(s.admin, "http://"))
+	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
+
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "connection refused")
 }

@@ -20,11 +20,11 @@ import (
 // held back counts as stuck within seconds.
 const stuckAfter = 2 * time.Second
 
-// getJSON GETs path and decodes its 200 answer into T; it only reports what
+// getJSON GETs url and decodes its 200 answer into T; it only reports what
 // went wrong, so that it can be polled.
-func getJSON[T any](s *service, path string) (T, int, error) {
+func getJSON[T any](url string) (T, int, error) {
 	var v T
-	resp, err := http.Get(s.base + path)
+	resp, err := http.Get(url)
 	if err != nil {
 		return v, 0, err
 	}
@@ -62,7 +62,7 @@ func (s *service) waitForTimeline(order trackedOrder, steps ...string) timeline 
 	var tl timeline
 	require.Eventually(s.t, func() bool {
 		var err error
-		tl, _, err = getJSON[timeline](s, "/orders/"+order.OrderTrackingID+"/timeline")
+		tl, _, err = getJSON[timeline](s.base + "/orders/" + order.OrderTrackingID + "/timeline")
 		return err == nil && assert.ObjectsAreEqual(steps, tl.names())
 	}, wait, tick, "the timeline of order %s is %v; last seen %v", order.OrderID, steps, tl.names())
 	assert.True(s.t, tl.Complete)
@@ -104,7 +104,7 @@ func TestSeeTheSagaAtWork(t *testing.T) {
 		// No deadline acts on the saga held back while the test runs.
 		cfg.Saga = application.SagaDeadlineConfig{ReplyTimeout: time.Hour, StuckAfter: stuckAfter}
 	})
-	before := metricstest.Scrape(t, s.base+"/metrics")
+	before := metricstest.Scrape(t, s.admin+"/metrics")
 
 	held := s.createOrder()
 	s.paymentRequest(held.OrderID, kernel.PaymentOrderStatusPending) // and never answered
@@ -158,7 +158,7 @@ func TestSeeTheSagaAtWork(t *testing.T) {
 		var after metricstest.Samples
 		assert.Eventually(t, func() bool {
 			var err error
-			if after, err = metricstest.TryScrape(s.base + "/metrics"); err != nil {
+			if after, err = metricstest.TryScrape(s.admin + "/metrics"); err != nil {
 				return false
 			}
 			for _, d := range want {
@@ -197,14 +197,14 @@ func TestSeeTheSagaAtWork(t *testing.T) {
 		assert.Equal(t, "Product is not available", tl.Steps[4].Detail)
 		s.waitForTimeline(held, "created", "payment_requested")
 
-		_, status, err := getJSON[timeline](s, "/orders/"+uuid.NewString()+"/timeline")
+		_, status, err := getJSON[timeline](s.base + "/orders/" + uuid.NewString() + "/timeline")
 		require.NoError(t, err)
 		assert.Equal(t, http.StatusNotFound, status)
 	})
 
 	t.Run("the saga held back is counted and listed as stuck", func(t *testing.T) {
 		stuck := func(status string) float64 {
-			samples, err := metricstest.TryScrape(s.base + "/metrics")
+			samples, err := metricstest.TryScrape(s.admin + "/metrics")
 			if err != nil {
 				return -1
 			}
@@ -215,7 +215,7 @@ func TestSeeTheSagaAtWork(t *testing.T) {
 		assert.Equal(t, 0.0, stuck("PAID"))
 		assert.Equal(t, 0.0, stuck("CANCELLING"))
 
-		listed, status, err := getJSON[stuckSagas](s, "/sagas/stuck")
+		listed, status, err := getJSON[stuckSagas](s.admin + "/sagas/stuck")
 		require.NoError(t, err)
 		require.Equal(t, http.StatusOK, status)
 		assert.Equal(t, stuckAfter.Seconds(), listed.StuckAfterSeconds)

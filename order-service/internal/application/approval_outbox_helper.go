@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -21,8 +22,8 @@ func NewApprovalOutboxHelper(repo ApprovalOutboxRepository) *ApprovalOutboxHelpe
 	return &ApprovalOutboxHelper{repo: repo}
 }
 
-// ApprovalOutboxMessageBySagaIDAndSagaStatus returns the saga's row if it is
-// in one of statuses, or an error matching ErrNotFound.
+// ApprovalOutboxMessageBySagaIDAndSagaStatus returns the saga's approval
+// request if it is in one of statuses, or an error matching ErrNotFound.
 func (h *ApprovalOutboxHelper) ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error) {
 	msg, err := h.repo.FindBySagaIDAndSagaStatus(ctx, sagaID, statuses...)
 	if err != nil {
@@ -36,14 +37,15 @@ func (h *ApprovalOutboxHelper) ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx co
 func (h *ApprovalOutboxHelper) SaveApprovalOutboxMessage(ctx context.Context, payload OrderApprovalEventPayload,
 	orderStatus kernel.OrderStatus, sagaStatus saga.Status, outboxStatus outbox.Status, sagaID kernel.SagaID) error {
 	msg := &OrderApprovalOutboxMessage{
-		ID:           kernel.NewID[kernel.MessageID](),
-		SagaID:       sagaID,
-		CreatedAt:    payload.CreatedAt,
-		Type:         saga.OrderSagaName,
-		Payload:      payload,
-		OrderStatus:  orderStatus,
-		SagaStatus:   sagaStatus,
-		OutboxStatus: outboxStatus,
+		ID:                    kernel.NewID[kernel.MessageID](),
+		SagaID:                sagaID,
+		CreatedAt:             payload.CreatedAt,
+		Type:                  saga.OrderSagaName,
+		Payload:               payload,
+		OrderStatus:           orderStatus,
+		SagaStatus:            sagaStatus,
+		OutboxStatus:          outboxStatus,
+		RestaurantOrderStatus: payload.RestaurantOrderStatus,
 	}
 	if err := h.repo.Save(ctx, msg); err != nil {
 		return fmt.Errorf("save approval outbox message %s of saga %s: %w", msg.ID, sagaID, err)
@@ -63,9 +65,9 @@ func (h *ApprovalOutboxHelper) UpdateApprovalOutboxMessage(ctx context.Context, 
 }
 
 // OverdueApprovalOutboxMessages returns up to limit approval requests still
-// unanswered that were last sent before sentBefore.
-func (h *ApprovalOutboxHelper) OverdueApprovalOutboxMessages(ctx context.Context, sentBefore time.Time, limit int) ([]*OrderApprovalOutboxMessage, error) {
-	msgs, err := h.repo.FindOverdue(ctx, sentBefore, limit)
+// unanswered more than replyTimeout after they were published.
+func (h *ApprovalOutboxHelper) OverdueApprovalOutboxMessages(ctx context.Context, replyTimeout time.Duration, limit int) ([]*OrderApprovalOutboxMessage, error) {
+	msgs, err := h.repo.FindOverdue(ctx, replyTimeout, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find overdue approval outbox messages: %w", err)
 	}
@@ -79,4 +81,21 @@ func (h *ApprovalOutboxHelper) ResendApprovalOutboxMessage(ctx context.Context, 
 		return fmt.Errorf("resend approval outbox message %s of saga %s: %w", msg.ID, msg.SagaID, err)
 	}
 	return nil
+}
+
+// TellRestaurantOfCancellation writes, once per saga, the message that tells
+// the restaurant that an order was cancelled: one it approved, or may yet
+// approve since the saga stopped waiting for its answer. The restaurant
+// records the cancellation and refuses the approval request should it still
+// arrive. payload is the cancellation (see restaurantCancellationPayload).
+// It reports whether the message was written now (false: it was before).
+func (h *ApprovalOutboxHelper) TellRestaurantOfCancellation(ctx context.Context, payload OrderApprovalEventPayload,
+	orderStatus kernel.OrderStatus, sagaID kernel.SagaID) (bool, error) {
+	// The message's saga status is where the saga stands now; the cleaner
+	// removes a published cancellation whatever the saga does later.
+	err := h.SaveApprovalOutboxMessage(ctx, payload, orderStatus, OrderStatusToSagaStatus(orderStatus), outbox.StatusStarted, sagaID)
+	if errors.Is(err, ErrDuplicate) {
+		return false, nil
+	}
+	return err == nil, err
 }

@@ -103,6 +103,9 @@ const (
 	StepRefunded          = "refunded"
 	StepRefundFailed      = "refund_failed"
 	StepCancelled         = "cancelled"
+	// StepRestaurantCancelled is the restaurant told that an order it
+	// approved, or might yet approve, was cancelled.
+	StepRestaurantCancelled = "restaurant_cancelled"
 )
 
 // TimelineEntry is one step of a saga: what happened (one of the Step...

@@ -47,7 +47,8 @@ type fixture struct {
 }
 
 // deadlineConfig is the fixture's saga deadline: 30s, two resends.
-var deadlineConfig = application.SagaDeadlineConfig{ReplyTimeout: 30 * time.Second, MaxResends: 2, BatchSize: 10}
+var deadlineConfig = application.SagaDeadlineConfig{ReplyTimeout: 30 * time.Second, MaxResends: 2, BatchSize: 10,
+	MaxResendInterval: 5 * time.Minute}
 
 type txMarker struct{}
 
@@ -78,8 +79,8 @@ func newFixture(t *testing.T) *fixture {
 	f.payment = application.NewPaymentResponseHandler(paymentSaga)
 	f.approval = application.NewRestaurantApprovalResponseHandler(approvalSaga)
 	f.deadlines = application.NewSagaDeadlineScheduler(f.tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga,
-		deadlineConfig, func() time.Time { return now }, log)
-	f.queries = application.NewOrderSagaQueryHandler(f.history, stuckAfter, func() time.Time { return now })
+		deadlineConfig, log)
+	f.queries = application.NewOrderSagaQueryHandler(f.history, stuckAfter)
 	return f
 }
 

@@ -7,9 +7,11 @@ import (
 )
 
 // IdempotencyKey is a client's Idempotency-Key as it is remembered: the hash
-// of the command it first came with and the order that command created.
+// of the command it first came with and the order that command created. A
+// key is the customer's own: another customer's same key is another order.
 type IdempotencyKey struct {
-	Key string
+	CustomerID kernel.CustomerID
+	Key        string
 	// RequestHash is CreateOrderCommand.RequestHash of the first command.
 	RequestHash string
 	OrderID     kernel.OrderID

@@ -1,6 +1,7 @@
 package application
 
 import (
+	"slices"
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -57,6 +58,17 @@ func paymentPayload(order *domain.Order, at time.Time, status kernel.PaymentOrde
 		CreatedAt:          at,
 		PaymentOrderStatus: status,
 	}
+}
+
+// restaurantCancellationPayload tells the restaurant of approval's request
+// that the order was cancelled; it names the same order, restaurant, price
+// and products.
+func restaurantCancellationPayload(approval *OrderApprovalOutboxMessage, event domain.OrderCancelledEvent) OrderApprovalEventPayload {
+	payload := approval.Payload
+	payload.Products = slices.Clone(payload.Products)
+	payload.CreatedAt = event.CreatedAt()
+	payload.RestaurantOrderStatus = kernel.RestaurantOrderStatusCancelled
+	return payload
 }
 
 // approvalRequestPayload is the request to approve a paid order.

@@ -13,11 +13,12 @@ import (
 )
 
 // OrderApprovalSaga is the saga step that waits for the restaurant: Process
-// handles an APPROVED order, Rollback a REJECTED one. Each call is one
-// transaction; a reply whose row is no longer PROCESSING was handled before
-// and changes nothing. A reply that names another order than the saga's row
-// is refused (dead-lettered). The saga deadline also calls Rollback when the
-// restaurant never answers.
+// handles an APPROVED order, Rollback a REJECTED one, and CancelUnapproved a
+// restaurant that never answered. Each call is one transaction; a reply whose
+// row is no longer PROCESSING was handled before and changes nothing, except
+// an approval that comes after the order was cancelled: the restaurant is
+// then told of the cancellation. A reply that names another order than the
+// saga's row is refused (dead-lettered).
 type OrderApprovalSaga struct {
 	tx             Transactor
 	domain         *domain.OrderDomainService
@@ -40,8 +41,11 @@ func NewOrderApprovalSaga(tx Transactor, svc *domain.OrderDomainService, sagaHel
 func (s *OrderApprovalSaga) Process(ctx context.Context, response RestaurantApprovalResponse) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		row, order, err := s.rowAndOrder(ctx, response)
-		if err != nil || order == nil {
+		if err != nil {
 			return err
+		}
+		if order == nil {
+			return s.lateApproval(ctx, response)
 		}
 		if err := s.domain.ApproveOrder(order); err != nil {
 			return err
@@ -89,6 +93,78 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 			zap.Stringer("saga_id", response.SagaID), zap.Strings("failure_messages", response.FailureMessages))
 		return nil
 	})
+}
+
+// CancelUnapproved compensates a saga whose approval request the restaurant
+// never answered, as a rejection would (the order becomes CANCELLING and a
+// refund is requested), and tells the restaurant of the cancellation, since
+// it may yet approve the order. It does nothing if the restaurant answered
+// meanwhile.
+func (s *OrderApprovalSaga) CancelUnapproved(ctx context.Context, sagaID kernel.SagaID, reason string) error {
+	return s.tx.Transact(ctx, func(ctx context.Context) error {
+		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusProcessing)
+		if isNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		order, err := s.sagaHelper.FindOrder(ctx, row.Payload.OrderID)
+		if err != nil {
+			return err
+		}
+		event, err := s.domain.CancelOrderPayment(order, []string{reason})
+		if err != nil {
+			return err
+		}
+		if err := s.save(ctx, order, row); err != nil {
+			return err
+		}
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
+			return err
+		}
+		if _, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), sagaID); err != nil {
+			return err
+		}
+		s.log.Warn("restaurant approval not answered in time; order cancelling, refund requested, restaurant told",
+			logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", sagaID), zap.String("reason", reason))
+		return nil
+	})
+}
+
+// lateApproval handles an approval whose request the saga no longer waits
+// for. If the order was cancelled after the request went out (the saga
+// stopped waiting), the restaurant holds an approval of an order that will
+// not come: it is told of the cancellation, once. Otherwise the approval was
+// handled before and nothing changes.
+func (s *OrderApprovalSaga) lateApproval(ctx context.Context, response RestaurantApprovalResponse) error {
+	if response.OrderApprovalStatus != kernel.OrderApprovalStatusApproved {
+		return nil
+	}
+	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID,
+		saga.StatusCompensating, saga.StatusCompensated, saga.StatusFailed)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	order, err := s.sagaHelper.FindReplyOrder(ctx, response.SagaID, response.OrderID, row.Payload.OrderID)
+	if err != nil {
+		return err
+	}
+	event, err := s.domain.RefuseLateApproval(order)
+	if err != nil {
+		return err
+	}
+	written, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), response.SagaID)
+	if err != nil || !written {
+		return err
+	}
+	s.log.Info("restaurant approved an order already cancelled; restaurant told of the cancellation", logging.Trace(ctx),
+		zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID), zap.String("order_status", string(order.Status())))
+	return nil
 }
 
 // rowAndOrder returns the saga's approval row, if it still waits for the

@@ -55,7 +55,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 		return CreateOrderResponse{}, errors.New("create order: an idempotency key was given, but no IdempotencyKeyRepository is configured")
 	}
 	hash := cmd.RequestHash()
-	if resp, found, err := h.replay(ctx, cmd.IdempotencyKey, hash); found || err != nil {
+	if resp, found, err := h.replay(ctx, cmd.CustomerID, cmd.IdempotencyKey, hash); found || err != nil {
 		return resp, err
 	}
 	resp, err := h.create(ctx, cmd, hash)
@@ -65,7 +65,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 	// A command with the same key committed while this one ran, and this
 	// one's order was rolled back with its key: the first order is the
 	// answer.
-	resp, found, err := h.replay(ctx, cmd.IdempotencyKey, hash)
+	resp, found, err := h.replay(ctx, cmd.CustomerID, cmd.IdempotencyKey, hash)
 	if err == nil && !found {
 		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", ErrDuplicate)
 	}
@@ -91,7 +91,7 @@ func (h *OrderCreateCommandHandler) create(ctx context.Context, cmd CreateOrderC
 			return nil
 		}
 		return h.keys.Insert(ctx, IdempotencyKey{
-			Key: cmd.IdempotencyKey, RequestHash: hash, OrderID: order.ID(), TrackingID: order.TrackingID(),
+			CustomerID: cmd.CustomerID, Key: cmd.IdempotencyKey, RequestHash: hash, OrderID: order.ID(), TrackingID: order.TrackingID(),
 			OrderStatus: order.Status(), CreatedAt: event.CreatedAt(),
 		})
 	})
@@ -107,10 +107,10 @@ func (h *OrderCreateCommandHandler) create(ctx context.Context, cmd CreateOrderC
 	}, nil
 }
 
-// replay answers a command whose key is already stored: found is false when
-// it is not.
-func (h *OrderCreateCommandHandler) replay(ctx context.Context, key, hash string) (resp CreateOrderResponse, found bool, err error) {
-	stored, err := h.keys.FindByKey(ctx, key)
+// replay answers a command whose key the customer already stored: found is
+// false when it is not.
+func (h *OrderCreateCommandHandler) replay(ctx context.Context, customerID kernel.CustomerID, key, hash string) (resp CreateOrderResponse, found bool, err error) {
+	stored, err := h.keys.FindByKey(ctx, customerID, key)
 	if errors.Is(err, ErrNotFound) {
 		return CreateOrderResponse{}, false, nil
 	}

@@ -247,7 +247,7 @@ func (f *keyedFixture) expectOrderSaved() **domain.Order {
 func TestCreateOrderWithANewKeyStoresItWithTheOrder(t *testing.T) {
 	f := newKeyedFixture(t)
 	cmd := keyedCommand("retry-me-1")
-	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-1").Return(nil, fmt.Errorf("key: %w", application.ErrNotFound))
+	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-1").Return(nil, fmt.Errorf("key: %w", application.ErrNotFound))
 	f.expectTransaction()
 	inserted := f.expectOrderSaved()
 	var stored application.IdempotencyKey
@@ -265,7 +265,7 @@ func TestCreateOrderWithANewKeyStoresItWithTheOrder(t *testing.T) {
 		OrderTrackingID: order.TrackingID(), OrderStatus: kernel.OrderStatusPending, Message: "Order created successfully",
 	}, resp, "a first answer is not a replay")
 	assert.Equal(t, application.IdempotencyKey{
-		Key: "retry-me-1", RequestHash: cmd.RequestHash(), OrderID: order.ID(), TrackingID: order.TrackingID(),
+		CustomerID: customerID, Key: "retry-me-1", RequestHash: cmd.RequestHash(), OrderID: order.ID(), TrackingID: order.TrackingID(),
 		OrderStatus: kernel.OrderStatusPending, CreatedAt: now,
 	}, stored)
 }
@@ -275,7 +275,7 @@ func TestCreateOrderWithAStoredKeyAndTheSameRequestAnswersTheFirstOrder(t *testi
 	cmd := keyedCommand("retry-me-2")
 	first := application.IdempotencyKey{Key: "retry-me-2", RequestHash: cmd.RequestHash(), OrderID: kernel.NewID[kernel.OrderID](),
 		TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now}
-	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-2").Return(&first, nil)
+	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-2").Return(&first, nil)
 	// No transaction and no write: the mocks refuse any other call.
 
 	resp, err := f.service.CreateOrder(context.Background(), cmd)
@@ -290,7 +290,7 @@ func TestCreateOrderWithAStoredKeyAndAnotherRequestIsRefused(t *testing.T) {
 	f := newKeyedFixture(t)
 	other := keyedCommand("retry-me-3")
 	other.Items[0].Quantity, other.Items[0].SubTotal, other.Price = 2, money("100.00"), money("250.00")
-	f.keys.EXPECT().FindByKey(gomock.Any(), "retry-me-3").Return(&application.IdempotencyKey{
+	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-3").Return(&application.IdempotencyKey{
 		Key: "retry-me-3", RequestHash: sampleCommand().RequestHash(), OrderID: kernel.NewID[kernel.OrderID](),
 		TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now,
 	}, nil)
@@ -319,7 +319,7 @@ func TestCreateOrderThatLosesTheRaceForItsKeyAnswersTheWinner(t *testing.T) {
 				TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now}
 			var rolledBack bool
 			gomock.InOrder(
-				f.keys.EXPECT().FindByKey(gomock.Any(), "raced").Return(nil, application.ErrNotFound),
+				f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "raced").Return(nil, application.ErrNotFound),
 				f.tx.EXPECT().Transact(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
 					err := fn(context.WithValue(ctx, txMarker{}, true))
 					rolledBack = err != nil
@@ -327,7 +327,7 @@ func TestCreateOrderThatLosesTheRaceForItsKeyAnswersTheWinner(t *testing.T) {
 				}),
 				// The winner committed first; the unique index refuses this key.
 				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
-				f.keys.EXPECT().FindByKey(gomock.Any(), "raced").Return(&winner, nil),
+				f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "raced").Return(&winner, nil),
 			)
 			f.expectOrderSaved()
 
@@ -358,7 +358,7 @@ func TestCreateOrderKeyErrors(t *testing.T) {
 	})
 	t.Run("the key store is down", func(t *testing.T) {
 		f := newKeyedFixture(t)
-		f.keys.EXPECT().FindByKey(gomock.Any(), "k").Return(nil, kernel.Errorf(kernel.ECodeUnavailable, "find idempotency key: database unavailable"))
+		f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "k").Return(nil, kernel.Errorf(kernel.ECodeUnavailable, "find idempotency key: database unavailable"))
 
 		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
 
@@ -374,7 +374,7 @@ func TestCreateOrderKeyErrors(t *testing.T) {
 	})
 	t.Run("the conflicting key is gone when looked up again", func(t *testing.T) {
 		f := newKeyedFixture(t)
-		f.keys.EXPECT().FindByKey(gomock.Any(), "k").Return(nil, application.ErrNotFound).Times(2)
+		f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "k").Return(nil, application.ErrNotFound).Times(2)
 		f.expectTransaction()
 		f.expectOrderSaved()
 		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(application.ErrDuplicate)

@@ -61,8 +61,8 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 
 // Rollback handles a payment that did not go through: a FAILED answer to the
 // payment request cancels the order; a CANCELLED answer (the refund) ends a
-// cancellation; a FAILED answer to a refund request leaves the saga FAILED
-// (see failRefund).
+// cancellation, even one whose saga had ended FAILED; a FAILED answer to a
+// refund request leaves the saga FAILED (see failRefund).
 func (s *OrderPaymentSaga) Rollback(ctx context.Context, response PaymentResponse) error {
 	switch response.PaymentStatus {
 	case kernel.PaymentStatusFailed:
@@ -104,12 +104,16 @@ func (s *OrderPaymentSaga) paymentFailed(ctx context.Context, response PaymentRe
 
 // paymentRefunded ends a cancellation once the money is back: the order
 // becomes CANCELLED and every row of the saga CANCELLED/COMPENSATED (the
-// original left the refund row COMPENSATING).
+// original left the refund row COMPENSATING). A late answer is reconciled,
+// not dropped: a refund confirmed after the saga ended FAILED (an earlier
+// answer refused it, and an operator has since made it possible) settles the
+// order CANCELLED all the same, since the money is back.
 func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response PaymentResponse) error {
-	rows, order, err := s.rowsAndOrder(ctx, response, saga.StatusProcessing, saga.StatusCompensating)
+	rows, order, err := s.rowsAndOrder(ctx, response, saga.StatusProcessing, saga.StatusCompensating, saga.StatusFailed)
 	if err != nil || order == nil {
 		return err
 	}
+	reconciled := sagaEnded(rows)
 	if err := s.cancel(ctx, order, rows, response.FailureMessages); err != nil {
 		return err
 	}
@@ -123,8 +127,22 @@ func (s *OrderPaymentSaga) paymentRefunded(ctx context.Context, response Payment
 		}
 	}
 	s.sagaHelper.EndSaga(ctx, order, OrderStatusToSagaStatus(order.Status()), rows)
-	s.log.Info("order cancelled; payment refunded", logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
+	msg := "order cancelled; payment refunded"
+	if reconciled {
+		msg = "order cancelled; a refund confirmed after the saga had ended FAILED settles it"
+	}
+	s.log.Info(msg, logging.Trace(ctx), zap.Stringer("order_id", order.ID()), zap.Stringer("saga_id", response.SagaID))
 	return nil
+}
+
+// sagaEnded reports rows of a saga that had ended FAILED.
+func sagaEnded(rows []*PaymentOutboxMessage) bool {
+	for _, row := range rows {
+		if row.SagaStatus == saga.StatusFailed {
+			return true
+		}
+	}
+	return false
 }
 
 // CancelUnpaid starts compensating a saga whose payment request was never
@@ -159,30 +177,13 @@ func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaI
 	})
 }
 
-// RefundFailed closes a saga whose refund was never confirmed: the saga ends
-// FAILED (see failRefund). It does nothing if the refund was answered
-// meanwhile.
-func (s *OrderPaymentSaga) RefundFailed(ctx context.Context, sagaID kernel.SagaID, reason string) error {
-	return s.tx.Transact(ctx, func(ctx context.Context) error {
-		rows, err := s.paymentOutbox.PaymentOutboxMessagesBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusProcessing, saga.StatusCompensating)
-		if err != nil || !hasRefundRequest(rows) {
-			return err
-		}
-		order, err := s.sagaHelper.FindOrder(ctx, rows[0].Payload.OrderID)
-		if err != nil {
-			return err
-		}
-		approval, err := s.compensatingApproval(ctx, sagaID)
-		if err != nil {
-			return err
-		}
-		return s.failRefund(ctx, order, sagaID, rows, approval, []string{reason})
-	})
-}
-
 // failRefund leaves the order CANCELLING with the reason and every row of the
-// saga FAILED: the customer's money may still be held, so the case is not a
-// clean cancellation and only an operator can close it. approval may be nil.
+// saga FAILED: payment-service refused the refund, a fact that contradicts
+// the saga (silence never ends a saga FAILED: an unanswered refund is sent
+// again until it is answered). The customer's money may still be held, so
+// the case is not a clean cancellation and only an operator can close it; a
+// refund confirmed later still settles it (see paymentRefunded). approval may
+// be nil.
 func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, sagaID kernel.SagaID,
 	rows []*PaymentOutboxMessage, approval *OrderApprovalOutboxMessage, reasons []string) error {
 	if err := s.domain.FailOrderRefund(order, reasons); err != nil {
@@ -200,7 +201,7 @@ func (s *OrderPaymentSaga) failRefund(ctx context.Context, order *domain.Order, 
 		}
 	}
 	s.sagaHelper.EndSaga(ctx, order, saga.StatusFailed, rows)
-	s.log.Error("refund not confirmed; saga FAILED, an operator must settle the order", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
+	s.log.Error("refund refused; saga FAILED, an operator must settle the order", logging.Trace(ctx), zap.Stringer("order_id", order.ID()),
 		zap.Stringer("saga_id", sagaID), zap.Stringer("customer_id", order.CustomerID()), zap.Strings("failure_messages", reasons))
 	return nil
 }
@@ -230,10 +231,11 @@ func (s *OrderPaymentSaga) rowsAndOrder(ctx context.Context, response PaymentRes
 }
 
 // compensatingApproval returns the saga's approval row if the restaurant's
-// rejection (or silence) is being compensated. It is nil, without error, for
-// an order cancelled before it was paid: such an order has no approval row.
+// rejection (or silence) is being compensated, or its compensation ended
+// FAILED. It is nil, without error, for an order cancelled before it was
+// paid: such an order has no approval row.
 func (s *OrderPaymentSaga) compensatingApproval(ctx context.Context, sagaID kernel.SagaID) (*OrderApprovalOutboxMessage, error) {
-	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
+	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating, saga.StatusFailed)
 	if isNotFound(err) {
 		return nil, nil
 	}
@@ -256,13 +258,4 @@ func (s *OrderPaymentSaga) save(ctx context.Context, order *domain.Order, rows [
 		return err
 	}
 	return s.paymentOutbox.UpdatePaymentOutboxMessages(ctx, rows, order.Status(), OrderStatusToSagaStatus(order.Status()))
-}
-
-func hasRefundRequest(rows []*PaymentOutboxMessage) bool {
-	for _, row := range rows {
-		if row.PaymentOrderStatus == kernel.PaymentOrderStatusCancelled && row.SagaStatus == saga.StatusCompensating {
-			return true
-		}
-	}
-	return false
 }

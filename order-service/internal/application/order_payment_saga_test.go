@@ -92,13 +92,13 @@ func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 	p2.CreatedAt = now.Add(time.Minute) // the refund request: the saga began with p1
 	f.expectTransaction()
 	gomock.InOrder(
-		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating, saga.StatusFailed).
 			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(a, nil),
 		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
@@ -111,7 +111,7 @@ func TestPaymentRefundedCompensatesEveryRowOfTheSaga(t *testing.T) {
 
 func TestPaymentCancelledTwiceChangesNothing(t *testing.T) {
 	lookedUp := map[kernel.PaymentStatus][]any{
-		kernel.PaymentStatusCancelled: {saga.StatusProcessing, saga.StatusCompensating},
+		kernel.PaymentStatusCancelled: {saga.StatusProcessing, saga.StatusCompensating, saga.StatusFailed},
 		kernel.PaymentStatusFailed:    {saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating},
 	}
 	for status, statuses := range lookedUp {
@@ -139,7 +139,7 @@ func TestRefusedRefundLeavesTheSagaFailedAndTheOrderCancelling(t *testing.T) {
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
 			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(a, nil),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelling)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
@@ -168,7 +168,7 @@ func TestLateFailedPaymentOfAnUnpaidCancellingOrderCancelsIt(t *testing.T) {
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
 			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(nil, application.ErrNotFound),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, application.ErrNotFound),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
@@ -191,13 +191,13 @@ func TestRefundOfAnUnpaidOrderCompensatesWithoutAnApprovalRow(t *testing.T) {
 	p2 := paymentRow(sagaID, order.ID(), kernel.PaymentOrderStatusCancelled, kernel.OrderStatusCancelling, saga.StatusCompensating)
 	f.expectTransaction()
 	gomock.InOrder(
-		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
+		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating, saga.StatusFailed).
 			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(nil, application.ErrNotFound),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, application.ErrNotFound),
 		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 

@@ -25,4 +25,8 @@ type OrderSagaHistory struct {
 	// wrote it, or when the cleaner deleted it after the saga ended (without
 	// outbox.archive).
 	Payment, Refund, Approval *SagaRequestRecord
+	// RestaurantCancellation tells the restaurant that the order was
+	// cancelled after its approval was asked (order_approval_outbox,
+	// CANCELLED); nil when the saga never needed to.
+	RestaurantCancellation *SagaRequestRecord
 }

@@ -22,22 +22,18 @@ var openStatuses = []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderS
 type OrderSagaQueryHandler struct {
 	history    SagaHistoryRepository
 	stuckAfter time.Duration
-	now        func() time.Time
 }
 
 var _ OrderSagaQueryService = (*OrderSagaQueryHandler)(nil)
 
 // NewOrderSagaQueryHandler returns the handler; an order open for longer than
-// stuckAfter (DefaultStuckAfter when not positive) is stuck, and now is the
-// clock that says so (time.Now when nil).
-func NewOrderSagaQueryHandler(history SagaHistoryRepository, stuckAfter time.Duration, now func() time.Time) *OrderSagaQueryHandler {
+// stuckAfter (DefaultStuckAfter when not positive), by the database's clock,
+// is stuck.
+func NewOrderSagaQueryHandler(history SagaHistoryRepository, stuckAfter time.Duration) *OrderSagaQueryHandler {
 	if stuckAfter <= 0 {
 		stuckAfter = DefaultStuckAfter
 	}
-	if now == nil {
-		now = time.Now
-	}
-	return &OrderSagaQueryHandler{history: history, stuckAfter: stuckAfter, now: now}
+	return &OrderSagaQueryHandler{history: history, stuckAfter: stuckAfter}
 }
 
 // OrderTimeline implements OrderSagaQueryService.
@@ -68,7 +64,7 @@ func (h *OrderSagaQueryHandler) StuckSagas(ctx context.Context, query StuckSagas
 	case limit < 0 || limit > MaxStuckSagasLimit:
 		return StuckSagasResponse{}, kernel.Errorf(kernel.ECodeInvalid, "limit must be between 1 and %d", MaxStuckSagasLimit)
 	}
-	found, err := h.history.FindByStatusCreatedBefore(ctx, openStatuses, h.now().Add(-h.stuckAfter), limit)
+	found, err := h.history.FindByStatusOlderThan(ctx, openStatuses, h.stuckAfter, limit)
 	if err != nil {
 		return StuckSagasResponse{}, fmt.Errorf("find stuck sagas: %w", err)
 	}
@@ -81,7 +77,7 @@ func (h *OrderSagaQueryHandler) StuckSagas(ctx context.Context, query StuckSagas
 
 // CountStuckSagas implements OrderSagaQueryService.
 func (h *OrderSagaQueryHandler) CountStuckSagas(ctx context.Context) (map[kernel.OrderStatus]int, error) {
-	counted, err := h.history.CountByStatusCreatedBefore(ctx, openStatuses, h.now().Add(-h.stuckAfter))
+	counted, err := h.history.CountByStatusOlderThan(ctx, openStatuses, h.stuckAfter)
 	if err != nil {
 		return nil, fmt.Errorf("count stuck sagas: %w", err)
 	}
@@ -127,7 +123,11 @@ func timeline(h *OrderSagaHistory) []TimelineEntry {
 			TimelineEntry{Step: StepCancelled, At: h.UpdatedAt, Detail: "order CANCELLED, saga COMPENSATED"})
 	case h.OrderStatus == kernel.OrderStatusCancelling && sagaFailed(h):
 		steps = append(steps, TimelineEntry{Step: StepRefundFailed, At: h.UpdatedAt,
-			Detail: lastOr(h.FailureMessages, "refund not confirmed") + "; saga FAILED, an operator must settle the order"})
+			Detail: lastOr(h.FailureMessages, "refund refused") + "; saga FAILED, an operator must settle the order"})
+	}
+	if h.RestaurantCancellation != nil {
+		steps = appendPublished(steps, StepRestaurantCancelled, h.RestaurantCancellation,
+			"the restaurant told that the order was cancelled")
 	}
 	return steps
 }

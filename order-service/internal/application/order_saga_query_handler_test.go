@@ -173,7 +173,7 @@ func TestStuckSagasSayWhatEachWaitsFor(t *testing.T) {
 	failed := history(kernel.OrderStatusCancelling, 12, "restaurant closed", "refund refused")
 	failed.Payment = request(0, 1, saga.StatusFailed)
 	failed.Refund = request(6, 7, saga.StatusFailed)
-	f.history.EXPECT().FindByStatusCreatedBefore(gomock.Any(), openStatuses, now.Add(-stuckAfter), application.DefaultStuckSagasLimit).
+	f.history.EXPECT().FindByStatusOlderThan(gomock.Any(), openStatuses, stuckAfter, application.DefaultStuckSagasLimit).
 		Return([]*application.OrderSagaHistory{pending, paid, refunding, failed}, nil)
 
 	resp, err := f.queries.StuckSagas(context.Background(), application.StuckSagasQuery{})
@@ -195,7 +195,7 @@ func TestStuckSagasSayWhatEachWaitsFor(t *testing.T) {
 
 func TestStuckSagasLimitIsBounded(t *testing.T) {
 	f := newFixture(t)
-	f.history.EXPECT().FindByStatusCreatedBefore(gomock.Any(), openStatuses, gomock.Any(), 7).Return(nil, nil)
+	f.history.EXPECT().FindByStatusOlderThan(gomock.Any(), openStatuses, stuckAfter, 7).Return(nil, nil)
 
 	resp, err := f.queries.StuckSagas(context.Background(), application.StuckSagasQuery{Limit: 7})
 	require.NoError(t, err)
@@ -211,7 +211,7 @@ func TestStuckSagasLimitIsBounded(t *testing.T) {
 
 func TestCountStuckSagasHasEveryOpenStatus(t *testing.T) {
 	f := newFixture(t)
-	f.history.EXPECT().CountByStatusCreatedBefore(gomock.Any(), openStatuses, now.Add(-stuckAfter)).
+	f.history.EXPECT().CountByStatusOlderThan(gomock.Any(), openStatuses, stuckAfter).
 		Return(map[kernel.OrderStatus]int{kernel.OrderStatusPending: 2}, nil)
 
 	counts, err := f.queries.CountStuckSagas(context.Background())

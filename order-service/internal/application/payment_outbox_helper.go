@@ -73,9 +73,10 @@ func (h *PaymentOutboxHelper) UpdatePaymentOutboxMessages(ctx context.Context, m
 }
 
 // OverduePaymentOutboxMessages returns up to limit requests still unanswered
-// that were last sent before sentBefore.
-func (h *PaymentOutboxHelper) OverduePaymentOutboxMessages(ctx context.Context, sentBefore time.Time, limit int) ([]*PaymentOutboxMessage, error) {
-	msgs, err := h.repo.FindOverdue(ctx, sentBefore, limit)
+// long enough after they were published (see
+// PaymentOutboxRepository.FindOverdue).
+func (h *PaymentOutboxHelper) OverduePaymentOutboxMessages(ctx context.Context, replyTimeout, maxInterval time.Duration, limit int) ([]*PaymentOutboxMessage, error) {
+	msgs, err := h.repo.FindOverdue(ctx, replyTimeout, maxInterval, limit)
 	if err != nil {
 		return nil, fmt.Errorf("find overdue payment outbox messages: %w", err)
 	}

@@ -80,12 +80,14 @@ type OrderRepository interface {
 type SagaHistoryRepository interface {
 	// FindByTrackingID returns the order's saga history, or ErrNotFound.
 	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*OrderSagaHistory, error)
-	// FindByStatusCreatedBefore returns, oldest first, up to limit orders in
-	// one of statuses placed before the given time, with their histories.
-	FindByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time, limit int) ([]*OrderSagaHistory, error)
-	// CountByStatusCreatedBefore counts the orders in each of statuses placed
-	// before the given time; a status without any is absent.
-	CountByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time) (map[kernel.OrderStatus]int, error)
+	// FindByStatusOlderThan returns, oldest first, up to limit orders in one
+	// of statuses placed more than age ago by the database's clock, with
+	// their histories.
+	FindByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration, limit int) ([]*OrderSagaHistory, error)
+	// CountByStatusOlderThan counts the orders in each of statuses placed
+	// more than age ago by the database's clock; a status without any is
+	// absent.
+	CountByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration) (map[kernel.OrderStatus]int, error)
 }
 
 // SagaMetrics counts the sagas that end. SagaEnded is called inside the
@@ -118,16 +120,21 @@ type PaymentOutboxRepository interface {
 	Save(ctx context.Context, msg *PaymentOutboxMessage) error
 	// Update stores the row's order and saga status, if its version is still
 	// the one it was read with; otherwise it returns a kernel.ECodeConflict
-	// error. It never touches the relay's columns.
+	// error. A row no relay has published yet (STARTED) is withdrawn in the
+	// same statement: the saga has moved past it. A published row keeps its
+	// relay columns.
 	Update(ctx context.Context, msg *PaymentOutboxMessage) error
 	// FindBySagaIDAndSagaStatus returns the saga's rows (of type
 	// saga.OrderSagaName) whose saga status is one of statuses, oldest
 	// first; none is an empty result, not an error.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) ([]*PaymentOutboxMessage, error)
-	// FindOverdue returns up to limit rows still waiting for an answer (a
-	// payment request STARTED, a refund request COMPENSATING) that were last
-	// sent before the given time, oldest first.
-	FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*PaymentOutboxMessage, error)
+	// FindOverdue returns up to limit rows still waiting for an answer that
+	// were published long enough ago, by the database's clock, oldest first:
+	// a payment request (saga STARTED) published more than replyTimeout ago,
+	// a refund request (saga COMPENSATING) published more than replyTimeout
+	// doubled for each resend, at most maxInterval, ago. A row not published
+	// yet is never overdue.
+	FindOverdue(ctx context.Context, replyTimeout, maxInterval time.Duration, limit int) ([]*PaymentOutboxMessage, error)
 	// Resend hands the row back to the relay (STARTED, same id), counts the
 	// resend and wakes the relay, if its version is still the one it was read
 	// with; otherwise it returns a kernel.ECodeConflict error.
@@ -136,19 +143,23 @@ type PaymentOutboxRepository interface {
 
 // ApprovalOutboxRepository stores order_approval_outbox rows.
 type ApprovalOutboxRepository interface {
-	// Save inserts a new row. A second row of the same saga is refused with a
-	// kernel.ECodeConflict error.
+	// Save inserts a new row. A second row of the same saga telling the same
+	// (restaurant order status) is refused with ErrDuplicate.
 	Save(ctx context.Context, msg *OrderApprovalOutboxMessage) error
 	// Update stores the row's order and saga status, if its version is still
 	// the one it was read with; otherwise it returns a kernel.ECodeConflict
-	// error. It never touches the relay's columns.
+	// error. An approval request no relay has published yet (STARTED) is
+	// withdrawn in the same statement: the saga has moved past it.
 	Update(ctx context.Context, msg *OrderApprovalOutboxMessage) error
-	// FindBySagaIDAndSagaStatus returns the saga's row (of type
-	// saga.OrderSagaName) if its saga status is one of statuses, or ErrNotFound.
+	// FindBySagaIDAndSagaStatus returns the saga's approval request (of type
+	// saga.OrderSagaName, asking PAID) if its saga status is one of
+	// statuses, or ErrNotFound.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error)
-	// FindOverdue returns up to limit rows still waiting for the restaurant
-	// (PROCESSING) that were last sent before the given time, oldest first.
-	FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*OrderApprovalOutboxMessage, error)
+	// FindOverdue returns up to limit approval requests still waiting for the
+	// restaurant (PROCESSING) that were published more than replyTimeout
+	// ago by the database's clock, oldest first. A request not published yet
+	// is never overdue.
+	FindOverdue(ctx context.Context, replyTimeout time.Duration, limit int) ([]*OrderApprovalOutboxMessage, error)
 	// Resend hands the row back to the relay (STARTED, same id), counts the
 	// resend and wakes the relay, if its version is still the one it was read
 	// with; otherwise it returns a kernel.ECodeConflict error.
@@ -168,11 +179,17 @@ type RestaurantApprovalRequestMessagePublisher interface {
 	Publish(ctx context.Context, batch []outbox.Message) []error
 }
 
-// IdempotencyKeyRepository remembers the idempotency keys of created orders.
+// IdempotencyKeyRepository remembers the idempotency keys of created orders,
+// per customer.
 type IdempotencyKeyRepository interface {
 	// Insert stores the key in the transaction carried by ctx, with the
-	// order it created; a key already stored is refused with ErrDuplicate.
+	// order it created; a key the customer already stored is refused with
+	// ErrDuplicate.
 	Insert(ctx context.Context, key IdempotencyKey) error
-	// FindByKey returns the stored key, or ErrNotFound.
-	FindByKey(ctx context.Context, key string) (*IdempotencyKey, error)
+	// FindByKey returns the customer's stored key, or ErrNotFound.
+	FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*IdempotencyKey, error)
+	// DeleteExpired removes at most limit keys stored longer ago than
+	// retention, by the database's clock, oldest first, and says how many
+	// it removed.
+	DeleteExpired(ctx context.Context, retention time.Duration, limit int) (int64, error)
 }

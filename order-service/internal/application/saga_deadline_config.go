@@ -10,11 +10,16 @@ import (
 // on its own. The zero value of each field takes its default.
 type SagaDeadlineConfig struct {
 	// ReplyTimeout is how long a request may stay unanswered after it was
-	// last sent (default 30s).
+	// last published (default 30s).
 	ReplyTimeout time.Duration `mapstructure:"reply_timeout"`
-	// MaxResends is how many times an unanswered request is sent again,
-	// under the same message id, before the saga compensates (default 3).
+	// MaxResends is how many times an unanswered payment or approval request
+	// is sent again, under the same message id, before the saga compensates
+	// (default 3). A refund request is sent again until it is answered.
 	MaxResends int `mapstructure:"max_resends"`
+	// MaxResendInterval caps the wait between two sends of an unanswered
+	// refund request, which doubles from ReplyTimeout with each resend
+	// (default 10m).
+	MaxResendInterval time.Duration `mapstructure:"max_resend_interval"`
 	// CheckInterval is how often overdue sagas are looked for (default 5s).
 	CheckInterval time.Duration `mapstructure:"check_interval"`
 	// BatchSize is the most overdue requests of each kind handled per check
@@ -39,6 +44,12 @@ func (c *SagaDeadlineConfig) setDefaults() {
 	if c.MaxResends < 0 {
 		c.MaxResends = 0
 	}
+	if c.MaxResendInterval <= 0 {
+		c.MaxResendInterval = 10 * time.Minute
+	}
+	if c.MaxResendInterval < c.ReplyTimeout {
+		c.MaxResendInterval = c.ReplyTimeout
+	}
 	if c.CheckInterval <= 0 {
 		c.CheckInterval = 5 * time.Second
 	}
@@ -53,8 +64,8 @@ func (c *SagaDeadlineConfig) setDefaults() {
 // Validate reports settings that cannot work.
 func (c SagaDeadlineConfig) Validate() error {
 	var errs []error
-	if c.ReplyTimeout < 0 || c.CheckInterval < 0 || c.StuckAfter < 0 {
-		errs = append(errs, errors.New("saga.reply_timeout, saga.check_interval and saga.stuck_after must not be negative"))
+	if c.ReplyTimeout < 0 || c.CheckInterval < 0 || c.StuckAfter < 0 || c.MaxResendInterval < 0 {
+		errs = append(errs, errors.New("saga.reply_timeout, saga.max_resend_interval, saga.check_interval and saga.stuck_after must not be negative"))
 	}
 	if c.MaxResends < 0 {
 		errs = append(errs, fmt.Errorf("saga.max_resends %d must not be negative", c.MaxResends))

@@ -14,20 +14,24 @@ import (
 const (
 	PaymentTimedOutMessage  = "Payment was not answered in time"
 	ApprovalTimedOutMessage = "Restaurant approval was not answered in time"
-	RefundTimedOutMessage   = "Refund was not confirmed in time"
 )
 
-// SagaDeadlineScheduler makes sure no saga waits for ever. A request still
-// unanswered ReplyTimeout after it was last sent is sent again, under the
-// same message id (the receivers are idempotent), up to MaxResends times.
-// Then the saga acts:
+// SagaDeadlineScheduler makes sure no saga waits for ever, without ever
+// taking silence for a fact. A deadline runs from when a request was
+// published (the relay's mark), in the database's clock: a request that
+// cannot leave the outbox (the broker is down, the row is parked) is never
+// overdue, and its order shows up as stuck instead. A request still
+// unanswered ReplyTimeout after it was published is sent again, under the
+// same message id (the receivers answer a request they answered before
+// again), up to MaxResends times. Then the saga acts:
 //   - payment request (order PENDING): the order starts cancelling and a
 //     refund is requested, which also makes payment-service refuse the
 //     payment request should it still arrive;
 //   - approval request (order PAID): compensated as a rejection, with a
-//     refund;
-//   - refund request (order CANCELLING): the saga ends FAILED, logged at
-//     ERROR, for an operator: a refund is never given up silently.
+//     refund, and the restaurant is told of the cancellation;
+//   - refund request (order CANCELLING): never given up. It is sent again,
+//     ReplyTimeout doubled with each resend up to MaxResendInterval apart,
+//     until payment-service answers; the order counts as stuck meanwhile.
 //
 // Each saga is handled in its own transaction; a reply that arrives at the
 // same moment wins or loses on the rows' optimistic lock, and the loser's
@@ -39,20 +43,15 @@ type SagaDeadlineScheduler struct {
 	approvalSaga   *OrderApprovalSaga
 	tx             Transactor
 	cfg            SagaDeadlineConfig
-	now            func() time.Time
 	log            *zap.Logger
 }
 
-// NewSagaDeadlineScheduler returns the scheduler; now is its clock (time.Now
-// when nil).
+// NewSagaDeadlineScheduler returns the scheduler.
 func NewSagaDeadlineScheduler(tx Transactor, paymentOutbox *PaymentOutboxHelper, approvalOutbox *ApprovalOutboxHelper,
-	paymentSaga *OrderPaymentSaga, approvalSaga *OrderApprovalSaga, cfg SagaDeadlineConfig, now func() time.Time, log *zap.Logger) *SagaDeadlineScheduler {
+	paymentSaga *OrderPaymentSaga, approvalSaga *OrderApprovalSaga, cfg SagaDeadlineConfig, log *zap.Logger) *SagaDeadlineScheduler {
 	cfg.setDefaults()
-	if now == nil {
-		now = time.Now
-	}
 	return &SagaDeadlineScheduler{paymentOutbox: paymentOutbox, approvalOutbox: approvalOutbox, paymentSaga: paymentSaga,
-		approvalSaga: approvalSaga, tx: tx, cfg: cfg, now: now, log: log.With(zap.String("scheduler", "saga_deadline"))}
+		approvalSaga: approvalSaga, tx: tx, cfg: cfg, log: log.With(zap.String("scheduler", "saga_deadline"))}
 }
 
 // Run checks deadlines every CheckInterval until ctx is cancelled. A failed
@@ -76,16 +75,15 @@ func (s *SagaDeadlineScheduler) Run(ctx context.Context) error {
 // kind). It returns the errors of the sagas it could not handle; a conflict
 // with a concurrent reply is not an error.
 func (s *SagaDeadlineScheduler) CheckDeadlines(ctx context.Context) error {
-	sentBefore := s.now().Add(-s.cfg.ReplyTimeout)
 	var errs []error
-	payments, err := s.paymentOutbox.OverduePaymentOutboxMessages(ctx, sentBefore, s.cfg.BatchSize)
+	payments, err := s.paymentOutbox.OverduePaymentOutboxMessages(ctx, s.cfg.ReplyTimeout, s.cfg.MaxResendInterval, s.cfg.BatchSize)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	for _, row := range payments {
 		errs = append(errs, s.ignoreConflict(s.paymentOverdue(ctx, row)))
 	}
-	approvals, err := s.approvalOutbox.OverdueApprovalOutboxMessages(ctx, sentBefore, s.cfg.BatchSize)
+	approvals, err := s.approvalOutbox.OverdueApprovalOutboxMessages(ctx, s.cfg.ReplyTimeout, s.cfg.BatchSize)
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -97,18 +95,19 @@ func (s *SagaDeadlineScheduler) CheckDeadlines(ctx context.Context) error {
 
 func (s *SagaDeadlineScheduler) paymentOverdue(ctx context.Context, row *PaymentOutboxMessage) error {
 	refund := row.PaymentOrderStatus == kernel.PaymentOrderStatusCancelled
-	if row.Resends < s.cfg.MaxResends {
+	if refund || row.Resends < s.cfg.MaxResends {
 		if err := s.tx.Transact(ctx, func(ctx context.Context) error {
 			return s.paymentOutbox.ResendPaymentOutboxMessage(ctx, row)
 		}); err != nil {
 			return err
 		}
-		s.log.Warn("payment service has not answered; request sent again", zap.Stringer("saga_id", row.SagaID),
-			zap.Stringer("order_id", row.Payload.OrderID), zap.Bool("refund", refund), zap.Int("resend", row.Resends+1))
+		msg := "payment service has not answered; request sent again"
+		if refund {
+			msg = "payment service has not confirmed the refund; refund request sent again"
+		}
+		s.log.Warn(msg, zap.Stringer("saga_id", row.SagaID), zap.Stringer("order_id", row.Payload.OrderID),
+			zap.Bool("refund", refund), zap.Int("resend", row.Resends+1))
 		return nil
-	}
-	if refund {
-		return s.paymentSaga.RefundFailed(ctx, row.SagaID, RefundTimedOutMessage)
 	}
 	return s.paymentSaga.CancelUnpaid(ctx, row.SagaID, PaymentTimedOutMessage)
 }
@@ -124,16 +123,7 @@ func (s *SagaDeadlineScheduler) approvalOverdue(ctx context.Context, row *OrderA
 			zap.Stringer("order_id", row.Payload.OrderID), zap.Int("resend", row.Resends+1))
 		return nil
 	}
-	s.log.Warn("restaurant approval not answered in time; compensating", zap.Stringer("saga_id", row.SagaID),
-		zap.Stringer("order_id", row.Payload.OrderID))
-	return s.approvalSaga.Rollback(ctx, RestaurantApprovalResponse{
-		SagaID:              row.SagaID,
-		OrderID:             row.Payload.OrderID,
-		RestaurantID:        row.Payload.RestaurantID,
-		CreatedAt:           s.now(),
-		OrderApprovalStatus: kernel.OrderApprovalStatusRejected,
-		FailureMessages:     []string{ApprovalTimedOutMessage},
-	})
+	return s.approvalSaga.CancelUnapproved(ctx, row.SagaID, ApprovalTimedOutMessage)
 }
 
 // ignoreConflict drops the error of a saga that a reply moved meanwhile: the

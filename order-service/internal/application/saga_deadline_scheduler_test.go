@@ -14,12 +14,14 @@ import (
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
-var sentBefore = now.Add(-deadlineConfig.ReplyTimeout)
-
 // expectOverdue makes the two look-ups of one check return the given rows.
+// The deadlines are handed to the repositories as durations: whether a
+// request is overdue is measured in the database, against the clock that
+// marked it published, never against the scheduler's.
 func (f *fixture) expectOverdue(payments []*application.PaymentOutboxMessage, approvals []*application.OrderApprovalOutboxMessage) {
-	f.payments.EXPECT().FindOverdue(gomock.Any(), sentBefore, deadlineConfig.BatchSize).Return(payments, nil)
-	f.approvals.EXPECT().FindOverdue(gomock.Any(), sentBefore, deadlineConfig.BatchSize).Return(approvals, nil)
+	f.payments.EXPECT().FindOverdue(gomock.Any(), deadlineConfig.ReplyTimeout, deadlineConfig.MaxResendInterval, deadlineConfig.BatchSize).
+		Return(payments, nil)
+	f.approvals.EXPECT().FindOverdue(gomock.Any(), deadlineConfig.ReplyTimeout, deadlineConfig.BatchSize).Return(approvals, nil)
 }
 
 func TestOverdueRequestsAreSentAgainWhileResendsRemain(t *testing.T) {
@@ -73,14 +75,18 @@ func TestUnansweredPaymentCancelsTheOrderWithARefundRequest(t *testing.T) {
 }
 
 // An unanswered approval is compensated like a rejection: a refund is
-// requested.
-func TestUnansweredApprovalIsCompensatedWithARefund(t *testing.T) {
+// requested. The restaurant may yet approve the order, so it is told of the
+// cancellation too.
+func TestUnansweredApprovalIsCompensatedWithARefundAndTheRestaurantIsTold(t *testing.T) {
 	f := newFixture(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	order := storedOrder(kernel.OrderStatusPaid)
 	appr := approvalRow(sagaID, order.ID(), kernel.OrderStatusPaid, saga.StatusProcessing)
 	appr.Resends = deadlineConfig.MaxResends
-	var refund *application.PaymentOutboxMessage
+	var (
+		refund       *application.PaymentOutboxMessage
+		cancellation *application.OrderApprovalOutboxMessage
+	)
 	f.expectOverdue(nil, []*application.OrderApprovalOutboxMessage{appr})
 	f.expectTransaction()
 	gomock.InOrder(
@@ -92,6 +98,10 @@ func TestUnansweredApprovalIsCompensatedWithARefund(t *testing.T) {
 			refund = m
 			return nil
 		}),
+		f.approvals.EXPECT().Save(inTx, gomock.Any()).DoAndReturn(func(_ context.Context, m *application.OrderApprovalOutboxMessage) error {
+			cancellation = m
+			return nil
+		}),
 	)
 
 	require.NoError(t, f.deadlines.CheckDeadlines(context.Background()))
@@ -99,32 +109,34 @@ func TestUnansweredApprovalIsCompensatedWithARefund(t *testing.T) {
 	assert.Equal(t, []string{application.ApprovalTimedOutMessage}, order.FailureMessages())
 	require.NotNil(t, refund)
 	assert.Equal(t, kernel.PaymentOrderStatusCancelled, refund.PaymentOrderStatus)
+	require.NotNil(t, cancellation)
+	assert.Equal(t, kernel.RestaurantOrderStatusCancelled, cancellation.RestaurantOrderStatus)
+	assert.Equal(t, kernel.RestaurantOrderStatusCancelled, cancellation.Payload.RestaurantOrderStatus)
+	assert.Equal(t, appr.Payload.Products, cancellation.Payload.Products)
+	assert.Equal(t, appr.Payload.RestaurantID, cancellation.Payload.RestaurantID)
+	assert.Equal(t, sagaID, cancellation.SagaID)
+	assert.NotEqual(t, appr.ID, cancellation.ID)
+	assert.Equal(t, outbox.StatusStarted, cancellation.OutboxStatus)
 }
 
-// A refund that is never confirmed is not given up silently: the saga ends
-// FAILED and the order stays CANCELLING with the reason.
-func TestUnconfirmedRefundEndsTheSagaFailed(t *testing.T) {
-	f := newFixture(t)
-	sagaID, order, p1, p2, a := rejectedSaga()
-	p2.Resends = deadlineConfig.MaxResends
-	f.expectOverdue([]*application.PaymentOutboxMessage{p2}, nil)
-	f.expectTransaction()
-	gomock.InOrder(
-		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing, saga.StatusCompensating).
-			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
-		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating).Return(a, nil),
-		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelling)).Return(nil),
-		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
-		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
-		f.approvals.EXPECT().Update(inTx, approvalRowIn(a, kernel.OrderStatusCancelling, saga.StatusFailed)).Return(nil),
-		f.expectSagaEnded(kernel.OrderStatusCancelling, saga.StatusFailed),
-	)
+// Silence is not a fact: a refund that is not confirmed is sent again, after
+// MaxResends as before it, and the saga never ends FAILED for want of an
+// answer (the money may be on its way back; the order counts as stuck
+// meanwhile).
+func TestUnconfirmedRefundIsSentAgainForeverAndNeverEndsTheSaga(t *testing.T) {
+	for _, resends := range []int{0, deadlineConfig.MaxResends, 10 * deadlineConfig.MaxResends} {
+		f := newFixture(t)
+		_, order, _, p2, _ := rejectedSaga()
+		p2.Resends = resends
+		f.expectOverdue([]*application.PaymentOutboxMessage{p2}, nil)
+		f.expectTransaction()
+		f.payments.EXPECT().Resend(inTx, p2).Return(nil)
 
-	require.NoError(t, f.deadlines.CheckDeadlines(context.Background()))
+		require.NoError(t, f.deadlines.CheckDeadlines(context.Background()), "after %d resends", resends)
 
-	assert.Equal(t, kernel.OrderStatusCancelling, order.Status())
-	assert.Equal(t, []string{"restaurant rejected", application.RefundTimedOutMessage}, order.FailureMessages())
+		assert.Equal(t, kernel.OrderStatusCancelling, order.Status())
+		assert.Equal(t, []string{"restaurant rejected"}, order.FailureMessages(), "nothing is added for want of an answer")
+	}
 }
 
 // A reply that moved the saga between the look-up and the resend wins: the

@@ -18,25 +18,32 @@ const EnvPrefix = "ORDER_SERVICE"
 
 // Config is everything order-service is configured with.
 type Config struct {
-	HTTP      httpserver.Config `mapstructure:"http"`
-	Log       logging.Config    `mapstructure:"log"`
-	Tracing   tracing.Config    `mapstructure:"tracing"`
-	Postgres  postgres.Config   `mapstructure:"postgres"`
-	Kafka     kafka.Config      `mapstructure:"kafka"`
-	Topics    Topics            `mapstructure:"topics"`
-	Consumers Consumers         `mapstructure:"consumers"`
-	Outbox    Outbox            `mapstructure:"outbox"`
-	Order     Order             `mapstructure:"order"`
+	HTTP      httpserver.Config      `mapstructure:"http"`
+	Admin     httpserver.AdminConfig `mapstructure:"admin"`
+	Log       logging.Config         `mapstructure:"log"`
+	Tracing   tracing.Config         `mapstructure:"tracing"`
+	Postgres  postgres.Config        `mapstructure:"postgres"`
+	Kafka     kafka.Config           `mapstructure:"kafka"`
+	Topics    Topics                 `mapstructure:"topics"`
+	Consumers Consumers              `mapstructure:"consumers"`
+	Outbox    Outbox                 `mapstructure:"outbox"`
+	Order     Order                  `mapstructure:"order"`
 	// Saga says how long a saga waits for an answer before it acts alone.
 	Saga application.SagaDeadlineConfig `mapstructure:"saga"`
+	// Idempotency says how long Idempotency-Keys are kept.
+	Idempotency application.IdempotencyConfig `mapstructure:"idempotency"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.
 func (c Config) Logging() logging.Config { return c.Log }
 
+// AdminAddress returns the admin listener's address, for lifecycle.Main's
+// -healthcheck.
+func (c Config) AdminAddress() string { return c.Admin.Address }
+
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Log.Validate(), c.Tracing.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
+	errs := []error{c.HTTP.Validate(), c.Admin.Validate(), c.Log.Validate(), c.Tracing.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
 		kafka.ValidateTopics([]kafka.TopicSetting{
 			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
 			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},
@@ -45,7 +52,7 @@ func (c Config) Validate() error {
 		}, c.Topics.Partitions, c.Topics.ReplicationFactor),
 		c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
 		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"),
-		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate()}
+		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate(), c.Idempotency.Validate()}
 	if c.Order.MaxItems <= 0 {
 		errs = append(errs, fmt.Errorf("order.max_items %d must be positive", c.Order.MaxItems))
 	}

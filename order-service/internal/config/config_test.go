@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/config/configtest"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/config"
 )
@@ -17,6 +18,8 @@ func TestConfigYAMLLoadsWithContractDefaults(t *testing.T) {
 
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
+	assert.Equal(t, "127.0.0.1:9181", cfg.Admin.Address, "the admin listener is on the loopback")
+	assert.False(t, cfg.Admin.Pprof)
 	assert.Equal(t, ":8181", cfg.HTTP.Address)
 	assert.Equal(t, "order", cfg.Postgres.Schema)
 	assert.Equal(t, []string{"127.0.0.1:9092"}, cfg.Kafka.Brokers)
@@ -28,6 +31,8 @@ func TestConfigYAMLLoadsWithContractDefaults(t *testing.T) {
 	assert.Equal(t, time.Minute, cfg.Outbox.ApprovalCleaner.Interval)
 	assert.Equal(t, 100, cfg.Order.MaxItems)
 	assert.Equal(t, time.Minute, cfg.Saga.StuckAfter)
+	assert.Equal(t, 24*time.Hour, cfg.Idempotency.Retention)
+	assert.Equal(t, 10*time.Minute, cfg.Idempotency.CleanInterval)
 	assert.Len(t, cfg.Topics.Specs(), 4)
 }
 
@@ -40,6 +45,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	t.Setenv("ORDER_SERVICE_OUTBOX_PAYMENT_RELAY_POLL_INTERVAL", "250ms")
 	t.Setenv("ORDER_SERVICE_ORDER_MAX_ITEMS", "7")
 	t.Setenv("ORDER_SERVICE_SAGA_STUCK_AFTER", "90s")
+	t.Setenv("ORDER_SERVICE_IDEMPOTENCY_RETENTION", "72h")
 	var cfg config.Config
 
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
@@ -53,6 +59,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.PaymentRelay.PollInterval)
 	assert.Equal(t, 7, cfg.Order.MaxItems)
 	assert.Equal(t, 90*time.Second, cfg.Saga.StuckAfter)
+	assert.Equal(t, 72*time.Hour, cfg.Idempotency.Retention)
 }
 
 func TestValidateRefusesUnusableSettings(t *testing.T) {
@@ -63,6 +70,7 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	cfg.Consumers.RestaurantApprovalResponse.GroupID = ""
 	cfg.Order.MaxItems = 0
 	cfg.Saga.StuckAfter = -time.Minute
+	cfg.Idempotency.Retention = -time.Hour
 
 	err := cfg.Validate()
 
@@ -72,4 +80,17 @@ func TestValidateRefusesUnusableSettings(t *testing.T) {
 	assert.ErrorContains(t, err, "consumers.restaurant_approval_response.group_id is empty")
 	assert.ErrorContains(t, err, "order.max_items 0 must be positive")
 	assert.ErrorContains(t, err, "saga.stuck_after must not be negative")
+	assert.ErrorContains(t, err, "idempotency.retention, idempotency.clean_interval and idempotency.batch_size must not be negative")
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, false)
+}
+
+func TestEveryKeyCanComeFromAFile(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, true)
+}
+
+func TestREADMEListsEveryKey(t *testing.T) {
+	configtest.READMETable(t, "../../../README.md", "order-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
 }

@@ -2,12 +2,15 @@ package dataaccess
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
@@ -28,16 +31,29 @@ func NewApprovalOutboxRepository(db *gorm.DB) *ApprovalOutboxRepository {
 	return &ApprovalOutboxRepository{db: db}
 }
 
-// Save implements application.ApprovalOutboxRepository; the unique index on
-// saga_id turns a duplicate into a conflict.
+// Save implements application.ApprovalOutboxRepository. A row the unique
+// index on (saga_id, restaurant_order_status) refuses is application.
+// ErrDuplicate, which is also a kernel.ECodeConflict error: a saga step that
+// raced a twin is run again and finds its work done. The insert skips such a
+// row (ON CONFLICT DO NOTHING) rather than fail, so that the transaction
+// stays usable for a caller to which a duplicate is no error (a
+// cancellation the restaurant was already sent).
 func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
 	row, err := approvalOutboxToRow(msg)
 	if err != nil {
 		return err
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
-	err = postgres.Conn(ctx, r.db).Create(&row).Error
-	return postgres.WrapError(err, fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID))
+	res := postgres.Conn(ctx, r.db).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
+	what := fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID)
+	if res.Error != nil {
+		return postgres.WrapError(res.Error, what)
+	}
+	if res.RowsAffected == 0 {
+		return errors.Join(fmt.Errorf("%s: %w", what, application.ErrDuplicate),
+			kernel.Errorf(kernel.ECodeConflict, "%s: the saga already has such a row", what))
+	}
+	return nil
 }
 
 // Update implements application.ApprovalOutboxRepository.
@@ -49,7 +65,8 @@ func (r *ApprovalOutboxRepository) Update(ctx context.Context, msg *application.
 func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*application.OrderApprovalOutboxMessage, error) {
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_id = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(), statusStrings(statuses)).
+		Where("type = ? AND saga_id = ? AND restaurant_order_status = ? AND saga_status IN ?", saga.OrderSagaName, sagaID.UUID(),
+			string(kernel.RestaurantOrderStatusPaid), statusStrings(statuses)).
 		Limit(1).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find approval outbox message of saga %s", sagaID))
@@ -60,13 +77,17 @@ func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context
 	return approvalOutboxFromRow(rows[0])
 }
 
-// FindOverdue implements application.ApprovalOutboxRepository.
-func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
+// FindOverdue implements application.ApprovalOutboxRepository: approval
+// requests whose saga is still PROCESSING, published (processed_at, the
+// relay's mark in the database's clock) more than replyTimeout ago.
+func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, replyTimeout time.Duration, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
 	var rows []approvalOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where("type = ? AND saga_status = ? AND COALESCE(resent_at, created_at) < ?",
-			saga.OrderSagaName, string(saga.StatusProcessing), sentBefore).
-		Order("created_at, id").Limit(limit).Find(&rows).Error
+		Where(`type = ? AND outbox_status = ? AND saga_status = ? AND restaurant_order_status = ?
+				AND processed_at < now() - make_interval(secs => ?)`,
+			saga.OrderSagaName, string(outbox.StatusCompleted), string(saga.StatusProcessing),
+			string(kernel.RestaurantOrderStatusPaid), replyTimeout.Seconds()).
+		Order("processed_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, "find overdue approval outbox messages")
 	}
@@ -82,5 +103,5 @@ func (r *ApprovalOutboxRepository) Resend(ctx context.Context, msg *application.
 // order_approval_outbox; archive moves finished rows to
 // order_approval_outbox_archive instead of deleting them.
 func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
 }

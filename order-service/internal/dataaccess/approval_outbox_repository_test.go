@@ -50,19 +50,64 @@ func TestApprovalOutboxOverdueAndResend(t *testing.T) {
 	waiting := approvalMessage(kernel.NewID[kernel.SagaID](), order)
 	done := approvalMessage(kernel.NewID[kernel.SagaID](), order)
 	done.SagaStatus = saga.StatusSucceeded
-	require.NoError(t, repo.Save(ctx, waiting))
-	require.NoError(t, repo.Save(ctx, done))
+	unsent := approvalMessage(kernel.NewID[kernel.SagaID](), order)
+	for _, m := range []*application.OrderApprovalOutboxMessage{waiting, done, unsent} {
+		m.CreatedAt = time.Now().Add(-time.Hour)
+		require.NoError(t, repo.Save(ctx, m))
+	}
+	publishedAgo(t, db, dataaccess.OrderApprovalOutboxTable, waiting.ID, 2*time.Minute)
+	publishedAgo(t, db, dataaccess.OrderApprovalOutboxTable, done.ID, 2*time.Minute)
 
-	overdue, err := repo.FindOverdue(ctx, createdAt.Add(time.Minute), 10)
+	overdue, err := repo.FindOverdue(ctx, time.Minute, 10)
 	require.NoError(t, err)
-	require.Len(t, overdue, 1)
+	require.Len(t, overdue, 1, "an ended saga's row and a row never published are not overdue")
 	assert.Equal(t, waiting.ID, overdue[0].ID)
 	require.NoError(t, repo.Resend(ctx, overdue[0]))
 
-	none, err := repo.FindOverdue(ctx, createdAt.Add(time.Minute), 10)
+	none, err := repo.FindOverdue(ctx, time.Minute, 10)
 	require.NoError(t, err)
-	assert.Empty(t, none, "resent_at is the new start of the wait")
+	assert.Empty(t, none, "a resent row waits for the relay before its deadline runs again")
 	row, err := repo.FindBySagaIDAndSagaStatus(ctx, waiting.SagaID, saga.StatusProcessing)
 	require.NoError(t, err)
 	assert.Equal(t, 1, row.Resends)
+}
+
+// A saga has one approval request and at most one cancellation for the
+// restaurant; the saga's look-ups see only the approval request, and a
+// published cancellation is finished for the cleaner at once.
+func TestApprovalOutboxKeepsTheCancellationApart(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewApprovalOutboxRepository(db)
+	store := dataaccess.NewApprovalOutboxStore(db, false)
+	order := newOrder(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	approval := approvalMessage(sagaID, order)
+	approval.SagaStatus = saga.StatusCompensating
+	require.NoError(t, repo.Save(ctx, approval))
+	cancellation := approvalMessage(sagaID, order)
+	cancellation.RestaurantOrderStatus = kernel.RestaurantOrderStatusCancelled
+	cancellation.Payload.RestaurantOrderStatus = kernel.RestaurantOrderStatusCancelled
+	cancellation.SagaStatus = saga.StatusCompensating
+	require.NoError(t, repo.Save(ctx, cancellation))
+
+	twice := approvalMessage(sagaID, order)
+	twice.RestaurantOrderStatus = kernel.RestaurantOrderStatusCancelled
+	err := repo.Save(ctx, twice)
+	assert.ErrorIs(t, err, application.ErrDuplicate, "one cancellation per saga")
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))
+
+	found, err := repo.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
+	require.NoError(t, err)
+	assert.Equal(t, approval.ID, found.ID, "the saga finds its approval request, not the cancellation")
+	assert.Equal(t, kernel.RestaurantOrderStatusPaid, found.RestaurantOrderStatus)
+
+	publishedAgo(t, db, dataaccess.OrderApprovalOutboxTable, approval.ID, time.Second)
+	publishedAgo(t, db, dataaccess.OrderApprovalOutboxTable, cancellation.ID, time.Second)
+	cleaned, err := store.CleanFinished(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, cleaned, "the published cancellation goes; the approval request waits for its saga to end")
+	var left []string
+	require.NoError(t, db.Raw(`SELECT id::text FROM order_approval_outbox`).Scan(&left).Error)
+	assert.Equal(t, []string{approval.ID.String()}, left)
 }

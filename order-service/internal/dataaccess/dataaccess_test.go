@@ -36,7 +36,7 @@ func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 func newDB(t *testing.T) (*gorm.DB, postgres.Config) {
 	t.Parallel()
-	return pgtest.New(t, migrations.FS)
+	return pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 }
 
 // must returns v, for fixtures whose construction cannot fail.
@@ -92,10 +92,19 @@ func approvalMessage(sagaID kernel.SagaID, order *domain.Order) *application.Ord
 			RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
 			Products:              []application.OrderApprovalEventProduct{{ID: product2, Quantity: 4}},
 		},
-		SagaStatus:   saga.StatusProcessing,
-		OrderStatus:  kernel.OrderStatusPaid,
-		OutboxStatus: outbox.StatusStarted,
+		SagaStatus:            saga.StatusProcessing,
+		OrderStatus:           kernel.OrderStatusPaid,
+		OutboxStatus:          outbox.StatusStarted,
+		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
 	}
+}
+
+// publishedAgo marks the row with id in table published by a relay age ago,
+// in the database's clock, as the relay's mark does.
+func publishedAgo(t *testing.T, db *gorm.DB, table string, id kernel.MessageID, age time.Duration) {
+	t.Helper()
+	pgtest.Exec(t, db, `UPDATE `+table+` SET outbox_status = 'COMPLETED', processed_at = clock_timestamp() - make_interval(secs => ?)
+		WHERE id = ?`, age.Seconds(), id.UUID())
 }
 
 func count(t *testing.T, db *gorm.DB, table string) int64 {

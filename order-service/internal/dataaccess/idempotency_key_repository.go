@@ -3,6 +3,7 @@ package dataaccess
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -30,6 +31,7 @@ func NewIdempotencyKeyRepository(db *gorm.DB) *IdempotencyKeyRepository {
 func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.IdempotencyKey) error {
 	row := idempotencyKeyRow{
 		OrderID:        key.OrderID.UUID(),
+		CustomerID:     key.CustomerID.UUID(),
 		IdempotencyKey: key.Key,
 		RequestHash:    key.RequestHash,
 		TrackingID:     key.TrackingID.UUID(),
@@ -41,9 +43,9 @@ func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.I
 }
 
 // FindByKey implements application.IdempotencyKeyRepository.
-func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
+func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*application.IdempotencyKey, error) {
 	var row idempotencyKeyRow
-	err := postgres.Conn(ctx, r.db).Where("idempotency_key = ?", key).Take(&row).Error
+	err := postgres.Conn(ctx, r.db).Where("customer_id = ? AND idempotency_key = ?", customerID.UUID(), key).Take(&row).Error
 	if err != nil {
 		// The key is the client's: it is not repeated in errors or logs.
 		return nil, wrapReadError(err, "find idempotency key")
@@ -53,6 +55,7 @@ func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*
 		return nil, fmt.Errorf("idempotency key of order %s: %w", row.OrderID, err)
 	}
 	return &application.IdempotencyKey{
+		CustomerID:  kernel.IDFromUUID[kernel.CustomerID](row.CustomerID),
 		Key:         row.IdempotencyKey,
 		RequestHash: row.RequestHash,
 		OrderID:     kernel.IDFromUUID[kernel.OrderID](row.OrderID),
@@ -60,4 +63,17 @@ func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*
 		OrderStatus: status,
 		CreatedAt:   row.CreatedAt.UTC(),
 	}, nil
+}
+
+// DeleteExpired implements application.IdempotencyKeyRepository. One batch is
+// one short statement, so a large backlog never holds many locks at once.
+func (r *IdempotencyKeyRepository) DeleteExpired(ctx context.Context, retention time.Duration, limit int) (int64, error) {
+	res := postgres.Conn(ctx, r.db).Exec(`DELETE FROM `+tableIdempotencyKeys+` WHERE order_id IN (
+		SELECT order_id FROM `+tableIdempotencyKeys+`
+		 WHERE created_at < now() - make_interval(secs => ?)
+		 ORDER BY created_at LIMIT ?)`, retention.Seconds(), limit)
+	if err := wrapWriteError(res.Error, "delete expired idempotency keys"); err != nil {
+		return 0, err
+	}
+	return res.RowsAffected, nil
 }

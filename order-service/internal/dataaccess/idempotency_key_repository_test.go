@@ -3,8 +3,10 @@ package dataaccess_test
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -13,9 +15,11 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
+	"github.com/food-ordering-system/order-service/migrations"
 )
 
 // storedOrderWithKey inserts a new order and returns the key record that
@@ -25,7 +29,7 @@ func storedOrderWithKey(t *testing.T, db *gorm.DB, key string) (*domain.Order, a
 	order := newOrder(t)
 	require.NoError(t, dataaccess.NewOrderRepository(db).Insert(context.Background(), order))
 	return order, application.IdempotencyKey{
-		Key: key, RequestHash: strings.Repeat("ab", 32), OrderID: order.ID(), TrackingID: order.TrackingID(),
+		CustomerID: order.CustomerID(), Key: key, RequestHash: strings.Repeat("ab", 32), OrderID: order.ID(), TrackingID: order.TrackingID(),
 		OrderStatus: kernel.OrderStatusPending, CreatedAt: createdAt,
 	}
 }
@@ -38,12 +42,12 @@ func TestIdempotencyKeyRepositoryRoundTrip(t *testing.T) {
 
 	require.NoError(t, keys.Insert(ctx, key))
 
-	found, err := keys.FindByKey(ctx, "client-key-1")
+	found, err := keys.FindByKey(ctx, customer1, "client-key-1")
 	require.NoError(t, err)
 	assert.Equal(t, key, *found)
-	_, err = keys.FindByKey(ctx, "client-key-2")
+	_, err = keys.FindByKey(ctx, customer1, "client-key-2")
 	assert.ErrorIs(t, err, application.ErrNotFound)
-	_, err = keys.FindByKey(ctx, "CLIENT-KEY-1")
+	_, err = keys.FindByKey(ctx, customer1, "CLIENT-KEY-1")
 	assert.ErrorIs(t, err, application.ErrNotFound, "keys are compared exactly")
 }
 
@@ -58,7 +62,7 @@ func TestIdempotencyKeyRepositoryRefusesAStoredKey(t *testing.T) {
 	err := keys.Insert(ctx, second)
 
 	assert.ErrorIs(t, err, application.ErrDuplicate)
-	found, err := keys.FindByKey(ctx, "client-key")
+	found, err := keys.FindByKey(ctx, customer1, "client-key")
 	require.NoError(t, err)
 	assert.Equal(t, first.OrderID, found.OrderID, "the first order keeps the key")
 }
@@ -123,7 +127,7 @@ func TestIdempotencyKeyInsertWaitsForTheTransactionHoldingTheKey(t *testing.T) {
 			firstErr := <-firstDone
 			secondErr := <-secondDone
 
-			found, err := keys.FindByKey(ctx, "raced-key")
+			found, err := keys.FindByKey(ctx, customer1, "raced-key")
 			require.NoError(t, err)
 			if firstCommits {
 				require.NoError(t, firstErr)
@@ -136,4 +140,101 @@ func TestIdempotencyKeyInsertWaitsForTheTransactionHoldingTheKey(t *testing.T) {
 			assert.Equal(t, second.OrderID, found.OrderID)
 		})
 	}
+}
+
+// orderOf returns the sample order placed by customer, initialized PENDING.
+func orderOf(t *testing.T, customer kernel.CustomerID) *domain.Order {
+	t.Helper()
+	order := must(domain.NewOrder(customer, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
+		money("50.00"), []domain.OrderItem{must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00")))}))
+	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
+	require.NoError(t, err)
+	return order
+}
+
+// A key is the customer's own: another customer may use the same one for
+// another order, and each finds only their own.
+func TestIdempotencyKeysArePerCustomer(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	keys := dataaccess.NewIdempotencyKeyRepository(db)
+	customer2 := kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb43")
+	stored := map[kernel.CustomerID]application.IdempotencyKey{}
+	for _, customer := range []kernel.CustomerID{customer1, customer2} {
+		order := orderOf(t, customer)
+		require.NoError(t, dataaccess.NewOrderRepository(db).Insert(ctx, order))
+		key := application.IdempotencyKey{CustomerID: customer, Key: "same-key", RequestHash: strings.Repeat("cd", 32),
+			OrderID: order.ID(), TrackingID: order.TrackingID(), OrderStatus: kernel.OrderStatusPending, CreatedAt: createdAt}
+		require.NoError(t, keys.Insert(ctx, key), "customer %s", customer)
+		stored[customer] = key
+	}
+
+	for customer, want := range stored {
+		found, err := keys.FindByKey(ctx, customer, "same-key")
+		require.NoError(t, err)
+		assert.Equal(t, want, *found, "customer %s finds their own order", customer)
+	}
+	_, err := keys.FindByKey(ctx, kernel.NewID[kernel.CustomerID](), "same-key")
+	assert.ErrorIs(t, err, application.ErrNotFound, "a third customer finds nothing")
+}
+
+// Keys older than the retention are removed, by the database's clock, at most
+// limit per call and oldest first; younger ones stay.
+func TestIdempotencyKeysOlderThanTheRetentionAreDeletedInBatches(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	keys := dataaccess.NewIdempotencyKeyRepository(db)
+	ages := map[string]string{"oldest": "3 hours", "old": "2 hours", "young": "30 minutes"}
+	for key, age := range ages {
+		_, k := storedOrderWithKey(t, db, key)
+		require.NoError(t, keys.Insert(ctx, k))
+		pgtest.Exec(t, db, `UPDATE idempotency_keys SET created_at = now() - ?::interval WHERE idempotency_key = ?`, age, key)
+	}
+	remaining := func() []string {
+		var names []string
+		require.NoError(t, db.Raw(`SELECT idempotency_key FROM idempotency_keys ORDER BY created_at`).Scan(&names).Error)
+		return names
+	}
+
+	deleted, err := keys.DeleteExpired(ctx, time.Hour, 1)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, deleted)
+	assert.Equal(t, []string{"old", "young"}, remaining(), "the oldest first, one per call")
+
+	deleted, err = keys.DeleteExpired(ctx, time.Hour, 10)
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, deleted)
+	deleted, err = keys.DeleteExpired(ctx, time.Hour, 10)
+	require.NoError(t, err)
+	assert.Zero(t, deleted)
+	assert.Equal(t, []string{"young"}, remaining())
+}
+
+// Keys stored before they were per customer get their order's customer.
+func TestMigrationGivesExistingKeysTheirOrdersCustomer(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	before := fstest.MapFS{}
+	entries, err := fs.ReadDir(migrations.FS, ".")
+	require.NoError(t, err)
+	for _, e := range entries {
+		if e.Name() < "000007" {
+			content, err := fs.ReadFile(migrations.FS, e.Name())
+			require.NoError(t, err)
+			before[e.Name()] = &fstest.MapFile{Data: content}
+		}
+	}
+	db, cfg := pgtest.New(t, before)
+	order := newOrder(t)
+	require.NoError(t, dataaccess.NewOrderRepository(db).Insert(ctx, order))
+	pgtest.Exec(t, db, `INSERT INTO idempotency_keys (order_id, idempotency_key, request_hash, tracking_id, order_status, created_at)
+		VALUES (?, 'old-key', ?, ?, 'PENDING', now())`, order.ID().UUID(), strings.Repeat("ef", 32), order.TrackingID().UUID())
+
+	require.NoError(t, postgres.Migrate(ctx, db, cfg.Schema, migrations.FS))
+
+	found, err := dataaccess.NewIdempotencyKeyRepository(db).FindByKey(ctx, order.CustomerID(), "old-key")
+	require.NoError(t, err)
+	assert.Equal(t, order.ID(), found.OrderID)
+	assert.Equal(t, order.CustomerID(), found.CustomerID)
 }

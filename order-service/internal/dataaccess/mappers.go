@@ -135,7 +135,7 @@ func approvalOutboxToRow(m *application.OrderApprovalOutboxMessage) (approvalOut
 		OrderStatus:  string(m.OrderStatus),
 		Resends:      m.Resends,
 		Version:      m.Version,
-	}}, nil
+	}, RestaurantOrderStatus: string(m.RestaurantOrderStatus)}, nil
 }
 
 func approvalOutboxFromRow(row approvalOutboxRow) (*application.OrderApprovalOutboxMessage, error) {
@@ -143,9 +143,14 @@ func approvalOutboxFromRow(row approvalOutboxRow) (*application.OrderApprovalOut
 	if err != nil {
 		return nil, err
 	}
+	tells, err := kernel.ParseStatus[kernel.RestaurantOrderStatus](row.RestaurantOrderStatus)
+	if err != nil {
+		return nil, fmt.Errorf("approval outbox message %s: %w", row.Outbox.ID, err)
+	}
 	m := &application.OrderApprovalOutboxMessage{
 		ID: c.id, SagaID: c.sagaID, CreatedAt: row.Outbox.CreatedAt.UTC(), ProcessedAt: utc(row.Outbox.ProcessedAt), Type: row.Outbox.Type,
-		SagaStatus: c.sagaStatus, OrderStatus: c.orderStatus, OutboxStatus: c.outboxStatus, Resends: row.Outbox.Resends, Version: row.Outbox.Version,
+		SagaStatus: c.sagaStatus, OrderStatus: c.orderStatus, OutboxStatus: c.outboxStatus, RestaurantOrderStatus: tells,
+		Resends: row.Outbox.Resends, Version: row.Outbox.Version,
 	}
 	if err := json.Unmarshal([]byte(row.Outbox.Payload), &m.Payload); err != nil {
 		return nil, fmt.Errorf("approval outbox message %s: payload: %w", row.Outbox.ID, err)
@@ -248,10 +253,12 @@ func sagaHistoriesFromRows(orders []sagaOrderRow, requests []sagaRequestRow) ([]
 		if err != nil {
 			return nil, kernel.Internal(err, "saga row of order %s is not readable", row.OrderID)
 		}
-		switch {
-		case row.Asks == nil:
+		switch row.Kind {
+		case kindApproval:
 			h.Approval = request
-		case *row.Asks == string(kernel.PaymentOrderStatusCancelled):
+		case kindRestaurantCancellation:
+			h.RestaurantCancellation = request
+		case kindRefund:
 			h.Refund = request
 		default:
 			h.Payment = request

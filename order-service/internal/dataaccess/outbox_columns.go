@@ -17,12 +17,19 @@ import (
 // what counts as finished.
 
 // updateSagaColumns moves an outbox row to new order and saga statuses if it
-// still has the version it was read with. It leaves outbox_status and
-// processed_at to the relay, which may have completed the row meanwhile.
+// still has the version it was read with. A row no relay has published yet
+// is withdrawn in the same statement: the saga step that moves a request's
+// row has moved past the request (its answer came, or the saga compensated
+// or ended), so the request must never go out afterwards. A relay that holds
+// the row while it publishes makes this statement wait for its mark, and
+// the row then stays COMPLETED: sent, not withdrawn. Otherwise the relay
+// columns are left to the relay.
 func updateSagaColumns(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID, orderStatus kernel.OrderStatus, sagaStatus saga.Status, version int) error {
 	res := postgres.Conn(ctx, db).Exec(`UPDATE `+postgres.QuoteIdent(table)+`
-		SET order_status = ?, saga_status = ?, version = version + 1
-		WHERE id = ? AND version = ?`, string(orderStatus), string(sagaStatus), id.UUID(), version)
+		SET order_status = ?, saga_status = ?, version = version + 1,
+			outbox_status = CASE outbox_status WHEN ? THEN ? ELSE outbox_status END
+		WHERE id = ? AND version = ?`, string(orderStatus), string(sagaStatus),
+		string(outbox.StatusStarted), string(outbox.StatusWithdrawn), id.UUID(), version)
 	if res.Error != nil {
 		return postgres.WrapError(res.Error, fmt.Sprintf("update %s row %s", table, id))
 	}
@@ -53,6 +60,11 @@ func resend(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID,
 }
 
 // finishedSagaRows is what the order side's cleaners remove: rows the relay
-// published whose saga is over.
-var finishedSagaRows = fmt.Sprintf("outbox_status = '%s' AND saga_status IN ('%s', '%s', '%s')",
-	outbox.StatusCompleted, saga.StatusSucceeded, saga.StatusFailed, saga.StatusCompensated)
+// published, or that were withdrawn, whose saga is over.
+var finishedSagaRows = fmt.Sprintf("outbox_status IN ('%s', '%s') AND saga_status IN ('%s', '%s', '%s')",
+	outbox.StatusCompleted, outbox.StatusWithdrawn, saga.StatusSucceeded, saga.StatusFailed, saga.StatusCompensated)
+
+// finishedApprovalRows adds, for order_approval_outbox, a published
+// cancellation, which is finished whatever its saga does later.
+var finishedApprovalRows = fmt.Sprintf("(%s) OR (outbox_status = '%s' AND restaurant_order_status = '%s')",
+	finishedSagaRows, outbox.StatusCompleted, kernel.RestaurantOrderStatusCancelled)

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
@@ -57,15 +58,21 @@ func (r *PaymentOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context,
 }
 
 // FindOverdue implements application.PaymentOutboxRepository: payment
-// requests still STARTED and refund requests still COMPENSATING.
-func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.PaymentOutboxMessage, error) {
+// requests whose saga is still STARTED and refund requests whose saga is
+// still COMPENSATING, published (COMPLETED, processed_at set by the relay in
+// the database's clock) long enough ago. The refund's wait doubles with each
+// resend, capped; 2^resends is bounded before it can overflow.
+func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, replyTimeout, maxInterval time.Duration, limit int) ([]*application.PaymentOutboxMessage, error) {
 	var rows []paymentOutboxRow
 	err := postgres.Conn(ctx, r.db).
-		Where(`type = ? AND ((payment_order_status = ? AND saga_status = ?) OR (payment_order_status = ? AND saga_status = ?))
-			AND COALESCE(resent_at, created_at) < ?`, saga.OrderSagaName,
-			string(kernel.PaymentOrderStatusPending), string(saga.StatusStarted),
-			string(kernel.PaymentOrderStatusCancelled), string(saga.StatusCompensating), sentBefore).
-		Order("created_at, id").Limit(limit).Find(&rows).Error
+		Where(`type = ? AND outbox_status = ? AND saga_status IN (?, ?) AND (
+				(payment_order_status = ? AND saga_status = ? AND processed_at < now() - make_interval(secs => ?))
+				OR (payment_order_status = ? AND saga_status = ?
+					AND processed_at < now() - make_interval(secs => LEAST(? * power(2, LEAST(resends, 30)), ?))))`,
+			saga.OrderSagaName, string(outbox.StatusCompleted), string(saga.StatusStarted), string(saga.StatusCompensating),
+			string(kernel.PaymentOrderStatusPending), string(saga.StatusStarted), replyTimeout.Seconds(),
+			string(kernel.PaymentOrderStatusCancelled), string(saga.StatusCompensating), replyTimeout.Seconds(), maxInterval.Seconds()).
+		Order("processed_at, id").Limit(limit).Find(&rows).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, "find overdue payment outbox messages")
 	}

@@ -109,9 +109,11 @@ func TestSagaUpdateLeavesTheRelayColumnsAlone(t *testing.T) {
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(repo.Update(ctx, stale)))
 }
 
-// Only rows still waiting for an answer, last sent before the deadline, are
-// overdue; a resend hands the row back to the relay under the same id, wakes
-// the relay, and moves the row's deadline.
+// Only requests still waiting for an answer and published long enough ago
+// are overdue. A request that never left the outbox is never overdue,
+// however old: silence from a receiver that was never asked is no answer. A
+// resend hands the row back to the relay under the same id, wakes the relay,
+// and the deadline starts again only when the relay publishes it again.
 func TestPaymentOutboxOverdueAndResend(t *testing.T) {
 	db, cfg := newDB(t)
 	ctx := context.Background()
@@ -120,21 +122,27 @@ func TestPaymentOutboxOverdueAndResend(t *testing.T) {
 	waiting := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
 	paid := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusProcessing)
 	refund := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusCancelled, saga.StatusCompensating)
-	fresh := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
-	fresh.CreatedAt = createdAt.Add(time.Hour)
-	for _, m := range []*application.PaymentOutboxMessage{waiting, paid, refund, fresh} {
+	recent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	unsent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	parked := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	for _, m := range []*application.PaymentOutboxMessage{waiting, paid, refund, recent, unsent, parked} {
+		m.CreatedAt = time.Now().Add(-time.Hour) // written long ago
 		require.NoError(t, repo.Save(ctx, m))
 	}
-	pgtest.Exec(t, db, `UPDATE payment_outbox SET outbox_status = 'FAILED', attempts = 5 WHERE id = ?`, waiting.ID.UUID())
-	deadline := createdAt.Add(time.Minute)
+	for _, m := range []*application.PaymentOutboxMessage{waiting, paid, refund} {
+		publishedAgo(t, db, dataaccess.PaymentOutboxTable, m.ID, 2*time.Minute)
+	}
+	publishedAgo(t, db, dataaccess.PaymentOutboxTable, recent.ID, 10*time.Second)
+	pgtest.Exec(t, db, `UPDATE payment_outbox SET outbox_status = 'FAILED', attempts = 5 WHERE id = ?`, parked.ID.UUID())
 
-	overdue, err := repo.FindOverdue(ctx, deadline, 10)
+	overdue, err := repo.FindOverdue(ctx, time.Minute, time.Hour, 10)
 	require.NoError(t, err)
 	ids := []kernel.MessageID{}
 	for _, m := range overdue {
 		ids = append(ids, m.ID)
 	}
-	assert.ElementsMatch(t, []kernel.MessageID{waiting.ID, refund.ID}, ids, "a paid saga's row and a fresh row are not overdue")
+	assert.ElementsMatch(t, []kernel.MessageID{waiting.ID, refund.ID}, ids,
+		"a paid saga's row, a row published recently, and rows never published (waiting or parked) are not overdue")
 
 	listenCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -157,19 +165,126 @@ func TestPaymentOutboxOverdueAndResend(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, after, 1)
 	assert.Equal(t, waiting.ID, after[0].ID, "the same message id is sent again")
-	assert.Equal(t, outbox.StatusStarted, after[0].OutboxStatus, "a parked row is handed back to the relay")
+	assert.Equal(t, outbox.StatusStarted, after[0].OutboxStatus, "the row is handed back to the relay")
 	assert.Nil(t, after[0].ProcessedAt)
 	assert.Equal(t, 1, after[0].Resends)
-	var attempts int
-	require.NoError(t, db.Raw(`SELECT attempts FROM payment_outbox WHERE id = ?`, waiting.ID.UUID()).Scan(&attempts).Error)
-	assert.Zero(t, attempts, "a resent row gets its attempts back")
 
-	again, err := repo.FindOverdue(ctx, deadline, 10)
+	again, err := repo.FindOverdue(ctx, time.Minute, time.Hour, 10)
 	require.NoError(t, err)
-	require.Len(t, again, 1, "the resend moved the row's deadline")
+	require.Len(t, again, 1, "a resent row waiting for the relay is not overdue")
 	assert.Equal(t, refund.ID, again[0].ID)
 
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(repo.Resend(ctx, row)), "a stale read cannot resend twice")
+}
+
+// An unanswered refund is sent again with a wait that doubles with each
+// resend, up to a cap: published 5 minutes ago with a 1-minute reply
+// timeout, it is overdue after 0, 1 and 2 resends (1, 2 and 4 minutes) but
+// not after 3 (8 minutes), unless the cap is lower.
+func TestRefundDeadlineDoublesWithEachResendUpToTheCap(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewPaymentOutboxRepository(db)
+	order := newOrder(t)
+	for resends, want := range map[int]bool{0: true, 1: true, 2: true, 3: false, 40: false} {
+		refund := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusCancelled, saga.StatusCompensating)
+		refund.Resends = resends
+		require.NoError(t, repo.Save(ctx, refund))
+		publishedAgo(t, db, dataaccess.PaymentOutboxTable, refund.ID, 5*time.Minute)
+
+		uncapped, err := repo.FindOverdue(ctx, time.Minute, time.Hour, 100)
+		require.NoError(t, err)
+		assert.Equal(t, want, containsMessage(uncapped, refund.ID), "%d resends", resends)
+		capped, err := repo.FindOverdue(ctx, time.Minute, 3*time.Minute, 100)
+		require.NoError(t, err)
+		assert.True(t, containsMessage(capped, refund.ID), "%d resends, capped at 3 minutes", resends)
+		pgtest.Exec(t, db, `DELETE FROM payment_outbox WHERE id = ?`, refund.ID.UUID())
+	}
+}
+
+func containsMessage(msgs []*application.PaymentOutboxMessage, id kernel.MessageID) bool {
+	for _, m := range msgs {
+		if m.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// The deadline is measured in the database, against the clock of the
+// relay's mark: the clock of the service that wrote the row (its created_at,
+// here a minute ahead of the database or behind it) changes nothing.
+func TestDeadlinesIgnoreTheServicesClock(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewPaymentOutboxRepository(db)
+	approvals := dataaccess.NewApprovalOutboxRepository(db)
+	order := newOrder(t)
+	for _, skew := range []time.Duration{time.Minute, -time.Minute} {
+		pay := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+		appr := approvalMessage(kernel.NewID[kernel.SagaID](), order)
+		pay.CreatedAt, appr.CreatedAt = time.Now().Add(skew), time.Now().Add(skew)
+		require.NoError(t, repo.Save(ctx, pay))
+		require.NoError(t, approvals.Save(ctx, appr))
+		publishedAgo(t, db, dataaccess.PaymentOutboxTable, pay.ID, 5*time.Second)
+		publishedAgo(t, db, dataaccess.OrderApprovalOutboxTable, appr.ID, 5*time.Second)
+
+		payments, err := repo.FindOverdue(ctx, 30*time.Second, time.Hour, 100)
+		require.NoError(t, err)
+		assert.False(t, containsMessage(payments, pay.ID), "skew %s: published 5 s ago, 30 s to answer", skew)
+		waiting, err := approvals.FindOverdue(ctx, 30*time.Second, 100)
+		require.NoError(t, err)
+		assert.Empty(t, waiting, "skew %s", skew)
+
+		payments, err = repo.FindOverdue(ctx, 2*time.Second, time.Hour, 100)
+		require.NoError(t, err)
+		assert.True(t, containsMessage(payments, pay.ID), "skew %s: published 5 s ago, 2 s to answer", skew)
+		waiting, err = approvals.FindOverdue(ctx, 2*time.Second, 100)
+		require.NoError(t, err)
+		require.Len(t, waiting, 1, "skew %s", skew)
+		assert.Equal(t, appr.ID, waiting[0].ID)
+		pgtest.Exec(t, db, `DELETE FROM payment_outbox`)
+		pgtest.Exec(t, db, `DELETE FROM order_approval_outbox`)
+	}
+}
+
+// A saga step that moves a request's row withdraws the request if no relay
+// has published it yet: the relay never sends it afterwards. A published
+// row stays COMPLETED.
+func TestSagaUpdateWithdrawsAnUnpublishedRequest(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	repo := dataaccess.NewPaymentOutboxRepository(db)
+	store := dataaccess.NewPaymentOutboxStore(db, false)
+	order := newOrder(t)
+	unsent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	sent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	require.NoError(t, repo.Save(ctx, unsent))
+	require.NoError(t, repo.Save(ctx, sent))
+	publishedAgo(t, db, dataaccess.PaymentOutboxTable, sent.ID, time.Second)
+
+	for _, m := range []*application.PaymentOutboxMessage{unsent, sent} {
+		m.OrderStatus, m.SagaStatus = kernel.OrderStatusCancelled, saga.StatusCompensated
+		require.NoError(t, repo.Update(ctx, m))
+	}
+
+	statuses := map[kernel.MessageID]string{}
+	for _, m := range []*application.PaymentOutboxMessage{unsent, sent} {
+		var status string
+		require.NoError(t, db.Raw(`SELECT outbox_status FROM payment_outbox WHERE id = ?`, m.ID.UUID()).Scan(&status).Error)
+		statuses[m.ID] = status
+	}
+	assert.Equal(t, "WITHDRAWN", statuses[unsent.ID])
+	assert.Equal(t, "COMPLETED", statuses[sent.ID])
+	claimed, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		t.Errorf("the relay publishes %d withdrawn or published rows", len(batch))
+		return nil, nil
+	})
+	require.NoError(t, err)
+	assert.Zero(t, claimed)
+	cleaned, err := store.CleanFinished(ctx)
+	require.NoError(t, err)
+	assert.EqualValues(t, 2, cleaned, "a withdrawn row of an ended saga is finished")
 }
 
 func TestOutboxInsertWakesTheRelay(t *testing.T) {

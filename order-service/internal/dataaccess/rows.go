@@ -98,7 +98,8 @@ type paymentOutboxRow struct {
 func (paymentOutboxRow) TableName() string { return PaymentOutboxTable }
 
 type approvalOutboxRow struct {
-	Outbox outboxColumns `gorm:"embedded"`
+	Outbox                outboxColumns `gorm:"embedded"`
+	RestaurantOrderStatus string        `gorm:"column:restaurant_order_status"`
 }
 
 func (approvalOutboxRow) TableName() string { return OrderApprovalOutboxTable }
@@ -121,6 +122,7 @@ type restaurantProductRow struct {
 // idempotencyKeyRow is a client's Idempotency-Key and the order it created.
 type idempotencyKeyRow struct {
 	OrderID        uuid.UUID `gorm:"column:order_id;primaryKey"`
+	CustomerID     uuid.UUID `gorm:"column:customer_id"`
 	IdempotencyKey string    `gorm:"column:idempotency_key"`
 	RequestHash    string    `gorm:"column:request_hash"`
 	TrackingID     uuid.UUID `gorm:"column:tracking_id"`
@@ -141,11 +143,11 @@ type sagaOrderRow struct {
 }
 
 // sagaRequestRow is one outbox row of a saga, live or archived, as its
-// history reads it. Asks is the payment row's payment_order_status; nil
-// marks an approval row.
+// history reads it. Kind says which of the saga's requests it is (see
+// SagaHistoryRepository.withRequests).
 type sagaRequestRow struct {
 	OrderID      string     `gorm:"column:order_id"`
-	Asks         *string    `gorm:"column:asks"`
+	Kind         string     `gorm:"column:kind"`
 	CreatedAt    time.Time  `gorm:"column:created_at"`
 	ProcessedAt  *time.Time `gorm:"column:processed_at"`
 	OutboxStatus string     `gorm:"column:outbox_status"`

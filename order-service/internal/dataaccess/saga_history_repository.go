@@ -44,29 +44,30 @@ func (r *SagaHistoryRepository) FindByTrackingID(ctx context.Context, id kernel.
 	return histories[0], nil
 }
 
-// FindByStatusCreatedBefore implements application.SagaHistoryRepository.
-func (r *SagaHistoryRepository) FindByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time, limit int) ([]*application.OrderSagaHistory, error) {
+// FindByStatusOlderThan implements application.SagaHistoryRepository. The
+// age is measured in SQL, against the clock that set created_at.
+func (r *SagaHistoryRepository) FindByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration, limit int) ([]*application.OrderSagaHistory, error) {
 	var rows []sagaOrderRow
 	err := postgres.Conn(ctx, r.db).Raw(`SELECT `+sagaOrderColumns+` FROM orders
-		WHERE order_status IN ? AND created_at < ? ORDER BY created_at, id LIMIT ?`,
-		orderStatusStrings(statuses), createdBefore, limit).Scan(&rows).Error
+		WHERE order_status IN ? AND created_at < now() - make_interval(secs => ?) ORDER BY created_at, id LIMIT ?`,
+		orderStatusStrings(statuses), age.Seconds(), limit).Scan(&rows).Error
 	if err != nil {
-		return nil, postgres.WrapError(err, "find orders created before "+createdBefore.Format(time.RFC3339))
+		return nil, postgres.WrapError(err, fmt.Sprintf("find orders older than %s", age))
 	}
 	return r.withRequests(ctx, rows)
 }
 
-// CountByStatusCreatedBefore implements application.SagaHistoryRepository.
-func (r *SagaHistoryRepository) CountByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time) (map[kernel.OrderStatus]int, error) {
+// CountByStatusOlderThan implements application.SagaHistoryRepository.
+func (r *SagaHistoryRepository) CountByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration) (map[kernel.OrderStatus]int, error) {
 	var rows []struct {
 		OrderStatus string
 		Orders      int
 	}
 	err := postgres.Conn(ctx, r.db).Raw(`SELECT order_status, count(*) AS orders FROM orders
-		WHERE order_status IN ? AND created_at < ? GROUP BY order_status`,
-		orderStatusStrings(statuses), createdBefore).Scan(&rows).Error
+		WHERE order_status IN ? AND created_at < now() - make_interval(secs => ?) GROUP BY order_status`,
+		orderStatusStrings(statuses), age.Seconds()).Scan(&rows).Error
 	if err != nil {
-		return nil, postgres.WrapError(err, "count orders created before "+createdBefore.Format(time.RFC3339))
+		return nil, postgres.WrapError(err, fmt.Sprintf("count orders older than %s", age))
 	}
 	counts := make(map[kernel.OrderStatus]int, len(rows))
 	for _, row := range rows {
@@ -86,23 +87,44 @@ func (r *SagaHistoryRepository) withRequests(ctx context.Context, orders []sagaO
 	for i, o := range orders {
 		ids[i] = o.ID.String()
 	}
+	// The kind of each row: a payment row asks PENDING (the payment) or
+	// CANCELLED (the refund); an approval row asks PAID (the approval) or
+	// tells CANCELLED (the cancellation).
 	var requests []sagaRequestRow
 	err := postgres.Conn(ctx, r.db).Raw(`
-		SELECT payload->>'orderId' AS order_id, payment_order_status AS asks, created_at, processed_at, outbox_status, saga_status, resends
+		SELECT payload->>'orderId' AS order_id, `+paymentKind+` AS kind, created_at, processed_at, outbox_status, saga_status, resends
 			FROM `+PaymentOutboxTable+` WHERE type = @type AND payload->>'orderId' IN @ids
 		UNION ALL
-		SELECT payload->>'orderId', payment_order_status, created_at, processed_at, outbox_status, saga_status, resends
+		SELECT payload->>'orderId', `+paymentKind+`, created_at, processed_at, outbox_status, saga_status, resends
 			FROM `+PaymentOutboxTable+`_archive WHERE type = @type AND payload->>'orderId' IN @ids
 		UNION ALL
-		SELECT payload->>'orderId', NULL, created_at, processed_at, outbox_status, saga_status, resends
+		SELECT payload->>'orderId', `+approvalKind+`, created_at, processed_at, outbox_status, saga_status, resends
 			FROM `+OrderApprovalOutboxTable+` WHERE type = @type AND payload->>'orderId' IN @ids
 		UNION ALL
-		SELECT payload->>'orderId', NULL, created_at, processed_at, outbox_status, saga_status, resends
+		SELECT payload->>'orderId', `+approvalKind+`, created_at, processed_at, outbox_status, saga_status, resends
 			FROM `+OrderApprovalOutboxTable+`_archive WHERE type = @type AND payload->>'orderId' IN @ids
 		ORDER BY created_at`,
-		map[string]any{"type": saga.OrderSagaName, "ids": ids}).Scan(&requests).Error
+		map[string]any{"type": saga.OrderSagaName, "ids": ids, "cancelled": string(kernel.PaymentOrderStatusCancelled),
+			"payment": kindPayment, "refund": kindRefund, "approval": kindApproval, "restaurantCancellation": kindRestaurantCancellation}).
+		Scan(&requests).Error
 	if err != nil {
 		return nil, postgres.WrapError(err, fmt.Sprintf("find the saga rows of %d order(s)", len(orders)))
 	}
 	return sagaHistoriesFromRows(orders, requests)
 }
+
+// The kinds of a saga's rows.
+const (
+	kindPayment                = "payment"
+	kindRefund                 = "refund"
+	kindApproval               = "approval"
+	kindRestaurantCancellation = "restaurant_cancellation"
+)
+
+// paymentKind and approvalKind compute a row's kind in SQL; the restaurant
+// order status CANCELLED and the payment order status CANCELLED are spelled
+// alike.
+const (
+	paymentKind  = `CASE payment_order_status WHEN @cancelled THEN @refund ELSE @payment END`
+	approvalKind = `CASE restaurant_order_status WHEN @cancelled THEN @restaurantCancellation ELSE @approval END`
+)

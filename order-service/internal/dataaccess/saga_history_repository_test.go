@@ -79,25 +79,26 @@ func TestSagaHistoryReadsTheOrdersTimesAndItsRowsLiveOrArchived(t *testing.T) {
 	assert.ErrorIs(t, err, application.ErrNotFound)
 }
 
-// Only orders in the statuses asked for, placed before the time given, are
-// found and counted; the oldest first, up to the limit.
+// Only orders in the statuses asked for, placed longer ago than the age
+// given (by the database's clock, which set created_at), are found and
+// counted; the oldest first, up to the limit.
 func TestSagaHistoryFindsAndCountsTheOrdersOpenForTooLong(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
 	repo := dataaccess.NewSagaHistoryRepository(db)
-	cutoff := time.Now().Add(-time.Minute)
 	place := func(status kernel.OrderStatus, age time.Duration) *domain.Order {
 		order, _ := placeOrder(t, db)
-		pgtest.Exec(t, db, `UPDATE orders SET order_status = ?, created_at = ? WHERE id = ?`, string(status), cutoff.Add(-age), order.ID().UUID())
+		pgtest.Exec(t, db, `UPDATE orders SET order_status = ?, created_at = now() - make_interval(secs => ?) WHERE id = ?`,
+			string(status), (time.Minute + age).Seconds(), order.ID().UUID())
 		return order
 	}
 	oldest := place(kernel.OrderStatusPending, time.Hour)
 	cancelling := place(kernel.OrderStatusCancelling, 30*time.Minute)
-	place(kernel.OrderStatusApproved, 2*time.Hour) // final
-	place(kernel.OrderStatusPending, -time.Second) // too young
+	place(kernel.OrderStatusApproved, 2*time.Hour)    // final
+	place(kernel.OrderStatusPending, -10*time.Second) // too young
 	open := []kernel.OrderStatus{kernel.OrderStatusPending, kernel.OrderStatusPaid, kernel.OrderStatusCancelling}
 
-	found, err := repo.FindByStatusCreatedBefore(ctx, open, cutoff, 10)
+	found, err := repo.FindByStatusOlderThan(ctx, open, time.Minute, 10)
 	require.NoError(t, err)
 	require.Len(t, found, 2)
 	assert.Equal(t, oldest.ID(), found[0].OrderID, "oldest first")
@@ -105,16 +106,16 @@ func TestSagaHistoryFindsAndCountsTheOrdersOpenForTooLong(t *testing.T) {
 	assert.Equal(t, kernel.OrderStatusCancelling, found[1].OrderStatus)
 	require.NotNil(t, found[1].Payment, "with its saga's rows")
 
-	first, err := repo.FindByStatusCreatedBefore(ctx, open, cutoff, 1)
+	first, err := repo.FindByStatusOlderThan(ctx, open, time.Minute, 1)
 	require.NoError(t, err)
 	require.Len(t, first, 1)
 	assert.Equal(t, oldest.ID(), first[0].OrderID)
 
-	counts, err := repo.CountByStatusCreatedBefore(ctx, open, cutoff)
+	counts, err := repo.CountByStatusOlderThan(ctx, open, time.Minute)
 	require.NoError(t, err)
 	assert.Equal(t, map[kernel.OrderStatus]int{kernel.OrderStatusPending: 1, kernel.OrderStatusCancelling: 1}, counts)
 
-	none, err := repo.FindByStatusCreatedBefore(ctx, open, cutoff.Add(-24*time.Hour), 10)
+	none, err := repo.FindByStatusOlderThan(ctx, open, 24*time.Hour, 10)
 	require.NoError(t, err)
 	assert.NotNil(t, none)
 	assert.Empty(t, none)

@@ -215,14 +215,23 @@ func (o *Order) Cancel(failureMessages []string) error {
 	return nil
 }
 
-// FailRefund records that the refund of a CANCELLING order was refused or
-// never confirmed. The order stays CANCELLING, not CANCELLED: the customer's
+// FailRefund records that the refund of a CANCELLING order was refused. The order stays CANCELLING, not CANCELLED: the customer's
 // money may still be held, and only an operator can close the case.
 func (o *Order) FailRefund(failureMessages []string) error {
 	if o.status != kernel.OrderStatusCancelling {
 		return stateError("failRefund")
 	}
 	o.addFailureMessages(failureMessages)
+	return nil
+}
+
+// RefuseApproval checks that a restaurant's approval comes too late: the
+// order is CANCELLING or CANCELLED, so it cannot be approved any more, and
+// the restaurant must be told of the cancellation instead.
+func (o *Order) RefuseApproval() error {
+	if o.status != kernel.OrderStatusCancelling && o.status != kernel.OrderStatusCancelled {
+		return stateError("refuseApproval")
+	}
 	return nil
 }
 

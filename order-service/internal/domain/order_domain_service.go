@@ -61,8 +61,19 @@ func (s *OrderDomainService) CancelOrderPayment(order *Order, failureMessages []
 	return OrderCancelledEvent{s.event(order)}, nil
 }
 
-// FailOrderRefund records that the order's refund was refused or never
-// confirmed; the order stays CANCELLING for an operator to settle.
+// RefuseLateApproval handles a restaurant's approval of an order that was
+// cancelled meanwhile (the saga stopped waiting for the answer): the order
+// stays as it is, and the event is the cancellation the restaurant must hear
+// of, since it now holds an approval of an order that will not come.
+func (s *OrderDomainService) RefuseLateApproval(order *Order) (OrderCancelledEvent, error) {
+	if err := order.RefuseApproval(); err != nil {
+		return OrderCancelledEvent{}, err
+	}
+	return OrderCancelledEvent{s.event(order)}, nil
+}
+
+// FailOrderRefund records that the order's refund was refused; the order
+// stays CANCELLING for an operator to settle.
 func (s *OrderDomainService) FailOrderRefund(order *Order, failureMessages []string) error {
 	return order.FailRefund(failureMessages)
 }

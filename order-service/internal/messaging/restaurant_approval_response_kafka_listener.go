@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"fmt"
 
 	"go.uber.org/zap"
 
@@ -36,8 +37,11 @@ func (l *RestaurantApprovalResponseKafkaListener) Handle(ctx context.Context, ms
 	case kernel.OrderApprovalStatusApproved:
 		log.Debug("processing approved order")
 		return l.listener.OrderApproved(ctx, resp)
-	default: // REJECTED, the only other valid status
+	case kernel.OrderApprovalStatusRejected:
 		log.Debug("processing rejected order", zap.Strings("failure_messages", resp.FailureMessages))
 		return l.listener.OrderRejected(ctx, resp)
+	default:
+		// CANCELLED is what a restaurant records, never an answer.
+		return kafka.Permanent(fmt.Errorf("approval response %s of saga %s: %q is not an answer", resp.ID, resp.SagaID, resp.OrderApprovalStatus))
 	}
 }

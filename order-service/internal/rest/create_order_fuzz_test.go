@@ -46,7 +46,8 @@ func (s *validatingService) CreateOrder(_ context.Context, cmd application.Creat
 // FuzzCreateOrder sends arbitrary bodies to POST /orders. Whatever the body,
 // the handler does not panic and never answers 5xx; a refusal is a 4xx with
 // a code and a message; nothing is written unless the answer is 201; and
-// what is accepted can be stored (no NUL, valid UTF-8). The
+// what is accepted is one JSON value (nothing after it) and can be stored
+// (no NUL, valid UTF-8). The
 // seed corpus is testdata/fuzz/FuzzCreateOrder plus the bodies below.
 func FuzzCreateOrder(f *testing.F) {
 	for _, seed := range []string{
@@ -57,6 +58,9 @@ func FuzzCreateOrder(f *testing.F) {
 		strings.Replace(sampleBody, `"price": 200.00`, `"price": 200.001`, 1),
 		strings.Replace(sampleBody, `"items": [`, `"items": [{}, `, 1),
 		strings.Replace(sampleBody, `"street_1"`, `"\u0000"`, 1),
+		sampleBody + `]`, sampleBody + `}`,
+		strings.Replace(sampleBody, `"price": 200.00`, `"price": "200.00"`, 1),
+		strings.Replace(sampleBody, `"customerId"`, `"customerid"`, 1),
 	} {
 		f.Add(seed)
 	}
@@ -82,6 +86,9 @@ func FuzzCreateOrder(f *testing.F) {
 			}
 			if svc.unstorable.Load() != 0 {
 				t.Fatalf("body %q: accepted text that PostgreSQL cannot store", body)
+			}
+			if !json.Valid([]byte(body)) {
+				t.Fatalf("body %q: accepted what is not one JSON value", body)
 			}
 			return
 		}

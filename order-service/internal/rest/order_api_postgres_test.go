@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,7 +114,7 @@ func assertRows(t *testing.T, db *gorm.DB, orders int64, msgAndArgs ...any) {
 
 func TestIdempotentCreateOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 
 	first := post(t, url, "7d0b6c1e-client-retry", sampleBody)
@@ -158,7 +159,7 @@ func TestIdempotentCreateOnPostgres(t *testing.T) {
 
 func TestConcurrentRequestsWithOneKeyCreateOneOrder(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	const rounds, clients = 10, 6
 
@@ -193,7 +194,7 @@ func TestConcurrentRequestsWithOneKeyCreateOneOrder(t *testing.T) {
 
 func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	url := startOrderAPI(t, db)
 	tests := []struct {
 		name    string
@@ -202,7 +203,7 @@ func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 	}{
 		{"quantity of 3000000000", strings.Replace(sampleBody, `"quantity": 1,`, `"quantity": 3000000000,`, 1),
 			"items[0].quantity must be at most 10000"},
-		{"price of 1e10", strings.Replace(sampleBody, `"price": 200.00`, `"price": 1e10`, 1),
+		{"price of 10000000000.00", strings.Replace(sampleBody, `"price": 200.00`, `"price": 10000000000.00`, 1),
 			"price must be at most 9999999999.99"},
 		{"item price of 1e10", edit(t, func(m map[string]any) { item(m, 0)["price"], item(m, 0)["subTotal"] = 1e10, 1e10 }),
 			"items[0].price must be at most 9999999999.99"},
@@ -230,7 +231,7 @@ func TestOutOfBoundsOrdersAreRefusedOnPostgres(t *testing.T) {
 
 func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	t.Parallel()
-	direct, cfg := pgtest.New(t, migrations.FS)
+	direct, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	proxy := pgtest.StartProxy(t, net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)))
 	cfg.Host, cfg.Port = "127.0.0.1", proxy.Port()
 	db, err := postgres.Open(context.Background(), cfg, zap.NewNop())
@@ -255,4 +256,57 @@ func TestDatabaseDownIs503OnPostgres(t *testing.T) {
 	assert.Equal(t, http.StatusServiceUnavailable, tracked.status, tracked.body)
 	assert.JSONEq(t, down, tracked.body)
 	assertRows(t, direct, 1, "nothing was written while the database was away")
+}
+
+// An Idempotency-Key is the customer's own: two customers who happen to send
+// the same key place two orders, and each retry answers its own.
+func TestOneKeyFromTwoCustomersIsTwoOrdersOnPostgres(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	url := startOrderAPI(t, db)
+	other := strings.Replace(sampleBody, "d215b5f8-0249-4dc5-89a3-51fd148cfb41", "d215b5f8-0249-4dc5-89a3-51fd148cfb43", 1)
+
+	first := post(t, url, "order-1", sampleBody)
+	second := post(t, url, "order-1", other)
+
+	require.Equal(t, http.StatusCreated, first.status, first.body)
+	require.Equal(t, http.StatusCreated, second.status, second.body)
+	assert.Empty(t, second.replayed, "another customer's key is not a retry")
+	assert.NotEqual(t, first.trackingID(t), second.trackingID(t))
+	assertRows(t, db, 2)
+	assert.EqualValues(t, 2, count(t, db, "idempotency_keys"))
+
+	retried := post(t, url, "order-1", other)
+	require.Equal(t, http.StatusCreated, retried.status, retried.body)
+	assert.Equal(t, "true", retried.replayed)
+	assert.Equal(t, second.trackingID(t), retried.trackingID(t), "each customer's retry answers their own order")
+	assertRows(t, db, 2)
+}
+
+// A key older than the retention is removed by the cleaner; a retry after that
+// is a new order.
+func TestExpiredIdempotencyKeyIsRemovedOnPostgres(t *testing.T) {
+	t.Parallel()
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	url := startOrderAPI(t, db)
+	first := post(t, url, "late-retry", sampleBody)
+	require.Equal(t, http.StatusCreated, first.status, first.body)
+	fresh := post(t, url, "fresh", sampleBody)
+	require.Equal(t, http.StatusCreated, fresh.status, fresh.body)
+	pgtest.Exec(t, db, `UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE idempotency_key = 'late-retry'`)
+	cleaner := application.NewIdempotencyKeyCleaner(dataaccess.NewIdempotencyKeyRepository(db),
+		application.IdempotencyConfig{Retention: 24 * time.Hour}, zaptest.NewLogger(t))
+
+	removed, err := cleaner.Clean(context.Background())
+
+	require.NoError(t, err)
+	assert.EqualValues(t, 1, removed)
+	var keys []string
+	require.NoError(t, db.Raw(`SELECT idempotency_key FROM idempotency_keys`).Scan(&keys).Error)
+	assert.Equal(t, []string{"fresh"}, keys, "the young key stays")
+	late := post(t, url, "late-retry", sampleBody)
+	require.Equal(t, http.StatusCreated, late.status, late.body)
+	assert.Empty(t, late.replayed)
+	assert.NotEqual(t, first.trackingID(t), late.trackingID(t), "past the retention, a retry is a new order")
+	assertRows(t, db, 3)
 }

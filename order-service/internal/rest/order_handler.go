@@ -55,7 +55,7 @@ func (h *OrderHandler) CreateOrder(c echo.Context) error {
 		return err
 	}
 	var req createOrderRequest
-	if err := decodeJSON(c.Request().Body, &req); err != nil {
+	if err := decodeJSON(c.Request().Body, &req, createOrderShape); err != nil {
 		return err
 	}
 	cmd, err := req.command()

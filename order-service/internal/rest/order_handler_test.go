@@ -24,7 +24,10 @@ import (
 	"github.com/food-ordering-system/order-service/internal/rest"
 )
 
-const baseURL = "http://localhost:8181"
+const (
+	baseURL  = "http://localhost:8181"
+	adminURL = "http://localhost:9181"
+)
 
 var (
 	customerID   = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
@@ -67,20 +70,26 @@ type apiTest struct {
 	app      *mocks.MockOrderApplicationService
 	sagas    *mocks.MockOrderSagaQueryService
 	contract *openapitest.Contract
+	// admin is the admin listener, checked against the admin document.
+	admin *openapitest.Contract
+	// public is the public listener's handler, unchecked.
+	public http.Handler
 }
 
-// newAPITest serves the handlers, the probes (with checks for /readyz) and
-// the metrics, as the service does.
+// newAPITest serves the handlers on the public and the admin listener, with
+// the probes (with checks for /readyz) and the metrics, as the service does.
 func newAPITest(t *testing.T, checks ...httpserver.Check) *apiTest {
 	t.Helper()
 	ctrl := gomock.NewController(t)
 	app := mocks.NewMockOrderApplicationService(ctrl)
 	sagas := mocks.NewMockOrderSagaQueryService(ctrl)
-	srv := httpserver.New(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"}, zap.NewNop(), checks...)
+	srv := httpserver.NewServers(httpserver.Config{Address: "127.0.0.1:0", BodyLimit: "2K"},
+		httpserver.AdminConfig{Address: "127.0.0.1:0"}, zap.NewNop(), checks...)
 	srv.ServeMetrics(prometheus.NewRegistry())
-	rest.NewOrderHandler(app).Register(srv.Echo())
-	rest.NewSagaHandler(sagas).Register(srv.Echo())
-	return &apiTest{t: t, app: app, sagas: sagas, contract: openapitest.New(t, api.OpenAPI, baseURL, srv.Handler())}
+	rest.NewOrderHandler(app).Register(srv.API.Echo())
+	rest.NewSagaHandler(sagas).Register(srv.API.Echo(), srv.Admin.Echo())
+	return &apiTest{t: t, app: app, sagas: sagas, contract: openapitest.New(t, api.OpenAPI, baseURL, srv.API.Handler()),
+		admin: openapitest.New(t, api.AdminOpenAPI, adminURL, srv.Admin.Handler()), public: srv.API.Handler()}
 }
 
 // exchange is one request and its answer, with the document's verdict on the
@@ -97,6 +106,13 @@ func (a *apiTest) do(method, path, contentType, body string) exchange {
 		header.Set("Content-Type", contentType)
 	}
 	return a.doWithHeader(method, path, header, body)
+}
+
+// doAdmin sends a GET to the admin listener.
+func (a *apiTest) doAdmin(path string) exchange {
+	a.t.Helper()
+	rec, requestErr := a.admin.Get(path)
+	return exchange{rec: rec, requestErr: requestErr}
 }
 
 // doWithHeader is do with any request headers.
@@ -186,7 +202,7 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 	}{
 		{"malformed JSON", "application/json", `{"customerId": `, 400, "malformed JSON", true, false},
 		{"empty body", "application/json", ``, 400, "request body is empty", true, false},
-		{"two values", "application/json", sampleBody + sampleBody, 400, "malformed JSON: more than one value in the body", false, false},
+		{"two values", "application/json", sampleBody + sampleBody, 400, "malformed JSON: content after the JSON value", false, false},
 		{"not an object", "application/json", `[1,2]`, 400, "body must be a JSON object", true, false},
 		{"customer missing", "application/json", edit(t, func(m map[string]any) { delete(m, "customerId") }), 400, "customerId is required", true, false},
 		{"restaurant not a uuid", "application/json", edit(t, func(m map[string]any) { m["restaurantId"] = "restaurant_1" }), 400,
@@ -200,8 +216,28 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"quantity not an integer", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = 1.5 }), 400, "items.quantity must be a JSON integer", true, false},
 		{"quantity a string", "application/json", edit(t, func(m map[string]any) { item(m, 0)["quantity"] = "1" }), 400, "items.quantity must be a JSON integer", true, false},
 		{"quantity beyond every integer type", "application/json", rawQuantity("99999999999999999999"), 400, "items.quantity is out of range", true, false},
-		{"price with three decimals", "application/json", rawPrice("200.001"), 400,
-			`malformed request body: invalid amount "200.001": amount has more than two decimal places`, false, false},
+		{"price with three decimals", "application/json", rawPrice("200.001"), 400, "price: at most two decimals", false, false},
+		{"trailing ]", "application/json", sampleBody + "]", 400, "malformed JSON: content after the JSON value", false, false},
+		{"trailing }", "application/json", sampleBody + "}", 400, "malformed JSON: content after the JSON value", false, false},
+		{"duplicate key", "application/json", strings.Replace(sampleBody, `"price": 200.00,`, `"price": 200.00, "price": 1.00,`, 1), 400,
+			"price: duplicate key", false, false},
+		{"duplicate key in an item", "application/json", strings.Replace(sampleBody, `"quantity": 1,`, `"quantity": 1, "quantity": 2,`, 1), 400,
+			"items[0].quantity: duplicate key", false, false},
+		{"key in another case beside the exact one", "application/json",
+			strings.Replace(sampleBody, `"price": 200.00,`, `"price": 200.00, "customerid": "d215b5f8-0249-4dc5-89a3-51fd148cfb43",`, 1), 400,
+			"customerid: unknown property; property names are case-sensitive (did you mean customerId?)", false, false},
+		{"key in another case alone", "application/json", strings.Replace(sampleBody, `"street":`, `"Street":`, 1), 400,
+			"address.Street: unknown property; property names are case-sensitive (did you mean street?)", false, false},
+		{"price a string", "application/json", rawPrice(`"200.00"`), 400, "price: must be a JSON number, not a string", true, false},
+		{"item price a string", "application/json", edit(t, func(m map[string]any) { item(m, 1)["price"] = "50.00" }), 400,
+			"items[1].price: must be a JSON number, not a string", true, false},
+		{"item price an object", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = map[string]any{"amount": 50} }), 400,
+			"items[0].price: must be a JSON number", true, false},
+		{"price with an exponent", "application/json", rawPrice("2e2"), 400, "price: must be written without an exponent", false, false},
+		{"subTotal with an exponent", "application/json", strings.Replace(sampleBody, `"subTotal": 150.00`, `"subTotal": 1.5E2`, 1), 400,
+			"items[1].subTotal: must be written without an exponent", false, false},
+		{"item price with three decimals", "application/json", strings.Replace(sampleBody, `"price": 50.00, "subTotal": 50.00`, `"price": 50.000, "subTotal": 50.00`, 1), 400,
+			"items[0].price: at most two decimals", false, false},
 		{"not JSON content", "text/plain", sampleBody, 415, "Content-Type must be application/json", true, false},
 		{"body over the limit", "application/json", edit(t, func(m map[string]any) { m["padding"] = strings.Repeat("x", 4096) }), 413,
 			"Request Entity Too Large", false, false},
@@ -213,7 +249,7 @@ func TestCreateOrderRefusesBadInputAndWritesNothing(t *testing.T) {
 		{"quantity beyond int32", "application/json", rawQuantity("3000000000"), 400, "items[0].quantity must be at most 10000", true, true},
 		{"quantity over the maximum", "application/json", rawQuantity("10001"), 400, "items[0].quantity must be at most 10000", true, true},
 		{"price negative", "application/json", rawPrice("-200.00"), 400, "price must not be negative", true, true},
-		{"price over numeric(12,2)", "application/json", rawPrice("1e10"), 400, "price must be at most 9999999999.99", true, true},
+		{"price over numeric(12,2)", "application/json", rawPrice("10000000000.00"), 400, "price must be at most 9999999999.99", true, true},
 		{"item price negative", "application/json", edit(t, func(m map[string]any) { item(m, 0)["price"] = -50 }), 400, "items[0].price must not be negative", true, true},
 		{"item price over numeric(12,2)", "application/json", edit(t, func(m map[string]any) {
 			item(m, 0)["price"], item(m, 0)["subTotal"] = 1e10, 1e10
@@ -421,6 +457,17 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	assert.Equal(t, api.OpenAPI, ex.rec.Body.Bytes())
 }
 
-func TestProbesMatchTheDocument(t *testing.T) {
-	openapitest.ProbesMatch(t, api.OpenAPI, baseURL)
+func TestProbesMatchTheAdminDocument(t *testing.T) {
+	openapitest.ProbesMatch(t, api.AdminOpenAPI, adminURL)
+}
+
+func TestThePublicListenerServesNoOperatorEndpoint(t *testing.T) {
+	a := newAPITest(t)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics", "/sagas/stuck"} {
+		req := httptest.NewRequest(http.MethodGet, baseURL+path, nil)
+		rec := httptest.NewRecorder()
+		a.public.ServeHTTP(rec, req)
+		assert.Equal(t, http.StatusNotFound, rec.Code, "%s is the admin listener's", path)
+		assert.NotContains(t, string(api.OpenAPI), "\n  "+path+":", "the public document leaves %s out", path)
+	}
 }

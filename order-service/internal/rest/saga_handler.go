@@ -21,10 +21,12 @@ func NewSagaHandler(sagas application.OrderSagaQueryService) *SagaHandler {
 	return &SagaHandler{sagas: sagas}
 }
 
-// Register adds the routes to e.
-func (h *SagaHandler) Register(e *echo.Echo) {
-	e.GET("/orders/:trackingId/timeline", h.OrderTimeline)
-	e.GET("/sagas/stuck", h.StuckSagas)
+// Register adds the timeline to the public API and the stuck sagas to the
+// admin listener: the list names the tracking id of every open order, which
+// is all it takes to read an order, so it is not for the public.
+func (h *SagaHandler) Register(api, admin *echo.Echo) {
+	api.GET("/orders/:trackingId/timeline", h.OrderTimeline)
+	admin.GET("/sagas/stuck", h.StuckSagas)
 }
 
 // OrderTimeline handles GET /orders/{trackingId}/timeline.

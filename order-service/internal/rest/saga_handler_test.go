@@ -76,7 +76,7 @@ func TestStuckSagas(t *testing.T) {
 			CreatedAt: placedAt, StatusSince: placedAt, WaitingFor: application.WaitingForPayment, Resends: 2}},
 	}, nil)
 
-	ex := a.do(http.MethodGet, "/sagas/stuck?limit=5", "", "")
+	ex := a.doAdmin("/sagas/stuck?limit=5")
 
 	require.NoError(t, ex.requestErr)
 	assert.Equal(t, http.StatusOK, ex.rec.Code)
@@ -90,7 +90,7 @@ func TestStuckSagasWithoutAnyIsAnEmptyList(t *testing.T) {
 	a.sagas.EXPECT().StuckSagas(gomock.Any(), application.StuckSagasQuery{}).Return(application.StuckSagasResponse{
 		StuckAfter: time.Minute, Sagas: []application.StuckSaga{}}, nil)
 
-	ex := a.do(http.MethodGet, "/sagas/stuck", "", "")
+	ex := a.doAdmin("/sagas/stuck")
 
 	assert.Equal(t, http.StatusOK, ex.rec.Code)
 	assert.JSONEq(t, `{"stuckAfterSeconds":60,"sagas":[]}`, ex.rec.Body.String())
@@ -100,7 +100,7 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 	t.Run("not a number", func(t *testing.T) {
 		a := newAPITest(t)
 
-		ex := a.do(http.MethodGet, "/sagas/stuck?limit=many", "", "")
+		ex := a.doAdmin("/sagas/stuck?limit=many")
 
 		assert.Error(t, ex.requestErr)
 		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
@@ -109,7 +109,7 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 	t.Run("zero, which the query would read as not given", func(t *testing.T) {
 		a := newAPITest(t) // without an expectation the mock refuses any call
 
-		ex := a.do(http.MethodGet, "/sagas/stuck?limit=0", "", "")
+		ex := a.doAdmin("/sagas/stuck?limit=0")
 
 		assert.Error(t, ex.requestErr, "the document bounds limit too")
 		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
@@ -123,7 +123,7 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			a := newAPITest(t) // without an expectation the mock refuses any call
 
-			ex := a.do(http.MethodGet, "/sagas/stuck?"+tt.query, "", "")
+			ex := a.doAdmin("/sagas/stuck?" + tt.query)
 
 			assert.Equal(t, http.StatusBadRequest, ex.rec.Code)
 			assert.Equal(t, httpserver.ErrorResponse{Code: "invalid", Message: tt.message}, decode[httpserver.ErrorResponse](t, ex.rec))
@@ -134,7 +134,7 @@ func TestStuckSagasLimitErrors(t *testing.T) {
 		a.sagas.EXPECT().StuckSagas(gomock.Any(), application.StuckSagasQuery{Limit: 5000}).Return(application.StuckSagasResponse{},
 			kernel.Errorf(kernel.ECodeInvalid, "limit must be between 1 and 1000"))
 
-		ex := a.do(http.MethodGet, "/sagas/stuck?limit=5000", "", "")
+		ex := a.doAdmin("/sagas/stuck?limit=5000")
 
 		assert.Error(t, ex.requestErr, "the document bounds limit too")
 		assert.Equal(t, http.StatusBadRequest, ex.rec.Code)

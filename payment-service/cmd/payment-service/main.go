@@ -51,7 +51,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		return err
 	}
 	defer postgres.Close(db)
-	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+	if err := postgres.Prepare(ctx, cfg.Postgres, db, migrations.FS, migrations.DevelopmentSeed, log); err != nil {
 		return err
 	}
 	topics := []kafka.TopicSpec{
@@ -61,7 +61,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err := kafka.EnsureTopics(ctx, cfg.Kafka, topics); err != nil {
 		return err
 	}
-	// Metrics: one registry for the process, served at GET /metrics.
+	// Metrics: one registry for the process, served at the admin listener's GET /metrics.
 	pool, err := db.DB()
 	if err != nil {
 		return err
@@ -107,17 +107,17 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	server := httpserver.New(cfg.HTTP, log,
+	servers := httpserver.NewServers(cfg.HTTP, cfg.Admin, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)})
-	spans.InstrumentHTTP(server.Echo())
-	rest.NewCustomerCreditHandler(creditQuery).Register(server.Echo())
-	server.ServeMetrics(reg)
+	spans.InstrumentHTTP(servers.API.Echo())
+	rest.NewCustomerCreditHandler(creditQuery).Register(servers.API.Echo())
+	servers.ServeMetrics(reg)
 
-	log.Info("payment-service starting", zap.String("http", cfg.HTTP.Address),
+	log.Info("payment-service starting", zap.String("http", cfg.HTTP.Address), zap.String("admin", cfg.Admin.Address),
 		zap.String("requests", cfg.Topics.PaymentRequest), zap.String("responses", cfg.Topics.PaymentResponse))
 	return lifecycle.Run(ctx, log,
-		lifecycle.Component{Name: "http", Run: server.Run},
+		lifecycle.Component{Name: "http", Run: servers.Run},
 		lifecycle.Component{Name: "payment-request-consumer", Run: consumer.Run},
 		lifecycle.Component{Name: "order-outbox-relay", Run: relay.Run},
 		lifecycle.Component{Name: "order-outbox-cleaner", Run: cleaner.Run},

@@ -21,6 +21,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/config"
 	"github.com/food-ordering-system/payment-service/migrations"
@@ -40,7 +41,7 @@ type service struct {
 
 func startService(t *testing.T) *service {
 	t.Helper()
-	db, pg := pgtest.New(t, migrations.FS)
+	db, pg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Postgres = pg
@@ -52,6 +53,7 @@ func startService(t *testing.T) *service {
 	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
 	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
 	cfg.HTTP.Address = freeAddress(t)
+	cfg.Admin.Address = freeAddress(t)
 	require.NoError(t, cfg.Validate())
 
 	log := zaptest.NewLogger(t)
@@ -102,10 +104,13 @@ func freeAddress(t *testing.T) string {
 
 func (s *service) url(path string) string { return "http://" + s.cfg.HTTP.Address + path }
 
+// adminURL is url on the admin listener.
+func (s *service) adminURL(path string) string { return "http://" + s.cfg.Admin.Address + path }
+
 func (s *service) waitReady(t *testing.T) {
 	t.Helper()
 	require.Eventually(t, func() bool {
-		resp, err := http.Get(s.url("/readyz"))
+		resp, err := http.Get(s.adminURL("/readyz"))
 		if err != nil {
 			return false
 		}
@@ -137,6 +142,35 @@ func (s *service) answer(t *testing.T, saga uuid.UUID) contract.PaymentResponse 
 			t.Errorf("unexpected response %+v", r)
 		case <-deadline:
 			t.Fatalf("no response for saga %s within 30s", saga)
+		}
+	}
+}
+
+// answeredAgain waits until each of the answers given is published again,
+// under its message id, unchanged: a request answered before is answered
+// again, so that a requester's resend recovers a lost answer. Any other
+// response fails the test.
+func (s *service) answeredAgain(t *testing.T, answers ...contract.PaymentResponse) {
+	t.Helper()
+	want := make(map[uuid.UUID]contract.PaymentResponse, len(answers))
+	for _, a := range answers {
+		want[a.ID] = a
+	}
+	deadline := time.After(30 * time.Second)
+	for len(want) > 0 {
+		select {
+		case r := <-s.responses:
+			first, ok := want[r.ID]
+			if !ok {
+				t.Errorf("unexpected response %+v", r)
+				continue
+			}
+			assert.Equal(t, first.PaymentStatus, r.PaymentStatus)
+			assert.Equal(t, first.PaymentID, r.PaymentID)
+			assert.Equal(t, first.SagaID, r.SagaID)
+			delete(want, r.ID)
+		case <-deadline:
+			t.Fatalf("%d answer(s) not published again within 30s", len(want))
 		}
 	}
 }
@@ -206,23 +240,26 @@ func TestPaymentStep(t *testing.T) {
 		AND created_at > now() - interval '1 minute'`, customer))
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, payOrder))
 
-	// The same requests sent again change nothing. Each is followed by a
+	// The same requests sent again change nothing but send their first
+	// answers again, under the same message ids. Each is followed by a
 	// marker request on the same partition (same key, a saga of its own):
 	// once the marker is answered, the duplicates before it were handled.
 	before := s.snapshot(t)
 	for _, dup := range []struct {
-		key uuid.UUID
-		req contract.PaymentRequest
-	}{{paySaga, pay}, {paySaga, cancel}, {failSaga, fail}} {
+		key    uuid.UUID
+		req    contract.PaymentRequest
+		answer contract.PaymentResponse
+	}{{paySaga, pay, paid}, {paySaga, cancel, cancelled}, {failSaga, fail, failed}} {
 		s.send(t, dup.key, dup.req)
+		s.answeredAgain(t, dup.answer)
 		markerSaga := uuid.New()
 		marker := request(markerSaga, uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
 		s.send(t, dup.key, marker)
 		assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, markerSaga).PaymentStatus,
-			"the marker is answered, and no duplicate before it was")
+			"the marker is answered, and nothing else before it was")
 	}
 	after := s.snapshot(t)
-	assert.Equal(t, before.outboxOfSagas, after.outboxOfSagas, "no second answer")
+	assert.Equal(t, before.outboxOfSagas, after.outboxOfSagas, "no second answer row")
 	assert.Equal(t, before.paymentsOfSagas, after.paymentsOfSagas)
 	assert.Equal(t, "497.00", s.credit(t), "only the three markers' 1.00 were taken")
 
@@ -311,6 +348,7 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	noCredit.CustomerID = stranger
 	s.send(t, key, noCredit)
 	refused := s.answer(t, noCredit.SagaID)
+	noCreditAnswer := refused
 	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
 	assert.Equal(t, []string{"Could not find credit entry for customer: " + stranger.String()}, refused.FailureMessages)
 	assert.Equal(t, noCredit.OrderID, refused.OrderID)
@@ -321,6 +359,7 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	noCustomer.CustomerID = uuid.Nil
 	s.send(t, key, noCustomer)
 	refused = s.answer(t, noCustomer.SagaID)
+	noCustomerAnswer := refused
 	assert.Equal(t, kernel.PaymentStatusFailed, refused.PaymentStatus)
 	assert.Equal(t, []string{fmt.Sprintf("Payment request for order: %s names no customer!", noCustomer.OrderID)}, refused.FailureMessages)
 	assert.Equal(t, noCustomer.OrderID, refused.OrderID)
@@ -350,13 +389,15 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	assert.Equal(t, kernel.PaymentStatusCancelled, refundedNothing.PaymentStatus)
 	assert.Empty(t, refundedNothing.FailureMessages)
 
-	// Duplicates of each change nothing; the sentinel's answer, published
-	// after them, shows they were handled (an answer to any of them would
-	// have failed s.answer as unexpected, and is counted below).
+	// Duplicates of each change nothing but send their first answers again;
+	// the sentinel's answer, published after them, shows they were handled
+	// (a new answer to any of them would have failed as unexpected, and is
+	// counted below).
 	s.send(t, key, noCredit)
 	s.send(t, key, noCustomer)
 	s.send(t, key, refund)
 	s.send(t, key, failRefund)
+	s.answeredAgain(t, noCreditAnswer, noCustomerAnswer, cancelled, refundedNothing)
 	sentinel := request(uuid.New(), uuid.New(), "1.00", kernel.PaymentOrderStatusPending)
 	s.send(t, key, sentinel)
 	assert.Equal(t, kernel.PaymentStatusCompleted, s.answer(t, sentinel.SagaID).PaymentStatus)
@@ -371,4 +412,18 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 		"the late request is refused without an answer")
 	assert.Equal(t, 1+1+1+2+1, s.count(t, `SELECT count(*) FROM order_outbox`), "one answer per request, none twice")
 	s.requireNothingDeadLettered(t, dlq, key)
+}
+
+// -healthcheck loads config.yaml and the environment as the service does and
+// asks the admin listener's /healthz: 0 while the service runs there, 1 when
+// nothing listens.
+func TestHealthcheckAsksTheAdminListener(t *testing.T) {
+	s := startService(t)
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
+	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
+
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "connection refused")
 }

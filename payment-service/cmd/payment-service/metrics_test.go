@@ -16,7 +16,7 @@ import (
 // and published; the lag of the request topic ends at 0.
 func TestMetricsFollowAPaymentThroughTheService(t *testing.T) {
 	s := startService(t)
-	before := metricstest.Scrape(t, s.url("/metrics"))
+	before := metricstest.Scrape(t, s.adminURL("/metrics"))
 
 	saga := uuid.New()
 	s.send(t, saga, request(saga, uuid.New(), "50.00", kernel.PaymentOrderStatusPending))
@@ -30,7 +30,7 @@ func TestMetricsFollowAPaymentThroughTheService(t *testing.T) {
 	var after metricstest.Samples
 	assert.Eventually(t, func() bool {
 		var err error
-		if after, err = metricstest.TryScrape(s.url("/metrics")); err != nil {
+		if after, err = metricstest.TryScrape(s.adminURL("/metrics")); err != nil {
 			return false
 		}
 		for name, labels := range want {

@@ -63,7 +63,7 @@ func seededHistory(t *testing.T) []*domain.CreditHistory {
 		typ    domain.TransactionType
 		amount string
 	}{{domain.TransactionTypeCredit, "100.00"}, {domain.TransactionTypeCredit, "600.00"}, {domain.TransactionTypeDebit, "200.00"}} {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money(e.amount), e.typ, now.Add(-time.Hour))
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(e.amount), e.typ, now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
 	}
@@ -116,7 +116,7 @@ func (f *fixture) findPayment(orderID kernel.OrderID, payment *domain.Payment) *
 
 // answered expects the lookup of the saga's answer to the request.
 func (f *fixture) answered(req application.PaymentRequest, found bool) *gomock.Call {
-	return f.outbox.EXPECT().ExistsBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, req.PaymentOrderStatus).Return(found, nil)
+	return f.outbox.EXPECT().ResendBySagaIDAndPaymentOrderStatus(gomock.Any(), req.SagaID, req.PaymentOrderStatus).Return(found, nil)
 }
 
 // readHistory expects the seeded history added up.

@@ -21,13 +21,16 @@ func NewOrderOutboxHelper(repo OrderOutboxRepository) *OrderOutboxHelper {
 	return &OrderOutboxHelper{repo: repo, messageID: kernel.NewID[kernel.MessageID]}
 }
 
-// Answered reports whether the saga's request of that kind already has an
+// AnswerAgain reports whether the saga's request of that kind already has an
 // answer, whatever it was (the original only looked for COMPLETED ones, so a
-// failed payment was tried again).
-func (h *OrderOutboxHelper) Answered(ctx context.Context, sagaID kernel.SagaID, request kernel.PaymentOrderStatus) (bool, error) {
-	ok, err := h.repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, request)
+// failed payment was tried again), and if so sends it again under its
+// message id: a request that comes again may be order-service's resend for
+// want of the answer, and whatever became of the first (lost, parked), the
+// answer goes out again.
+func (h *OrderOutboxHelper) AnswerAgain(ctx context.Context, sagaID kernel.SagaID, request kernel.PaymentOrderStatus) (bool, error) {
+	ok, err := h.repo.ResendBySagaIDAndPaymentOrderStatus(ctx, sagaID, request)
 	if err != nil {
-		return false, fmt.Errorf("look up answer of saga %s to %s: %w", sagaID, request, err)
+		return false, fmt.Errorf("send the answer of saga %s to %s again: %w", sagaID, request, err)
 	}
 	return ok, nil
 }

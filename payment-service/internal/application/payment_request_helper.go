@@ -141,7 +141,7 @@ func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, paym
 	}
 	// Looked up under the lock: a duplicate that waited for it sees the
 	// answer its twin just committed.
-	if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
+	if answered, err := h.outbox.AnswerAgain(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
 		return outcomeAnswered, nil, err
 	}
 	// Also under the lock, which a cancellation of this order takes too
@@ -154,11 +154,12 @@ func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, paym
 	if existing != nil {
 		// CANCELLED: a refund overtook this request (or refunded it and the
 		// answer to this duplicate was cleaned). Anything else: a duplicate
-		// whose answer was cleaned from the outbox.
+		// whose answer was cleaned from the outbox, answered again from the
+		// payment's record.
 		if existing.Status() == kernel.PaymentStatusCancelled {
 			return outcomeRefusedAfterCancellation, nil, nil
 		}
-		return outcomeAnswered, nil, nil
+		return outcomeAnsweredFromRecord, h.domain.RecordedPayment(existing), nil
 	}
 	var history domain.CreditHistoryTotals
 	if credit != nil {
@@ -190,7 +191,7 @@ func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, c
 	if err != nil {
 		return "", nil, err
 	}
-	if answered, err := h.outbox.Answered(ctx, req.SagaID, kernel.PaymentOrderStatusCancelled); err != nil || answered {
+	if answered, err := h.outbox.AnswerAgain(ctx, req.SagaID, kernel.PaymentOrderStatusCancelled); err != nil || answered {
 		return outcomeAnswered, nil, err
 	}
 	if payment == nil {
@@ -206,9 +207,9 @@ func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, c
 		return outcomeCancelledBeforePayment, event, nil
 	}
 	// A cancelled payment stays cancelled even once the cleaner has removed
-	// the answer that said so.
+	// the answer that said so, which is given again from the record.
 	if payment.Status() == kernel.PaymentStatusCancelled {
-		return outcomeAnswered, nil, nil
+		return outcomeAnsweredFromRecord, h.domain.RecordedPayment(payment), nil
 	}
 	if payment.CustomerID() != req.CustomerID {
 		// The refund goes to the customer who paid. Locking that entry after
@@ -237,7 +238,7 @@ func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, c
 // the outbox.
 func (h *PaymentRequestHelper) rejectWithoutCustomer(ctx context.Context, req PaymentRequest,
 	request kernel.PaymentOrderStatus) (outcome, domain.PaymentEvent, error) {
-	if answered, err := h.outbox.Answered(ctx, req.SagaID, request); err != nil || answered {
+	if answered, err := h.outbox.AnswerAgain(ctx, req.SagaID, request); err != nil || answered {
 		return outcomeAnswered, nil, err
 	}
 	return outcomeRejectedWithoutCustomer, h.domain.RejectPaymentWithoutCustomer(req.OrderID, req.Price), nil
@@ -274,7 +275,8 @@ func (h *PaymentRequestHelper) findPayment(ctx context.Context, orderID kernel.O
 type outcome string
 
 const (
-	outcomeAnswered                 outcome = "payment request already answered; nothing to do"
+	outcomeAnswered                 outcome = "payment request already answered; the answer is sent again"
+	outcomeAnsweredFromRecord       outcome = "payment request decided before and its answer cleaned; answered again from the payment"
 	outcomeRefusedAfterCancellation outcome = "payment request for the order arrives after its cancellation; refused, nothing charged"
 	outcomePaymentDecided           outcome = "payment decided"
 	outcomeCancellationDecided      outcome = "payment cancellation decided"

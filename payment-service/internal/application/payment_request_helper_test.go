@@ -175,8 +175,15 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 		t.Run("payment "+string(status)+", answer cleaned", func(t *testing.T) {
 			f := newFixture(t)
 			req := pendingRequest("200.00")
-			gomock.InOrder(f.readsBeforePayment(req, creditEntry(t, "500.00"), storedPayment(t, req.OrderID, status))...)
+			var answer application.OrderOutboxMessage
+			gomock.InOrder(append(f.readsBeforePayment(req, creditEntry(t, "500.00"), storedPayment(t, req.OrderID, status)),
+				f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).DoAndReturn(func(_ context.Context, m application.OrderOutboxMessage) error {
+					answer = m
+					return nil
+				}))...)
 			assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+			assert.Equal(t, status, answer.PaymentStatus, "answered again from the record")
+			assert.Equal(t, req.SagaID, answer.SagaID)
 		})
 	}
 	t.Run("payment refused by the unique order index", func(t *testing.T) {
@@ -381,8 +388,11 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		f := newFixture(t)
 		orderID := kernel.NewID[kernel.OrderID]()
 		req := cancelRequest(orderID)
-		gomock.InOrder(f.readsBeforeCancel(req, creditEntry(t, "500.00"), storedPayment(t, orderID, kernel.PaymentStatusCancelled))...)
+		var msg application.OrderOutboxMessage
+		gomock.InOrder(append(f.readsBeforeCancel(req, creditEntry(t, "500.00"), storedPayment(t, orderID, kernel.PaymentStatusCancelled)),
+			f.captureAnswer(&msg))...)
 		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+		assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus, "answered again from the record")
 	})
 	t.Run("answer refused by the unique saga index", func(t *testing.T) {
 		f := newFixture(t)

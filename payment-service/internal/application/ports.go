@@ -71,9 +71,10 @@ type CreditHistoryRepository interface {
 type OrderOutboxRepository interface {
 	// Save inserts a message.
 	Save(ctx context.Context, msg OrderOutboxMessage) error
-	// ExistsBySagaIDAndPaymentOrderStatus reports whether the saga's request of
-	// that kind was already answered.
-	ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error)
+	// ResendBySagaIDAndPaymentOrderStatus hands the answer to the saga's
+	// request of that kind, whatever became of it (published, parked), back
+	// to the relay under its message id, and reports whether there was one.
+	ResendBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error)
 }
 
 // PaymentResponseMessagePublisher sends order outbox messages to

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/config/configtest"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/payment-service/internal/config"
 )
@@ -26,6 +27,8 @@ func TestDefaults(t *testing.T) {
 	require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
 
 	assert.Equal(t, ":8182", cfg.HTTP.Address)
+	assert.Equal(t, "127.0.0.1:9182", cfg.Admin.Address, "the admin listener is on the loopback")
+	assert.False(t, cfg.Admin.Pprof)
 	assert.Equal(t, "payment", cfg.Postgres.Schema)
 	assert.Equal(t, contract.TopicPaymentRequest, cfg.Topics.PaymentRequest)
 	assert.Equal(t, contract.TopicPaymentResponse, cfg.Topics.PaymentResponse)
@@ -87,4 +90,16 @@ func TestLoadRefusesAnInvalidEnvironment(t *testing.T) {
 	err := infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "name the same topic")
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, false)
+}
+
+func TestEveryKeyCanComeFromAFile(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, true)
+}
+
+func TestREADMEListsEveryKey(t *testing.T) {
+	configtest.READMETable(t, "../../../README.md", "payment-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
 }

@@ -25,7 +25,7 @@ func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 // openDB returns a migrated throwaway schema.
 func openDB(t *testing.T) *gorm.DB {
 	t.Helper()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	return db
 }
 

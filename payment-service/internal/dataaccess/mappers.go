@@ -31,18 +31,27 @@ func creditEntryFromRow(r creditEntryRow) (*domain.CreditEntry, error) {
 }
 
 func creditHistoryToRow(h *domain.CreditHistory) creditHistoryRow {
-	return creditHistoryRow{
+	row := creditHistoryRow{
 		ID:         h.ID().UUID(),
 		CustomerID: h.CustomerID().UUID(),
 		Amount:     h.Amount().Decimal(),
 		Type:       string(h.TransactionType()),
 		CreatedAt:  h.CreatedAt(),
 	}
+	if !h.OrderID().IsZero() {
+		orderID := h.OrderID().UUID()
+		row.OrderID = &orderID
+	}
+	return row
 }
 
 func creditHistoryFromRow(r creditHistoryRow) (*domain.CreditHistory, error) {
+	var orderID kernel.OrderID
+	if r.OrderID != nil {
+		orderID = kernel.IDFromUUID[kernel.OrderID](*r.OrderID)
+	}
 	return domain.UnmarshalCreditHistoryFromDatabase(kernel.IDFromUUID[kernel.CreditHistoryID](r.ID), kernel.IDFromUUID[kernel.CustomerID](r.CustomerID),
-		kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
+		orderID, kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
 }
 
 func orderOutboxToRow(m application.OrderOutboxMessage) (orderOutboxRow, error) {

@@ -39,16 +39,12 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderO
 	return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
 }
 
-// ExistsBySagaIDAndPaymentOrderStatus implements application.OrderOutboxRepository.
-func (r *OrderOutboxRepository) ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID,
+// ResendBySagaIDAndPaymentOrderStatus implements
+// application.OrderOutboxRepository.
+func (r *OrderOutboxRepository) ResendBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID,
 	status kernel.PaymentOrderStatus) (bool, error) {
-	var exists bool
-	err := postgres.Conn(ctx, r.db).Raw(`SELECT EXISTS (SELECT 1 FROM `+OrderOutboxTable+
-		` WHERE saga_id = ? AND payment_order_status = ?)`, sagaID.UUID(), string(status)).Scan(&exists).Error
-	if err != nil {
-		return false, postgres.WrapError(err, fmt.Sprintf("look up outbox answer of saga %s", sagaID))
-	}
-	return exists, nil
+	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), OrderOutboxTable, "saga_id = ? AND payment_order_status = ?",
+		sagaID.UUID(), string(status))
 }
 
 // NewOrderOutboxStore returns the order outbox as the relay and the cleaner

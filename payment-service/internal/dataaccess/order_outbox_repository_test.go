@@ -41,16 +41,16 @@ func TestOrderOutboxRepository(t *testing.T) {
 	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.PaymentOrderStatusPending)
 
-	exists, err := repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	exists, err := repo.ResendBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
 	require.NoError(t, err)
 	assert.False(t, exists)
 
 	require.NoError(t, repo.Save(ctx, msg))
 
-	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
+	exists, err = repo.ResendBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusPending)
 	require.NoError(t, err)
 	assert.True(t, exists)
-	exists, err = repo.ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusCancelled)
+	exists, err = repo.ResendBySagaIDAndPaymentOrderStatus(ctx, sagaID, kernel.PaymentOrderStatusCancelled)
 	require.NoError(t, err)
 	assert.False(t, exists, "the cancel request of the saga is not answered")
 
@@ -106,7 +106,7 @@ func TestOrderOutboxArchive(t *testing.T) {
 
 func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
 	t.Parallel()
-	db, cfg := pgtest.New(t, migrations.FS)
+	db, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.OrderOutboxTable), zap.NewNop())

@@ -141,7 +141,9 @@ func TestDuplicateAfterOutboxCleanupChangesNothing(t *testing.T) {
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
-	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "no second answer")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'CANCELLED' AND payment_status = 'CANCELLED'`),
+		"the refund, asked again, is answered again from the payment; the late payment request is refused")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox`))
 }
 
 func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
@@ -202,11 +204,14 @@ func TestPaymentWithoutCreditEntryIsAnsweredFailed(t *testing.T) {
 	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, unknown.UUID()))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox`), "one answer")
 
-	// After the cleaner removed the answer, the FAILED payment still keeps a
-	// duplicate from being answered again.
+	// After the cleaner removed the answer, the FAILED payment keeps a
+	// duplicate from being decided again: it is answered FAILED again from
+	// the record, and nothing moves.
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
 	require.NoError(t, helper.PersistPayment(ctx, req))
-	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "no second answer")
+	status, _ = answerOf(t, db, req)
+	assert.Equal(t, "FAILED", status, "answered again from the record")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ?`, req.OrderID.UUID()))
 }
 
 func TestRefundBeforePaymentRefusesTheLatePayment(t *testing.T) {
@@ -237,7 +242,9 @@ func TestRefundBeforePaymentRefusesTheLatePayment(t *testing.T) {
 	assert.Equal(t, "100.00", creditOf(t, db, customer), "nothing charged")
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
 	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ? AND type = 'DEBIT'`, customer.UUID()))
-	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "the late request is not answered, the duplicate not again")
+	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'PENDING'`), "the late request is not answered")
+	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM order_outbox WHERE payment_order_status = 'CANCELLED' AND payment_status = 'CANCELLED'`),
+		"the duplicate refund is answered again from the payment")
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
 }
 
@@ -264,7 +271,9 @@ func TestRefundOfFailedPaymentIsAnsweredCancelled(t *testing.T) {
 
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
 	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
-	assert.Equal(t, 0, countRows(t, db, `SELECT count(*) FROM order_outbox`), "no second answer")
+	status, _ = answerOf(t, db, cancel)
+	assert.Equal(t, "CANCELLED", status, "answered again from the record")
+	assert.Equal(t, "100.00", creditOf(t, db, customer), "and nothing given twice")
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 }
 

@@ -40,6 +40,7 @@ func (creditEntryRow) TableName() string { return creditEntryTable }
 type creditHistoryRow struct {
 	ID         uuid.UUID       `gorm:"column:id;primaryKey"`
 	CustomerID uuid.UUID       `gorm:"column:customer_id"`
+	OrderID    *uuid.UUID      `gorm:"column:order_id"`
 	Amount     decimal.Decimal `gorm:"column:amount"`
 	Type       string          `gorm:"column:type"`
 	CreatedAt  time.Time       `gorm:"column:created_at"`

@@ -11,6 +11,7 @@ import (
 type CreditHistory struct {
 	id              kernel.CreditHistoryID
 	customerID      kernel.CustomerID
+	orderID         kernel.OrderID
 	amount          kernel.Money
 	transactionType TransactionType
 	createdAt       time.Time
@@ -19,20 +20,23 @@ type CreditHistory struct {
 // newCreditHistory records a movement the domain service decided on. It is
 // unexported because an entry made anywhere else would not move the credit
 // entry with it, and the history would no longer add up to the balance.
-func newCreditHistory(customerID kernel.CustomerID, amount kernel.Money, t TransactionType, now time.Time) *CreditHistory {
-	return &CreditHistory{id: kernel.NewID[kernel.CreditHistoryID](), customerID: customerID, amount: amount, transactionType: t, createdAt: now}
+func newCreditHistory(customerID kernel.CustomerID, orderID kernel.OrderID, amount kernel.Money, t TransactionType, now time.Time) *CreditHistory {
+	return &CreditHistory{id: kernel.NewID[kernel.CreditHistoryID](), customerID: customerID, orderID: orderID, amount: amount,
+		transactionType: t, createdAt: now}
 }
 
-// UnmarshalCreditHistoryFromDatabase rebuilds a stored history entry.
-func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, amount kernel.Money,
-	t TransactionType, createdAt time.Time) (*CreditHistory, error) {
+// UnmarshalCreditHistoryFromDatabase rebuilds a stored history entry. A zero
+// orderID is an entry that no order caused (a top-up) or one written before
+// entries named their order.
+func UnmarshalCreditHistoryFromDatabase(id kernel.CreditHistoryID, customerID kernel.CustomerID, orderID kernel.OrderID,
+	amount kernel.Money, t TransactionType, createdAt time.Time) (*CreditHistory, error) {
 	if id.IsZero() || customerID.IsZero() {
 		return nil, kernel.Internal(ErrInvalidCreditHistory, "stored credit history %s of customer %s lacks an id", id, customerID)
 	}
 	if !t.Valid() {
 		return nil, kernel.Internal(ErrInvalidCreditHistory, "stored credit history %s has unknown transaction type %q", id, t)
 	}
-	return &CreditHistory{id: id, customerID: customerID, amount: amount, transactionType: t, createdAt: createdAt}, nil
+	return &CreditHistory{id: id, customerID: customerID, orderID: orderID, amount: amount, transactionType: t, createdAt: createdAt}, nil
 }
 
 // ID identifies the entry.
@@ -40,6 +44,11 @@ func (h *CreditHistory) ID() kernel.CreditHistoryID { return h.id }
 
 // CustomerID is the customer whose credit moved.
 func (h *CreditHistory) CustomerID() kernel.CustomerID { return h.customerID }
+
+// OrderID is the order whose payment (DEBIT) or refund (CREDIT) moved the
+// credit; zero when no order did. It lets each order's money be accounted
+// for on its own, not only as part of a customer's balance.
+func (h *CreditHistory) OrderID() kernel.OrderID { return h.orderID }
 
 // Amount is how much moved.
 func (h *CreditHistory) Amount() kernel.Money { return h.amount }

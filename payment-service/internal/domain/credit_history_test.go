@@ -15,18 +15,20 @@ func TestUnmarshalCreditHistoryFromDatabase(t *testing.T) {
 		name     string
 		id       kernel.CreditHistoryID
 		customer kernel.CustomerID
+		order    kernel.OrderID
 		typ      domain.TransactionType
 		wantErr  bool
 	}{
-		{name: "debit", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, typ: domain.TransactionTypeDebit},
-		{name: "credit", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, typ: domain.TransactionTypeCredit},
+		{name: "debit", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, order: kernel.NewID[kernel.OrderID](), typ: domain.TransactionTypeDebit},
+		{name: "credit", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, order: kernel.NewID[kernel.OrderID](), typ: domain.TransactionTypeCredit},
+		{name: "credit of no order", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, typ: domain.TransactionTypeCredit},
 		{name: "history without id", customer: customerID, typ: domain.TransactionTypeDebit, wantErr: true},
 		{name: "history without customer", id: kernel.NewID[kernel.CreditHistoryID](), typ: domain.TransactionTypeDebit, wantErr: true},
 		{name: "history with unknown type", id: kernel.NewID[kernel.CreditHistoryID](), customer: customerID, typ: "REFUND", wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := domain.UnmarshalCreditHistoryFromDatabase(tt.id, tt.customer, money("1.50"), tt.typ, now)
+			h, err := domain.UnmarshalCreditHistoryFromDatabase(tt.id, tt.customer, tt.order, money("1.50"), tt.typ, now)
 			if tt.wantErr {
 				assert.Error(t, err)
 				assert.Nil(t, h)
@@ -35,6 +37,7 @@ func TestUnmarshalCreditHistoryFromDatabase(t *testing.T) {
 			assert.NoError(t, err)
 			assert.Equal(t, tt.id, h.ID())
 			assert.Equal(t, tt.customer, h.CustomerID())
+			assert.Equal(t, tt.order, h.OrderID())
 			assert.Equal(t, tt.typ, h.TransactionType())
 			assert.Equal(t, "1.50", h.Amount().String())
 			assert.Equal(t, now, h.CreatedAt())

@@ -50,7 +50,7 @@ func (s *PaymentDomainService) ValidateAndInitiatePayment(payment *Payment, cred
 		failures = append(failures, fmt.Sprintf("Customer with id=%s doesn't have enough credit for payment!", payment.customerID))
 	}
 	remaining := credit.totalCredit.Subtract(payment.price)
-	debit := newCreditHistory(payment.customerID, payment.price, TransactionTypeDebit, now)
+	debit := newCreditHistory(payment.customerID, payment.orderID, payment.price, TransactionTypeDebit, now)
 	failures = append(failures, validateCreditHistory(credit.customerID, remaining, history.with(debit))...)
 	if len(failures) > 0 {
 		payment.status = kernel.PaymentStatusFailed
@@ -91,7 +91,7 @@ func (s *PaymentDomainService) ValidateAndCancelPayment(payment *Payment, credit
 	if len(failures) > 0 {
 		return PaymentFailedEvent{paymentEvent{payment, now}, failures}, nil
 	}
-	refund := newCreditHistory(payment.customerID, payment.price, TransactionTypeCredit, now)
+	refund := newCreditHistory(payment.customerID, payment.orderID, payment.price, TransactionTypeCredit, now)
 	credit.addCreditAmount(payment.price)
 	payment.status = kernel.PaymentStatusCancelled
 	return PaymentCancelledEvent{paymentEvent{payment, now}}, refund
@@ -107,6 +107,23 @@ func (s *PaymentDomainService) CancelBeforePayment(payment *Payment) PaymentEven
 	payment.initialize(now)
 	payment.status = kernel.PaymentStatusCancelled
 	return PaymentCancelledEvent{paymentEvent{payment, now}}
+}
+
+// RecordedPayment reports again the decision recorded on a stored payment,
+// for a request whose first answer is gone (the cleaner removed it after it
+// was published) and which order-service sends again for want of it. A
+// FAILED payment does not keep its reasons, so its event says that it was
+// refused before.
+func (s *PaymentDomainService) RecordedPayment(payment *Payment) PaymentEvent {
+	event := paymentEvent{payment, kernel.EventTime(s.now())}
+	switch payment.status {
+	case kernel.PaymentStatusCompleted:
+		return PaymentCompletedEvent{event}
+	case kernel.PaymentStatusCancelled:
+		return PaymentCancelledEvent{event}
+	default:
+		return PaymentFailedEvent{event, []string{fmt.Sprintf("Payment with id: %s for order: %s was refused earlier", payment.id, payment.orderID)}}
+	}
 }
 
 // RejectPaymentWithoutCustomer answers a request that names no customer: it

@@ -31,7 +31,7 @@ func history(t *testing.T, pairs ...string) []*domain.CreditHistory {
 	t.Helper()
 	var out []*domain.CreditHistory
 	for i := 0; i < len(pairs); i += 2 {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, money(pairs[i+1]),
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(pairs[i+1]),
 			domain.TransactionType(pairs[i]), now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
@@ -101,6 +101,7 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 				assert.Equal(t, domain.TransactionTypeDebit, debit.TransactionType())
 				assert.True(t, debit.Amount().Equal(money(tt.price)))
 				assert.Equal(t, customerID, debit.CustomerID())
+				assert.Equal(t, orderID, debit.OrderID(), "the debit names the order it paid")
 				assert.Equal(t, now, debit.CreatedAt())
 				assert.False(t, debit.ID().IsZero())
 			} else {
@@ -130,8 +131,8 @@ func TestValidateAndCancelPayment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			paymentID := kernel.NewID[kernel.PaymentID]()
-			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, kernel.NewID[kernel.OrderID](), customerID, money("200.00"),
+			paymentID, orderID := kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID]()
+			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, orderID, customerID, money("200.00"),
 				tt.status, now.Add(-time.Hour))
 			require.NoError(t, err)
 			credit := creditEntry(t, "300.00")
@@ -153,6 +154,7 @@ func TestValidateAndCancelPayment(t *testing.T) {
 				assert.Equal(t, domain.TransactionTypeCredit, refund.TransactionType())
 				assert.Equal(t, "200.00", refund.Amount().String())
 				assert.Equal(t, customerID, refund.CustomerID())
+				assert.Equal(t, orderID, refund.OrderID(), "the refund names the order it gave back")
 			} else {
 				assert.Nil(t, refund, "nothing was taken, so nothing moves")
 			}

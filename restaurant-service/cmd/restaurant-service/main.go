@@ -55,7 +55,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 		return err
 	}
 	defer postgres.Close(db)
-	if err := postgres.Migrate(ctx, db, cfg.Postgres.Schema, migrations.FS); err != nil {
+	if err := postgres.Prepare(ctx, cfg.Postgres, db, migrations.FS, migrations.DevelopmentSeed, log); err != nil {
 		return err
 	}
 	err = kafka.EnsureTopics(ctx, cfg.Kafka, []kafka.TopicSpec{
@@ -65,7 +65,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	// Metrics: one registry for the process, served at GET /metrics.
+	// Metrics: one registry for the process, served at the admin listener's GET /metrics.
 	pool, err := db.DB()
 	if err != nil {
 		return err
@@ -104,20 +104,20 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	wake := postgres.Listen(listenCtx, cfg.Postgres, dataaccess.OrderOutboxChannel(cfg.Postgres.Schema), log)
 	scheduler := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(orderOutbox), publisher, wake, cfg.Outbox.Relay, log)
 	cleaner := application.NewOrderOutboxCleanerScheduler(orderOutbox, cfg.Outbox.Cleaner, log)
-	server := httpserver.New(cfg.HTTP, log,
+	servers := httpserver.NewServers(cfg.HTTP, cfg.Admin, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)},
 	)
-	spans.InstrumentHTTP(server.Echo())
-	rest.NewOrderApprovalHandler(tracker).Register(server.Echo())
-	server.ServeMetrics(reg)
+	spans.InstrumentHTTP(servers.API.Echo())
+	rest.NewOrderApprovalHandler(tracker).Register(servers.API.Echo())
+	servers.ServeMetrics(reg)
 
-	log.Info("restaurant-service starting", zap.String("http", cfg.HTTP.Address),
+	log.Info("restaurant-service starting", zap.String("http", cfg.HTTP.Address), zap.String("admin", cfg.Admin.Address),
 		zap.String("requests", cfg.Topics.RestaurantApprovalRequest), zap.String("responses", cfg.Topics.RestaurantApprovalResponse))
 	return lifecycle.Run(ctx, log,
 		lifecycle.Component{Name: "restaurant approval request consumer", Run: consumer.Run},
 		lifecycle.Component{Name: "order outbox scheduler", Run: scheduler.Run},
 		lifecycle.Component{Name: "order outbox cleaner", Run: cleaner.Run},
-		lifecycle.Component{Name: "http server", Run: server.Run},
+		lifecycle.Component{Name: "http server", Run: servers.Run},
 	)
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
 )
@@ -40,7 +41,8 @@ type service struct {
 	cfg      config.Config
 	db       *gorm.DB
 	producer *kafka.Producer
-	baseURL  string
+	baseURL  string // the public listener
+	adminURL string // the admin listener
 
 	mu      sync.Mutex
 	answers map[uuid.UUID][]contract.RestaurantApprovalResponse
@@ -60,13 +62,16 @@ func freeAddress(t *testing.T) string {
 func start(t *testing.T) *service {
 	t.Helper()
 	kcfg := kafkatest.Config(t)
-	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates it
+	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates and seeds it
 
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Postgres = pgCfg
+	cfg.Postgres.MigrationUser, cfg.Postgres.MigrationPassword = pgCfg.User, pgCfg.Password
+	cfg.Postgres.Seed = true
 	cfg.Kafka.Brokers = kcfg.Brokers
 	cfg.HTTP.Address = freeAddress(t)
+	cfg.Admin.Address = freeAddress(t)
 	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, "restaurant-approval-request")
 	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, "restaurant-approval-response")
 	cfg.Consumer.GroupID = "restaurant-service-test-" + uuid.NewString()
@@ -76,7 +81,7 @@ func start(t *testing.T) *service {
 	cfg.Outbox.Archive = true
 	require.NoError(t, cfg.Validate())
 
-	s := &service{cfg: cfg, db: db, baseURL: "http://" + cfg.HTTP.Address,
+	s := &service{cfg: cfg, db: db, baseURL: "http://" + cfg.HTTP.Address, adminURL: "http://" + cfg.Admin.Address,
 		answers: map[uuid.UUID][]contract.RestaurantApprovalResponse{}, headers: map[uuid.UUID][]string{},
 		markers: map[string]bool{}}
 	var err error
@@ -104,7 +109,7 @@ func start(t *testing.T) *service {
 			t.Fatalf("run failed at start: %v", err)
 		default:
 		}
-		resp, err := http.Get(s.baseURL + "/readyz")
+		resp, err := http.Get(s.adminURL + "/readyz")
 		if err != nil {
 			return false
 		}
@@ -431,4 +436,18 @@ func (s *service) awaitAnswersBefore(t *testing.T, marker string) {
 		defer s.mu.Unlock()
 		return s.markers[marker]
 	}, 30*time.Second, 20*time.Millisecond, "the marker on the response topic was not read within 30s")
+}
+
+// -healthcheck loads config.yaml and the environment as the service does and
+// asks the admin listener's /healthz: 0 while the service runs there, 1 when
+// nothing listens.
+func TestHealthcheckAsksTheAdminListener(t *testing.T) {
+	s := start(t)
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
+	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
+
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
+	require.Error(t, err)
+	assert.ErrorContains(t, err, "connection refused")
 }

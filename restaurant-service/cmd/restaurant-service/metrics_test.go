@@ -16,7 +16,7 @@ import (
 // and published; the lag of the request topic ends at 0.
 func TestMetricsFollowAnApprovalThroughTheService(t *testing.T) {
 	s := start(t)
-	before := metricstest.Scrape(t, s.baseURL+"/metrics")
+	before := metricstest.Scrape(t, s.adminURL+"/metrics")
 
 	req := request(restaurant1, "100.00", contract.Product{ID: product2, Quantity: 2})
 	s.send(t, req.SagaID, req)
@@ -30,7 +30,7 @@ func TestMetricsFollowAnApprovalThroughTheService(t *testing.T) {
 	var after metricstest.Samples
 	assert.Eventually(t, func() bool {
 		var err error
-		if after, err = metricstest.TryScrape(s.baseURL + "/metrics"); err != nil {
+		if after, err = metricstest.TryScrape(s.adminURL + "/metrics"); err != nil {
 			return false
 		}
 		for name, labels := range want {

@@ -21,12 +21,14 @@ func NewOrderOutboxHelper(repository OrderOutboxRepository) *OrderOutboxHelper {
 	return &OrderOutboxHelper{outbox: repository}
 }
 
-// IsAnswered reports whether an answer for the saga was already written,
-// published or not.
-func (h *OrderOutboxHelper) IsAnswered(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
-	answered, err := h.outbox.ExistsBySagaID(ctx, sagaID)
+// AnswerAgain reports whether an answer for the saga was already written,
+// and if so hands it back to the relay under the same message id: a request
+// that comes again may be a requester's resend for want of the answer, and
+// whatever happened to the first (lost, parked), the answer goes out again.
+func (h *OrderOutboxHelper) AnswerAgain(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
+	answered, err := h.outbox.ResendBySagaID(ctx, sagaID)
 	if err != nil {
-		return false, fmt.Errorf("look up order outbox message of saga %s: %w", sagaID, err)
+		return false, fmt.Errorf("send the answer of saga %s again: %w", sagaID, err)
 	}
 	return answered, nil
 }

@@ -21,6 +21,11 @@ type RestaurantApprovalRequestMessageListener interface {
 	// kernel.ECodeInvalid means the request can never be answered (it names
 	// no saga or no order); other errors are worth a retry.
 	ApproveOrder(ctx context.Context, request RestaurantApprovalRequest) error
+	// CancelOrder records that order-service cancelled the order after it
+	// asked for its approval: an approval becomes CANCELLED, and an order
+	// not decided yet is recorded CANCELLED so that its approval request,
+	// should it still arrive, is rejected. Nothing is answered.
+	CancelOrder(ctx context.Context, request RestaurantApprovalRequest) error
 }
 
 // OrderApprovalTracker is driven by the REST adapter.
@@ -53,6 +58,12 @@ type OrderApprovalRepository interface {
 	Save(ctx context.Context, approval *domain.OrderApproval) error
 	// FindByOrderID returns the approval of the order, or ErrNotFound.
 	FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error)
+	// FindByOrderIDForUpdate is FindByOrderID with the row locked until the
+	// transaction ends, so that a cancellation and an approval of the same
+	// order take turns.
+	FindByOrderIDForUpdate(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error)
+	// Update stores the approval's status.
+	Update(ctx context.Context, approval *domain.OrderApproval) error
 }
 
 // OrderOutboxRepository writes and looks up answers in the order_outbox table.
@@ -60,9 +71,10 @@ type OrderOutboxRepository interface {
 	// Save inserts the message; a message for the same saga already stored is
 	// ErrDuplicate.
 	Save(ctx context.Context, message OrderOutboxMessage) error
-	// ExistsBySagaID reports whether the saga has been answered, whatever the
-	// row's publication status.
-	ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error)
+	// ResendBySagaID hands the saga's answer, whatever became of it
+	// (published, parked), back to the relay under its message id, and
+	// reports whether the saga had one; none is false, not an error.
+	ResendBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error)
 }
 
 // RestaurantApprovalResponseMessagePublisher sends order_outbox rows to

@@ -16,8 +16,14 @@ func NewRestaurantApprovalRequestHandler(helper *RestaurantApprovalRequestHelper
 	return &RestaurantApprovalRequestHandler{helper: helper}
 }
 
-// ApproveOrder answers the request once; see
+// ApproveOrder answers the request; see
 // RestaurantApprovalRequestHelper.PersistOrderApproval.
 func (h *RestaurantApprovalRequestHandler) ApproveOrder(ctx context.Context, request RestaurantApprovalRequest) error {
 	return h.helper.PersistOrderApproval(ctx, request)
+}
+
+// CancelOrder records the cancellation; see
+// RestaurantApprovalRequestHelper.PersistOrderCancellation.
+func (h *RestaurantApprovalRequestHandler) CancelOrder(ctx context.Context, request RestaurantApprovalRequest) error {
+	return h.helper.PersistOrderCancellation(ctx, request)
 }

@@ -50,9 +50,14 @@ func NewRestaurantApprovalRequestHelper(
 }
 
 // PersistOrderApproval answers the request once. If the saga was already
-// answered, nothing changes and no second answer is written; a concurrent
-// delivery that loses the race on the unique indexes counts as answered too.
-// Otherwise the approval and its outbox row are stored in one transaction.
+// answered, nothing changes but the answer, which is sent again under its
+// message id (a requester that sends a request again lost the answer, or
+// never got it); a concurrent delivery that loses the race on the unique
+// indexes counts as answered too. If the order already has an approval but
+// its answer was cleaned from the outbox, the approval is answered again
+// from what it recorded; an order order-service cancelled before this
+// request arrived is answered REJECTED with that reason. Otherwise the
+// approval and its outbox row are stored in one transaction.
 //
 // Every request that names its saga and its order is answered: a business
 // dead end is an answer, not a dead letter. A request that describes no
@@ -72,11 +77,20 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 	var (
 		answered bool
 		event    domain.OrderApprovalEvent
+		earlier  *domain.OrderApproval
 	)
 	err := h.tx.Transact(ctx, func(ctx context.Context) error {
 		var err error
-		if answered, err = h.outbox.IsAnswered(ctx, request.SagaID); err != nil || answered {
+		if answered, err = h.outbox.AnswerAgain(ctx, request.SagaID); err != nil || answered {
 			return err
+		}
+		if earlier, err = h.findApproval(ctx, request.OrderID, false); err != nil {
+			return err
+		}
+		if earlier != nil {
+			status, failures := earlier.Answer()
+			return h.outbox.SaveOrderOutboxMessage(ctx, OrderEventPayload{OrderID: earlier.OrderID(), RestaurantID: earlier.RestaurantID(),
+				CreatedAt: h.now(), OrderApprovalStatus: status, FailureMessages: failures}, status, outbox.StatusStarted, request.SagaID)
 		}
 		if event, err = h.decide(ctx, request); err != nil {
 			return err
@@ -100,7 +114,12 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 	case err != nil:
 		return err
 	case answered:
-		log.Info("approval request already answered; nothing to do")
+		log.Info("approval request already answered; the answer is sent again")
+		return nil
+	case earlier != nil:
+		status, _ := earlier.Answer()
+		log.Info("approval request of an order decided before; answered from the record", zap.String("approval_status", string(earlier.Status())),
+			zap.String("status", string(status)))
 		return nil
 	}
 	approval := event.OrderApproval()
@@ -133,4 +152,81 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 		return nil, fmt.Errorf("find restaurant %s: %w", request.RestaurantID, err)
 	}
 	return h.domain.ValidateOrder(restaurant, order, h.now()), nil
+}
+
+// PersistOrderCancellation records order-service's word that the order was
+// cancelled after it asked for the restaurant's approval (the saga stopped
+// waiting for the answer, or the answer came too late). An APPROVED order
+// becomes CANCELLED: the restaurant must not prepare it. An order not decided
+// yet gets a CANCELLED approval, so that its approval request, should it
+// still arrive, is rejected. A rejected or already cancelled order changes
+// nothing. Nothing is answered: order-service does not wait for it. Only a
+// message without saga or order id is an error with code
+// kernel.ECodeInvalid.
+func (h *RestaurantApprovalRequestHelper) PersistOrderCancellation(ctx context.Context, request RestaurantApprovalRequest) error {
+	if request.SagaID.IsZero() || request.OrderID.IsZero() || request.RestaurantID.IsZero() {
+		return kernel.Errorf(kernel.ECodeInvalid, "cancellation %s of saga %s, order %s and restaurant %s cannot be recorded: an id is missing",
+			request.ID, request.SagaID, request.OrderID, request.RestaurantID)
+	}
+	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
+		zap.Stringer("restaurant_id", request.RestaurantID))
+	var (
+		was   kernel.OrderApprovalStatus
+		moved bool
+	)
+	err := h.tx.Transact(ctx, func(ctx context.Context) error {
+		approval, err := h.findApproval(ctx, request.OrderID, true)
+		if err != nil {
+			return err
+		}
+		if approval == nil {
+			moved = true
+			if err := h.approvals.Save(ctx, domain.NewCancelledOrderApproval(request.RestaurantID, request.OrderID)); err != nil {
+				// ErrDuplicate: the approval request committed meanwhile;
+				// a conflict, run again to find and cancel it.
+				return kernel.WrapError(kernel.ECodeConflict, err, fmt.Sprintf("record cancellation of order %s", request.OrderID))
+			}
+			return nil
+		}
+		was = approval.Status()
+		if was != kernel.OrderApprovalStatusApproved {
+			return nil
+		}
+		if err := approval.Cancel(); err != nil {
+			return err
+		}
+		moved = true
+		if err := h.approvals.Update(ctx, approval); err != nil {
+			return fmt.Errorf("cancel approval of order %s: %w", request.OrderID, err)
+		}
+		return nil
+	})
+	switch {
+	case err != nil:
+		return err
+	case !moved:
+		log.Info("order cancelled by order-service; nothing to undo", zap.String("approval_status", string(was)))
+	case was == "":
+		log.Info("order cancelled by order-service before the restaurant decided; its approval request will be rejected")
+	default:
+		log.Info("approved order cancelled by order-service; approval CANCELLED")
+	}
+	return nil
+}
+
+// findApproval returns the order's approval, locked when forUpdate, or nil
+// when the order has none.
+func (h *RestaurantApprovalRequestHelper) findApproval(ctx context.Context, orderID kernel.OrderID, forUpdate bool) (*domain.OrderApproval, error) {
+	find := h.approvals.FindByOrderID
+	if forUpdate {
+		find = h.approvals.FindByOrderIDForUpdate
+	}
+	approval, err := find(ctx, orderID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("find approval of order %s: %w", orderID, err)
+	}
+	return approval, nil
 }

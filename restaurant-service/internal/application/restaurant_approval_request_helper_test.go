@@ -126,7 +126,8 @@ func TestApproveOrderApproves(t *testing.T) {
 	m := newHelper(t)
 	req := request("100.00", application.OrderProduct{ID: product2, Quantity: 2})
 	m.expectTransaction()
-	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 		Return(catalogRestaurant(t, true), nil)
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusApproved, []string{})
@@ -189,7 +190,8 @@ func TestApproveOrderRejects(t *testing.T) {
 				ids[i] = p.ID
 			}
 			m.expectTransaction()
-			m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, ids).Return(catalogRestaurant(t, tt.active), nil)
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, tt.failures(req))
 
@@ -202,7 +204,8 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 	m.expectTransaction()
-	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 		Return(nil, fmt.Errorf("find restaurant %s: %w", restaurant1, application.ErrNotFound))
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected,
@@ -215,7 +218,7 @@ func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 	m.expectTransaction()
-	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(true, nil)
+	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(true, nil)
 	// No restaurant lookup, no approval, no outbox row: the strict mocks fail
 	// the test on any of them.
 
@@ -237,7 +240,8 @@ func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
 			m := newHelper(t)
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			m.expectTransaction()
-			m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 				Return(catalogRestaurant(t, true), nil)
 			m.approvals.EXPECT().Save(inTx{}, gomock.Any()).Return(tt.approvalErr)
@@ -259,20 +263,22 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 		{
 			name: "outbox lookup fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
-				m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, down)
+				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, down)
 			},
 		},
 		{
 			name: "restaurant lookup fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
-				m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(nil, down)
 			},
 		},
 		{
 			name: "outbox insert fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
-				m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(catalogRestaurant(t, true), nil)
 				m.approvals.EXPECT().Save(inTx{}, gomock.Any()).Return(nil)
 				m.outbox.EXPECT().Save(inTx{}, gomock.Any()).Return(down)
@@ -362,7 +368,8 @@ func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			tt.mutate(&req)
 			m.expectTransaction()
-			m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 			// No catalog lookup: the request is refused on its own.
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
 
@@ -377,7 +384,8 @@ func TestApproveOrderRejectsRequestWithoutRestaurant(t *testing.T) {
 	req.RestaurantID = kernel.RestaurantID{}
 	var msg application.OrderOutboxMessage
 	m.expectTransaction()
-	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
 	// No catalog lookup and no approval row: an approval belongs to a
 	// restaurant. The answer alone is written.
 	m.outbox.EXPECT().Save(inTx{}, gomock.Any()).DoAndReturn(func(_ context.Context, saved application.OrderOutboxMessage) error {
@@ -401,7 +409,7 @@ func TestApproveOrderInvalidRequestAlreadyAnsweredChangesNothing(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00")
 	m.expectTransaction()
-	m.outbox.EXPECT().ExistsBySagaID(inTx{}, req.SagaID).Return(true, nil)
+	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(true, nil)
 
 	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
 }

@@ -16,18 +16,23 @@ const EnvPrefix = "RESTAURANT_SERVICE"
 
 // Config is everything restaurant-service reads at start.
 type Config struct {
-	Log      logging.Config       `mapstructure:"log"`
-	Tracing  tracing.Config       `mapstructure:"tracing"`
-	HTTP     httpserver.Config    `mapstructure:"http"`
-	Postgres postgres.Config      `mapstructure:"postgres"`
-	Kafka    kafka.Config         `mapstructure:"kafka"`
-	Topics   Topics               `mapstructure:"topics"`
-	Consumer kafka.ConsumerConfig `mapstructure:"consumer"`
-	Outbox   Outbox               `mapstructure:"outbox"`
+	Log      logging.Config         `mapstructure:"log"`
+	Tracing  tracing.Config         `mapstructure:"tracing"`
+	HTTP     httpserver.Config      `mapstructure:"http"`
+	Admin    httpserver.AdminConfig `mapstructure:"admin"`
+	Postgres postgres.Config        `mapstructure:"postgres"`
+	Kafka    kafka.Config           `mapstructure:"kafka"`
+	Topics   Topics                 `mapstructure:"topics"`
+	Consumer kafka.ConsumerConfig   `mapstructure:"consumer"`
+	Outbox   Outbox                 `mapstructure:"outbox"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.
 func (c Config) Logging() logging.Config { return c.Log }
+
+// AdminAddress returns the admin listener's address, for lifecycle.Main's
+// -healthcheck.
+func (c Config) AdminAddress() string { return c.Admin.Address }
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
@@ -36,5 +41,5 @@ func (c Config) Validate() error {
 		{Key: "topics.restaurant_approval_response", Name: c.Topics.RestaurantApprovalResponse},
 	}, c.Topics.Partitions, c.Topics.ReplicationFactor)
 	return errors.Join(topics, c.Consumer.Validate("consumer"),
-		c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())
+		c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/config/configtest"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
 )
@@ -27,6 +28,8 @@ func TestConfigYAMLLoadsWithTheContractDefaults(t *testing.T) {
 	require.NoError(t, infraconfig.Load(configFile(t), config.EnvPrefix, &cfg))
 
 	assert.Equal(t, ":8183", cfg.HTTP.Address)
+	assert.Equal(t, "127.0.0.1:9183", cfg.Admin.Address, "the admin listener is on the loopback")
+	assert.False(t, cfg.Admin.Pprof)
 	assert.Equal(t, "restaurant", cfg.Postgres.Schema)
 	assert.Equal(t, contract.TopicRestaurantApprovalRequest, cfg.Topics.RestaurantApprovalRequest)
 	assert.Equal(t, contract.TopicRestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse)
@@ -100,4 +103,16 @@ func TestValidateRefusesUnworkableSettings(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+func TestEveryKeyHasItsVariable(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, false)
+}
+
+func TestEveryKeyCanComeFromAFile(t *testing.T) {
+	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, true)
+}
+
+func TestREADMEListsEveryKey(t *testing.T) {
+	configtest.READMETable(t, "../../../README.md", "restaurant-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
@@ -39,4 +40,28 @@ func (r *OrderApprovalRepository) FindByOrderID(ctx context.Context, orderID ker
 		return nil, wrapReadError(err, fmt.Sprintf("find approval of order %s", orderID))
 	}
 	return orderApprovalFromRow(row)
+}
+
+// FindByOrderIDForUpdate implements application.OrderApprovalRepository.
+func (r *OrderApprovalRepository) FindByOrderIDForUpdate(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error) {
+	var row orderApprovalRow
+	err := postgres.Conn(ctx, r.db).Clauses(clause.Locking{Strength: "UPDATE"}).Where("order_id = ?", orderID.UUID()).Take(&row).Error
+	if err != nil {
+		return nil, wrapReadError(err, fmt.Sprintf("lock approval of order %s", orderID))
+	}
+	return orderApprovalFromRow(row)
+}
+
+// Update implements application.OrderApprovalRepository.
+func (r *OrderApprovalRepository) Update(ctx context.Context, approval *domain.OrderApproval) error {
+	row := orderApprovalRowOf(approval)
+	res := postgres.Conn(ctx, r.db).Exec(`UPDATE order_approval SET status = ?, failure_messages = ? WHERE id = ?`,
+		row.Status, row.FailureMessages, row.ID)
+	if res.Error != nil {
+		return postgres.WrapError(res.Error, fmt.Sprintf("update approval of order %s", approval.OrderID()))
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("update approval %s of order %s: %w", approval.ID(), approval.OrderID(), application.ErrNotFound)
+	}
+	return nil
 }

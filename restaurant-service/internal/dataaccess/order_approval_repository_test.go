@@ -16,7 +16,7 @@ import (
 
 func TestOrderApprovalRepositoryRoundTripAndUniquePerOrder(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	repo := dataaccess.NewOrderApprovalRepository(db)
 	ctx := context.Background()
 	orderID := kernel.NewID[kernel.OrderID]()

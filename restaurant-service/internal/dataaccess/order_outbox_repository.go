@@ -57,14 +57,9 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
 }
 
-// ExistsBySagaID implements application.OrderOutboxRepository.
-func (r *OrderOutboxRepository) ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
-	var exists bool
-	err := postgres.Conn(ctx, r.db).
-		Raw("SELECT EXISTS (SELECT 1 FROM "+orderOutboxTable+" WHERE saga_id = ?)", sagaID.UUID()).
-		Scan(&exists).Error
-	if err != nil {
-		return false, postgres.WrapError(err, fmt.Sprintf("look up order outbox message of saga %s", sagaID))
-	}
-	return exists, nil
+// ResendBySagaID implements application.OrderOutboxRepository: the row gets
+// its attempts back and the relay is woken, since an update does not fire
+// the insert trigger that usually does.
+func (r *OrderOutboxRepository) ResendBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
+	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), orderOutboxTable, "saga_id = ?", sagaID.UUID())
 }

@@ -25,19 +25,19 @@ import (
 
 func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	repo := dataaccess.NewOrderOutboxRepository(db, false)
 	ctx := context.Background()
 	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.EventTime(time.Now()))
 
-	answered, err := repo.ExistsBySagaID(ctx, sagaID)
+	answered, err := repo.ResendBySagaID(ctx, sagaID)
 	require.NoError(t, err)
 	assert.False(t, answered)
 
 	require.NoError(t, repo.Save(ctx, msg))
 
-	answered, err = repo.ExistsBySagaID(ctx, sagaID)
+	answered, err = repo.ResendBySagaID(ctx, sagaID)
 	require.NoError(t, err)
 	assert.True(t, answered)
 	row, ok := readOutbox(t, db, "order_outbox", msg.ID)
@@ -64,7 +64,7 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			db, _ := pgtest.New(t, migrations.FS)
+			db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 			repo := dataaccess.NewOrderOutboxRepository(db, archive)
 			ctx := context.Background()
 			base := kernel.EventTime(time.Now())
@@ -113,7 +113,7 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 
 func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
 	t.Parallel()
-	db, cfg := pgtest.New(t, migrations.FS)
+	db, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	wake := postgres.Listen(ctx, cfg, dataaccess.OrderOutboxChannel(cfg.Schema), zap.NewNop())
@@ -137,7 +137,7 @@ func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
 // publish it on; a row written without one (tracing off) keeps NULL.
 func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	repo := dataaccess.NewOrderOutboxRepository(db, false)
 	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	traced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))

@@ -16,7 +16,7 @@ import (
 
 func TestRestaurantRepositoryReadsTheSeededCatalog(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	repo := dataaccess.NewRestaurantRepository(db)
 	ctx := context.Background()
 
@@ -49,7 +49,7 @@ func TestRestaurantRepositoryReadsTheSeededCatalog(t *testing.T) {
 
 func TestRestaurantRepositoryUnknownRestaurantIsNotFound(t *testing.T) {
 	t.Parallel()
-	db, _ := pgtest.New(t, migrations.FS)
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 
 	_, err := dataaccess.NewRestaurantRepository(db).
 		FindRestaurantInformation(context.Background(), kernel.NewID[kernel.RestaurantID](), []kernel.ProductID{product2})

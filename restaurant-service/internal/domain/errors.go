@@ -15,6 +15,9 @@ var (
 	// a request can never succeed, so it is rejected with that reason
 	// (RestaurantDomainService.RejectInvalidOrder), not retried or parked.
 	ErrInvalidOrderDetail = errors.New("invalid order detail")
+	// ErrOrderApprovalState: the approval is not in a state that allows the
+	// change asked for.
+	ErrOrderApprovalState = errors.New("order approval state")
 	// ErrInvalidOrderApproval: stored data cannot describe an approval.
 	ErrInvalidOrderApproval = errors.New("invalid order approval")
 	// ErrInvalidRestaurant: stored data cannot describe a restaurant.

@@ -1,9 +1,14 @@
 package domain
 
-import "github.com/food-ordering-system/common/kernel"
+import (
+	"fmt"
+
+	"github.com/food-ordering-system/common/kernel"
+)
 
 // OrderApproval is a restaurant's answer to one order: APPROVED, or REJECTED
-// with the reasons. There is at most one per order.
+// with the reasons; CANCELLED once order-service said the order was
+// cancelled after it asked. There is at most one per order.
 type OrderApproval struct {
 	id              kernel.OrderApprovalID
 	restaurantID    kernel.RestaurantID
@@ -25,6 +30,44 @@ func newOrderApproval(restaurantID kernel.RestaurantID, orderID kernel.OrderID, 
 		status:          status,
 		failureMessages: append([]string{}, failureMessages...),
 	}
+}
+
+// NewCancelledOrderApproval records the cancellation of an order the
+// restaurant has not decided on yet: its approval request, should it still
+// arrive, is then rejected with this approval's reason.
+func NewCancelledOrderApproval(restaurantID kernel.RestaurantID, orderID kernel.OrderID) *OrderApproval {
+	return &OrderApproval{
+		id:              kernel.NewID[kernel.OrderApprovalID](),
+		restaurantID:    restaurantID,
+		orderID:         orderID,
+		status:          kernel.OrderApprovalStatusCancelled,
+		failureMessages: []string{cancelledMessage(orderID)},
+	}
+}
+
+func cancelledMessage(orderID kernel.OrderID) string {
+	return fmt.Sprintf("Order with id: %s was cancelled before the restaurant approved it", orderID)
+}
+
+// Cancel records that the order the restaurant approved was cancelled
+// afterwards: APPROVED → CANCELLED. A rejected order needs no cancellation,
+// and a cancelled one none again; both are ErrOrderApprovalState.
+func (a *OrderApproval) Cancel() error {
+	if a.status != kernel.OrderApprovalStatusApproved {
+		return kernel.Invalid(ErrOrderApprovalState, "Approval %s of order %s is %s and cannot be cancelled", a.id, a.orderID, a.status)
+	}
+	a.status = kernel.OrderApprovalStatusCancelled
+	return nil
+}
+
+// Answer is what the approval answers order-service: APPROVED, or REJECTED
+// with the reasons; a cancelled order is REJECTED with the reason that it
+// was cancelled.
+func (a *OrderApproval) Answer() (kernel.OrderApprovalStatus, []string) {
+	if a.status == kernel.OrderApprovalStatusCancelled {
+		return kernel.OrderApprovalStatusRejected, []string{cancelledMessage(a.orderID)}
+	}
+	return a.status, a.FailureMessages()
 }
 
 // UnmarshalOrderApprovalFromDatabase rebuilds an approval from stored values.
@@ -66,7 +109,7 @@ func (a *OrderApproval) RestaurantID() kernel.RestaurantID { return a.restaurant
 // OrderID is the order the answer is about.
 func (a *OrderApproval) OrderID() kernel.OrderID { return a.orderID }
 
-// Status is APPROVED or REJECTED.
+// Status is APPROVED, REJECTED or CANCELLED.
 func (a *OrderApproval) Status() kernel.OrderApprovalStatus { return a.status }
 
 // FailureMessages returns a copy of the reasons of a rejection; it is empty

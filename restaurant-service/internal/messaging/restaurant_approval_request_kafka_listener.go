@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
@@ -23,12 +24,14 @@ func NewRestaurantApprovalRequestKafkaListener(listener application.RestaurantAp
 	return &RestaurantApprovalRequestKafkaListener{listener: listener, log: log}
 }
 
-// Handle is the kafka.Handler of the approval request topic. A record that
-// is not a request goes to the dead-letter topic (kafka.DecodeJSON's
-// Permanent error), as does a request the application calls invalid, which
-// is one no answer could name (no saga or order id): every other request,
-// acceptable or not, is answered. Any other error is returned as is so the
-// record is retried.
+// Handle is the kafka.Handler of the approval request topic. The topic
+// carries two messages of one shape: a request to approve a PAID order, and
+// (restaurantOrderStatus CANCELLED) the word that an order was cancelled
+// after its approval was asked. A record that is neither goes to the
+// dead-letter topic (kafka.DecodeJSON's Permanent error), as does a message
+// the application calls invalid, which is one no answer could name (no saga
+// or order id): every other request, acceptable or not, is answered. Any
+// other error is returned as is so the record is retried.
 func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
 	request, err := kafka.DecodeJSON[contract.RestaurantApprovalRequest](msg)
 	if err != nil {
@@ -37,5 +40,8 @@ func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg
 	l.log.Debug("order approval request received",
 		zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID), zap.Stringer("message_id", request.ID))
+	if request.RestaurantOrderStatus == kernel.RestaurantOrderStatusCancelled {
+		return l.listener.CancelOrder(ctx, approvalRequestOf(request))
+	}
 	return l.listener.ApproveOrder(ctx, approvalRequestOf(request))
 }

@@ -10,8 +10,12 @@ import (
 	"github.com/food-ordering-system/restaurant-service/api"
 )
 
-// baseURL is the document's server URL.
-const baseURL = "http://localhost:8183"
+// baseURL and adminURL are the server URLs of the public and the admin
+// document.
+const (
+	baseURL  = "http://localhost:8183"
+	adminURL = "http://localhost:9183"
+)
 
 func TestOpenAPIDocumentIsServed(t *testing.T) {
 	c := openapitest.New(t, api.OpenAPI, baseURL, newServer(t, nil).Handler())
@@ -23,6 +27,9 @@ func TestOpenAPIDocumentIsServed(t *testing.T) {
 	assert.Equal(t, api.OpenAPI, rec.Body.Bytes())
 }
 
-func TestProbesMatchTheDocument(t *testing.T) {
-	openapitest.ProbesMatch(t, api.OpenAPI, baseURL)
+func TestProbesMatchTheAdminDocument(t *testing.T) {
+	openapitest.ProbesMatch(t, api.AdminOpenAPI, adminURL)
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		assert.NotContains(t, string(api.OpenAPI), "\n  "+path+":", "the public document leaves the admin listener's %s out", path)
+	}
 }

@@ -381,34 +381,34 @@ func (m *MockSagaHistoryRepository) EXPECT() *MockSagaHistoryRepositoryMockRecor
 	return m.recorder
 }
 
-// CountByStatusCreatedBefore mocks base method.
-func (m *MockSagaHistoryRepository) CountByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time) (map[kernel.OrderStatus]int, error) {
+// CountByStatusOlderThan mocks base method.
+func (m *MockSagaHistoryRepository) CountByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration) (map[kernel.OrderStatus]int, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "CountByStatusCreatedBefore", ctx, statuses, createdBefore)
+	ret := m.ctrl.Call(m, "CountByStatusOlderThan", ctx, statuses, age)
 	ret0, _ := ret[0].(map[kernel.OrderStatus]int)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
-// CountByStatusCreatedBefore indicates an expected call of CountByStatusCreatedBefore.
-func (mr *MockSagaHistoryRepositoryMockRecorder) CountByStatusCreatedBefore(ctx, statuses, createdBefore interface{}) *gomock.Call {
+// CountByStatusOlderThan indicates an expected call of CountByStatusOlderThan.
+func (mr *MockSagaHistoryRepositoryMockRecorder) CountByStatusOlderThan(ctx, statuses, age interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountByStatusCreatedBefore", reflect.TypeOf((*MockSagaHistoryRepository)(nil).CountByStatusCreatedBefore), ctx, statuses, createdBefore)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CountByStatusOlderThan", reflect.TypeOf((*MockSagaHistoryRepository)(nil).CountByStatusOlderThan), ctx, statuses, age)
 }
 
-// FindByStatusCreatedBefore mocks base method.
-func (m *MockSagaHistoryRepository) FindByStatusCreatedBefore(ctx context.Context, statuses []kernel.OrderStatus, createdBefore time.Time, limit int) ([]*application.OrderSagaHistory, error) {
+// FindByStatusOlderThan mocks base method.
+func (m *MockSagaHistoryRepository) FindByStatusOlderThan(ctx context.Context, statuses []kernel.OrderStatus, age time.Duration, limit int) ([]*application.OrderSagaHistory, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "FindByStatusCreatedBefore", ctx, statuses, createdBefore, limit)
+	ret := m.ctrl.Call(m, "FindByStatusOlderThan", ctx, statuses, age, limit)
 	ret0, _ := ret[0].([]*application.OrderSagaHistory)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
-// FindByStatusCreatedBefore indicates an expected call of FindByStatusCreatedBefore.
-func (mr *MockSagaHistoryRepositoryMockRecorder) FindByStatusCreatedBefore(ctx, statuses, createdBefore, limit interface{}) *gomock.Call {
+// FindByStatusOlderThan indicates an expected call of FindByStatusOlderThan.
+func (mr *MockSagaHistoryRepositoryMockRecorder) FindByStatusOlderThan(ctx, statuses, age, limit interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByStatusCreatedBefore", reflect.TypeOf((*MockSagaHistoryRepository)(nil).FindByStatusCreatedBefore), ctx, statuses, createdBefore, limit)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByStatusOlderThan", reflect.TypeOf((*MockSagaHistoryRepository)(nil).FindByStatusOlderThan), ctx, statuses, age, limit)
 }
 
 // FindByTrackingID mocks base method.
@@ -581,18 +581,18 @@ func (mr *MockPaymentOutboxRepositoryMockRecorder) FindBySagaIDAndSagaStatus(ctx
 }
 
 // FindOverdue mocks base method.
-func (m *MockPaymentOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.PaymentOutboxMessage, error) {
+func (m *MockPaymentOutboxRepository) FindOverdue(ctx context.Context, replyTimeout, maxInterval time.Duration, limit int) ([]*application.PaymentOutboxMessage, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "FindOverdue", ctx, sentBefore, limit)
+	ret := m.ctrl.Call(m, "FindOverdue", ctx, replyTimeout, maxInterval, limit)
 	ret0, _ := ret[0].([]*application.PaymentOutboxMessage)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // FindOverdue indicates an expected call of FindOverdue.
-func (mr *MockPaymentOutboxRepositoryMockRecorder) FindOverdue(ctx, sentBefore, limit interface{}) *gomock.Call {
+func (mr *MockPaymentOutboxRepositoryMockRecorder) FindOverdue(ctx, replyTimeout, maxInterval, limit interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockPaymentOutboxRepository)(nil).FindOverdue), ctx, sentBefore, limit)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockPaymentOutboxRepository)(nil).FindOverdue), ctx, replyTimeout, maxInterval, limit)
 }
 
 // Resend mocks base method.
@@ -681,18 +681,18 @@ func (mr *MockApprovalOutboxRepositoryMockRecorder) FindBySagaIDAndSagaStatus(ct
 }
 
 // FindOverdue mocks base method.
-func (m *MockApprovalOutboxRepository) FindOverdue(ctx context.Context, sentBefore time.Time, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
+func (m *MockApprovalOutboxRepository) FindOverdue(ctx context.Context, replyTimeout time.Duration, limit int) ([]*application.OrderApprovalOutboxMessage, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "FindOverdue", ctx, sentBefore, limit)
+	ret := m.ctrl.Call(m, "FindOverdue", ctx, replyTimeout, limit)
 	ret0, _ := ret[0].([]*application.OrderApprovalOutboxMessage)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // FindOverdue indicates an expected call of FindOverdue.
-func (mr *MockApprovalOutboxRepositoryMockRecorder) FindOverdue(ctx, sentBefore, limit interface{}) *gomock.Call {
+func (mr *MockApprovalOutboxRepositoryMockRecorder) FindOverdue(ctx, replyTimeout, limit interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockApprovalOutboxRepository)(nil).FindOverdue), ctx, sentBefore, limit)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindOverdue", reflect.TypeOf((*MockApprovalOutboxRepository)(nil).FindOverdue), ctx, replyTimeout, limit)
 }
 
 // Resend mocks base method.
@@ -834,19 +834,34 @@ func (m *MockIdempotencyKeyRepository) EXPECT() *MockIdempotencyKeyRepositoryMoc
 	return m.recorder
 }
 
-// FindByKey mocks base method.
-func (m *MockIdempotencyKeyRepository) FindByKey(ctx context.Context, key string) (*application.IdempotencyKey, error) {
+// DeleteExpired mocks base method.
+func (m *MockIdempotencyKeyRepository) DeleteExpired(ctx context.Context, retention time.Duration, limit int) (int64, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "FindByKey", ctx, key)
+	ret := m.ctrl.Call(m, "DeleteExpired", ctx, retention, limit)
+	ret0, _ := ret[0].(int64)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// DeleteExpired indicates an expected call of DeleteExpired.
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) DeleteExpired(ctx, retention, limit interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "DeleteExpired", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).DeleteExpired), ctx, retention, limit)
+}
+
+// FindByKey mocks base method.
+func (m *MockIdempotencyKeyRepository) FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*application.IdempotencyKey, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByKey", ctx, customerID, key)
 	ret0, _ := ret[0].(*application.IdempotencyKey)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
 // FindByKey indicates an expected call of FindByKey.
-func (mr *MockIdempotencyKeyRepositoryMockRecorder) FindByKey(ctx, key interface{}) *gomock.Call {
+func (mr *MockIdempotencyKeyRepositoryMockRecorder) FindByKey(ctx, customerID, key interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByKey", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).FindByKey), ctx, key)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByKey", reflect.TypeOf((*MockIdempotencyKeyRepository)(nil).FindByKey), ctx, customerID, key)
 }
 
 // Insert mocks base method.

@@ -313,19 +313,19 @@ func (m *MockOrderOutboxRepository) EXPECT() *MockOrderOutboxRepositoryMockRecor
 	return m.recorder
 }
 
-// ExistsBySagaIDAndPaymentOrderStatus mocks base method.
-func (m *MockOrderOutboxRepository) ExistsBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error) {
+// ResendBySagaIDAndPaymentOrderStatus mocks base method.
+func (m *MockOrderOutboxRepository) ResendBySagaIDAndPaymentOrderStatus(ctx context.Context, sagaID kernel.SagaID, status kernel.PaymentOrderStatus) (bool, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "ExistsBySagaIDAndPaymentOrderStatus", ctx, sagaID, status)
+	ret := m.ctrl.Call(m, "ResendBySagaIDAndPaymentOrderStatus", ctx, sagaID, status)
 	ret0, _ := ret[0].(bool)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
-// ExistsBySagaIDAndPaymentOrderStatus indicates an expected call of ExistsBySagaIDAndPaymentOrderStatus.
-func (mr *MockOrderOutboxRepositoryMockRecorder) ExistsBySagaIDAndPaymentOrderStatus(ctx, sagaID, status interface{}) *gomock.Call {
+// ResendBySagaIDAndPaymentOrderStatus indicates an expected call of ResendBySagaIDAndPaymentOrderStatus.
+func (mr *MockOrderOutboxRepositoryMockRecorder) ResendBySagaIDAndPaymentOrderStatus(ctx, sagaID, status interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ExistsBySagaIDAndPaymentOrderStatus", reflect.TypeOf((*MockOrderOutboxRepository)(nil).ExistsBySagaIDAndPaymentOrderStatus), ctx, sagaID, status)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ResendBySagaIDAndPaymentOrderStatus", reflect.TypeOf((*MockOrderOutboxRepository)(nil).ResendBySagaIDAndPaymentOrderStatus), ctx, sagaID, status)
 }
 
 // Save mocks base method.

@@ -52,6 +52,20 @@ func (mr *MockRestaurantApprovalRequestMessageListenerMockRecorder) ApproveOrder
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ApproveOrder", reflect.TypeOf((*MockRestaurantApprovalRequestMessageListener)(nil).ApproveOrder), ctx, request)
 }
 
+// CancelOrder mocks base method.
+func (m *MockRestaurantApprovalRequestMessageListener) CancelOrder(ctx context.Context, request application.RestaurantApprovalRequest) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "CancelOrder", ctx, request)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// CancelOrder indicates an expected call of CancelOrder.
+func (mr *MockRestaurantApprovalRequestMessageListenerMockRecorder) CancelOrder(ctx, request interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "CancelOrder", reflect.TypeOf((*MockRestaurantApprovalRequestMessageListener)(nil).CancelOrder), ctx, request)
+}
+
 // MockOrderApprovalTracker is a mock of OrderApprovalTracker interface.
 type MockOrderApprovalTracker struct {
 	ctrl     *gomock.Controller
@@ -203,6 +217,21 @@ func (mr *MockOrderApprovalRepositoryMockRecorder) FindByOrderID(ctx, orderID in
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByOrderID", reflect.TypeOf((*MockOrderApprovalRepository)(nil).FindByOrderID), ctx, orderID)
 }
 
+// FindByOrderIDForUpdate mocks base method.
+func (m *MockOrderApprovalRepository) FindByOrderIDForUpdate(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error) {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "FindByOrderIDForUpdate", ctx, orderID)
+	ret0, _ := ret[0].(*domain.OrderApproval)
+	ret1, _ := ret[1].(error)
+	return ret0, ret1
+}
+
+// FindByOrderIDForUpdate indicates an expected call of FindByOrderIDForUpdate.
+func (mr *MockOrderApprovalRepositoryMockRecorder) FindByOrderIDForUpdate(ctx, orderID interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "FindByOrderIDForUpdate", reflect.TypeOf((*MockOrderApprovalRepository)(nil).FindByOrderIDForUpdate), ctx, orderID)
+}
+
 // Save mocks base method.
 func (m *MockOrderApprovalRepository) Save(ctx context.Context, approval *domain.OrderApproval) error {
 	m.ctrl.T.Helper()
@@ -215,6 +244,20 @@ func (m *MockOrderApprovalRepository) Save(ctx context.Context, approval *domain
 func (mr *MockOrderApprovalRepositoryMockRecorder) Save(ctx, approval interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
 	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Save", reflect.TypeOf((*MockOrderApprovalRepository)(nil).Save), ctx, approval)
+}
+
+// Update mocks base method.
+func (m *MockOrderApprovalRepository) Update(ctx context.Context, approval *domain.OrderApproval) error {
+	m.ctrl.T.Helper()
+	ret := m.ctrl.Call(m, "Update", ctx, approval)
+	ret0, _ := ret[0].(error)
+	return ret0
+}
+
+// Update indicates an expected call of Update.
+func (mr *MockOrderApprovalRepositoryMockRecorder) Update(ctx, approval interface{}) *gomock.Call {
+	mr.mock.ctrl.T.Helper()
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "Update", reflect.TypeOf((*MockOrderApprovalRepository)(nil).Update), ctx, approval)
 }
 
 // MockOrderOutboxRepository is a mock of OrderOutboxRepository interface.
@@ -240,19 +283,19 @@ func (m *MockOrderOutboxRepository) EXPECT() *MockOrderOutboxRepositoryMockRecor
 	return m.recorder
 }
 
-// ExistsBySagaID mocks base method.
-func (m *MockOrderOutboxRepository) ExistsBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
+// ResendBySagaID mocks base method.
+func (m *MockOrderOutboxRepository) ResendBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
 	m.ctrl.T.Helper()
-	ret := m.ctrl.Call(m, "ExistsBySagaID", ctx, sagaID)
+	ret := m.ctrl.Call(m, "ResendBySagaID", ctx, sagaID)
 	ret0, _ := ret[0].(bool)
 	ret1, _ := ret[1].(error)
 	return ret0, ret1
 }
 
-// ExistsBySagaID indicates an expected call of ExistsBySagaID.
-func (mr *MockOrderOutboxRepositoryMockRecorder) ExistsBySagaID(ctx, sagaID interface{}) *gomock.Call {
+// ResendBySagaID indicates an expected call of ResendBySagaID.
+func (mr *MockOrderOutboxRepositoryMockRecorder) ResendBySagaID(ctx, sagaID interface{}) *gomock.Call {
 	mr.mock.ctrl.T.Helper()
-	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ExistsBySagaID", reflect.TypeOf((*MockOrderOutboxRepository)(nil).ExistsBySagaID), ctx, sagaID)
+	return mr.mock.ctrl.RecordCallWithMethodType(mr.mock, "ResendBySagaID", reflect.TypeOf((*MockOrderOutboxRepository)(nil).ResendBySagaID), ctx, sagaID)
 }
 
 // Save mocks base method.

@@ -1,0 +1,1 @@
+ALTER TABLE credit_history DROP COLUMN order_id;
