@@ -29,7 +29,6 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 	"gorm.io/gorm"
-	otelgorm "gorm.io/plugin/opentelemetry/tracing"
 )
 
 // Exporters a Config may name.
@@ -150,7 +149,7 @@ func (t *Tracing) InstrumentDB(db *gorm.DB) error {
 	if t.provider == nil {
 		return nil
 	}
-	if err := db.Use(otelgorm.NewPlugin(otelgorm.WithoutMetrics(), otelgorm.WithTracerProvider(t.provider))); err != nil {
+	if err := db.Use(newSQLSpans(t.provider)); err != nil {
 		return fmt.Errorf("tracing: instrument the database: %w", err)
 	}
 	return nil
