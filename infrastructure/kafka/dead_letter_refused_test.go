@@ -20,11 +20,11 @@ import (
 )
 
 // nearTheSizeLimit returns a value that makes a record with key and headers
-// a few bytes smaller than the producer's limit (sarama's default
-// Producer.MaxMessageBytes, which the producer keeps), as sarama counts it.
+// a few bytes smaller than the producer's limit (kafka.MaxRecordBytes), as
+// sarama counts it.
 func nearTheSizeLimit(t *testing.T, key string, headers map[string]string) []byte {
 	t.Helper()
-	const limit, margin = 1 << 20, 8
+	const limit, margin = kafka.MaxRecordBytes, 8
 	record := &sarama.ProducerMessage{Key: sarama.StringEncoder(key), Value: sarama.ByteEncoder(nil)}
 	for k, v := range headers {
 		record.Headers = append(record.Headers, sarama.RecordHeader{Key: []byte(k), Value: []byte(v)})

@@ -55,6 +55,14 @@ const (
 	producerRetryBackoff   = 250 * time.Millisecond
 )
 
+// MaxRecordBytes is the largest record the producer sends, as sarama counts
+// it; sarama refuses a larger one before it leaves, and keeps each batch
+// below it. The broker's limit (message.max.bytes, 1,048,588 by default)
+// bounds a whole uncompressed batch, its header included, so the producer's
+// stays below it with room to spare: a record the producer accepts is never
+// refused by the broker for its size.
+const MaxRecordBytes = 1_000_000
+
 // ProducerOption adds an optional behaviour to a Producer.
 type ProducerOption func(*Producer)
 
@@ -80,8 +88,17 @@ func NewProducer(cfg Config, log *zap.Logger, opts ...ProducerOption) (*Producer
 	sc.Producer.Return.Successes = true
 	sc.Producer.Return.Errors = true
 	sc.Producer.Partitioner = sarama.NewHashPartitioner
-	sc.Producer.Compression = sarama.CompressionLZ4
-	sc.Producer.Flush.Frequency = time.Millisecond
+	// Send at once: sarama waits for none of its flush triggers when all
+	// three are zero, so a lone record leaves at once. Under load the
+	// records that arrive while a request is in flight (one at a time, for
+	// the idempotent producer) go together in the next, so batches grow
+	// with the load by themselves. Records of a few hundred bytes gain
+	// nothing from compression, which would cost both ends CPU.
+	sc.Producer.Flush.Frequency = 0
+	sc.Producer.Flush.Bytes = 0
+	sc.Producer.Flush.Messages = 0
+	sc.Producer.Compression = sarama.CompressionNone
+	sc.Producer.MaxMessageBytes = MaxRecordBytes
 	p, err := sarama.NewSyncProducer(cfg.Brokers, sc)
 	if err != nil {
 		return nil, fmt.Errorf("kafka producer for %v: %w", cfg.Brokers, err)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
 // fakeBroker starts sarama's in-process MockBroker, leading every partition
@@ -177,4 +178,11 @@ func recordCount(t *testing.T, cfg kafka.Config, topic string) int64 {
 		n += newest - oldest
 	}
 	return n
+}
+
+// An outbox row leased to its writer's relay must not be claimed by another
+// relay while the writer may still be sending it: the lease outlasts the
+// longest a Send can take.
+func TestAnOutboxLeaseOutlastsTheLongestSend(t *testing.T) {
+	assert.Less(t, kafka.SendTimeout, outbox.MinLease)
 }

@@ -16,7 +16,7 @@ import (
 // OutboxMetrics holds the series of the transactional outbox, per table:
 //
 //   - fos_outbox_published_total: rows the relay published and marked
-//     COMPLETED;
+//     COMPLETED, at commit or by a claim;
 //   - fos_outbox_publish_failures_total: rows whose publish failed, each
 //     time: every row of a batch the broker did not take, and each row that
 //     failed on its own (and was charged an attempt);
@@ -25,7 +25,7 @@ import (
 //     fos_outbox_failed_rows: the backlog, read from the table at every
 //     scrape (the age is 0 when nothing waits).
 //
-// The counters move only once the relay's claim has committed, so a claim
+// The claim's counters move only once the claim has committed, so a claim
 // that is rolled back and sent again is not counted twice.
 type OutboxMetrics struct {
 	published *prometheus.CounterVec
@@ -112,6 +112,22 @@ func (s *countingStore) Claim(ctx context.Context, limit int, publish func(conte
 		// rows will be claimed again.
 		return claimed, err
 	}
+}
+
+// MarkPublished implements outbox.Store: the fast path's published rows.
+func (s *countingStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
+	if err := s.next.MarkPublished(ctx, ids); err != nil {
+		return err
+	}
+	s.m.published.WithLabelValues(s.table).Add(float64(len(ids)))
+	return nil
+}
+
+// Release implements outbox.Store: the rows the fast path could not publish,
+// each a failed publish.
+func (s *countingStore) Release(ctx context.Context, ids []uuid.UUID) error {
+	s.m.failures.WithLabelValues(s.table).Add(float64(len(ids)))
+	return s.next.Release(ctx, ids)
 }
 
 // count records a committed claim of batch rows, published of which went

@@ -27,10 +27,7 @@ const table = "test_outbox"
 func newOutbox(t *testing.T) (*gorm.DB, *postgres.OutboxStore) {
 	t.Helper()
 	db, _ := pgtest.New(t, nil)
-	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
-		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
-		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text)`)
+	pgtest.CreateOutbox(t, db, "test_outbox")
 	return db, postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
 }
 
@@ -77,7 +74,7 @@ func TestOutboxCountersFollowTheRelayAndGaugesReadTheTable(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	m := metrics.NewOutboxMetrics(reg)
 	pub := &publisher{}
-	relay := outbox.NewRelay(m.Instrument(store), pub, nil, outbox.RelayConfig{Name: table, MaxAttempts: 2}, zaptest.NewLogger(t))
+	relay := outbox.NewRelay(m.Instrument(store), pub, outbox.RelayConfig{Name: table, MaxAttempts: 2}, zaptest.NewLogger(t))
 	ctx := context.Background()
 
 	samples := metricstest.Gather(t, reg)
@@ -110,7 +107,7 @@ func TestOutboxCountsEveryRowOfABatchTheBrokerDidNotTake(t *testing.T) {
 	db, store := newOutbox(t)
 	reg := prometheus.NewRegistry()
 	m := metrics.NewOutboxMetrics(reg)
-	relay := outbox.NewRelay(m.Instrument(store), &publisher{down: true}, nil, outbox.RelayConfig{Name: table}, zaptest.NewLogger(t))
+	relay := outbox.NewRelay(m.Instrument(store), &publisher{down: true}, outbox.RelayConfig{Name: table}, zaptest.NewLogger(t))
 	insert(t, db, time.Now().UTC().Add(-time.Minute), `{"n": 1}`, `{"n": 2}`)
 
 	require.Error(t, relay.Drain(context.Background()))
@@ -135,7 +132,7 @@ func TestOutboxCountsNothingOfAClaimThatDidNotCommit(t *testing.T) {
 	// The table's marks fail: the claim's UPDATE breaks a constraint, after
 	// the broker took the row.
 	pgtest.Exec(t, db, `ALTER TABLE test_outbox ADD CONSTRAINT never_completed CHECK (outbox_status <> 'COMPLETED') NOT VALID`)
-	relay := outbox.NewRelay(m.Instrument(store), &publisher{}, nil, outbox.RelayConfig{Name: table}, zaptest.NewLogger(t))
+	relay := outbox.NewRelay(m.Instrument(store), &publisher{}, outbox.RelayConfig{Name: table}, zaptest.NewLogger(t))
 
 	require.Error(t, relay.Drain(context.Background()))
 

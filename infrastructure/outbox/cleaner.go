@@ -32,7 +32,7 @@ type Cleaner struct {
 // NewCleaner returns a cleaner over store; the interval defaults to a minute.
 func NewCleaner(store CleanerStore, cfg CleanerConfig, log *zap.Logger) *Cleaner {
 	if cfg.Interval <= 0 {
-		cfg.Interval = time.Minute
+		cfg.Interval = 10 * time.Second
 	}
 	if cfg.Name == "" {
 		cfg.Name = "outbox"

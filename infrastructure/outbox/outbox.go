@@ -67,18 +67,36 @@ type Message struct {
 }
 
 // Store is the relay's view of an outbox table.
+//
+// A row is published on one of two paths. The fast path: the transaction
+// that writes the row leases it to the writing instance (lease_until), whose
+// relay publishes it right after the commit (Relay.PublishCommitted) and
+// marks it with MarkPublished. The safety net: Claim takes the rows whose
+// lease has expired (the writer crashed, or could not publish) or that were
+// never leased (a resend), in a transaction of its own.
 type Store interface {
-	// Claim locks up to limit STARTED rows in creation order, skipping rows
-	// locked by another relay, and passes them to publish inside one database
-	// transaction. The rows whose ids publish returns are marked COMPLETED with
-	// processed_at and the transaction commits, even when publish also returns
-	// an error for the rest of the batch. When that error is a *PublishError,
-	// each of its rows gets one more attempt and its last error recorded, and
-	// the rows it gives up on become FAILED; other rows stay as they were.
-	// The marking commits even when ctx ends during publish: what the broker
-	// acknowledged is never sent twice because of a shutdown.
+	// Claim locks up to limit STARTED rows in creation order whose lease has
+	// expired or that were never leased, skipping rows locked by another
+	// relay, and passes them to publish inside one database transaction. The
+	// rows whose ids publish returns are marked COMPLETED with processed_at
+	// and the transaction commits, even when publish also returns an error
+	// for the rest of the batch. When that error is a *PublishError, each of
+	// its rows gets one more attempt and its last error recorded, and the
+	// rows it gives up on become FAILED; other rows stay as they were. The
+	// marking commits even when ctx ends during publish: what the broker
+	// acknowledged is never sent twice because of a shutdown. A table with
+	// nothing to claim costs one read, not a transaction.
 	// Claim returns how many rows it claimed and publish's error, if any.
 	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []Message) (published []uuid.UUID, err error)) (claimed int, err error)
+	// MarkPublished marks COMPLETED, with processed_at, the rows of ids that
+	// the fast path published, including a row its saga withdrew meanwhile
+	// (it was sent, so it is not withdrawn). The mark need not wait for the
+	// disk: a lost mark only sends the row again under the same message id.
+	MarkPublished(ctx context.Context, ids []uuid.UUID) error
+	// Release ends the lease of the rows of ids that the fast path could not
+	// publish, so that the next claim takes them without waiting for the
+	// lease to run out.
+	Release(ctx context.Context, ids []uuid.UUID) error
 }
 
 // Publisher sends a batch of messages to the broker and reports the outcome
@@ -142,3 +160,14 @@ func IsPermanent(err error) bool {
 	var p permanentError
 	return errors.As(err, &p)
 }
+
+// AtCommit is what a repository that writes outbox rows needs of the relay
+// of their table to publish them at commit: the lease to write on each row,
+// and where the rows go once their transaction has committed. *Relay
+// implements it.
+type AtCommit interface {
+	Lease() time.Duration
+	PublishCommitted(msgs ...Message)
+}
+
+var _ AtCommit = (*Relay)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -16,24 +17,33 @@ import (
 type RelayConfig struct {
 	// Name identifies the relay in logs, e.g. "payment_outbox".
 	Name string `mapstructure:"name"`
-	// BatchSize is the most rows claimed and published in one transaction.
+	// BatchSize is the most rows published in one produce and, on the
+	// claiming path, claimed in one transaction.
 	BatchSize int `mapstructure:"batch_size"`
-	// PollInterval is how often the relay looks for rows without being woken:
-	// the safety net behind LISTEN/NOTIFY.
+	// PollInterval is how often the relay claims rows that the fast path did
+	// not publish: rows whose lease expired (their writer crashed, or could
+	// not publish) and rows handed back for a resend (default 1s).
 	PollInterval time.Duration `mapstructure:"poll_interval"`
-	// MinBackoff and MaxBackoff bound the wait after a batch failed as a
-	// whole (the broker is down); a NOTIFY cuts the wait short.
+	// Lease is how long a row written by this instance is reserved for its
+	// fast path before any relay may claim it (default and minimum MinLease).
+	Lease time.Duration `mapstructure:"lease"`
+	// MinBackoff and MaxBackoff bound the wait after a publish failed as a
+	// whole (the broker is down).
 	MinBackoff time.Duration `mapstructure:"min_backoff"`
 	MaxBackoff time.Duration `mapstructure:"max_backoff"`
 	// MaxAttempts is how many times a row that fails on its own is tried
 	// before it becomes FAILED (default 5).
 	MaxAttempts int `mapstructure:"max_attempts"`
-	// GatherWindow is how long the relay waits after a NOTIFY before it
-	// claims, so that rows committed at nearly the same moment share one
-	// claim and one produce (0, the default, claims at once). It bounds the
-	// latency it adds; under light load it only adds that latency.
-	GatherWindow time.Duration `mapstructure:"gather_window"`
+	// MaxQueued bounds the committed rows waiting for the fast path (default
+	// 10000). Rows beyond it are left to their lease: a claim publishes them
+	// once it has run out.
+	MaxQueued int `mapstructure:"max_queued"`
 }
+
+// MinLease is the shortest lease a relay takes. A lease must outlast the
+// publisher's worst-case send (kafka.SendTimeout, 10 s), so that no relay
+// claims a row while its writer may still be sending it.
+const MinLease = 15 * time.Second
 
 func (c *RelayConfig) setDefaults() {
 	if c.Name == "" {
@@ -43,7 +53,10 @@ func (c *RelayConfig) setDefaults() {
 		c.BatchSize = 100
 	}
 	if c.PollInterval <= 0 {
-		c.PollInterval = 5 * time.Second
+		c.PollInterval = time.Second
+	}
+	if c.Lease <= 0 {
+		c.Lease = MinLease
 	}
 	if c.MinBackoff <= 0 {
 		c.MinBackoff = 100 * time.Millisecond
@@ -53,6 +66,9 @@ func (c *RelayConfig) setDefaults() {
 	}
 	if c.MaxAttempts <= 0 {
 		c.MaxAttempts = 5
+	}
+	if c.MaxQueued <= 0 {
+		c.MaxQueued = 10000
 	}
 }
 
@@ -65,74 +81,183 @@ func (c RelayConfig) Validate() error {
 	if c.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("outbox relay %s: max_attempts %d must not be negative", c.Name, c.MaxAttempts))
 	}
-	if c.GatherWindow < 0 || c.GatherWindow > time.Second {
-		errs = append(errs, fmt.Errorf("outbox relay %s: gather_window %s is outside 0 to 1s", c.Name, c.GatherWindow))
+	if c.Lease != 0 && c.Lease < MinLease {
+		errs = append(errs, fmt.Errorf("outbox relay %s: lease %s is below %s, the publisher's worst-case send with a margin", c.Name, c.Lease, MinLease))
 	}
 	return errors.Join(errs...)
 }
 
-// Relay moves outbox rows to the broker. Several relays may run over one table
-// (one per service replica): row locks with SKIP LOCKED make sure a row is
-// published by one of them at a time, and a crash between publish and commit
-// re-sends the row rather than losing it (at least once).
+// Relay moves outbox rows to the broker ("scheduler" in the walkthrough).
+//
+// Publishing is done at commit: a transaction that writes a row leases it to
+// this instance and, once committed, hands it to PublishCommitted; the relay
+// publishes it at once and marks it COMPLETED. Rows committed while a
+// produce is in flight go out together in the next one, so batches grow with
+// the load by themselves. Every PollInterval, and after any failure, the
+// relay also claims (FOR UPDATE SKIP LOCKED, in creation order) the rows no
+// lease holds: those of a crashed writer, those the fast path could not
+// publish, and those handed back for a resend. Several relays may run over
+// one table (one per service replica): a lease keeps the others off a row
+// while its writer publishes it, row locks keep two claims apart, and a
+// crash between publish and mark re-sends the row rather than losing it (at
+// least once).
 //
 // Two kinds of failure are kept apart, by the error alone. A retriable one
 // (the broker is unreachable, a partition's leader is moving, too few
 // replicas are in sync, a timeout) is never charged to a row, whatever
 // happened to the rest of its batch: the rows that went through are marked,
 // the others stay STARTED, and the relay waits with jittered exponential
-// backoff, cut short by the next NOTIFY. A Permanent error (the row cannot be
-// mapped or encoded, the broker refuses that record) charges the row an
-// attempt; after MaxAttempts it becomes FAILED, logged at ERROR with its saga
-// id and reason, and the rows behind it flow on.
+// backoff. A Permanent error (the row cannot be mapped or encoded, the
+// broker refuses that record) charges the row an attempt; after MaxAttempts
+// it becomes FAILED, logged at ERROR with its saga id and reason, and the
+// rows behind it flow on.
 type Relay struct {
 	store     Store
 	publisher Publisher
-	wake      <-chan struct{}
 	cfg       RelayConfig
 	log       *zap.Logger
+
+	mu     sync.Mutex
+	queued []Message
+	ready  chan struct{}
 }
 
-// NewRelay returns a relay over store and publisher. wake, when not nil,
-// signals that new rows were committed (PostgreSQL NOTIFY, see
-// postgres.Listen); the relay then publishes at once instead of waiting for
-// the next poll.
-func NewRelay(store Store, publisher Publisher, wake <-chan struct{}, cfg RelayConfig, log *zap.Logger) *Relay {
+// NewRelay returns a relay over store and publisher.
+func NewRelay(store Store, publisher Publisher, cfg RelayConfig, log *zap.Logger) *Relay {
 	cfg.setDefaults()
-	return &Relay{store: store, publisher: publisher, wake: wake, cfg: cfg, log: log.With(zap.String("relay", cfg.Name))}
+	return &Relay{store: store, publisher: publisher, cfg: cfg, log: log.With(zap.String("relay", cfg.Name)),
+		ready: make(chan struct{}, 1)}
 }
 
-// Run publishes until ctx is cancelled. It drains the table, then sleeps until
-// it is woken or the poll interval passes.
+// Lease is how long the rows this relay's instance writes are reserved for
+// its fast path (RelayConfig.Lease).
+func (r *Relay) Lease() time.Duration { return r.cfg.Lease }
+
+// PublishCommitted hands the relay rows that a committed transaction wrote
+// and leased to this instance; Run publishes them at once. It never blocks:
+// beyond MaxQueued waiting rows, the rows are left to a claim once their
+// lease has run out.
+func (r *Relay) PublishCommitted(msgs ...Message) {
+	r.mu.Lock()
+	if len(r.queued)+len(msgs) > r.cfg.MaxQueued {
+		r.mu.Unlock()
+		r.log.Warn("outbox fast path full; rows wait for their lease to run out", zap.Int("rows", len(msgs)),
+			zap.Duration("lease", r.cfg.Lease))
+		return
+	}
+	r.queued = append(r.queued, msgs...)
+	r.mu.Unlock()
+	select {
+	case r.ready <- struct{}{}:
+	default:
+	}
+}
+
+// Run publishes until ctx is cancelled: what PublishCommitted hands it at
+// once, and what a claim finds at start, every PollInterval and after a
+// failure. Rows still queued at the end wait for their lease to run out,
+// and then for a claim by this instance's successor or another instance.
 func (r *Relay) Run(ctx context.Context) error {
 	backoff := retry.NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	ticker := time.NewTicker(r.cfg.PollInterval)
 	defer ticker.Stop()
+	claim := true
 	for {
-		err := r.Drain(ctx)
+		var (
+			err      error
+			released bool
+		)
+		if claim {
+			err = r.Drain(ctx)
+		} else {
+			released, err = r.publishQueued(ctx)
+		}
 		if ctx.Err() != nil {
 			return nil
 		}
 		if err != nil {
 			wait := backoff.Next()
 			r.log.Warn("outbox publish failed; retrying", zap.Error(err), zap.Duration("backoff", wait))
-			if !retry.Sleep(ctx, wait, r.wake) {
+			if !retry.Sleep(ctx, wait, nil) {
 				return nil
 			}
+			claim = true
 			continue
 		}
 		backoff.Reset()
+		if released {
+			// Rows the fast path could not publish: claim them now, not at
+			// the next tick.
+			claim = true
+			continue
+		}
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-r.wake:
-			if r.cfg.GatherWindow > 0 && !retry.Sleep(ctx, r.cfg.GatherWindow, nil) {
-				return nil
-			}
+		case <-r.ready:
+			claim = false
 		case <-ticker.C:
+			claim = true
 		}
 	}
 }
+
+// publishQueued publishes the committed rows waiting for the fast path, a
+// batch at a time, and marks those the broker took. Rows it could not
+// publish are released for a claim, which charges attempts and backs off
+// as for any row; released says a claim should follow at once, and err is
+// the first retriable failure, after which the rest stays queued.
+func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
+	for ctx.Err() == nil {
+		r.mu.Lock()
+		n := min(len(r.queued), r.cfg.BatchSize)
+		batch := r.queued[:n:n]
+		r.queued = r.queued[n:]
+		r.mu.Unlock()
+		if n == 0 {
+			return released, nil
+		}
+		errs := r.publisher.Publish(ctx, batch)
+		var published, failed []uuid.UUID
+		var transient error
+		for i, m := range batch {
+			switch {
+			case i < len(errs) && errs[i] == nil:
+				published = append(published, m.ID)
+			default:
+				failed = append(failed, m.ID)
+				if i < len(errs) && !IsPermanent(errs[i]) && transient == nil {
+					transient = fmt.Errorf("message %s not published: %w", m.ID, errs[i])
+				}
+			}
+		}
+		// The marks and releases do not end with ctx: what the broker took
+		// is marked even when shutdown began during the send.
+		markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+		if len(published) > 0 {
+			if err := r.store.MarkPublished(markCtx, published); err != nil {
+				// The rows stay STARTED; once their lease runs out a claim
+				// sends them again under the same ids.
+				cancel()
+				return true, fmt.Errorf("mark %d published rows: %w", len(published), err)
+			}
+		}
+		if len(failed) > 0 {
+			released = true
+			if err := r.store.Release(markCtx, failed); err != nil {
+				r.log.Warn("outbox rows not released; they wait for their lease", zap.Int("rows", len(failed)), zap.Error(err))
+			}
+		}
+		cancel()
+		if transient != nil {
+			return true, transient
+		}
+	}
+	return released, nil
+}
+
+// markTimeout bounds a mark or a release of the fast path.
+const markTimeout = 10 * time.Second
 
 // Drain publishes batches until fewer rows than a full batch are waiting. It
 // returns the error of a batch of which any row failed for a reason that may
@@ -142,10 +267,14 @@ func (r *Relay) Drain(ctx context.Context) error {
 	for {
 		claimed, err := r.store.Claim(ctx, r.cfg.BatchSize, r.publish)
 		var rowsFailed *PublishError
-		if errors.As(err, &rowsFailed) && rowsFailed.Transient != nil {
-			return rowsFailed.Transient
-		}
-		if err != nil && rowsFailed == nil {
+		switch {
+		case errors.As(err, &rowsFailed):
+			// The rows that failed for good were charged an attempt and do
+			// not stop the drain; one that may pass makes the relay back off.
+			if rowsFailed.Transient != nil {
+				return rowsFailed.Transient
+			}
+		case err != nil:
 			return err
 		}
 		if claimed < r.cfg.BatchSize || ctx.Err() != nil {

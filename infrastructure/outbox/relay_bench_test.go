@@ -32,7 +32,7 @@ func BenchmarkRelayDrain(b *testing.B) {
 			db, _ := newOutbox(b)
 			insertRows(b, db, b.N)
 			relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}),
-				kafkaPublisher(producer, topic), nil, outbox.RelayConfig{BatchSize: batch}, zap.NewNop())
+				kafkaPublisher(producer, topic), outbox.RelayConfig{BatchSize: batch}, zap.NewNop())
 			b.ResetTimer()
 			if err := relay.Drain(context.Background()); err != nil {
 				b.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -57,7 +56,7 @@ func TestRelayParksAPoisonRowAndPublishesTheOthersAtFullSpeed(t *testing.T) {
 	}, zap.NewNop())
 
 	const maxAttempts = 3
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), publisher, nil,
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), publisher,
 		outbox.RelayConfig{BatchSize: 20, PollInterval: 10 * time.Millisecond, MinBackoff: time.Hour, MaxBackoff: time.Hour,
 			MaxAttempts: maxAttempts}, zaptest.NewLogger(t))
 	runRelay(t, relay)
@@ -77,25 +76,22 @@ func TestRelayParksAPoisonRowAndPublishesTheOthersAtFullSpeed(t *testing.T) {
 }
 
 // When the broker is down, the whole batch fails: no row is charged an
-// attempt (an outage must not park good rows), and the relay waits. Its
-// backoff here is an hour, so only the NOTIFY of a new row can end the wait
-// in time once the broker is back.
-func TestRelayWaitsOutAnOutageWithoutChargingRowsAndANotifyEndsTheWait(t *testing.T) {
+// attempt (an outage must not park good rows), whether a claim or the fast
+// path tried it, and the relay backs off; once the broker is back every row
+// goes out once.
+func TestRelayWaitsOutAnOutageWithoutChargingRows(t *testing.T) {
 	t.Parallel()
-	db, cfg := newOutbox(t)
+	db, _ := newOutbox(t)
 	pub := newRecorder()
 	pub.fail.Store(true)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, table), zap.NewNop())
-	<-wake
 	ids := insertRows(t, db, 5)
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, wake,
-		outbox.RelayConfig{PollInterval: time.Hour, MinBackoff: time.Hour, MaxBackoff: time.Hour, MaxAttempts: 1},
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
+		outbox.RelayConfig{PollInterval: time.Hour, MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, MaxAttempts: 1},
 		zaptest.NewLogger(t))
 	runRelay(t, relay)
+	ids = append(ids, writeAtCommit(t, db, relay, 2, nil)...)
 
-	require.Eventually(t, func() bool { return pub.calls.Load() >= 1 }, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return pub.calls.Load() >= 10 }, 10*time.Second, 5*time.Millisecond)
 	for _, id := range ids {
 		r := rows(t, db)[id]
 		assert.Equal(t, "STARTED", r.OutboxStatus, "MaxAttempts is 1, yet an outage parks nothing")
@@ -103,9 +99,8 @@ func TestRelayWaitsOutAnOutageWithoutChargingRowsAndANotifyEndsTheWait(t *testin
 	}
 
 	pub.fail.Store(false)
-	late := insertRows(t, db, 1) // its NOTIFY ends the hour-long backoff
 	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 10*time.Millisecond)
-	for _, id := range append(ids, late...) {
+	for _, id := range ids {
 		assert.Equal(t, 1, pub.count(id))
 	}
 }
@@ -133,8 +128,9 @@ func TestShutdownMidBatchStillMarksWhatWasPublished(t *testing.T) {
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
 	rec := newRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	pub := &cancellingPublisher{recorder: rec, cancel: cancel}
-	relay := outbox.NewRelay(store, pub, nil, outbox.RelayConfig{BatchSize: 10}, zaptest.NewLogger(t))
+	relay := outbox.NewRelay(store, pub, outbox.RelayConfig{BatchSize: 10}, zaptest.NewLogger(t))
 	require.NoError(t, relay.Run(ctx))
 
 	rs := rows(t, db)
@@ -148,67 +144,35 @@ func TestShutdownMidBatchStillMarksWhatWasPublished(t *testing.T) {
 	assert.Equal(t, 10, completed, "the batch acknowledged before the shutdown is marked")
 
 	// The next process drains the rest; nothing is published twice.
-	require.NoError(t, outbox.NewRelay(store, rec, nil, outbox.RelayConfig{BatchSize: 10}, zaptest.NewLogger(t)).
+	require.NoError(t, outbox.NewRelay(store, rec, outbox.RelayConfig{BatchSize: 10}, zaptest.NewLogger(t)).
 		Drain(context.Background()))
 	for _, id := range ids {
 		assert.Equal(t, 1, rec.count(id), "published once: %s", id)
 	}
 }
 
-// batchRecorder records the size of every batch it is given.
-type batchRecorder struct {
-	*recorder
-	mu      sync.Mutex
-	batches []int
-}
-
-func (b *batchRecorder) Publish(ctx context.Context, batch []outbox.Message) []error {
-	b.mu.Lock()
-	b.batches = append(b.batches, len(batch))
-	b.mu.Unlock()
-	return b.recorder.Publish(ctx, batch)
-}
-
-// countingStore counts the claims that reach the store.
-type countingStore struct {
-	outbox.Store
-	claims atomic.Int32
-}
-
-func (c *countingStore) Claim(ctx context.Context, limit int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
-	c.claims.Add(1)
-	return c.Store.Claim(ctx, limit, publish)
-}
-
-// Rows committed one after the other right after a wake share one claim
-// when the relay gathers for a moment first.
-func TestGatherWindowPublishesNearlySimultaneousCommitsAsOneBatch(t *testing.T) {
+// A shutdown that begins while the fast path sends a row still marks it,
+// so no claim sends it again.
+func TestShutdownDuringAPublishAtCommitStillMarksIt(t *testing.T) {
 	t.Parallel()
-	db, cfg := newOutbox(t)
+	db, _ := newOutbox(t)
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	rec := newRecorder()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, table), zap.NewNop())
-	<-wake
-	pub := &batchRecorder{recorder: newRecorder()}
-	store := &countingStore{Store: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})}
-	relay := outbox.NewRelay(store, pub, wake,
-		outbox.RelayConfig{PollInterval: time.Hour, GatherWindow: 500 * time.Millisecond}, zaptest.NewLogger(t))
-	runRelay(t, relay)
-	// The relay drains once at start; only then is it waiting for a wake.
-	require.Eventually(t, func() bool { return store.claims.Load() >= 1 }, 10*time.Second, time.Millisecond)
-
-	var ids []uuid.UUID
-	for range 3 { // three transactions, three NOTIFYs
-		ids = append(ids, insertRows(t, db, 1)...)
+	relay := outbox.NewRelay(store, &cancellingPublisher{recorder: rec, cancel: cancel},
+		outbox.RelayConfig{PollInterval: time.Hour}, zaptest.NewLogger(t))
+	done := make(chan error, 1)
+	go func() { done <- relay.Run(ctx) }()
+	ids := writeAtCommit(t, db, relay, 1, nil)
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("the relay did not stop")
 	}
-
-	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 10*time.Millisecond)
-	pub.mu.Lock()
-	defer pub.mu.Unlock()
-	assert.Equal(t, []int{3}, pub.batches, "one claim for the three commits")
-	for _, id := range ids {
-		assert.Equal(t, 1, pub.count(id))
-	}
+	assert.Equal(t, 1, rec.count(ids[0]))
+	assert.Equal(t, "COMPLETED", rows(t, db)[ids[0]].OutboxStatus)
 }
 
 // partitionOutage is a Publisher whose one partition has lost its leader, or
@@ -258,7 +222,7 @@ func TestRelayNeverChargesARowForARetriableBrokerError(t *testing.T) {
 	for _, s := range sagas {
 		pub.down[s.SagaID] = true
 	}
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, nil,
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
 		outbox.RelayConfig{BatchSize: 4, PollInterval: 5 * time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond,
 			MaxAttempts: 1}, zaptest.NewLogger(t))
 	runRelay(t, relay)

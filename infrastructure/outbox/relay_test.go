@@ -27,27 +27,11 @@ import (
 const table = "test_outbox"
 
 // newOutbox returns a throwaway schema with an outbox table shaped like the
-// services' ones, including the NOTIFY trigger.
+// services' ones.
 func newOutbox(t testing.TB) (*gorm.DB, postgres.Config) {
 	t.Helper()
 	db, cfg := pgtest.New(t, nil)
-	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
-		id uuid PRIMARY KEY,
-		saga_id uuid NOT NULL,
-		created_at timestamptz NOT NULL,
-		processed_at timestamptz,
-		type text NOT NULL,
-		payload jsonb NOT NULL,
-		outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0,
-		attempts int NOT NULL DEFAULT 0,
-		last_error text,
-		trace_parent text)`)
-	pgtest.Exec(t, db, `CREATE TABLE test_outbox_archive (LIKE test_outbox)`)
-	pgtest.Exec(t, db, `CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-		BEGIN PERFORM pg_notify(TG_TABLE_SCHEMA || '.' || TG_TABLE_NAME, ''); RETURN NULL; END $$`)
-	pgtest.Exec(t, db, `CREATE TRIGGER test_outbox_notify AFTER INSERT ON test_outbox
-		FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`)
+	pgtest.CreateOutbox(t, db, "test_outbox")
 	return db, cfg
 }
 
@@ -70,6 +54,35 @@ func insertRows(t testing.TB, db *gorm.DB, n int) []uuid.UUID {
 			"type": "OrderProcessingSaga", "payload": fmt.Sprintf(`{"n":%d}`, i), "outbox_status": "STARTED"}
 	}
 	require.NoError(t, db.Table(table).CreateInBatches(values, 500).Error)
+	return ids
+}
+
+// writeAtCommit writes n rows in one transaction, leased to relay and
+// handed to it at commit, as the services' repositories do; fail makes the
+// transaction roll back instead.
+func writeAtCommit(t *testing.T, db *gorm.DB, relay *outbox.Relay, n int, fail error) []uuid.UUID {
+	t.Helper()
+	ids := make([]uuid.UUID, n)
+	err := postgres.NewTransactor(db).Transact(context.Background(), func(ctx context.Context) error {
+		for i := range ids {
+			m := outbox.Message{ID: uuid.New(), SagaID: uuid.New(), Type: "OrderProcessingSaga",
+				Payload: []byte(fmt.Sprintf(`{"n":%d}`, i)), CreatedAt: time.Now()}
+			ids[i] = m.ID
+			err := postgres.Conn(ctx, db).Table(table).Create(map[string]any{"id": m.ID, "saga_id": m.SagaID,
+				"created_at": m.CreatedAt, "type": m.Type, "payload": string(m.Payload), "outbox_status": "STARTED",
+				"lease_until": postgres.LeaseUntil(relay)}).Error
+			if err != nil {
+				return err
+			}
+			postgres.PublishAtCommit(ctx, relay, m)
+		}
+		return fail
+	})
+	if fail == nil {
+		require.NoError(t, err)
+	} else {
+		require.ErrorIs(t, err, fail)
+	}
 	return ids
 }
 
@@ -150,31 +163,21 @@ func runRelay(t *testing.T, relay *outbox.Relay) (stop func()) {
 	return stop
 }
 
-func TestRelayPublishesCommittedRowsOnlyAndMarksThemCompleted(t *testing.T) {
+func TestRelayPublishesRowsAtCommitOnlyAndMarksThemCompleted(t *testing.T) {
 	t.Parallel()
-	db, cfg := newOutbox(t)
+	db, _ := newOutbox(t)
 	pub := newRecorder()
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, table), zap.NewNop())
-	<-wake // the listener signals once it is connected
-	// An hour-long poll: only NOTIFY can make this relay publish in time.
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, wake,
+	// An hour-long poll: only the hand-off at commit can make this relay
+	// publish in time.
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
 		outbox.RelayConfig{PollInterval: time.Hour}, zaptest.NewLogger(t))
 	runRelay(t, relay)
 
-	tx := postgres.NewTransactor(db)
-	rolledBack := uuid.New()
-	err := tx.Transact(ctx, func(ctx context.Context) error {
-		require.NoError(t, postgres.Conn(ctx, db).Table(table).Create(map[string]any{"id": rolledBack, "saga_id": uuid.New(),
-			"created_at": time.Now(), "type": "t", "payload": `{}`, "outbox_status": "STARTED"}).Error)
-		return errors.New("the use case failed")
-	})
-	require.Error(t, err)
-	committed := insertRows(t, db, 3)
+	rolledBack := writeAtCommit(t, db, relay, 1, errors.New("the use case failed"))
+	committed := writeAtCommit(t, db, relay, 3, nil)
 
-	// The publisher sees a row before the relay commits its COMPLETED mark:
-	// wait for the database, then check what was published.
+	// The publisher sees a row before the relay marks it COMPLETED: wait
+	// for the database, then check what was published.
 	require.Eventually(t, func() bool {
 		rs := rows(t, db)
 		for _, id := range committed {
@@ -183,7 +186,7 @@ func TestRelayPublishesCommittedRowsOnlyAndMarksThemCompleted(t *testing.T) {
 			}
 		}
 		return true
-	}, 10*time.Second, 10*time.Millisecond, "NOTIFY wakes the relay for committed rows")
+	}, 10*time.Second, 5*time.Millisecond, "committed rows are published at once")
 	for _, id := range committed {
 		assert.Equal(t, 1, pub.count(id), "published once: %s", id)
 	}
@@ -193,7 +196,122 @@ func TestRelayPublishesCommittedRowsOnlyAndMarksThemCompleted(t *testing.T) {
 		assert.WithinDuration(t, time.Now(), *r.ProcessedAt, time.Minute)
 	}
 	assert.Len(t, rows(t, db), 3)
-	assert.Zero(t, pub.count(rolledBack), "a rolled-back row is never published")
+	assert.Zero(t, pub.count(rolledBack[0]), "a rolled-back row is never published")
+}
+
+func TestLeasedRowIsLeftToItsWriterUntilTheLeaseRunsOut(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	writer := outbox.NewRelay(store, newRecorder(), outbox.RelayConfig{}, zaptest.NewLogger(t))
+	// The writer commits and dies before its relay publishes: its relay is
+	// never run.
+	ids := writeAtCommit(t, db, writer, 2, nil)
+	var lease time.Duration
+	require.NoError(t, db.Raw(`SELECT (EXTRACT(EPOCH FROM min(lease_until) - clock_timestamp()) * 1e9)::bigint FROM test_outbox`).Scan(&lease).Error)
+	assert.InDelta(t, outbox.MinLease, lease, float64(2*time.Second), "leased for the default lease, by the database's clock")
+
+	pub := newRecorder()
+	other := outbox.NewRelay(store, pub, outbox.RelayConfig{}, zaptest.NewLogger(t))
+	require.NoError(t, other.Drain(context.Background()))
+	assert.Zero(t, pub.calls.Load(), "another relay leaves a leased row alone")
+	assert.Equal(t, "STARTED", rows(t, db)[ids[0]].OutboxStatus)
+
+	pgtest.Exec(t, db, `UPDATE test_outbox SET lease_until = clock_timestamp() - interval '1 millisecond'`)
+	require.NoError(t, other.Drain(context.Background()))
+	for _, id := range ids {
+		assert.Equal(t, 1, pub.count(id), "a claim publishes the row once its lease has run out")
+		assert.Equal(t, "COMPLETED", rows(t, db)[id].OutboxStatus)
+	}
+}
+
+func TestRowTheFastPathCouldNotPublishIsClaimedWithoutCharge(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	pub := newRecorder()
+	pub.fail.Store(true)
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
+		outbox.RelayConfig{PollInterval: time.Hour, MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond},
+		zaptest.NewLogger(t))
+	runRelay(t, relay)
+	ids := writeAtCommit(t, db, relay, 3, nil)
+
+	// Released at once, so the backoff's claims retry it long before the
+	// lease would run out.
+	require.Eventually(t, func() bool { return pub.calls.Load() >= 3 }, 10*time.Second, 5*time.Millisecond)
+	for _, id := range ids {
+		r := rows(t, db)[id]
+		assert.Equal(t, "STARTED", r.OutboxStatus)
+		assert.Zero(t, r.Attempts, "a retriable error charges nothing")
+	}
+	pub.fail.Store(false)
+	require.Eventually(t, func() bool {
+		for _, r := range rows(t, db) {
+			if r.OutboxStatus != "COMPLETED" {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 5*time.Millisecond)
+	for _, id := range ids {
+		assert.Equal(t, 1, pub.count(id))
+	}
+}
+
+func TestRowsCommittedDuringAProduceGoOutTogetherInTheNext(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	release := make(chan struct{})
+	var (
+		mu      sync.Mutex
+		batches []int
+	)
+	pub := outbox.PublisherFunc(func(_ context.Context, batch []outbox.Message) []error {
+		mu.Lock()
+		batches = append(batches, len(batch))
+		first := len(batches) == 1
+		mu.Unlock()
+		if first {
+			<-release // the first produce is slow
+		}
+		return make([]error, len(batch))
+	})
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
+		outbox.RelayConfig{PollInterval: time.Hour}, zaptest.NewLogger(t))
+	runRelay(t, relay)
+
+	writeAtCommit(t, db, relay, 1, nil)
+	require.Eventually(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(batches) == 1 }, 10*time.Second, time.Millisecond)
+	for range 5 {
+		writeAtCommit(t, db, relay, 1, nil)
+	}
+	close(release)
+	require.Eventually(t, func() bool {
+		for _, r := range rows(t, db) {
+			if r.OutboxStatus != "COMPLETED" {
+				return false
+			}
+		}
+		return true
+	}, 10*time.Second, 5*time.Millisecond)
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, []int{1, 5}, batches, "the five rows committed during the first produce share the second")
+}
+
+func TestMarkPublishedCompletesARowWithdrawnWhileItWasSent(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	ids := insertRows(t, db, 3)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'WITHDRAWN' WHERE id = ?`, ids[1])
+	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'FAILED' WHERE id = ?`, ids[2])
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	require.NoError(t, store.MarkPublished(context.Background(), ids))
+	rs := rows(t, db)
+	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
+	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "it was sent, so it is not withdrawn")
+	assert.Equal(t, "FAILED", rs[ids[2]].OutboxStatus, "a parked row is an operator's")
+	assert.NotNil(t, rs[ids[0]].ProcessedAt)
 }
 
 func TestRelayKeepsRowsStartedWhilePublishingFailsAndRecovers(t *testing.T) {
@@ -201,7 +319,7 @@ func TestRelayKeepsRowsStartedWhilePublishingFailsAndRecovers(t *testing.T) {
 	db, _ := newOutbox(t)
 	pub := newRecorder()
 	pub.fail.Store(true)
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub, nil,
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
 		outbox.RelayConfig{PollInterval: 20 * time.Millisecond, MinBackoff: 10 * time.Millisecond, MaxBackoff: 50 * time.Millisecond},
 		zaptest.NewLogger(t))
 	ids := insertRows(t, db, 5)
@@ -237,14 +355,21 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	require.NoError(t, err)
 	defer producer.Close()
 
+	// Half the rows wait for a claim; the other half are written at commit
+	// by the first relay's instance while the second relay polls: its
+	// claims leave them to their writer.
 	const n = 1000
-	ids := insertRows(t, db, n)
-	for i := range 2 {
-		relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}),
-			kafkaPublisher(producer, topic), nil,
+	ids := insertRows(t, db, n/2)
+	relays := make([]*outbox.Relay, 2)
+	for i := range relays {
+		relays[i] = outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}),
+			kafkaPublisher(producer, topic),
 			outbox.RelayConfig{Name: fmt.Sprint("relay-", i), BatchSize: 50, PollInterval: 10 * time.Millisecond},
 			zaptest.NewLogger(t))
-		runRelay(t, relay)
+		runRelay(t, relays[i])
+	}
+	for range n / 2 / 50 {
+		ids = append(ids, writeAtCommit(t, db, relays[0], 50, nil)...)
 	}
 
 	// Count every record on the topic by message id.

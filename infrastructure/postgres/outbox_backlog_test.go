@@ -19,10 +19,7 @@ import (
 func outboxTable(t *testing.T) *gorm.DB {
 	t.Helper()
 	db, _ := pgtest.New(t, nil)
-	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
-		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
-		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text)`)
+	pgtest.CreateOutbox(t, db, "test_outbox")
 	pgtest.Exec(t, db, `CREATE INDEX test_outbox_relay_idx ON test_outbox (outbox_status, created_at)`)
 	return db
 }
@@ -73,9 +70,6 @@ func TestCleanFinishedRemovesABacklogLargerThanOneStatement(t *testing.T) {
 	t.Parallel()
 	for _, archive := range []bool{false, true} {
 		db := outboxTable(t)
-		if archive {
-			pgtest.Exec(t, db, `CREATE TABLE test_outbox_archive (LIKE test_outbox)`)
-		}
 		const finished = 12345 // more than two statements' worth
 		pgtest.Exec(t, db, `INSERT INTO test_outbox (id, saga_id, created_at, type, payload, outbox_status)
 			SELECT gen_random_uuid(), gen_random_uuid(), now(), 'OrderProcessingSaga', '{}', ? FROM generate_series(1, ?)`,

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/google/uuid"
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
@@ -29,9 +31,9 @@ type OutboxTable struct {
 
 // OutboxStore adapts an outbox table to the relay (outbox.Store) and the
 // cleaner (outbox.CleanerStore). The table needs the columns id, saga_id,
-// created_at, processed_at, type, payload, outbox_status, attempts and
-// last_error, and trace_parent (nullable); the service's own status columns
-// and version are left alone.
+// created_at, processed_at, type, payload, outbox_status, attempts,
+// last_error, and trace_parent and lease_until (nullable); the service's own
+// status columns and version are left alone.
 type OutboxStore struct {
 	db    *gorm.DB
 	table OutboxTable
@@ -68,16 +70,27 @@ const claimTimeout = 2 * time.Minute
 // maxErrorText bounds the last error kept on a row.
 const maxErrorText = 2000
 
+// claimable is the predicate of the rows a claim may take: waiting, and not
+// leased to a writer that may still be publishing them.
+const claimable = `outbox_status = 'STARTED' AND (lease_until IS NULL OR lease_until < clock_timestamp())`
+
 // Claim implements outbox.Store. The claimed rows stay locked until the
 // transaction ends, so a concurrent relay skips them rather than publishing
-// them a second time.
+// them a second time. A table with nothing to claim costs one read.
 func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context.Context, []outbox.Message) ([]uuid.UUID, error)) (int, error) {
 	if err := ctx.Err(); err != nil {
 		return 0, err
 	}
+	table := QuoteIdent(s.table.Name)
+	var waiting bool
+	if err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM ` + table + ` WHERE ` + claimable + `)`).Scan(&waiting).Error; err != nil {
+		return 0, fmt.Errorf("look for %s rows to claim: %w", s.table.Name, err)
+	}
+	if !waiting {
+		return 0, nil
+	}
 	claimed := 0
 	var publishErr error
-	table := QuoteIdent(s.table.Name)
 	txCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), claimTimeout)
 	defer cancel()
 	err := s.db.WithContext(txCtx).Transaction(func(tx *gorm.DB) error {
@@ -87,14 +100,12 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		// transaction, unlike the ones that change business data, does not
 		// wait for its commit to reach the disk. The claim itself turns
 		// synchronous_commit off for the transaction (set_config's true is
-		// SET LOCAL), to save a round trip a claim; a claim that finds no
-		// row has nothing to commit.
+		// SET LOCAL), to save a round trip a claim.
 		var rows []outboxRow
 		err := tx.Raw(`SELECT id, saga_id, type, payload, created_at, attempts, trace_parent,
 				set_config('synchronous_commit', 'off', true) AS synchronous_commit
 			FROM `+table+`
-			WHERE outbox_status = ? ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`,
-			outbox.StatusStarted, limit).Scan(&rows).Error
+			WHERE `+claimable+` ORDER BY created_at, id LIMIT ? FOR UPDATE SKIP LOCKED`, limit).Scan(&rows).Error
 		if err != nil {
 			return fmt.Errorf("claim %s rows: %w", s.table.Name, err)
 		}
@@ -133,6 +144,25 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		return claimed, err
 	}
 	return claimed, publishErr
+}
+
+// MarkPublished implements outbox.Store in one statement that does not wait
+// for the disk: set_config's true makes synchronous_commit off for the
+// statement's own transaction, and that setting is what its commit reads.
+// A row withdrawn meanwhile becomes COMPLETED too: it was sent.
+func (s *OutboxStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE `+QuoteIdent(s.table.Name)+` SET outbox_status = ?, processed_at = clock_timestamp()
+		FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
+		WHERE id IN ? AND outbox_status IN (?, ?)`,
+		outbox.StatusCompleted, ids, outbox.StatusStarted, outbox.StatusWithdrawn).Error
+	return WrapError(err, "mark "+s.table.Name+" rows published")
+}
+
+// Release implements outbox.Store.
+func (s *OutboxStore) Release(ctx context.Context, ids []uuid.UUID) error {
+	err := s.db.WithContext(ctx).Exec(`UPDATE `+QuoteIdent(s.table.Name)+` SET lease_until = NULL
+		WHERE id IN ? AND outbox_status = ?`, ids, outbox.StatusStarted).Error
+	return WrapError(err, "release "+s.table.Name+" rows")
 }
 
 // chargeAttempts records one more failed attempt and the error on each row,
@@ -201,38 +231,76 @@ func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 
 // ResendOutboxRows hands the rows of table that match where back to the
 // relay, whatever became of them (published, parked FAILED), under their
-// message ids and with their attempts back, and wakes the relays, since an
-// update does not fire the insert trigger that usually does. Rows the
-// cleaner moved to <table>_archive (outbox.archive) are moved back first, so
-// that they too go out again under their ids. It reports whether any row
-// matched; rows the cleaner deleted are gone. A row a relay holds while
-// publishing makes the statement wait for the relay's mark, and then goes
-// out once more: a duplicate, which receivers recognise. It runs on conn,
-// which may be a transaction (see Conn), and needs the archive table.
+// message ids, with their attempts back and no lease, so that the next claim
+// of any instance publishes them. Rows the cleaner moved to <table>_archive
+// (outbox.archive) are moved back first, so that they too go out again under
+// their ids. It reports whether any row matched; rows the cleaner deleted
+// are gone. A row being published at that moment goes out once more: a
+// duplicate, which receivers recognise. It runs on conn, which may be a
+// transaction (see Conn), and needs the archive table.
 func ResendOutboxRows(ctx context.Context, conn *gorm.DB, table, where string, args ...any) (bool, error) {
 	conn = conn.WithContext(ctx)
 	resend := func() (int64, error) {
-		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0, last_error = NULL
+		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, lease_until = NULL,
+			attempts = 0, last_error = NULL
 			WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
 		return res.RowsAffected, WrapError(res.Error, "resend "+table+" rows")
 	}
 	n, err := resend()
-	if err != nil {
-		return false, err
+	if err != nil || n > 0 {
+		return n > 0, err
 	}
-	if n == 0 {
-		restored := conn.Exec(`WITH moved AS (DELETE FROM `+QuoteIdent(table+"_archive")+` WHERE `+where+` RETURNING *)
-			INSERT INTO `+QuoteIdent(table)+` SELECT * FROM moved`, args...)
-		if restored.Error != nil {
-			return false, WrapError(restored.Error, "restore archived "+table+" rows")
-		}
-		if restored.RowsAffected == 0 {
-			return false, nil
-		}
-		if _, err := resend(); err != nil {
-			return false, err
-		}
+	restored := conn.Exec(`WITH moved AS (DELETE FROM `+QuoteIdent(table+"_archive")+` WHERE `+where+` RETURNING *)
+		INSERT INTO `+QuoteIdent(table)+` SELECT * FROM moved`, args...)
+	if restored.Error != nil {
+		return false, WrapError(restored.Error, "restore archived "+table+" rows")
 	}
-	err = conn.Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
-	return true, WrapError(err, "wake the relay of "+table)
+	if restored.RowsAffected == 0 {
+		return false, nil
+	}
+	_, err = resend()
+	return err == nil, err
+}
+
+// LeaseValue is the lease_until of an outbox row as it is written: the
+// database's clock plus the lease of the relay that will publish the row at
+// commit, or NULL when none will (a claim then publishes it). As a gorm
+// field value it is written as that SQL expression.
+type LeaseValue struct{ lease time.Duration }
+
+// LeaseUntil returns the lease_until of a row that relay publishes at
+// commit; relay may be nil.
+func LeaseUntil(relay outbox.AtCommit) LeaseValue {
+	if relay == nil {
+		return LeaseValue{}
+	}
+	return LeaseValue{lease: relay.Lease()}
+}
+
+// GormValue renders the lease in the INSERT.
+func (l LeaseValue) GormValue(context.Context, *gorm.DB) clause.Expr {
+	if l.lease <= 0 {
+		return clause.Expr{SQL: "NULL"}
+	}
+	return clause.Expr{SQL: "clock_timestamp() + make_interval(secs => ?)", Vars: []any{l.lease.Seconds()}}
+}
+
+// Value makes LeaseValue a column type for gorm's schema. Rows are written
+// through GormValue, which gorm prefers; a lease has no value of its own
+// outside the database's clock.
+func (l LeaseValue) Value() (driver.Value, error) {
+	if l.lease <= 0 {
+		return nil, nil
+	}
+	return nil, errors.New("a lease is written as SQL (GormValue), not as a value")
+}
+
+// PublishAtCommit hands msgs to relay once the transaction carried by ctx
+// has committed, for the rows written with LeaseUntil(relay); with a nil
+// relay it does nothing and a claim publishes them.
+func PublishAtCommit(ctx context.Context, relay outbox.AtCommit, msgs ...outbox.Message) {
+	if relay == nil || len(msgs) == 0 {
+		return
+	}
+	AfterCommit(ctx, func() { relay.PublishCommitted(msgs...) })
 }

@@ -37,10 +37,7 @@ var spans = sync.OnceValue(func() *tracetest.InMemoryExporter {
 func outboxTable(t *testing.T) *gorm.DB {
 	t.Helper()
 	db, _ := pgtest.New(t, nil)
-	pgtest.Exec(t, db, `CREATE TABLE test_outbox (
-		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
-		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
-		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text)`)
+	pgtest.CreateOutbox(t, db, "test_outbox")
 	return db
 }
 
@@ -73,7 +70,7 @@ func publishAll(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) {
 	t.Cleanup(func() { _ = producer.Close() })
 	publisher := kafka.NewOutboxPublisher(producer, topic,
 		func(m outbox.Message) (any, error) { return json.RawMessage(m.Payload), nil }, zaptest.NewLogger(t))
-	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"}), publisher, nil,
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"}), publisher,
 		outbox.RelayConfig{Name: "test"}, zaptest.NewLogger(t))
 	require.NoError(t, relay.Drain(context.Background()))
 }

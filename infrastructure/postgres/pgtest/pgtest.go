@@ -100,3 +100,16 @@ func env(key, fallback string) string {
 	}
 	return fallback
 }
+
+// CreateOutbox creates an outbox table called name, and name_archive, with
+// the columns postgres.OutboxStore needs and nothing of a service's own
+// beyond a version: the shape the infrastructure's tests relay from.
+func CreateOutbox(tb testing.TB, db *gorm.DB, name string) {
+	tb.Helper()
+	Exec(tb, db, `CREATE TABLE `+postgres.QuoteIdent(name)+` (
+		id uuid PRIMARY KEY, saga_id uuid NOT NULL, created_at timestamptz NOT NULL, processed_at timestamptz,
+		type text NOT NULL, payload jsonb NOT NULL, outbox_status text NOT NULL,
+		version int NOT NULL DEFAULT 0, attempts int NOT NULL DEFAULT 0, last_error text, trace_parent text,
+		lease_until timestamptz)`)
+	Exec(tb, db, `CREATE TABLE `+postgres.QuoteIdent(name+"_archive")+` (LIKE `+postgres.QuoteIdent(name)+`)`)
+}

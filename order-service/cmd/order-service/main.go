@@ -30,9 +30,6 @@ func main() {
 // run wires order-service and runs it until ctx is cancelled, SIGINT or
 // SIGTERM arrives, or a component fails.
 func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel() // stops the LISTEN connections
-
 	// Tracing first, so that the spans of everything after it are kept, and
 	// shut down (flushed) last.
 	spans, err := tracing.Start(ctx, cfg.Tracing, "order-service", log)
@@ -74,13 +71,20 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	}
 	defer producer.Close()
 
+	// The relays ("schedulers") first: the outbox repositories hand them
+	// the rows they write, to publish at commit.
+	paymentStore := dataaccess.NewPaymentOutboxStore(db, cfg.Outbox.Archive)
+	approvalStore := dataaccess.NewApprovalOutboxStore(db, cfg.Outbox.Archive)
+	paymentScheduler := application.NewPaymentOutboxScheduler(outboxMetrics.Instrument(paymentStore),
+		messaging.NewOrderPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentRequest, log), cfg.Outbox.PaymentRelay, log)
+	approvalScheduler := application.NewRestaurantApprovalOutboxScheduler(outboxMetrics.Instrument(approvalStore),
+		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), cfg.Outbox.ApprovalRelay, log)
+
 	// Output adapters.
 	tx := postgres.NewTransactor(db)
 	orders := dataaccess.NewOrderRepository(db)
-	paymentOutbox := application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db))
-	approvalOutbox := application.NewApprovalOutboxHelper(dataaccess.NewApprovalOutboxRepository(db))
-	paymentStore := dataaccess.NewPaymentOutboxStore(db, cfg.Outbox.Archive)
-	approvalStore := dataaccess.NewApprovalOutboxStore(db, cfg.Outbox.Archive)
+	paymentOutbox := application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db, paymentScheduler))
+	approvalOutbox := application.NewApprovalOutboxHelper(dataaccess.NewApprovalOutboxRepository(db, approvalScheduler))
 
 	// Application.
 	orderDomain := domain.NewOrderDomainService(nil)
@@ -97,13 +101,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	approvalSaga := application.NewOrderApprovalSaga(tx, orderDomain, sagaHelper, paymentOutbox, approvalOutbox, log)
 	deadlines := application.NewSagaDeadlineScheduler(tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga, cfg.Saga, log)
 
-	// Relays and cleaners, woken by the outbox tables' NOTIFY.
-	paymentWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.PaymentOutboxTable), log)
-	approvalWake := postgres.Listen(ctx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderApprovalOutboxTable), log)
-	paymentScheduler := application.NewPaymentOutboxScheduler(outboxMetrics.Instrument(paymentStore),
-		messaging.NewOrderPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentRequest, log), paymentWake, cfg.Outbox.PaymentRelay, log)
-	approvalScheduler := application.NewRestaurantApprovalOutboxScheduler(outboxMetrics.Instrument(approvalStore),
-		messaging.NewOrderApprovalEventKafkaPublisher(producer, cfg.Topics.RestaurantApprovalRequest, log), approvalWake, cfg.Outbox.ApprovalRelay, log)
+	// Cleaners.
 	paymentCleaner := application.NewPaymentOutboxCleanerScheduler(paymentStore, cfg.Outbox.PaymentCleaner, log)
 	approvalCleaner := application.NewRestaurantApprovalOutboxCleanerScheduler(approvalStore, cfg.Outbox.ApprovalCleaner, log)
 	keyCleaner := application.NewIdempotencyKeyCleaner(idempotencyKeys, cfg.Idempotency, log)

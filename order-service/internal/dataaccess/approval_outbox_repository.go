@@ -21,14 +21,17 @@ import (
 // The relay reads and completes them through the store of
 // NewApprovalOutboxStore.
 type ApprovalOutboxRepository struct {
-	db *gorm.DB
+	db    *gorm.DB
+	relay outbox.AtCommit
 }
 
 var _ application.ApprovalOutboxRepository = (*ApprovalOutboxRepository)(nil)
 
-// NewApprovalOutboxRepository returns the repository over db.
-func NewApprovalOutboxRepository(db *gorm.DB) *ApprovalOutboxRepository {
-	return &ApprovalOutboxRepository{db: db}
+// NewApprovalOutboxRepository returns the repository over db. The rows it writes
+// are leased to relay, the relay of this instance's order_approval_outbox, which publishes
+// them at commit; with a nil relay they wait for a claim.
+func NewApprovalOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *ApprovalOutboxRepository {
+	return &ApprovalOutboxRepository{db: db, relay: relay}
 }
 
 // Save implements application.ApprovalOutboxRepository. A row the unique
@@ -44,6 +47,7 @@ func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.Or
 		return err
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
+	row.Outbox.LeaseUntil = postgres.LeaseUntil(r.relay)
 	res := postgres.Conn(ctx, r.db).Clauses(clause.OnConflict{DoNothing: true}).Create(&row)
 	what := fmt.Sprintf("insert approval outbox message %s of saga %s", msg.ID, msg.SagaID)
 	if res.Error != nil {
@@ -53,6 +57,7 @@ func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.Or
 		return errors.Join(fmt.Errorf("%s: %w", what, application.ErrDuplicate),
 			kernel.Errorf(kernel.ECodeConflict, "%s: the saga already has such a row", what))
 	}
+	postgres.PublishAtCommit(ctx, r.relay, row.Outbox.message())
 	return nil
 }
 

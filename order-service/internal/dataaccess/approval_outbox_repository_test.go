@@ -5,10 +5,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
@@ -17,7 +19,7 @@ import (
 func TestApprovalOutboxRepository(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewApprovalOutboxRepository(db)
+	repo := dataaccess.NewApprovalOutboxRepository(db, nil)
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	a := approvalMessage(sagaID, order)
@@ -45,7 +47,7 @@ func TestApprovalOutboxRepository(t *testing.T) {
 func TestApprovalOutboxOverdueAndResend(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewApprovalOutboxRepository(db)
+	repo := dataaccess.NewApprovalOutboxRepository(db, nil)
 	order := newOrder(t)
 	waiting := approvalMessage(kernel.NewID[kernel.SagaID](), order)
 	done := approvalMessage(kernel.NewID[kernel.SagaID](), order)
@@ -78,7 +80,7 @@ func TestApprovalOutboxOverdueAndResend(t *testing.T) {
 func TestApprovalOutboxKeepsTheCancellationApart(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewApprovalOutboxRepository(db)
+	repo := dataaccess.NewApprovalOutboxRepository(db, nil)
 	store := dataaccess.NewApprovalOutboxStore(db, false)
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
@@ -110,4 +112,15 @@ func TestApprovalOutboxKeepsTheCancellationApart(t *testing.T) {
 	var left []string
 	require.NoError(t, db.Raw(`SELECT id::text FROM order_approval_outbox`).Scan(&left).Error)
 	assert.Equal(t, []string{approval.ID.String()}, left)
+}
+
+func TestApprovalOutboxRowIsPublishedAtCommit(t *testing.T) {
+	db, _ := newDB(t)
+	relay := &outboxtest.AtCommit{}
+	repo := dataaccess.NewApprovalOutboxRepository(db, relay)
+	order := newOrder(t)
+	outboxtest.CheckPublishAtCommit(t, db, dataaccess.OrderApprovalOutboxTable, relay, func(ctx context.Context) (uuid.UUID, error) {
+		msg := approvalMessage(kernel.NewID[kernel.SagaID](), order)
+		return msg.ID.UUID(), repo.Save(ctx, msg)
+	})
 }

@@ -118,7 +118,7 @@ func TestTransactionRollsBackEveryWrite(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
 	orders := dataaccess.NewOrderRepository(db)
-	payments := dataaccess.NewPaymentOutboxRepository(db)
+	payments := dataaccess.NewPaymentOutboxRepository(db, nil)
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	boom := errors.New("boom")

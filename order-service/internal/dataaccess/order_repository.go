@@ -64,7 +64,8 @@ func (r *OrderRepository) Update(ctx context.Context, order *domain.Order) error
 	if err != nil {
 		return err
 	}
-	res := postgres.Conn(ctx, r.db).Exec(`UPDATE orders SET order_status = ?, failure_messages = ?, version = version + 1
+	res := postgres.Conn(ctx, r.db).Exec(`UPDATE orders SET order_status = ?, failure_messages = ?, version = version + 1,
+			updated_at = statement_timestamp()
 		WHERE id = ? AND version = ?`, string(order.Status()), failures, order.ID().UUID(), order.Version())
 	if res.Error != nil {
 		return postgres.WrapError(res.Error, fmt.Sprintf("update order %s", order.ID()))

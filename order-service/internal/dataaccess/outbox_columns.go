@@ -20,14 +20,15 @@ import (
 // still has the version it was read with. A row no relay has published yet
 // is withdrawn in the same statement: the saga step that moves a request's
 // row has moved past the request (its answer came, or the saga compensated
-// or ended), so the request must never go out afterwards. A relay that holds
-// the row while it publishes makes this statement wait for its mark, and
-// the row then stays COMPLETED: sent, not withdrawn. Otherwise the relay
-// columns are left to the relay.
+// or ended), so the request must never go out afterwards. A row still
+// leased to its writer's relay is not withdrawn: that relay may be sending
+// it at this moment, and marks it COMPLETED once the broker has it. Otherwise
+// the relay columns are left to the relay.
 func updateSagaColumns(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID, orderStatus kernel.OrderStatus, sagaStatus saga.Status, version int) error {
 	res := postgres.Conn(ctx, db).Exec(`UPDATE `+postgres.QuoteIdent(table)+`
 		SET order_status = ?, saga_status = ?, version = version + 1,
-			outbox_status = CASE outbox_status WHEN ? THEN ? ELSE outbox_status END
+			outbox_status = CASE WHEN outbox_status = ? AND (lease_until IS NULL OR lease_until < clock_timestamp())
+				THEN ? ELSE outbox_status END
 		WHERE id = ? AND version = ?`, string(orderStatus), string(sagaStatus),
 		string(outbox.StatusStarted), string(outbox.StatusWithdrawn), id.UUID(), version)
 	if res.Error != nil {
@@ -39,15 +40,14 @@ func updateSagaColumns(ctx context.Context, db *gorm.DB, table string, id kernel
 	return nil
 }
 
-// resend hands a row back to the relay under the same id, if it still has
-// the version it was read with, and wakes the relays: the insert trigger
-// that normally does so does not fire on an update. The attempts start
-// again, so a row the relay had parked FAILED is tried anew.
+// resend hands a row back to the relays under the same id, without a lease,
+// so that the next claim of any instance publishes it, if it still has the
+// version it was read with. The attempts start again, so a row the relay had
+// parked FAILED is tried anew.
 func resend(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID, version int) error {
-	conn := postgres.Conn(ctx, db)
-	res := conn.Exec(`UPDATE `+postgres.QuoteIdent(table)+`
-		SET outbox_status = ?, processed_at = NULL, attempts = 0, resends = resends + 1, resent_at = now(),
-			version = version + 1
+	res := postgres.Conn(ctx, db).Exec(`UPDATE `+postgres.QuoteIdent(table)+`
+		SET outbox_status = ?, processed_at = NULL, lease_until = NULL, attempts = 0, resends = resends + 1,
+			resent_at = now(), version = version + 1
 		WHERE id = ? AND version = ?`, string(outbox.StatusStarted), id.UUID(), version)
 	if res.Error != nil {
 		return postgres.WrapError(res.Error, fmt.Sprintf("resend %s row %s", table, id))
@@ -55,8 +55,7 @@ func resend(ctx context.Context, db *gorm.DB, table string, id kernel.MessageID,
 	if res.RowsAffected == 0 {
 		return kernel.Errorf(kernel.ECodeConflict, "%s row %s was changed concurrently (version %d)", table, id, version)
 	}
-	err := conn.Exec(`SELECT pg_notify(current_schema() || '.' || ?, '')`, table).Error
-	return postgres.WrapError(err, fmt.Sprintf("wake the relay of %s", table))
+	return nil
 }
 
 // finishedSagaRows is what the order side's cleaners remove: rows the relay

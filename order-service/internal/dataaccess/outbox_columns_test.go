@@ -19,8 +19,8 @@ func TestCleanersRemoveOnlyFinishedSagas(t *testing.T) {
 		t.Run(map[bool]string{false: "delete", true: "archive"}[archive], func(t *testing.T) {
 			db, _ := newDB(t)
 			ctx := context.Background()
-			payments := dataaccess.NewPaymentOutboxRepository(db)
-			approvals := dataaccess.NewApprovalOutboxRepository(db)
+			payments := dataaccess.NewPaymentOutboxRepository(db, nil)
+			approvals := dataaccess.NewApprovalOutboxRepository(db, nil)
 			order := newOrder(t)
 
 			// Finished: published and the saga over. Unfinished: published

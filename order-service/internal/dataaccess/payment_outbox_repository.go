@@ -18,14 +18,17 @@ import (
 // PaymentOutboxRepository stores payment_outbox rows for the saga. The relay
 // reads and completes them through the store of NewPaymentOutboxStore.
 type PaymentOutboxRepository struct {
-	db *gorm.DB
+	db    *gorm.DB
+	relay outbox.AtCommit
 }
 
 var _ application.PaymentOutboxRepository = (*PaymentOutboxRepository)(nil)
 
-// NewPaymentOutboxRepository returns the repository over db.
-func NewPaymentOutboxRepository(db *gorm.DB) *PaymentOutboxRepository {
-	return &PaymentOutboxRepository{db: db}
+// NewPaymentOutboxRepository returns the repository over db. The rows it writes
+// are leased to relay, the relay of this instance's payment_outbox, which publishes
+// them at commit; with a nil relay they wait for a claim.
+func NewPaymentOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *PaymentOutboxRepository {
+	return &PaymentOutboxRepository{db: db, relay: relay}
 }
 
 // Save implements application.PaymentOutboxRepository; the unique index on
@@ -36,8 +39,12 @@ func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.Pay
 		return err
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
-	err = postgres.Conn(ctx, r.db).Create(&row).Error
-	return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
+	row.Outbox.LeaseUntil = postgres.LeaseUntil(r.relay)
+	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
+		return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
+	}
+	postgres.PublishAtCommit(ctx, r.relay, row.Outbox.message())
+	return nil
 }
 
 // Update implements application.PaymentOutboxRepository.

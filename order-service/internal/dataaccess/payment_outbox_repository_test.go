@@ -8,11 +8,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
@@ -23,7 +22,7 @@ import (
 func TestPaymentOutboxRepository(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	p1 := paymentMessage(sagaID, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
@@ -70,7 +69,7 @@ func TestPaymentOutboxRepository(t *testing.T) {
 func TestSagaUpdateLeavesTheRelayColumnsAlone(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
 	store := dataaccess.NewPaymentOutboxStore(db, false)
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
@@ -112,12 +111,12 @@ func TestSagaUpdateLeavesTheRelayColumnsAlone(t *testing.T) {
 // Only requests still waiting for an answer and published long enough ago
 // are overdue. A request that never left the outbox is never overdue,
 // however old: silence from a receiver that was never asked is no answer. A
-// resend hands the row back to the relay under the same id, wakes the relay,
-// and the deadline starts again only when the relay publishes it again.
+// resend hands the row back to the relays under the same id, free for the
+// next claim, and the deadline starts again only when the relay publishes it again.
 func TestPaymentOutboxOverdueAndResend(t *testing.T) {
-	db, cfg := newDB(t)
+	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
 	order := newOrder(t)
 	waiting := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
 	paid := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusProcessing)
@@ -144,22 +143,23 @@ func TestPaymentOutboxOverdueAndResend(t *testing.T) {
 	assert.ElementsMatch(t, []kernel.MessageID{waiting.ID, refund.ID}, ids,
 		"a paid saga's row, a row published recently, and rows never published (waiting or parked) are not overdue")
 
-	listenCtx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	wake := postgres.Listen(listenCtx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.PaymentOutboxTable), zap.NewNop())
-	<-wake // connected
 	var row *application.PaymentOutboxMessage
 	for _, m := range overdue {
 		if m.ID == waiting.ID {
 			row = m
 		}
 	}
+	pgtest.Exec(t, db, `UPDATE payment_outbox SET lease_until = clock_timestamp() + interval '1 hour' WHERE id = ?`, row.ID.UUID())
 	require.NoError(t, repo.Resend(ctx, row))
-	select {
-	case <-wake:
-	case <-time.After(10 * time.Second):
-		t.Fatal("a resend does not wake the relay")
-	}
+	var claimed []uuid.UUID
+	_, err = dataaccess.NewPaymentOutboxStore(db, false).Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		for _, m := range batch {
+			claimed = append(claimed, m.ID)
+		}
+		return nil, nil
+	})
+	require.NoError(t, err)
+	assert.Contains(t, claimed, row.ID.UUID(), "a resent row is free for the next claim, whatever lease it had")
 
 	after, err := repo.FindBySagaIDAndSagaStatus(ctx, waiting.SagaID, saga.StatusStarted)
 	require.NoError(t, err)
@@ -184,7 +184,7 @@ func TestPaymentOutboxOverdueAndResend(t *testing.T) {
 func TestRefundDeadlineDoublesWithEachResendUpToTheCap(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
 	order := newOrder(t)
 	for resends, want := range map[int]bool{0: true, 1: true, 2: true, 3: false, 40: false} {
 		refund := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusCancelled, saga.StatusCompensating)
@@ -217,8 +217,8 @@ func containsMessage(msgs []*application.PaymentOutboxMessage, id kernel.Message
 func TestDeadlinesIgnoreTheServicesClock(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
-	approvals := dataaccess.NewApprovalOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
+	approvals := dataaccess.NewApprovalOutboxRepository(db, nil)
 	order := newOrder(t)
 	for _, skew := range []time.Duration{time.Minute, -time.Minute} {
 		pay := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
@@ -254,59 +254,45 @@ func TestDeadlinesIgnoreTheServicesClock(t *testing.T) {
 func TestSagaUpdateWithdrawsAnUnpublishedRequest(t *testing.T) {
 	db, _ := newDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewPaymentOutboxRepository(db)
+	repo := dataaccess.NewPaymentOutboxRepository(db, nil)
 	store := dataaccess.NewPaymentOutboxStore(db, false)
 	order := newOrder(t)
 	unsent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
 	sent := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+	sending := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
 	require.NoError(t, repo.Save(ctx, unsent))
 	require.NoError(t, repo.Save(ctx, sent))
+	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db, &outboxtest.AtCommit{}).Save(ctx, sending))
 	publishedAgo(t, db, dataaccess.PaymentOutboxTable, sent.ID, time.Second)
 
-	for _, m := range []*application.PaymentOutboxMessage{unsent, sent} {
+	all := []*application.PaymentOutboxMessage{unsent, sent, sending}
+	for _, m := range all {
 		m.OrderStatus, m.SagaStatus = kernel.OrderStatusCancelled, saga.StatusCompensated
 		require.NoError(t, repo.Update(ctx, m))
 	}
 
-	statuses := map[kernel.MessageID]string{}
-	for _, m := range []*application.PaymentOutboxMessage{unsent, sent} {
-		var status string
-		require.NoError(t, db.Raw(`SELECT outbox_status FROM payment_outbox WHERE id = ?`, m.ID.UUID()).Scan(&status).Error)
-		statuses[m.ID] = status
+	statuses := func() map[kernel.MessageID]string {
+		out := map[kernel.MessageID]string{}
+		for _, m := range all {
+			var status string
+			require.NoError(t, db.Raw(`SELECT outbox_status FROM payment_outbox WHERE id = ?`, m.ID.UUID()).Scan(&status).Error)
+			out[m.ID] = status
+		}
+		return out
 	}
-	assert.Equal(t, "WITHDRAWN", statuses[unsent.ID])
-	assert.Equal(t, "COMPLETED", statuses[sent.ID])
+	assert.Equal(t, map[kernel.MessageID]string{unsent.ID: "WITHDRAWN", sent.ID: "COMPLETED", sending.ID: "STARTED"}, statuses(),
+		"a row its writer's relay may be sending is left to that relay")
 	claimed, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
-		t.Errorf("the relay publishes %d withdrawn or published rows", len(batch))
+		t.Errorf("the relay publishes %d withdrawn, published or leased rows", len(batch))
 		return nil, nil
 	})
 	require.NoError(t, err)
 	assert.Zero(t, claimed)
+	require.NoError(t, store.MarkPublished(ctx, []uuid.UUID{sending.ID.UUID()}))
+	assert.Equal(t, "COMPLETED", statuses()[sending.ID], "the relay marks what it sent")
 	cleaned, err := store.CleanFinished(ctx)
 	require.NoError(t, err)
-	assert.EqualValues(t, 2, cleaned, "a withdrawn row of an ended saga is finished")
-}
-
-func TestOutboxInsertWakesTheRelay(t *testing.T) {
-	db, cfg := newDB(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.PaymentOutboxTable), zap.NewNop())
-	select {
-	case <-wake: // the signal every (re)connect sends
-	case <-ctx.Done():
-		t.Fatal("listener never connected")
-	}
-
-	order := newOrder(t)
-	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db).Save(ctx,
-		paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)))
-
-	select {
-	case <-wake:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no NOTIFY after an insert into payment_outbox")
-	}
+	assert.EqualValues(t, 3, cleaned, "a withdrawn row of an ended saga is finished")
 }
 
 // A row keeps the trace of the span it was written in, for the relay to
@@ -314,8 +300,8 @@ func TestOutboxInsertWakesTheRelay(t *testing.T) {
 // outbox tables share the column.
 func TestOutboxRowsKeepTheWritersTrace(t *testing.T) {
 	db, _ := newDB(t)
-	payments := dataaccess.NewPaymentOutboxRepository(db)
-	approvals := dataaccess.NewApprovalOutboxRepository(db)
+	payments := dataaccess.NewPaymentOutboxRepository(db, nil)
+	approvals := dataaccess.NewApprovalOutboxRepository(db, nil)
 	order := newOrder(t)
 	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	traced := tracing.ContextWithTraceParent(context.Background(), traceParent)
@@ -342,4 +328,15 @@ func TestOutboxRowsKeepTheWritersTrace(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestPaymentOutboxRowIsPublishedAtCommit(t *testing.T) {
+	db, _ := newDB(t)
+	relay := &outboxtest.AtCommit{}
+	repo := dataaccess.NewPaymentOutboxRepository(db, relay)
+	order := newOrder(t)
+	outboxtest.CheckPublishAtCommit(t, db, dataaccess.PaymentOutboxTable, relay, func(ctx context.Context) (uuid.UUID, error) {
+		msg := paymentMessage(kernel.NewID[kernel.SagaID](), order, kernel.PaymentOrderStatusPending, saga.StatusStarted)
+		return msg.ID.UUID(), repo.Save(ctx, msg)
+	})
 }

@@ -5,6 +5,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
 // PaymentOutboxTable is the outbox of payment requests (see migrations).
@@ -88,6 +91,18 @@ type outboxColumns struct {
 	// TraceParent is the trace of the span that wrote the row (see
 	// tracing.TraceParent); the relay publishes it with the message.
 	TraceParent *string `gorm:"column:trace_parent"`
+	// LeaseUntil reserves a new row for the relay of the instance that
+	// writes it (postgres.LeaseUntil); written once, never read.
+	LeaseUntil postgres.LeaseValue `gorm:"column:lease_until;->:false;<-:create"`
+}
+
+// message is the row as its relay publishes it.
+func (c outboxColumns) message() outbox.Message {
+	m := outbox.Message{ID: c.ID, SagaID: c.SagaID, Type: c.Type, Payload: []byte(c.Payload), CreatedAt: c.CreatedAt}
+	if c.TraceParent != nil {
+		m.TraceParent = *c.TraceParent
+	}
+	return m
 }
 
 type paymentOutboxRow struct {

@@ -26,7 +26,7 @@ func placeOrder(t *testing.T, db *gorm.DB) (*domain.Order, kernel.SagaID) {
 	order := newOrder(t)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	require.NoError(t, dataaccess.NewOrderRepository(db).Insert(ctx, order))
-	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db).Save(ctx, paymentMessage(sagaID, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)))
+	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db, nil).Save(ctx, paymentMessage(sagaID, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)))
 	return order, sagaID
 }
 
@@ -40,10 +40,10 @@ func TestSagaHistoryReadsTheOrdersTimesAndItsRowsLiveOrArchived(t *testing.T) {
 	before := time.Now()
 	order, sagaID := placeOrder(t, db)
 	orders := dataaccess.NewOrderRepository(db)
-	require.NoError(t, dataaccess.NewApprovalOutboxRepository(db).Save(ctx, approvalMessage(sagaID, order)))
+	require.NoError(t, dataaccess.NewApprovalOutboxRepository(db, nil).Save(ctx, approvalMessage(sagaID, order)))
 	refund := paymentMessage(sagaID, order, kernel.PaymentOrderStatusCancelled, saga.StatusCompensating)
 	refund.CreatedAt = createdAt.Add(time.Minute)
-	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db).Save(ctx, refund))
+	require.NoError(t, dataaccess.NewPaymentOutboxRepository(db, nil).Save(ctx, refund))
 	published := createdAt.Add(2 * time.Second)
 	pgtest.Exec(t, db, `UPDATE payment_outbox SET outbox_status = 'COMPLETED', processed_at = ?, resends = 2
 		WHERE payment_order_status = 'PENDING'`, published)

@@ -41,7 +41,7 @@ func startOrderAPI(t *testing.T, db *gorm.DB) string {
 		application.NewOrderCreateCommandHandler(postgres.NewTransactor(db),
 			application.NewOrderCreateHelper(domain.NewOrderDomainService(nil), orders,
 				dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
-			application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db)), 100, log,
+			application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db, nil)), 100, log,
 			application.WithIdempotencyKeys(dataaccess.NewIdempotencyKeyRepository(db))),
 		application.NewOrderTrackCommandHandler(orders),
 	)

@@ -84,21 +84,19 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	tx := postgres.NewTransactor(db)
 	credits := dataaccess.NewCreditEntryRepository(db)
 	history := dataaccess.NewCreditHistoryRepository(db)
+	// The relay ("scheduler") before the outbox repository, which hands it
+	// the rows it writes to publish at commit.
 	outboxStore := dataaccess.NewOrderOutboxStore(db, cfg.Outbox.Archive)
 	publisher := messaging.NewPaymentEventKafkaPublisher(producer, cfg.Topics.PaymentResponse, log)
+	relay := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(outboxStore), publisher, cfg.Outbox.Relay, log)
+	cleaner := application.NewOrderOutboxCleanerScheduler(outboxStore, cfg.Outbox.Cleaner, log)
 
 	// Application.
 	helper := application.NewPaymentRequestHelper(domain.NewPaymentDomainService(time.Now),
 		dataaccess.NewPaymentRepository(db), credits, history,
-		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db)), tx, log)
+		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, relay)), tx, log)
 	requests := application.NewPaymentRequestHandler(helper, log)
 	creditQuery := application.NewCustomerCreditQueryHandler(credits, history, tx)
-
-	listenCtx, stopListening := context.WithCancel(ctx)
-	defer stopListening()
-	wake := postgres.Listen(listenCtx, cfg.Postgres, postgres.OutboxChannel(cfg.Postgres.Schema, dataaccess.OrderOutboxTable), log)
-	relay := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(outboxStore), publisher, wake, cfg.Outbox.Relay, log)
-	cleaner := application.NewOrderOutboxCleanerScheduler(outboxStore, cfg.Outbox.Cleaner, log)
 
 	// Driving adapters.
 	listener := messaging.NewPaymentRequestKafkaListener(requests, log)

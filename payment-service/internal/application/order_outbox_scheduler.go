@@ -1,8 +1,6 @@
 package application
 
 import (
-	"context"
-
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
@@ -11,23 +9,18 @@ import (
 // orderOutbox names the order outbox's relay and cleaner in their logs.
 const orderOutbox = "order_outbox"
 
-// OrderOutboxScheduler publishes the order outbox to order-service: STARTED
-// rows are sent through PaymentResponseMessagePublisher and marked COMPLETED
-// once the broker acknowledged them. It runs the infrastructure relay, which
-// wakes on every committed answer and polls as a safety net.
+// OrderOutboxScheduler is the relay of order_outbox: it publishes the
+// payment answers to order-service at the commit that writes them, and claims what
+// that missed every poll interval (see outbox.Relay). The order outbox
+// repository hands it the rows it writes.
 type OrderOutboxScheduler struct {
-	relay *outbox.Relay
+	*outbox.Relay
 }
 
-// NewOrderOutboxScheduler returns the scheduler; wake signals new rows (nil
-// to rely on polling alone).
-func NewOrderOutboxScheduler(store outbox.Store, publisher PaymentResponseMessagePublisher, wake <-chan struct{},
-	cfg outbox.RelayConfig, log *zap.Logger) *OrderOutboxScheduler {
+// NewOrderOutboxScheduler returns the scheduler over the order_outbox store.
+func NewOrderOutboxScheduler(store outbox.Store, publisher PaymentResponseMessagePublisher, cfg outbox.RelayConfig, log *zap.Logger) *OrderOutboxScheduler {
 	if cfg.Name == "" {
 		cfg.Name = orderOutbox
 	}
-	return &OrderOutboxScheduler{relay: outbox.NewRelay(store, publisher, wake, cfg, log)}
+	return &OrderOutboxScheduler{Relay: outbox.NewRelay(store, publisher, cfg, log)}
 }
-
-// Run publishes until ctx is cancelled.
-func (s *OrderOutboxScheduler) Run(ctx context.Context) error { return s.relay.Run(ctx) }

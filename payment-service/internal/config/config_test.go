@@ -33,8 +33,8 @@ func TestDefaults(t *testing.T) {
 	assert.Equal(t, contract.TopicPaymentRequest, cfg.Topics.PaymentRequest)
 	assert.Equal(t, contract.TopicPaymentResponse, cfg.Topics.PaymentResponse)
 	assert.Equal(t, []string{"127.0.0.1:9092"}, cfg.Kafka.Brokers)
-	assert.Equal(t, 5*time.Second, cfg.Outbox.Relay.PollInterval)
-	assert.Equal(t, time.Minute, cfg.Outbox.Cleaner.Interval)
+	assert.Equal(t, time.Second, cfg.Outbox.Relay.PollInterval)
+	assert.Equal(t, 10*time.Second, cfg.Outbox.Cleaner.Interval)
 	assert.False(t, cfg.Outbox.Archive)
 }
 

@@ -16,14 +16,17 @@ import (
 // OrderOutboxRepository implements application.OrderOutboxRepository on the
 // order_outbox table.
 type OrderOutboxRepository struct {
-	db *gorm.DB
+	db    *gorm.DB
+	relay outbox.AtCommit
 }
 
 var _ application.OrderOutboxRepository = (*OrderOutboxRepository)(nil)
 
-// NewOrderOutboxRepository returns the repository over db.
-func NewOrderOutboxRepository(db *gorm.DB) *OrderOutboxRepository {
-	return &OrderOutboxRepository{db: db}
+// NewOrderOutboxRepository returns the repository over db. The rows it
+// writes are leased to relay, the relay of this instance's order_outbox,
+// which publishes them at commit; with a nil relay they wait for a claim.
+func NewOrderOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *OrderOutboxRepository {
+	return &OrderOutboxRepository{db: db, relay: relay}
 }
 
 // Save implements application.OrderOutboxRepository. A second answer to the
@@ -35,8 +38,12 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderO
 		return err
 	}
 	row.TraceParent = tracing.TraceParent(ctx)
-	err = postgres.Conn(ctx, r.db).Create(&row).Error
-	return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
+	row.LeaseUntil = postgres.LeaseUntil(r.relay)
+	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
+		return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
+	}
+	postgres.PublishAtCommit(ctx, r.relay, row.message())
+	return nil
 }
 
 // ResendBySagaIDAndPaymentOrderStatus implements

@@ -10,17 +10,14 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
-	"github.com/food-ordering-system/payment-service/migrations"
 )
 
 func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) application.OrderOutboxMessage {
@@ -37,7 +34,7 @@ func TestOrderOutboxRepository(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
 	ctx := context.Background()
-	repo := dataaccess.NewOrderOutboxRepository(db)
+	repo := dataaccess.NewOrderOutboxRepository(db, nil)
 	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.PaymentOrderStatusPending)
 
@@ -88,7 +85,7 @@ func TestOrderOutboxArchive(t *testing.T) {
 	db := openDB(t)
 	ctx := context.Background()
 	msg := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
-	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, msg))
+	require.NoError(t, dataaccess.NewOrderOutboxRepository(db, nil).Save(ctx, msg))
 	store := dataaccess.NewOrderOutboxStore(db, true)
 	_, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
 		return []uuid.UUID{batch[0].ID}, nil
@@ -104,25 +101,15 @@ func TestOrderOutboxArchive(t *testing.T) {
 		WHERE id = ? AND outbox_status = 'COMPLETED' AND processed_at IS NOT NULL`, msg.ID.UUID()))
 }
 
-func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
+func TestOrderOutboxRowIsPublishedAtCommit(t *testing.T) {
 	t.Parallel()
-	db, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	wake := postgres.Listen(ctx, cfg, postgres.OutboxChannel(cfg.Schema, dataaccess.OrderOutboxTable), zap.NewNop())
-	select { // Listen signals once it listens.
-	case <-wake:
-	case <-ctx.Done():
-		t.Fatal("listener never connected")
-	}
-
-	require.NoError(t, dataaccess.NewOrderOutboxRepository(db).Save(ctx, outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)))
-
-	select {
-	case <-wake:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no notification after an insert into order_outbox")
-	}
+	db := openDB(t)
+	relay := &outboxtest.AtCommit{}
+	repo := dataaccess.NewOrderOutboxRepository(db, relay)
+	outboxtest.CheckPublishAtCommit(t, db, dataaccess.OrderOutboxTable, relay, func(ctx context.Context) (uuid.UUID, error) {
+		msg := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
+		return msg.ID.UUID(), repo.Save(ctx, msg)
+	})
 }
 
 // A row keeps the trace of the span it was written in, for the relay to
@@ -130,7 +117,7 @@ func TestOrderOutboxNotifiesOnInsert(t *testing.T) {
 func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	repo := dataaccess.NewOrderOutboxRepository(db)
+	repo := dataaccess.NewOrderOutboxRepository(db, nil)
 	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	traced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)
 	untraced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.PaymentOrderStatusPending)

@@ -26,7 +26,7 @@ import (
 func newHelper(db *gorm.DB) *application.PaymentRequestHelper {
 	return application.NewPaymentRequestHelper(domain.NewPaymentDomainService(nil),
 		dataaccess.NewPaymentRepository(db), dataaccess.NewCreditEntryRepository(db), dataaccess.NewCreditHistoryRepository(db),
-		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db)), postgres.NewTransactor(db), zap.NewNop())
+		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, nil)), postgres.NewTransactor(db), zap.NewNop())
 }
 
 func request(customer kernel.CustomerID, price string, kind kernel.PaymentOrderStatus) application.PaymentRequest {

@@ -83,8 +83,13 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Adapters that the application drives.
 	restaurants := dataaccess.NewRestaurantRepository(db)
 	approvals := dataaccess.NewOrderApprovalRepository(db)
-	orderOutbox := dataaccess.NewOrderOutboxRepository(db, cfg.Outbox.Archive)
+	// The relay ("scheduler") before the outbox repository, which hands it
+	// the rows it writes to publish at commit.
+	outboxStore := dataaccess.NewOrderOutboxStore(db, cfg.Outbox.Archive)
 	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(producer, cfg.Topics.RestaurantApprovalResponse, log)
+	scheduler := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(outboxStore), publisher, cfg.Outbox.Relay, log)
+	cleaner := application.NewOrderOutboxCleanerScheduler(outboxStore, cfg.Outbox.Cleaner, log)
+	orderOutbox := dataaccess.NewOrderOutboxRepository(db, scheduler)
 
 	// The application.
 	tx := postgres.NewTransactor(db)
@@ -99,11 +104,6 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	if err != nil {
 		return err
 	}
-	listenCtx, stopListening := context.WithCancel(ctx)
-	defer stopListening()
-	wake := postgres.Listen(listenCtx, cfg.Postgres, dataaccess.OrderOutboxChannel(cfg.Postgres.Schema), log)
-	scheduler := application.NewOrderOutboxScheduler(outboxMetrics.Instrument(orderOutbox), publisher, wake, cfg.Outbox.Relay, log)
-	cleaner := application.NewOrderOutboxCleanerScheduler(orderOutbox, cfg.Outbox.Cleaner, log)
 	servers := httpserver.NewServers(cfg.HTTP, cfg.Admin, log,
 		httpserver.Check{Name: "postgres", Probe: postgres.Ping(db)},
 		httpserver.Check{Name: "kafka", Probe: kafka.Ping(cfg.Kafka)},

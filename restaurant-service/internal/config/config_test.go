@@ -35,8 +35,8 @@ func TestConfigYAMLLoadsWithTheContractDefaults(t *testing.T) {
 	assert.Equal(t, contract.TopicRestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse)
 	assert.Equal(t, int32(3), cfg.Topics.Partitions)
 	assert.NotEmpty(t, cfg.Consumer.GroupID)
-	assert.Equal(t, 5*time.Second, cfg.Outbox.Relay.PollInterval)
-	assert.Equal(t, time.Minute, cfg.Outbox.Cleaner.Interval)
+	assert.Equal(t, time.Second, cfg.Outbox.Relay.PollInterval)
+	assert.Equal(t, 10*time.Second, cfg.Outbox.Cleaner.Interval)
 	assert.False(t, cfg.Outbox.Archive)
 }
 

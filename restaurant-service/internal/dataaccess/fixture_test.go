@@ -31,7 +31,7 @@ var (
 func newApprovalHelper(db *gorm.DB) *application.RestaurantApprovalRequestHelper {
 	return application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db), domain.NewRestaurantDomainService(),
 		dataaccess.NewRestaurantRepository(db), dataaccess.NewOrderApprovalRepository(db),
-		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, false)), time.Now, zap.NewNop())
+		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, nil)), time.Now, zap.NewNop())
 }
 
 // countOf runs a count query.

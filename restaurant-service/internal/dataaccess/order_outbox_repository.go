@@ -16,35 +16,34 @@ import (
 // orderOutboxTable is the outbox table of restaurant-service.
 const orderOutboxTable = "order_outbox"
 
-// OrderOutboxChannel is the NOTIFY channel of the order_outbox table in
-// schema, for postgres.Listen.
-func OrderOutboxChannel(schema string) string {
-	return postgres.OutboxChannel(schema, orderOutboxTable)
-}
-
-// OrderOutboxRepository is the order_outbox table: the helper's writes and
-// look-ups, and (through the shared postgres.OutboxStore) the relay's claims
-// and the cleaner's removals of COMPLETED rows.
+// OrderOutboxRepository is the order_outbox table as the helper writes and
+// looks it up; the relay and the cleaner see it through NewOrderOutboxStore.
 type OrderOutboxRepository struct {
-	*postgres.OutboxStore
-	db *gorm.DB
+	db    *gorm.DB
+	relay outbox.AtCommit
 }
 
+var _ application.OrderOutboxRepository = (*OrderOutboxRepository)(nil)
+
+// NewOrderOutboxRepository returns the repository over db. The rows it
+// writes are leased to relay, the relay of this instance's order_outbox,
+// which publishes them at commit; with a nil relay they wait for a claim.
+func NewOrderOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *OrderOutboxRepository {
+	return &OrderOutboxRepository{db: db, relay: relay}
+}
+
+// NewOrderOutboxStore returns the order outbox as the relay and the cleaner
+// see it: published (COMPLETED) rows are finished, and archive moves them to
+// order_outbox_archive instead of deleting them.
+func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: orderOutboxTable, Archive: archive})
+}
+
+// The relay's and the cleaner's ports, as infrastructure/outbox declares them.
 var (
-	_ application.OrderOutboxRepository = (*OrderOutboxRepository)(nil)
-	_ outbox.Store                      = (*OrderOutboxRepository)(nil)
-	_ outbox.CleanerStore               = (*OrderOutboxRepository)(nil)
+	_ outbox.Store        = (*postgres.OutboxStore)(nil)
+	_ outbox.CleanerStore = (*postgres.OutboxStore)(nil)
 )
-
-// NewOrderOutboxRepository returns the repository over db. With archive, the
-// cleaner moves published rows to order_outbox_archive instead of deleting
-// them.
-func NewOrderOutboxRepository(db *gorm.DB, archive bool) *OrderOutboxRepository {
-	return &OrderOutboxRepository{
-		OutboxStore: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: orderOutboxTable, Archive: archive}),
-		db:          db,
-	}
-}
 
 // Save implements application.OrderOutboxRepository. The unique index on
 // saga_id turns a second answer to the saga into application.ErrDuplicate.
@@ -54,12 +53,16 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 		return err
 	}
 	row.TraceParent = tracing.TraceParent(ctx)
-	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+	row.LeaseUntil = postgres.LeaseUntil(r.relay)
+	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
+		return wrapWriteError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+	}
+	postgres.PublishAtCommit(ctx, r.relay, row.message())
+	return nil
 }
 
 // ResendBySagaID implements application.OrderOutboxRepository: the row gets
-// its attempts back and the relay is woken, since an update does not fire
-// the insert trigger that usually does.
+// its attempts back and no lease, so that the next claim publishes it.
 func (r *OrderOutboxRepository) ResendBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
 	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), orderOutboxTable, "saga_id = ?", sagaID.UUID())
 }

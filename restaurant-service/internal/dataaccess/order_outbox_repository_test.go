@@ -10,11 +10,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
@@ -26,7 +25,7 @@ import (
 func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
 	t.Parallel()
 	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
-	repo := dataaccess.NewOrderOutboxRepository(db, false)
+	repo := dataaccess.NewOrderOutboxRepository(db, nil)
 	ctx := context.Background()
 	sagaID := kernel.NewID[kernel.SagaID]()
 	msg := outboxMessage(sagaID, kernel.EventTime(time.Now()))
@@ -65,7 +64,8 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
-			repo := dataaccess.NewOrderOutboxRepository(db, archive)
+			repo := dataaccess.NewOrderOutboxRepository(db, nil)
+			store := dataaccess.NewOrderOutboxStore(db, archive)
 			ctx := context.Background()
 			base := kernel.EventTime(time.Now())
 			first := outboxMessage(kernel.NewID[kernel.SagaID](), base)
@@ -74,7 +74,7 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 			require.NoError(t, repo.Save(ctx, first))
 
 			// The relay sees both rows in creation order and publishes only the first.
-			claimed, err := repo.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+			claimed, err := store.Claim(ctx, 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
 				require.Len(t, batch, 2)
 				assert.Equal(t, first.ID.UUID(), batch[0].ID)
 				assert.Equal(t, first.SagaID.UUID(), batch[0].SagaID)
@@ -95,7 +95,7 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 			require.True(t, ok)
 			assert.Equal(t, "STARTED", row.OutboxStatus)
 
-			removed, err := repo.CleanFinished(ctx)
+			removed, err := store.CleanFinished(ctx)
 			require.NoError(t, err)
 			assert.Equal(t, int64(1), removed)
 			_, ok = readOutbox(t, db, "order_outbox", first.ID)
@@ -111,26 +111,15 @@ func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {
 	}
 }
 
-func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
+func TestOrderOutboxRowIsPublishedAtCommit(t *testing.T) {
 	t.Parallel()
-	db, cfg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	wake := postgres.Listen(ctx, cfg, dataaccess.OrderOutboxChannel(cfg.Schema), zap.NewNop())
-	select {
-	case <-wake: // the signal sent once LISTEN is in place
-	case <-ctx.Done():
-		t.Fatal("the listener never connected")
-	}
-
-	require.NoError(t, dataaccess.NewOrderOutboxRepository(db, false).
-		Save(ctx, outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))))
-
-	select {
-	case <-wake:
-	case <-ctx.Done():
-		t.Fatal("inserting an order_outbox row did not notify " + dataaccess.OrderOutboxChannel(cfg.Schema))
-	}
+	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	relay := &outboxtest.AtCommit{}
+	repo := dataaccess.NewOrderOutboxRepository(db, relay)
+	outboxtest.CheckPublishAtCommit(t, db, "order_outbox", relay, func(ctx context.Context) (uuid.UUID, error) {
+		msg := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))
+		return msg.ID.UUID(), repo.Save(ctx, msg)
+	})
 }
 
 // A row keeps the trace of the span it was written in, for the relay to
@@ -138,7 +127,7 @@ func TestOrderOutboxInsertNotifiesTheRelay(t *testing.T) {
 func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
 	t.Parallel()
 	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
-	repo := dataaccess.NewOrderOutboxRepository(db, false)
+	repo := dataaccess.NewOrderOutboxRepository(db, nil)
 	const traceParent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
 	traced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))
 	untraced := outboxMessage(kernel.NewID[kernel.SagaID](), kernel.EventTime(time.Now()))
@@ -149,7 +138,7 @@ func TestOrderOutboxKeepsTheWritersTrace(t *testing.T) {
 	require.NoError(t, db.Raw(`SELECT count(*) FROM order_outbox WHERE id = ? AND trace_parent IS NULL`, untraced.ID.UUID()).Scan(&nulls).Error)
 	assert.Equal(t, 1, nulls)
 	got := map[uuid.UUID]string{}
-	_, err := repo.Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+	_, err := dataaccess.NewOrderOutboxStore(db, false).Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
 		for _, m := range batch {
 			got[m.ID] = m.TraceParent
 		}

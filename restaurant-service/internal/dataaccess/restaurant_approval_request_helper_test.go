@@ -120,7 +120,7 @@ func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
 	db, _ := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 	tx := postgres.NewTransactor(db)
 	approvals := dataaccess.NewOrderApprovalRepository(db)
-	outboxRepo := dataaccess.NewOrderOutboxRepository(db, false)
+	outboxRepo := dataaccess.NewOrderOutboxRepository(db, nil)
 	ctx := context.Background()
 	orderID := kernel.NewID[kernel.OrderID]()
 	sagaID := kernel.NewID[kernel.SagaID]()

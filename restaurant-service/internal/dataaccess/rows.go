@@ -8,6 +8,9 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/shopspring/decimal"
+
+	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
 // restaurantRow is a row of restaurants.
@@ -66,6 +69,9 @@ type orderOutboxRow struct {
 	// TraceParent is the trace of the span that wrote the row (see
 	// tracing.TraceParent); the relay publishes it with the message.
 	TraceParent *string `gorm:"column:trace_parent"`
+	// LeaseUntil reserves a new row for the relay of the instance that
+	// writes it (postgres.LeaseUntil); written once, never read.
+	LeaseUntil postgres.LeaseValue `gorm:"column:lease_until;->:false;<-:create"`
 }
 
 func (orderOutboxRow) TableName() string { return orderOutboxTable }
@@ -108,4 +114,13 @@ func (l *stringList) Scan(src any) error {
 	}
 	*l = out
 	return nil
+}
+
+// message is the row as its relay publishes it.
+func (r orderOutboxRow) message() outbox.Message {
+	m := outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt}
+	if r.TraceParent != nil {
+		m.TraceParent = *r.TraceParent
+	}
+	return m
 }
