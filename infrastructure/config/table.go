@@ -9,9 +9,9 @@ import (
 
 // Table renders every key of cfg as a Markdown table: the key, its
 // environment variable and its default, the value the YAML file at path
-// gives it ("" when the file leaves it to the code). The README's tables are
-// this output, checked by each service's tests, so that they cannot drift
-// from the structs.
+// gives it ("" when the file leaves it to the code). The table in each
+// service's README.md is this output, checked by the service's tests, so
+// that it cannot drift from the struct.
 func Table(path, envPrefix string, cfg any) (string, error) {
 	v, err := readFile(path)
 	if err != nil {

@@ -1,6 +1,6 @@
 // Package configtest holds the checks every service runs against its
-// configuration struct: each key's variable takes effect, and the README's
-// table lists each key.
+// configuration struct: each key's variable takes effect, and the table in
+// the service's README.md lists each key.
 package configtest
 
 import (
@@ -20,7 +20,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/config"
 )
 
-var update = flag.Bool("update-readme", false, "rewrite the README's configuration table instead of comparing it")
+var update = flag.Bool("update-readme", false, "rewrite the configuration table in the service's README.md instead of comparing it")
 
 // EveryKeyFromEnvironment sets the variable of every key of cfg (a pointer to
 // the service's configuration struct) to a value the file at path does not
@@ -100,7 +100,8 @@ func valueFor(t *testing.T, key config.Key, i int, old reflect.Value) (reflect.V
 	return v, fmt.Sprint(v.Interface())
 }
 
-// READMETable checks that the README at readme holds, between the lines
+// READMETable checks that the README at readme (the service's own, beside its
+// config.yaml) holds, between the lines
 // "<!-- config table: service -->" and "<!-- end config table -->", the table
 // config.Table renders for cfg. go test -update-readme writes it there.
 func READMETable(t *testing.T, readme, service, path, envPrefix string, cfg any) {
@@ -118,5 +119,5 @@ func READMETable(t *testing.T, readme, service, path, envPrefix string, cfg any)
 		require.NoError(t, os.WriteFile(readme, []byte(before+begin+table+end+after), 0o600))
 		return
 	}
-	assert.Equal(t, table, current, "the README's configuration table of %s is not the struct's: go test -update-readme ./internal/config/ rewrites it", service)
+	assert.Equal(t, table, current, "the configuration table in %s's README.md is not the struct's: go test -update-readme ./internal/config/ rewrites it", service)
 }

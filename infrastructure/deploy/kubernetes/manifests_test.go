@@ -505,11 +505,11 @@ func checkPostgres(t *testing.T, m manifests) {
 	}
 }
 
-// The README names every Secret the manifests read that no operator
-// creates, so that an operator knows what to create.
+// The deployment's README names every Secret the manifests read that no
+// operator creates, so that an operator knows what to create.
 func TestReadmeNamesTheSecretsToCreate(t *testing.T) {
 	m := render(t, "production")
-	readme, err := os.ReadFile(filepath.Join(repoDir(t), "README.md"))
+	readme, err := os.ReadFile(filepath.Join(repoDir(t), "infrastructure", "deploy", "README.md"))
 	require.NoError(t, err)
 	created := map[string]bool{}
 	for name := range m.users {
@@ -534,6 +534,6 @@ func TestReadmeNamesTheSecretsToCreate(t *testing.T) {
 	}
 	require.NotEmpty(t, needed)
 	for name := range needed {
-		require.Contains(t, string(readme), "`"+name+"`", "README.md does not say to create the Secret %s", name)
+		require.Contains(t, string(readme), "`"+name+"`", "infrastructure/deploy/README.md does not say to create the Secret %s", name)
 	}
 }

@@ -91,6 +91,7 @@ func TestEveryKeyCanComeFromAFile(t *testing.T) {
 	configtest.EveryKeyFromEnvironment(t, "../../config.yaml", config.EnvPrefix, &config.Config{}, true)
 }
 
+// The service's README.md, beside its config.yaml, lists every key.
 func TestREADMEListsEveryKey(t *testing.T) {
-	configtest.READMETable(t, "../../../README.md", "order-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
+	configtest.READMETable(t, "../../README.md", "order-service", "../../config.yaml", config.EnvPrefix, &config.Config{})
 }
