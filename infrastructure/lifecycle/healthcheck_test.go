@@ -51,7 +51,10 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- admin.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done, "the server shuts down cleanly")
+	})
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {

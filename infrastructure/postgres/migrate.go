@@ -78,7 +78,7 @@ func Migrate(ctx context.Context, db *gorm.DB, schema string, migrations fs.FS) 
 	if !ok {
 		return fmt.Errorf("migrate %s: not a PostgreSQL connection", schema)
 	}
-	return migrateDSN(ctx, dialector.Config.DSN, schema, migrations)
+	return migrateDSN(ctx, dialector.DSN, schema, migrations)
 }
 
 // migrateDSN is Migrate on a small pool of its own to dsn: golang-migrate

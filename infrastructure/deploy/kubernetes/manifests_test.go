@@ -164,7 +164,7 @@ func port(t *testing.T, address string) int32 {
 	t.Helper()
 	_, p, err := net.SplitHostPort(address)
 	require.NoError(t, err, address)
-	n, err := strconv.Atoi(p)
+	n, err := strconv.ParseInt(p, 10, 32)
 	require.NoError(t, err, address)
 	return int32(n)
 }
