@@ -74,7 +74,7 @@ func ApplyMigrations(ctx context.Context, cfg Config, schema Schema, log *zap.Lo
 	if err != nil {
 		return err
 	}
-	defer Close(db)
+	defer func() { _ = Close(db) }()
 	if err := Seed(ctx, db, schema.Seed); err != nil {
 		return err
 	}
