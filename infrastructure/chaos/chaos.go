@@ -405,11 +405,12 @@ func (r *Run) awaitRecovery(ctx context.Context) (time.Duration, error) {
 		err := r.quiet(ctx)
 		if err == nil {
 			r.mu.Lock()
-			defer r.mu.Unlock()
-			if r.streamEnd.After(r.faultEnd) {
-				return time.Since(r.streamEnd), nil
+			end := r.faultEnd
+			if r.streamEnd.After(end) {
+				end = r.streamEnd
 			}
-			return time.Since(r.faultEnd), nil
+			r.mu.Unlock()
+			return time.Since(end), nil
 		}
 		if time.Now().After(deadline) {
 			return 0, fmt.Errorf("not recovered after %s: %w", r.Cfg.Recover, err)

@@ -187,10 +187,17 @@ func (r *Run) checkMinInsync() error {
 	}
 	defer admin.Close()
 	topic := r.Sys.Topics["payment-request"]
-	entries, err := admin.DescribeConfig(sarama.ConfigResource{Type: sarama.TopicResource, Name: topic,
-		ConfigNames: []string{"min.insync.replicas"}})
+	results, err := admin.DescribeConfigs([]*sarama.ConfigResource{{Type: sarama.TopicResource, Name: topic,
+		ConfigNames: []string{"min.insync.replicas"}}}, sarama.DescribeConfigsOptions{})
 	if err != nil {
 		return fmt.Errorf("describe the configuration of %s: %w", topic, err)
+	}
+	var entries []sarama.ConfigEntry
+	for _, res := range results {
+		if res.ErrorCode != sarama.ErrNoError {
+			return fmt.Errorf("describe the configuration of %s: %w (%s)", topic, res.ErrorCode, res.ErrorMsg)
+		}
+		entries = append(entries, res.Configs...)
 	}
 	for _, e := range entries {
 		if e.Name == "min.insync.replicas" && e.Value == "2" {

@@ -151,7 +151,8 @@ func (r *Run) collect(ctx context.Context) (Facts, error) {
 			Credit: kernel.MustParseMoney(b.Credit), History: kernel.MustParseMoney(b.History)})
 	}
 	if len(orderIDTexts) == 0 {
-		return f, r.deadLetters(ctx, &f)
+		err := r.deadLetters(ctx, &f)
+		return f, err
 	}
 
 	for _, table := range outboxTables {
@@ -184,7 +185,10 @@ func (r *Run) collect(ctx context.Context) (Facts, error) {
 	if err := r.sentRequests(ctx, &f); err != nil {
 		return f, err
 	}
-	return f, r.deadLetters(ctx, &f)
+	// Filled in before f is returned: in `return f, r.deadLetters(ctx, &f)`
+	// Go may copy f before the call adds the dead letters.
+	err := r.deadLetters(ctx, &f)
+	return f, err
 }
 
 // sentRequests reads the message id of every record on the request topics,

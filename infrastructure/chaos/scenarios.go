@@ -242,8 +242,11 @@ func resetGroup(ctx context.Context, admin sarama.ClusterAdmin, group, topic str
 		retry.Sleep(ctx, 500*time.Millisecond, nil)
 	}
 	meta, err := admin.DescribeTopics([]string{topic})
-	if err != nil || len(meta) != 1 {
-		return fmt.Errorf("describe %s: %v", topic, err)
+	if err != nil {
+		return fmt.Errorf("describe %s: %w", topic, err)
+	}
+	if len(meta) != 1 {
+		return fmt.Errorf("describe %s: %d topics described", topic, len(meta))
 	}
 	for _, p := range meta[0].Partitions {
 		if err := admin.DeleteConsumerGroupOffset(group, topic, p.ID); err != nil &&
@@ -306,7 +309,10 @@ func poisonParked(ctx context.Context, r *Run) error {
 			return nil
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%d of %d poison records parked with a reason (%v)", parked, 3*len(r.Sys.Topics), err)
+			if err != nil {
+				return fmt.Errorf("%d of %d poison records parked with a reason: %w", parked, 3*len(r.Sys.Topics), err)
+			}
+			return fmt.Errorf("%d of %d poison records parked with a reason", parked, 3*len(r.Sys.Topics))
 		}
 		retry.Sleep(ctx, 500*time.Millisecond, nil)
 	}

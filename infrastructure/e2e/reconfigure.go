@@ -27,7 +27,7 @@ func (s *System) Reconfigure(ctx context.Context, service string, env map[string
 		return nil, err
 	}
 	if old.exited() {
-		return nil, fmt.Errorf("e2e: reconfigure %s: it is not running (%v)", service, old.err)
+		return nil, fmt.Errorf("e2e: reconfigure %s: it is not running: %w", service, old.exitErr())
 	}
 	undo = make(map[string]string, len(env))
 	next := maps.Clone(old.env)

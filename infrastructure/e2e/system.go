@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -252,7 +251,7 @@ func (s *System) Kill(service string) error {
 		return err
 	}
 	if p.exited() {
-		return fmt.Errorf("e2e: kill %s: it is not running (%v)", service, p.err)
+		return fmt.Errorf("e2e: kill %s: it is not running: %w", service, p.exitErr())
 	}
 	if err := p.cmd.Process.Kill(); err != nil {
 		return fmt.Errorf("e2e: kill %s: %w", service, err)
@@ -464,9 +463,10 @@ func (s *System) RemoveDir() error { return os.RemoveAll(s.Dir) }
 // compilation, which halves a cold build; with GOWORK=off each is built in
 // its own module.
 func (s *System) build(ctx context.Context) error {
+	// go test puts its own GOROOT/bin first on the PATH of the tests it runs.
 	goTool, err := exec.LookPath("go")
 	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+		return fmt.Errorf("e2e: find the go command to build the services with: %w", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancel()
@@ -634,7 +634,7 @@ func (s *System) waitReady(ctx context.Context, processes ...*process) error {
 		var still []*process
 		for _, p := range waiting {
 			if p.exited() {
-				return fmt.Errorf("e2e: %s exited during start (%v); its log ends with:\n%s", p.name, p.err, tailString(s.LogFile(p.name), 50))
+				return fmt.Errorf("e2e: %s exited during start (%w); its log ends with:\n%s", p.name, p.exitErr(), tailString(s.LogFile(p.name), 50))
 			}
 			attempt, cancelAttempt := context.WithTimeout(ctx, 2*time.Second)
 			err := s.Client.do(attempt, http.MethodGet, p.adminURL+"/readyz", nil, http.StatusOK, nil)
@@ -887,11 +887,19 @@ func (p *process) exited() bool {
 	}
 }
 
+// exitErr is why p exited: its Wait error, or that it exited with status 0.
+func (p *process) exitErr() error {
+	if p.err != nil {
+		return p.err
+	}
+	return errors.New("exit status 0")
+}
+
 // stop sends SIGTERM and waits up to timeout for a clean exit (status 0);
 // after that the process is killed.
 func (p *process) stop(timeout time.Duration) error {
 	if p.exited() {
-		return fmt.Errorf("e2e: %s had exited before it was stopped: %v", p.name, p.err)
+		return fmt.Errorf("e2e: %s had exited before it was stopped: %w", p.name, p.exitErr())
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		return fmt.Errorf("e2e: signal %s: %w", p.name, err)
@@ -912,12 +920,19 @@ func (p *process) stop(timeout time.Duration) error {
 // freePorts returns n distinct TCP ports that were free a moment ago.
 func freePorts(n int) ([]int, error) {
 	ports := make([]int, 0, n)
+	// Every listener is held until all are chosen, so that none repeats.
+	held := make([]net.Listener, 0, n)
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			return nil, fmt.Errorf("e2e: find a free port: %w", err)
 		}
-		defer l.Close() // held until all are chosen, so none repeats
+		held = append(held, l)
 		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
 	return ports, nil

@@ -97,9 +97,15 @@ func (s *limitServer) statuses() []int64 {
 	return out
 }
 
+// rawAnswer is what rawExchange read back: the response is closed by then.
+type rawAnswer struct {
+	StatusCode int
+	Close      bool // the server announced it closes the connection
+}
+
 // rawExchange sends head and then body on a new connection, writing all of it
 // before reading anything (as Python's urllib does), and returns the answer.
-func rawExchange(t *testing.T, addr, head string, body []byte) (*http.Response, []byte) {
+func rawExchange(t *testing.T, addr, head string, body []byte) (rawAnswer, []byte) {
 	t.Helper()
 	conn, err := dial(context.Background(), "tcp", addr)
 	require.NoError(t, err)
@@ -114,7 +120,7 @@ func rawExchange(t *testing.T, addr, head string, body []byte) (*http.Response, 
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
 	require.NoError(t, err)
-	return resp, b
+	return rawAnswer{StatusCode: resp.StatusCode, Close: resp.Close}, b
 }
 
 func TestOversizedBodyIsAnswered413ToAClientThatWritesEverythingFirst(t *testing.T) {

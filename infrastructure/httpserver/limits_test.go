@@ -34,7 +34,10 @@ func serve(t *testing.T, cfg httpserver.Config, routes func(e *echo.Echo)) strin
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done, "the server shuts down cleanly")
+	})
 	require.Eventually(t, func() bool {
 		resp, err := http.Get("http://" + addr + "/healthz")
 		if err == nil {

@@ -17,17 +17,23 @@ import (
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
 // serviceConfig is the least a service's configuration has for Main.
 type serviceConfig struct {
-	Log   logging.Config         `mapstructure:"log"`
-	Admin httpserver.AdminConfig `mapstructure:"admin"`
+	Log      logging.Config         `mapstructure:"log"`
+	Admin    httpserver.AdminConfig `mapstructure:"admin"`
+	Postgres postgres.Config        `mapstructure:"postgres"`
 }
 
 func (c serviceConfig) Validate() error         { return c.Admin.Validate() }
 func (c serviceConfig) Logging() logging.Config { return c.Log }
 func (c serviceConfig) AdminAddress() string    { return c.Admin.Address }
+func (c serviceConfig) Database() (postgres.Config, postgres.Schema) {
+	return c.Postgres, postgres.Schema{Migrations: os.DirFS("../postgres/testdata/migrations"),
+		Seed: `INSERT INTO widgets VALUES (1, 'seeded') ON CONFLICT DO NOTHING`}
+}
 
 func configFile(t *testing.T, adminAddress string) string {
 	t.Helper()
@@ -51,7 +57,10 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- admin.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done, "the server shuts down cleanly")
+	})
 	_, port, err := net.SplitHostPort(addr)
 	require.NoError(t, err)
 	require.Eventually(t, func() bool {

@@ -14,16 +14,19 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/logging"
+	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
 // ServiceConfig is what Main needs of a service's configuration type C,
-// through a pointer to it: validation, the logging settings, and the admin
-// listener's address for -healthcheck.
+// through a pointer to it: validation, the logging settings, the admin
+// listener's address for -healthcheck, and the database settings with the
+// schema the binary carries for -migrate.
 type ServiceConfig[C any] interface {
 	*C
 	Validate() error
 	Logging() logging.Config
 	AdminAddress() string
+	Database() (postgres.Config, postgres.Schema)
 }
 
 // HealthcheckTimeout bounds -healthcheck's request.
@@ -38,14 +41,27 @@ const HealthcheckTimeout = 2 * time.Second
 // With -healthcheck it runs nothing: it asks the running service's admin
 // /healthz (see Healthcheck) and exits 0 when it is alive, 1 otherwise, so
 // that an image without a shell or curl can still have a health check.
+//
+// With -migrate it is a migration job (see Migrate): it applies the
+// service's migrations and exits 0 when the schema is at this release's
+// version, 1 otherwise.
 func Main[C any, P ServiceConfig[C]](service, envPrefix string, run func(context.Context, C, *zap.Logger) error) {
 	path := flag.String("config", "config.yaml", "configuration file; every key can be overridden by an "+envPrefix+"_* variable")
 	healthcheck := flag.Bool("healthcheck", false, "ask the running service's admin /healthz and exit 0 when it answers 200 within "+
 		HealthcheckTimeout.String()+", 1 otherwise")
+	migrate := flag.Bool("migrate", false, "apply the migrations as postgres.migration_user (and the development seed "+
+		"where postgres.seed is set), then exit: 0 when the schema is at this release's version")
 	flag.Parse()
 	if *healthcheck {
 		if err := Healthcheck[C, P](context.Background(), *path, envPrefix); err != nil {
 			fmt.Fprintf(os.Stderr, "%s: unhealthy: %v\n", service, err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	if *migrate {
+		if err := Migrate[C, P](context.Background(), service, *path, envPrefix); err != nil {
+			fmt.Fprintf(os.Stderr, "%s: migrate: %v\n", service, err)
 			os.Exit(1)
 		}
 		os.Exit(0)
@@ -69,6 +85,29 @@ func Main[C any, P ServiceConfig[C]](service, envPrefix string, run func(context
 	if err != nil {
 		os.Exit(1)
 	}
+}
+
+// Migrate loads the configuration as the service does at start (the file at
+// path and the envPrefix_* variables) and applies the schema's migrations
+// with postgres.ApplyMigrations, under the migration role's credentials,
+// whatever postgres.migrate says. Only the logging and postgres settings
+// are validated: a migration job is given the database's Secrets, not the
+// broker's.
+func Migrate[C any, P ServiceConfig[C]](ctx context.Context, service, path, envPrefix string) error {
+	var cfg C
+	if err := config.Decode(path, envPrefix, P(&cfg)); err != nil {
+		return err
+	}
+	pg, schema := P(&cfg).Database()
+	if err := errors.Join(P(&cfg).Logging().Validate(), pg.Validate()); err != nil {
+		return fmt.Errorf("config %s is invalid: %w", path, err)
+	}
+	log, err := logging.New(P(&cfg).Logging())
+	if err != nil {
+		return fmt.Errorf("logger: %w", err)
+	}
+	defer func() { _ = log.Sync() }()
+	return postgres.ApplyMigrations(ctx, pg, schema, log.With(zap.String("service", service)))
 }
 
 // Healthcheck loads the configuration as the service does at start (the file

@@ -59,9 +59,18 @@ func samplePostgres(ctx context.Context, s *e2e.System) (pgSample, error) {
 	}
 	// The statements are optional: without pg_stat_statements in the
 	// server's shared_preload_libraries, neither the extension nor its view
-	// answers, and the report shows commits only.
-	if db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`).Error != nil {
+	// answers, and the report shows commits only. With it loaded, a failing
+	// read is an error like any other.
+	var loaded bool
+	if err := db.Raw(`SELECT 'pg_stat_statements' = ANY(string_to_array(
+		replace(current_setting('shared_preload_libraries'), ' ', ''), ','))`).Scan(&loaded).Error; err != nil {
+		return sample, fmt.Errorf("load: read shared_preload_libraries: %w", err)
+	}
+	if !loaded {
 		return sample, nil
+	}
+	if err := db.Exec(`CREATE EXTENSION IF NOT EXISTS pg_stat_statements`).Error; err != nil {
+		return sample, fmt.Errorf("load: create extension pg_stat_statements: %w", err)
 	}
 	var rows []struct {
 		Role    string
@@ -74,7 +83,7 @@ func samplePostgres(ctx context.Context, s *e2e.System) (pgSample, error) {
 		FROM pg_stat_statements s JOIN pg_roles r ON r.oid = s.userid
 		WHERE s.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())`).Scan(&rows).Error
 	if err != nil {
-		return sample, nil
+		return sample, fmt.Errorf("load: read pg_stat_statements: %w", err)
 	}
 	for _, r := range rows {
 		sample.statements[fmt.Sprintf("%s/%d", r.Role, r.QueryID)] = statementCounters{role: r.Role, query: r.Query, calls: r.Calls, totalMs: r.TotalMs}

@@ -17,36 +17,83 @@ import (
 	"gorm.io/gorm"
 )
 
+// Schema is what a service's binary carries for its schema: the migrations
+// (golang-migrate files) and the development seed data.
+type Schema struct {
+	Migrations fs.FS
+	Seed       string
+}
+
 // Prepare readies a service's schema at start, before the service uses db
-// (its pool, connected as the runtime role). With cfg.MigrationUser set it
-// applies migrations as that role, on a connection of its own that is
-// closed when they are done, so the runtime pool never holds the right to
-// change a table, nor to write the version table. Without one it applies nothing and only checks that the
-// schema is at least at the migrations' last version: someone holding the
-// migration role (a deployment's migration job) brings it there. Then, with
-// cfg.Seed, it inserts seed, the development reference data, through db.
+// (its pool, connected as the runtime role). With cfg.Migrate it applies the
+// migrations as cfg.MigrationUser (see ApplyMigrations), so the runtime pool
+// never holds the right to change a table, nor to write the version table.
+// Without it it applies nothing and fails unless the schema is at least at
+// the migrations' last version: a migration job holding the migration role
+// (the binary's -migrate) brings it there. Then, with cfg.Seed, it inserts
+// seed, the development reference data, through db.
 func Prepare(ctx context.Context, cfg Config, db *gorm.DB, migrations fs.FS, seed string, log *zap.Logger) error {
-	if cfg.MigrationUser != "" {
-		if err := migrateDSN(ctx, cfg.MigrationConfig().DSN(), cfg.Schema, migrations); err != nil {
+	if cfg.Migrate {
+		if err := applyMigrations(ctx, cfg, migrations); err != nil {
 			return err
-		}
-		if cfg.User != cfg.MigrationUser {
-			if err := protectVersionTable(ctx, cfg); err != nil {
-				return err
-			}
 		}
 		log.Info("postgres migrations applied", zap.String("schema", cfg.Schema), zap.String("role", cfg.MigrationUser))
 	} else {
 		if err := checkVersion(ctx, db, cfg.Schema, migrations); err != nil {
 			return err
 		}
-		log.Info("postgres migrations left alone: postgres.migration_user is empty", zap.String("schema", cfg.Schema))
+		log.Info("postgres schema at this release's version; migrations left to the migration job (postgres.migrate is false)",
+			zap.String("schema", cfg.Schema))
 	}
 	if cfg.Seed {
 		if err := Seed(ctx, db, seed); err != nil {
 			return err
 		}
 		log.Info("postgres development seed data applied", zap.String("schema", cfg.Schema))
+	}
+	return nil
+}
+
+// ApplyMigrations is the whole work of a migration job (a service binary's
+// -migrate): it applies schema's migrations as cfg.MigrationUser, whatever
+// cfg.Migrate says, leaves the runtime role cfg.User only SELECT on the
+// version table and, with cfg.Seed, inserts the development seed data, as
+// the migration role too, so that the job needs no other credentials.
+// Running it again changes nothing.
+func ApplyMigrations(ctx context.Context, cfg Config, schema Schema, log *zap.Logger) error {
+	if err := applyMigrations(ctx, cfg, schema.Migrations); err != nil {
+		return err
+	}
+	log.Info("postgres migrations applied", zap.String("schema", cfg.Schema), zap.String("role", cfg.MigrationUser))
+	if !cfg.Seed {
+		return nil
+	}
+	owner := cfg.MigrationConfig()
+	owner.MaxOpenConns, owner.MaxIdleConns = 1, 1
+	db, err := Open(ctx, owner, log)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = Close(db) }()
+	if err := Seed(ctx, db, schema.Seed); err != nil {
+		return err
+	}
+	log.Info("postgres development seed data applied", zap.String("schema", cfg.Schema))
+	return nil
+}
+
+// applyMigrations applies migrations as cfg.MigrationUser on a connection of
+// its own, closed when they are done, and then takes from the runtime role
+// the right to write the version table.
+func applyMigrations(ctx context.Context, cfg Config, migrations fs.FS) error {
+	if cfg.MigrationUser == "" {
+		return fmt.Errorf("migrate %s: %w", cfg.Schema, errMigrateWithoutRole)
+	}
+	if err := migrateDSN(ctx, cfg.MigrationConfig().DSN(), cfg.Schema, migrations); err != nil {
+		return err
+	}
+	if cfg.User != cfg.MigrationUser {
+		return protectVersionTable(ctx, cfg)
 	}
 	return nil
 }
@@ -78,7 +125,7 @@ func Migrate(ctx context.Context, db *gorm.DB, schema string, migrations fs.FS) 
 	if !ok {
 		return fmt.Errorf("migrate %s: not a PostgreSQL connection", schema)
 	}
-	return migrateDSN(ctx, dialector.Config.DSN, schema, migrations)
+	return migrateDSN(ctx, dialector.DSN, schema, migrations)
 }
 
 // migrateDSN is Migrate on a small pool of its own to dsn: golang-migrate
@@ -140,6 +187,10 @@ func protectVersionTable(ctx context.Context, cfg Config) error {
 	return nil
 }
 
+// migrateHint says how a schema behind the binary is brought up to date.
+const migrateHint = "run this release's binary with -migrate (as the migration role, postgres.migration_user) first, " +
+	"or start it with postgres.migrate true"
+
 // checkVersion fails unless the schema has been migrated, cleanly, to at
 // least the last of migrations: a binary must not run on tables older than
 // it expects. A newer version is fine (a newer release migrated it while
@@ -167,11 +218,11 @@ func checkVersion(ctx context.Context, db *gorm.DB, schema string, migrations fs
 	err = db.WithContext(ctx).Raw(`SELECT version, dirty FROM ` + QuoteIdent(schema) + `.` + migrationsTable + ` LIMIT 1`).
 		Scan(&applied).Error
 	if err != nil {
-		return fmt.Errorf("check migrations of %s (apply them as its migration role, or set postgres.migration_user): %w", schema, err)
+		return fmt.Errorf("schema %s is not migrated (%w): %s", schema, err, migrateHint)
 	}
 	if applied.Dirty || applied.Version < int64(last) {
-		return fmt.Errorf("schema %s is at version %d (dirty: %t), this binary needs %d: apply the migrations as its migration role, or set postgres.migration_user",
-			schema, applied.Version, applied.Dirty, last)
+		return fmt.Errorf("schema %s is at version %d (dirty: %t), this binary needs %d: %s",
+			schema, applied.Version, applied.Dirty, last, migrateHint)
 	}
 	return nil
 }

@@ -26,10 +26,16 @@ type Config struct {
 	// its schema and may change nothing else.
 	User     string `mapstructure:"user"`
 	Password string `mapstructure:"password"`
+	// Migrate applies the migrations at start, as MigrationUser, before the
+	// service uses its tables (one machine: make run, compose). False, the
+	// service applies none and refuses to start unless its schema is at
+	// this release's version: a migration job (the binary's -migrate) holds
+	// the migration role and brings it there, and the service needs only its
+	// runtime role's credentials.
+	Migrate bool `mapstructure:"migrate"`
 	// MigrationUser is the role that owns the schema: the service connects
-	// with it only to apply its migrations at start, on a pool of its own.
-	// Empty, the service applies none and expects the schema migrated by
-	// someone holding that role (a deployment's migration job).
+	// with it only to apply its migrations (at start with Migrate, or with
+	// -migrate), on a pool of its own.
 	MigrationUser     string `mapstructure:"migration_user"`
 	MigrationPassword string `mapstructure:"migration_password"`
 	Database          string `mapstructure:"database"`
@@ -69,6 +75,9 @@ func (c Config) Validate() error {
 	if c.MigrationUser == "" && c.MigrationPassword != "" {
 		errs = append(errs, errors.New("postgres.migration_password is set but postgres.migration_user is empty"))
 	}
+	if c.Migrate && c.MigrationUser == "" {
+		errs = append(errs, errMigrateWithoutRole)
+	}
 	if c.Database == "" {
 		errs = append(errs, errors.New("postgres.database is empty"))
 	}
@@ -80,6 +89,11 @@ func (c Config) Validate() error {
 	}
 	return errors.Join(errs...)
 }
+
+// errMigrateWithoutRole is why migrations cannot be applied without a
+// migration role: the runtime role may not change the schema.
+var errMigrateWithoutRole = errors.New("postgres.migrate is true but postgres.migration_user is empty: " +
+	"name the role that owns the schema, or set postgres.migrate to false where a migration job (-migrate) applies them")
 
 // MigrationConfig is c with the migration role's credentials in place of
 // the runtime role's.

@@ -160,9 +160,9 @@ func TestRuntimeParamsAreSetOnEveryConnection(t *testing.T) {
 	}
 }
 
-// Prepare migrates only with a migration role: without one it applies
-// nothing and refuses a schema behind the binary's migrations. The seed runs
-// only where asked, and a second run adds nothing.
+// Prepare migrates only with postgres.migrate, as the migration role:
+// without it it applies nothing and refuses a schema behind the binary's
+// migrations. The seed runs only where asked, and a second run adds nothing.
 func TestPrepareMigratesAsTheMigrationRoleAndSeedsOnlyWhenAsked(t *testing.T) {
 	t.Parallel()
 	db, cfg := pgtest.New(t, nil) // an empty schema: no migration applied yet
@@ -170,13 +170,18 @@ func TestPrepareMigratesAsTheMigrationRoleAndSeedsOnlyWhenAsked(t *testing.T) {
 	const seed = `INSERT INTO widgets VALUES (1, 'seeded') ON CONFLICT DO NOTHING`
 
 	runtime := cfg
-	runtime.MigrationUser, runtime.MigrationPassword = "", ""
+	runtime.Migrate = false
 	err := postgres.Prepare(ctx, runtime, db, migrations, seed, zap.NewNop())
-	require.Error(t, err, "no migration role and an unmigrated schema")
-	assert.Contains(t, err.Error(), "postgres.migration_user")
+	require.Error(t, err, "migrations off and an unmigrated schema")
+	assert.Contains(t, err.Error(), "-migrate")
+
+	noRole := cfg
+	noRole.Migrate, noRole.MigrationUser, noRole.MigrationPassword = true, "", ""
+	assert.ErrorContains(t, postgres.Prepare(ctx, noRole, db, migrations, seed, zap.NewNop()), "postgres.migration_user is empty",
+		"the runtime role never migrates")
 
 	withRole := cfg
-	withRole.MigrationUser, withRole.MigrationPassword = cfg.User, cfg.Password
+	withRole.Migrate, withRole.MigrationUser, withRole.MigrationPassword = true, cfg.User, cfg.Password
 	require.NoError(t, postgres.Prepare(ctx, withRole, db, migrations, seed, zap.NewNop()))
 	var widgets int64
 	require.NoError(t, db.Raw(`SELECT count(*) FROM widgets`).Scan(&widgets).Error)
@@ -199,4 +204,32 @@ func TestValidateRefusesAMigrationPasswordWithoutItsUser(t *testing.T) {
 	require.NoError(t, cfg.Validate())
 	cfg.MigrationPassword = "secret"
 	assert.ErrorContains(t, cfg.Validate(), "postgres.migration_user is empty")
+	cfg.MigrationPassword, cfg.Migrate = "", true
+	assert.ErrorContains(t, cfg.Validate(), "postgres.migrate is true but postgres.migration_user is empty")
+}
+
+// ApplyMigrations (a binary's -migrate) migrates as the migration role
+// whatever postgres.migrate says, seeds only where asked, as that role, and
+// changes nothing the second time.
+func TestApplyMigrationsMigratesAndSeedsAsTheMigrationRole(t *testing.T) {
+	t.Parallel()
+	db, cfg := pgtest.New(t, nil)
+	ctx := context.Background()
+	schema := postgres.Schema{Migrations: migrations, Seed: `INSERT INTO widgets VALUES (1, 'seeded') ON CONFLICT DO NOTHING`}
+	cfg.Migrate = false
+	assert.ErrorContains(t, postgres.ApplyMigrations(ctx, cfg, schema, zap.NewNop()), "postgres.migration_user is empty")
+
+	cfg.MigrationUser, cfg.MigrationPassword = cfg.User, cfg.Password
+	require.NoError(t, postgres.ApplyMigrations(ctx, cfg, schema, zap.NewNop()))
+	var widgets int64
+	require.NoError(t, db.Raw(`SELECT count(*) FROM widgets`).Scan(&widgets).Error)
+	assert.Zero(t, widgets, "no seed unless postgres.seed is set")
+	require.NoError(t, postgres.Prepare(ctx, cfg, db, migrations, "", zap.NewNop()), "migrated: a service with migrations off starts")
+
+	cfg.Seed = true
+	for range 2 {
+		require.NoError(t, postgres.ApplyMigrations(ctx, cfg, schema, zap.NewNop()))
+	}
+	require.NoError(t, db.Raw(`SELECT count(*) FROM widgets WHERE name = 'seeded'`).Scan(&widgets).Error)
+	assert.EqualValues(t, 1, widgets, "seeded once, however often it runs")
 }

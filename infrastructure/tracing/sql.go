@@ -140,7 +140,7 @@ func operationOf(query string) string {
 			s = s[end+2:]
 		default:
 			end := strings.IndexFunc(s, func(r rune) bool {
-				return !(r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+				return r != '_' && (r < 'a' || r > 'z') && (r < 'A' || r > 'Z')
 			})
 			if end < 0 {
 				end = len(s)

@@ -48,11 +48,12 @@ func main() {
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	client := e2e.NewClient(*orderURL, *paymentURL, *restaurantURL)
 	client.OrderAdminURL, client.PaymentAdminURL, client.RestaurantAdminURL = *orderAdminURL, *paymentAdminURL, *restaurantAdminURL
 	client.PollInterval = opts.interval
-	os.Exit(run(ctx, client, opts, os.Stdout))
+	status := run(ctx, client, opts, os.Stdout)
+	stop()
+	os.Exit(status)
 }
 
 // run plays the walkthrough and returns the exit status.

@@ -51,8 +51,7 @@ func TestFollowsPath(t *testing.T) {
 func credit(total string, movements ...string) e2e.CustomerCredit {
 	c := e2e.CustomerCredit{CustomerID: e2e.SampleCustomerID, TotalCreditAmount: kernel.MustParseMoney(total)}
 	for i, m := range movements {
-		var typ, amount string
-		fmt.Sscan(m, &typ, &amount)
+		typ, amount, _ := strings.Cut(m, " ")
 		id := kernel.MustParseID[kernel.CreditHistoryID](fmt.Sprintf("00000000-0000-0000-0000-%012d", i+1))
 		c.History = append(c.History, e2e.CreditMovement{ID: id, Type: typ, Amount: kernel.MustParseMoney(amount)})
 	}

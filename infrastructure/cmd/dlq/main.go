@@ -43,7 +43,7 @@ func run(args []string) error {
 	asJSON := flags.Bool("json", false, "list: print the records as JSON lines")
 	all := flags.Bool("all", false, "replay: every record of the named dead-letter topics")
 	if len(args) == 0 {
-		return errors.New("usage: dlq [-brokers a:9092] list [topic.dlq ...] | replay [-all] ref|topic.dlq ...")
+		return errors.New("usage: dlq [-brokers a:9092] list [topic.dlq ...] | replay [-all] ref|topic.dlq [ref|topic.dlq ...]")
 	}
 	command := args[0]
 	if err := flags.Parse(args[1:]); err != nil {

@@ -16,6 +16,7 @@ import (
 	"gopkg.in/yaml.v3"
 	appsv1 "k8s.io/api/apps/v1"
 	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	"sigs.k8s.io/kustomize/api/krusty"
@@ -42,6 +43,7 @@ var adminDefaults = map[string]string{
 type manifests struct {
 	configMaps   map[string]*corev1.ConfigMap
 	deployments  map[string]*appsv1.Deployment
+	jobs         map[string]*batchv1.Job
 	services     map[string]*corev1.Service
 	pdbs         map[string]*policyv1.PodDisruptionBudget
 	hpas         map[string]*autoscalingv2.HorizontalPodAutoscaler
@@ -63,7 +65,7 @@ func render(t *testing.T, dir string) manifests {
 	resMap, err := krusty.MakeKustomizer(krusty.MakeDefaultOptions()).Run(filesys.MakeFsOnDisk(), dir)
 	require.NoError(t, err, "kustomize build %s", dir)
 	m := manifests{
-		configMaps: map[string]*corev1.ConfigMap{}, deployments: map[string]*appsv1.Deployment{},
+		configMaps: map[string]*corev1.ConfigMap{}, deployments: map[string]*appsv1.Deployment{}, jobs: map[string]*batchv1.Job{},
 		services: map[string]*corev1.Service{}, pdbs: map[string]*policyv1.PodDisruptionBudget{},
 		hpas: map[string]*autoscalingv2.HorizontalPodAutoscaler{}, namespaces: map[string]*corev1.Namespace{},
 		kafkas: map[string]*Kafka{}, nodePools: map[string]*KafkaNodePool{}, topics: map[string]*KafkaTopic{},
@@ -83,6 +85,8 @@ func render(t *testing.T, dir string) manifests {
 			obj = decode(t, doc, m.configMaps, name)
 		case "apps/v1/Deployment":
 			obj = decode(t, doc, m.deployments, name)
+		case "batch/v1/Job":
+			obj = decode(t, doc, m.jobs, name)
 		case "/v1/Service":
 			obj = decode(t, doc, m.services, name)
 		case "policy/v1/PodDisruptionBudget":
@@ -140,8 +144,10 @@ type serviceConfig struct {
 		Address string `yaml:"address"`
 	} `yaml:"admin"`
 	Postgres struct {
-		User     string `yaml:"user"`
-		Database string `yaml:"database"`
+		User          string `yaml:"user"`
+		MigrationUser string `yaml:"migration_user"`
+		Database      string `yaml:"database"`
+		Schema        string `yaml:"schema"`
 	} `yaml:"postgres"`
 	Topics map[string]any `yaml:"topics"`
 }
@@ -164,7 +170,7 @@ func port(t *testing.T, address string) int32 {
 	t.Helper()
 	_, p, err := net.SplitHostPort(address)
 	require.NoError(t, err, address)
-	n, err := strconv.Atoi(p)
+	n, err := strconv.ParseInt(p, 10, 32)
 	require.NoError(t, err, address)
 	return int32(n)
 }
@@ -225,10 +231,11 @@ func TestManifestsRenderAndDecodeStrictly(t *testing.T) {
 	for _, dir := range []string{"base", "production"} {
 		t.Run(dir, func(t *testing.T) {
 			m := render(t, dir)
-			// Three services × five objects, Kafka, its pool, eight topics,
+			// Three services × six objects, Kafka, its pool, eight topics,
 			// three users, the database.
-			require.GreaterOrEqual(t, m.objectsCount, 29)
+			require.GreaterOrEqual(t, m.objectsCount, 32)
 			checkServices(t, m)
+			checkMigrationJobs(t, m)
 			checkKafka(t, m)
 			checkPostgres(t, m)
 		})
@@ -246,6 +253,8 @@ func TestProductionOverlay(t *testing.T) {
 	for _, service := range services {
 		image := m.deployments[service].Spec.Template.Spec.Containers[0].Image
 		require.Regexp(t, `^[a-z0-9.-]+/.+/`+service+`:\d+\.\d+\.\d+$`, image, "production runs a released image from a registry")
+		require.Equal(t, image, m.jobs[service+"-migrate"].Spec.Template.Spec.Containers[0].Image,
+			"%s is migrated by the release it runs", service)
 	}
 	require.Equal(t, "restricted", m.namespaces["food-ordering"].Labels["pod-security.kubernetes.io/enforce"])
 }
@@ -317,6 +326,17 @@ func checkServices(t *testing.T, m manifests) {
 			require.Contains(t, vars, envName(service, strings.ToLower(secret))+"_FILE", "%s does not read its %s from a Secret", service, secret)
 		}
 		require.Equal(t, cfg.Postgres.User, vars[envName(service, "postgres.user")], "%s connects as the runtime role of config.yaml", service)
+		// Migrations are the Job's: the service checks the schema's
+		// version and holds no migration credential.
+		require.Equal(t, "false", vars[envName(service, "postgres.migrate")], "%s runs with migrations off", service)
+		for _, key := range []string{"postgres.migration_user", "postgres.migration_password"} {
+			require.NotContains(t, vars, envName(service, key), "%s: the Deployment is given no migration role", service)
+			require.NotContains(t, vars, envName(service, key)+"_FILE", "%s: the Deployment is given no migration role", service)
+		}
+		for _, v := range pod.Volumes {
+			require.False(t, v.Secret != nil && strings.HasSuffix(v.Secret.SecretName, "-migrator"),
+				"%s mounts %s, a migration role's password", service, v.Name)
+		}
 
 		// Hardened: non-root, read-only root, no privilege escalation, no
 		// capabilities, resources declared.
@@ -352,6 +372,70 @@ func checkServices(t *testing.T, m manifests) {
 		require.Equal(t, autoscalingv2.CrossVersionObjectReference{APIVersion: "apps/v1", Kind: "Deployment", Name: service}, hpa.Spec.ScaleTargetRef)
 		require.Greater(t, *hpa.Spec.MinReplicas, int32(pdb.Spec.MinAvailable.IntValue()), "%s: a drain must not stop the last pod", service)
 		require.LessOrEqual(t, hpa.Spec.MaxReplicas, partitions(t, tree), "%s: more pods than partitions sit idle", service)
+	}
+}
+
+// checkMigrationJobs checks each service's migration Job: the service's
+// image and settings, -migrate, the migration role's credentials from its
+// Secret, none of the runtime role's, hardened like the Deployment, and a
+// pod no selector of the service's picks up.
+func checkMigrationJobs(t *testing.T, m manifests) {
+	for _, service := range services {
+		cfg, tree := readConfig(t, service)
+		keys := configKeys(t, service, tree)
+		job := m.jobs[service+"-migrate"]
+		require.NotNil(t, job, "no Job %s-migrate", service)
+		d := m.deployments[service]
+		pod := job.Spec.Template.Spec
+		require.Len(t, pod.Containers, 1)
+		c := pod.Containers[0]
+		served := d.Spec.Template.Spec.Containers[0]
+		require.Equal(t, served.Image, c.Image, "%s: the Job runs the Deployment's image", service)
+		require.Equal(t, append(slices.Clone(served.Args), "-migrate"), c.Args, "%s: the Job runs the binary with -migrate", service)
+		require.Contains(t, []corev1.RestartPolicy{corev1.RestartPolicyOnFailure, corev1.RestartPolicyNever}, pod.RestartPolicy)
+		require.NotNil(t, job.Spec.BackoffLimit, "%s: a failing migration is retried a bounded number of times", service)
+		require.NotNil(t, job.Spec.ActiveDeadlineSeconds, "%s: a hung migration ends", service)
+
+		require.Len(t, c.EnvFrom, 1)
+		require.Equal(t, service, c.EnvFrom[0].ConfigMapRef.Name, "%s: the Job reads the service's settings", service)
+		vars := map[string]string{}
+		for k, v := range m.configMaps[service].Data {
+			vars[k] = v
+		}
+		for _, e := range c.Env {
+			require.Nil(t, e.ValueFrom, "%s %s: secrets come as files (<key>_FILE)", service, e.Name)
+			vars[e.Name] = e.Value
+		}
+		for name := range vars {
+			require.True(t, keys[name] || keys[strings.TrimSuffix(name, "_FILE")],
+				"%s Job sets %s, which is no configuration key of the service", service, name)
+		}
+		// The files -migrate reads: the secrets its own variables name (the
+		// ConfigMap's Kafka CA file is a setting it does not open).
+		for _, e := range c.Env {
+			if strings.HasSuffix(e.Name, "_FILE") {
+				requireMounted(t, service+"-migrate", pod, c, e.Value)
+			}
+		}
+		require.Equal(t, cfg.Postgres.MigrationUser, vars[envName(service, "postgres.migration_user")],
+			"%s: the Job migrates as the migration role of config.yaml", service)
+		require.NotEqual(t, vars[envName(service, "postgres.user")], vars[envName(service, "postgres.migration_user")])
+		require.Contains(t, vars, envName(service, "postgres.migration_password")+"_FILE", "%s: the migration password from a Secret", service)
+		require.NotContains(t, vars, envName(service, "postgres.password")+"_FILE", "%s: the Job is given no runtime password", service)
+		require.NotContains(t, vars, envName(service, "kafka.sasl.password")+"_FILE", "%s: the Job is given no broker password", service)
+
+		require.NotNil(t, pod.SecurityContext)
+		require.True(t, *pod.SecurityContext.RunAsNonRoot, "%s Job runAsNonRoot", service)
+		require.False(t, *pod.AutomountServiceAccountToken, "%s Job has no use for the API server's token", service)
+		require.NotNil(t, c.SecurityContext)
+		require.True(t, *c.SecurityContext.ReadOnlyRootFilesystem, "%s Job readOnlyRootFilesystem", service)
+		require.False(t, *c.SecurityContext.AllowPrivilegeEscalation, "%s Job allowPrivilegeEscalation", service)
+		require.Equal(t, []corev1.Capability{"ALL"}, c.SecurityContext.Capabilities.Drop, "%s Job drops every capability", service)
+		require.Contains(t, c.Resources.Limits, corev1.ResourceMemory, "%s Job limits its memory", service)
+
+		for k, v := range d.Spec.Selector.MatchLabels {
+			require.NotEqual(t, v, job.Spec.Template.Labels[k], "%s: the Deployment's selector (its Service, budget) must not pick the Job's pod", service)
+		}
 	}
 }
 
@@ -499,13 +583,42 @@ func checkPostgres(t *testing.T, m manifests) {
 			mounted = mounted || (v.Secret != nil && v.Secret.SecretName == secret)
 		}
 		require.True(t, mounted, "%s does not mount %s, its role's password", service, secret)
-		require.True(t, slices.ContainsFunc(db.Spec.Bootstrap.InitDB.PostInitApplicationSQL, func(s string) bool {
-			return strings.Contains(s, "GRANT") && strings.Contains(s, cfg.Postgres.User)
-		}), "%s's role is not granted the database", service)
+
+		// The migration role logs in with the Secret its Job mounts.
+		migrationSecret, ok := roles[cfg.Postgres.MigrationUser]
+		require.True(t, ok, "no managed role %s for %s", cfg.Postgres.MigrationUser, service)
+		mounted = false
+		for _, v := range m.jobs[service+"-migrate"].Spec.Template.Spec.Volumes {
+			mounted = mounted || (v.Secret != nil && v.Secret.SecretName == migrationSecret)
+		}
+		require.True(t, mounted, "%s-migrate does not mount %s, its role's password", service, migrationSecret)
+
+		// The schema belongs to the migration role; the runtime role may
+		// connect, use the schema and change the rows of its tables.
+		schema := postgres.QuoteIdent(cfg.Postgres.Schema)
+		for _, want := range []string{
+			"GRANT CONNECT ON DATABASE " + cfg.Postgres.Database + " TO " + cfg.Postgres.User + ", " + cfg.Postgres.MigrationUser,
+			"CREATE SCHEMA " + schema + " AUTHORIZATION " + cfg.Postgres.MigrationUser,
+			"GRANT USAGE ON SCHEMA " + schema + " TO " + cfg.Postgres.User,
+			"ALTER DEFAULT PRIVILEGES FOR ROLE " + cfg.Postgres.MigrationUser + " IN SCHEMA " + schema +
+				" GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO " + cfg.Postgres.User,
+			"ALTER ROLE " + cfg.Postgres.User + " IN DATABASE " + cfg.Postgres.Database + " SET statement_timeout",
+			"ALTER ROLE " + cfg.Postgres.User + " IN DATABASE " + cfg.Postgres.Database + " SET lock_timeout",
+		} {
+			require.True(t, slices.ContainsFunc(db.Spec.Bootstrap.InitDB.PostInitApplicationSQL, func(s string) bool {
+				return strings.HasPrefix(s, want)
+			}), "%s: the database's set-up has no %q", service, want)
+		}
+	}
+	// Nobody but the owner may create in the database: no grant of CREATE
+	// (or ALL, which includes it) on the database or a schema.
+	createGrant := regexp.MustCompile(`(?i)^GRANT\b.*\b(CREATE|ALL)\b.*\bON\s+(DATABASE|SCHEMA)\b`)
+	for _, stmt := range db.Spec.Bootstrap.InitDB.PostInitApplicationSQL {
+		require.False(t, createGrant.MatchString(stmt), "the database's set-up grants CREATE: %s", stmt)
 	}
 }
 
-// The deployment's README names every Secret the manifests read that no
+// The deployment README names every Secret the manifests read that no
 // operator creates, so that an operator knows what to create.
 func TestReadmeNamesTheSecretsToCreate(t *testing.T) {
 	m := render(t, "production")
@@ -525,8 +638,15 @@ func TestReadmeNamesTheSecretsToCreate(t *testing.T) {
 			needed[r.PasswordSecret.Name] = true
 		}
 	}
+	pods := []corev1.PodSpec{}
 	for _, d := range m.deployments {
-		for _, v := range d.Spec.Template.Spec.Volumes {
+		pods = append(pods, d.Spec.Template.Spec)
+	}
+	for _, j := range m.jobs {
+		pods = append(pods, j.Spec.Template.Spec)
+	}
+	for _, pod := range pods {
+		for _, v := range pod.Volumes {
 			if v.Secret != nil && !created[v.Secret.SecretName] {
 				needed[v.Secret.SecretName] = true
 			}

@@ -32,7 +32,8 @@ func getJSON[T any](url string) (T, int, error) {
 	if resp.StatusCode != http.StatusOK {
 		return v, resp.StatusCode, nil
 	}
-	return v, resp.StatusCode, json.NewDecoder(resp.Body).Decode(&v)
+	err = json.NewDecoder(resp.Body).Decode(&v)
+	return v, resp.StatusCode, err
 }
 
 type timeline struct {

@@ -88,7 +88,10 @@ func startService(t *testing.T) *service {
 	require.NoError(t, err)
 	consumed := make(chan error, 1)
 	go func() { consumed <- consumer.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-consumed })
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-consumed, "the consumer stops cleanly")
+	})
 	s.waitReady(t)
 	return s
 }
@@ -309,7 +312,10 @@ func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- consumer.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	t.Cleanup(func() {
+		cancel()
+		assert.NoError(t, <-done, "the consumer stops cleanly")
+	})
 	return got
 }
 

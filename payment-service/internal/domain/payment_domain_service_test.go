@@ -1,6 +1,7 @@
 package domain_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -29,10 +30,11 @@ func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 // history builds entries from pairs like "CREDIT", "100.00".
 func history(t *testing.T, pairs ...string) []*domain.CreditHistory {
 	t.Helper()
+	require.Zero(t, len(pairs)%2, "history takes type and amount pairs")
 	var out []*domain.CreditHistory
-	for i := 0; i < len(pairs); i += 2 {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(pairs[i+1]),
-			domain.TransactionType(pairs[i]), now.Add(-time.Hour))
+	for pair := range slices.Chunk(pairs, 2) {
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(pair[1]),
+			domain.TransactionType(pair[0]), now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
 	}

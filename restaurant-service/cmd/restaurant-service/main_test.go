@@ -67,7 +67,7 @@ func start(t *testing.T) *service {
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 	cfg.Postgres = pgCfg
-	cfg.Postgres.MigrationUser, cfg.Postgres.MigrationPassword = pgCfg.User, pgCfg.Password
+	cfg.Postgres.Migrate, cfg.Postgres.MigrationUser, cfg.Postgres.MigrationPassword = true, pgCfg.User, pgCfg.Password
 	cfg.Postgres.Seed = true
 	cfg.Kafka.Brokers = kcfg.Brokers
 	cfg.HTTP.Address = freeAddress(t)

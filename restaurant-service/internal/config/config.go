@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/tracing"
+	"github.com/food-ordering-system/restaurant-service/migrations"
 )
 
 // EnvPrefix prefixes the environment variables that override config.yaml,
@@ -33,6 +34,13 @@ func (c Config) Logging() logging.Config { return c.Log }
 // AdminAddress returns the admin listener's address, for lifecycle.Main's
 // -healthcheck.
 func (c Config) AdminAddress() string { return c.Admin.Address }
+
+// Database returns the PostgreSQL settings and the schema this binary
+// carries (its migrations and development seed), for lifecycle.Main's
+// -migrate.
+func (c Config) Database() (postgres.Config, postgres.Schema) {
+	return c.Postgres, postgres.Schema{Migrations: migrations.FS, Seed: migrations.DevelopmentSeed}
+}
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
