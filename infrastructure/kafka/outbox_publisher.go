@@ -56,6 +56,17 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 	errs := make([]error, len(batch))
 	records := make([]Message, 0, len(batch))
 	positions := make([]int, 0, len(batch))
+	spans := make(map[int]trace.Span)
+	defer func() {
+		// Each publish span ends once its row's outcome is known.
+		for i, span := range spans {
+			if errs[i] != nil {
+				span.RecordError(errs[i])
+				span.SetStatus(codes.Error, "not published")
+			}
+			span.End()
+		}
+	}()
 	for i, m := range batch {
 		record, err := p.record(m)
 		if err != nil {
@@ -63,14 +74,7 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 			continue
 		}
 		if m.TraceParent != "" {
-			span := p.trace(ctx, m, &record)
-			defer func() {
-				if errs[i] != nil {
-					span.RecordError(errs[i])
-					span.SetStatus(codes.Error, "not published")
-				}
-				span.End()
-			}()
+			spans[i] = p.trace(ctx, m, &record)
 		}
 		records = append(records, record)
 		positions = append(positions, i)

@@ -3,8 +3,9 @@
 # (or Docker) PostgreSQL and Kafka, for `make run`:
 #   - builds them into bin/, starts each with its own config.yaml and the
 #     development seed data (postgres.seed),
-#   - prefixes their logs with the service name on the terminal and keeps a
-#     file per service in .run/logs,
+#   - writes each service's log straight to its file in .run/logs, and
+#     shows the three files on the terminal with one tail (each line names
+#     its service), so that no process reads and rewrites every line,
 #   - waits until all three answer /readyz on their admin listeners, prints
 #     where they listen and a
 #     sample order to paste,
@@ -37,8 +38,10 @@ mkdir -p "$LOG_DIR"
 echo $$ >"$PIDFILE"
 
 pids=()
+tail_pid=""
 stop_services() {
 	trap - INT TERM EXIT
+	[[ -z "$tail_pid" ]] || kill "$tail_pid" 2>/dev/null || true
 	if ((${#pids[@]})); then
 		log "stopping the services"
 		kill -TERM "${pids[@]}" 2>/dev/null || true
@@ -74,13 +77,22 @@ export ORDER_SERVICE_LOG_FORMAT="${ORDER_SERVICE_LOG_FORMAT:-console}"
 export PAYMENT_SERVICE_LOG_FORMAT="${PAYMENT_SERVICE_LOG_FORMAT:-console}"
 export RESTAURANT_SERVICE_LOG_FORMAT="${RESTAURANT_SERVICE_LOG_FORMAT:-console}"
 
+# The terminal follows the three log files from before the services start:
+# tail reads them in blocks, not a line at a time.
+logs=()
 for s in "${SERVICES[@]}"; do
-	short="${s%-service}"
+	logs+=("$LOG_DIR/$s.log")
+	touch "$LOG_DIR/$s.log"
+done
+tail -q -n 0 -F "${logs[@]}" 2>/dev/null &
+tail_pid=$!
+
+for s in "${SERVICES[@]}"; do
 	log "starting $s on :${PORT[$s]}, admin on 127.0.0.1:${ADMIN_PORT[$s]} (log: .run/logs/$s.log)"
 	(
 		cd "$REPO/$s"
 		exec "$REPO/bin/$s" -config config.yaml
-	) > >(tee -a "$LOG_DIR/$s.log" | sed -u "s/^/[$short] /") 2>&1 </dev/null &
+	) >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
 	pids+=($!)
 done
 

@@ -3,6 +3,8 @@ package logging
 
 import (
 	"fmt"
+	"os"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -27,7 +29,8 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// New returns a logger writing to standard error, with timestamps in ISO 8601.
+// New returns a logger writing to standard error through a buffer, with
+// timestamps in ISO 8601; Sync writes what the buffer holds.
 func New(cfg Config) (*zap.Logger, error) {
 	level := zapcore.InfoLevel
 	if cfg.Level != "" {
@@ -46,5 +49,33 @@ func New(cfg Config) (*zap.Logger, error) {
 	zc.EncoderConfig.EncodeTime = zapcore.ISO8601TimeEncoder
 	zc.Sampling = nil
 	zc.DisableStacktrace = level > zapcore.DebugLevel
-	return zc.Build()
+	// Lines are gathered in a buffer and written together, at the latest
+	// every FlushInterval, instead of one write a line: under load the
+	// services log a few lines a saga. A warning or an error writes the
+	// buffer at once, itself included, so that what an operator must see is
+	// never held back; a kill -9 loses at most the last FlushInterval of
+	// lower lines. The caller's Sync (lifecycle.Main, at exit) writes the
+	// rest.
+	out := &zapcore.BufferedWriteSyncer{WS: zapcore.Lock(os.Stderr), Size: 64 << 10, FlushInterval: FlushInterval}
+	flushAtWarn := zap.Hooks(func(e zapcore.Entry) error {
+		if e.Level >= zapcore.WarnLevel {
+			return out.Sync()
+		}
+		return nil
+	})
+	sink := zap.WrapCore(func(c zapcore.Core) zapcore.Core {
+		return zapcore.NewCore(encoder(zc), out, zc.Level)
+	})
+	return zc.Build(sink, flushAtWarn)
+}
+
+// FlushInterval is the longest a log line below warning waits in the
+// buffer.
+const FlushInterval = 200 * time.Millisecond
+
+func encoder(zc zap.Config) zapcore.Encoder {
+	if zc.Encoding == "console" {
+		return zapcore.NewConsoleEncoder(zc.EncoderConfig)
+	}
+	return zapcore.NewJSONEncoder(zc.EncoderConfig)
 }

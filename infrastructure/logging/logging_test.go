@@ -2,6 +2,8 @@ package logging_test
 
 import (
 	"context"
+	"os"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -45,4 +47,31 @@ func TestTraceAddsTraceIDOnlyWithASpan(t *testing.T) {
 	require.Len(t, entries, 2)
 	assert.NotContains(t, entries[0].ContextMap(), "trace_id")
 	assert.Equal(t, "4bf92f35000000000000000000000000", entries[1].ContextMap()["trace_id"])
+}
+
+// Lines below warning wait in the buffer; a warning writes the buffer at
+// once, in order, and Sync writes the rest.
+func TestLinesAreWrittenTogetherAndAWarningAtOnce(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	require.NoError(t, err)
+	stderr := os.Stderr
+	os.Stderr = f
+	t.Cleanup(func() { os.Stderr = stderr })
+	log, err := logging.New(logging.Config{Level: "info"})
+	require.NoError(t, err)
+
+	written := func() string {
+		b, err := os.ReadFile(f.Name())
+		require.NoError(t, err)
+		return string(b)
+	}
+	log.Info("first")
+	assert.Empty(t, written(), "an info line waits for the next write")
+	log.Warn("second")
+	out := written()
+	require.Contains(t, out, "first")
+	assert.Less(t, strings.Index(out, "first"), strings.Index(out, "second"), "in order")
+	log.Info("third")
+	require.NoError(t, log.Sync())
+	assert.Contains(t, written(), "third")
 }
