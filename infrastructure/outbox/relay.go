@@ -266,21 +266,24 @@ const markTimeout = 10 * time.Second
 func (r *Relay) Drain(ctx context.Context) error {
 	for {
 		claimed, err := r.store.Claim(ctx, r.cfg.BatchSize, r.publish)
-		var rowsFailed *PublishError
-		switch {
-		case errors.As(err, &rowsFailed):
-			// The rows that failed for good were charged an attempt and do
-			// not stop the drain; one that may pass makes the relay back off.
-			if rowsFailed.Transient != nil {
-				return rowsFailed.Transient
-			}
-		case err != nil:
+		if err := backOffFor(err); err != nil {
 			return err
 		}
 		if claimed < r.cfg.BatchSize || ctx.Err() != nil {
-			return nil
+			return nil //nolint:nilerr // a shutdown ends the drain; it is no failure to back off for
 		}
 	}
+}
+
+// backOffFor is the part of a claim's error the relay backs off for: all of
+// it, except a *PublishError's rows that failed for good, which were charged
+// an attempt and do not stop the drain.
+func backOffFor(err error) error {
+	var rowsFailed *PublishError
+	if errors.As(err, &rowsFailed) {
+		return rowsFailed.Transient
+	}
+	return err
 }
 
 func (r *Relay) publish(ctx context.Context, batch []Message) ([]uuid.UUID, error) {
