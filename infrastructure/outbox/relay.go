@@ -192,6 +192,20 @@ func (r *Relay) Run(ctx context.Context) error {
 			continue
 		}
 		select {
+		case <-ticker.C:
+			// A claim is due; under steady load the queue is never empty,
+			// and the rows of a crashed writer or a resend must not wait.
+			claim = true
+			continue
+		default:
+		}
+		if r.queuedRows() > 0 {
+			// Rows left queued when a publish or a mark failed: their
+			// signal was taken by that attempt.
+			claim = false
+			continue
+		}
+		select {
 		case <-ctx.Done():
 			return nil
 		case <-r.ready:
@@ -254,6 +268,13 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 		}
 	}
 	return released, nil
+}
+
+// queuedRows is how many committed rows wait for the fast path.
+func (r *Relay) queuedRows() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.queued)
 }
 
 // markTimeout bounds a mark or a release of the fast path.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -242,5 +243,41 @@ func TestRelayNeverChargesARowForARetriableBrokerError(t *testing.T) {
 	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 5*time.Millisecond)
 	for _, id := range ids {
 		assert.Equal(t, 1, pub.count(id), "published once: %s", id)
+	}
+}
+
+// failOnce fails the first batch it is given with a retriable error.
+type failOnce struct {
+	*recorder
+	failed atomic.Bool
+}
+
+func (f *failOnce) Publish(ctx context.Context, batch []outbox.Message) []error {
+	if f.failed.CompareAndSwap(false, true) {
+		errs := make([]error, len(batch))
+		for i := range errs {
+			errs[i] = sarama.ErrNotLeaderForPartition
+		}
+		return errs
+	}
+	return f.recorder.Publish(ctx, batch)
+}
+
+// Rows still queued behind a batch whose publish failed go out once the
+// relay has backed off, without waiting for another commit, a poll or their
+// lease.
+func TestRowsQueuedBehindAFailedPublishGoOutWithoutANewCommit(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	pub := &failOnce{recorder: newRecorder()}
+	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table}), pub,
+		outbox.RelayConfig{BatchSize: 1, PollInterval: time.Hour, MinBackoff: time.Millisecond, MaxBackoff: 2 * time.Millisecond},
+		zaptest.NewLogger(t))
+	ids := writeAtCommit(t, db, relay, 3, nil) // queued before the relay runs
+	runRelay(t, relay)
+
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 5*time.Millisecond)
+	for _, id := range ids {
+		assert.Equal(t, 1, pub.count(id))
 	}
 }

@@ -102,9 +102,9 @@ func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	go func() { defer close(done); _ = consumer.Run(ctx) }()
 	defer func() { cancel(); <-done }()
 
-	// Just under the producer's limit (sarama's default of 1 MiB) on its
-	// own; over it with the dead-letter headers.
-	huge := strings.Repeat("x", 1<<20-100)
+	// Just under the producer's limit (kafka.MaxRecordBytes) on its own;
+	// over it with the dead-letter headers.
+	huge := strings.Repeat("x", kafka.MaxRecordBytes-100)
 	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(huge),
 		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
 
