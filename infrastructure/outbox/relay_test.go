@@ -245,14 +245,7 @@ func TestRowTheFastPathCouldNotPublishIsClaimedWithoutCharge(t *testing.T) {
 		assert.Zero(t, r.Attempts, "a retriable error charges nothing")
 	}
 	pub.fail.Store(false)
-	require.Eventually(t, func() bool {
-		for _, r := range rows(t, db) {
-			if r.OutboxStatus != "COMPLETED" {
-				return false
-			}
-		}
-		return true
-	}, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 5*time.Millisecond)
 	for _, id := range ids {
 		assert.Equal(t, 1, pub.count(id))
 	}
@@ -286,14 +279,7 @@ func TestRowsCommittedDuringAProduceGoOutTogetherInTheNext(t *testing.T) {
 		writeAtCommit(t, db, relay, 1, nil)
 	}
 	close(release)
-	require.Eventually(t, func() bool {
-		for _, r := range rows(t, db) {
-			if r.OutboxStatus != "COMPLETED" {
-				return false
-			}
-		}
-		return true
-	}, 10*time.Second, 5*time.Millisecond)
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 5*time.Millisecond)
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []int{1, 5}, batches, "the five rows committed during the first produce share the second")
@@ -333,14 +319,7 @@ func TestRelayKeepsRowsStartedWhilePublishingFailsAndRecovers(t *testing.T) {
 	}
 
 	pub.fail.Store(false)
-	require.Eventually(t, func() bool {
-		for _, r := range rows(t, db) {
-			if r.OutboxStatus != "COMPLETED" {
-				return false
-			}
-		}
-		return true
-	}, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, 10*time.Millisecond)
 	for _, id := range ids {
 		assert.Equal(t, 1, pub.count(id), "published once after recovery")
 	}
@@ -393,14 +372,7 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	// Once every row is COMPLETED no relay publishes any more, so the
 	// topic's end offsets count every record the relays ever sent: exactly
 	// n when no row went out twice.
-	require.Eventually(t, func() bool {
-		for _, r := range rows(t, db) {
-			if r.OutboxStatus != "COMPLETED" {
-				return false
-			}
-		}
-		return true
-	}, 60*time.Second, 10*time.Millisecond, "every row is marked once its batch commits")
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 60*time.Second, 10*time.Millisecond, "every row is marked once its batch commits")
 	assert.EqualValues(t, n, recordsOn(t, kcfg, topic), "records on the topic")
 
 	require.Eventually(t, func() bool { return total.Load() >= n }, 60*time.Second, 50*time.Millisecond)

@@ -115,10 +115,8 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 		}
 		batch := make([]outbox.Message, len(rows))
 		for i, r := range rows {
-			batch[i] = outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt, Attempts: r.Attempts}
-			if r.TraceParent != nil {
-				batch[i].TraceParent = *r.TraceParent
-			}
+			batch[i] = OutboxMessage(r.ID, r.SagaID, r.Type, r.Payload, r.CreatedAt, r.TraceParent)
+			batch[i].Attempts = r.Attempts
 		}
 		var published []uuid.UUID
 		published, publishErr = publish(ctx, batch)
@@ -306,6 +304,16 @@ func (l LeaseValue) Value() (driver.Value, error) {
 		return nil, nil
 	}
 	return nil, errors.New("a lease is written as SQL (GormValue), not as a value")
+}
+
+// OutboxMessage is an outbox row, as a repository has just written it, in
+// the form its relay publishes (see PublishAtCommit).
+func OutboxMessage(id, sagaID uuid.UUID, typ string, payload []byte, createdAt time.Time, traceParent *string) outbox.Message {
+	m := outbox.Message{ID: id, SagaID: sagaID, Type: typ, Payload: payload, CreatedAt: createdAt}
+	if traceParent != nil {
+		m.TraceParent = *traceParent
+	}
+	return m
 }
 
 // PublishAtCommit hands msgs to relay once the transaction carried by ctx

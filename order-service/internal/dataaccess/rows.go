@@ -98,11 +98,7 @@ type outboxColumns struct {
 
 // message is the row as its relay publishes it.
 func (c outboxColumns) message() outbox.Message {
-	m := outbox.Message{ID: c.ID, SagaID: c.SagaID, Type: c.Type, Payload: []byte(c.Payload), CreatedAt: c.CreatedAt}
-	if c.TraceParent != nil {
-		m.TraceParent = *c.TraceParent
-	}
-	return m
+	return postgres.OutboxMessage(c.ID, c.SagaID, c.Type, []byte(c.Payload), c.CreatedAt, c.TraceParent)
 }
 
 type paymentOutboxRow struct {

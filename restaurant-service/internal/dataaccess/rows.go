@@ -118,9 +118,5 @@ func (l *stringList) Scan(src any) error {
 
 // message is the row as its relay publishes it.
 func (r orderOutboxRow) message() outbox.Message {
-	m := outbox.Message{ID: r.ID, SagaID: r.SagaID, Type: r.Type, Payload: r.Payload, CreatedAt: r.CreatedAt}
-	if r.TraceParent != nil {
-		m.TraceParent = *r.TraceParent
-	}
-	return m
+	return postgres.OutboxMessage(r.ID, r.SagaID, r.Type, r.Payload, r.CreatedAt, r.TraceParent)
 }
