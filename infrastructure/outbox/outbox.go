@@ -90,8 +90,10 @@ type Store interface {
 	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []Message) (published []uuid.UUID, err error)) (claimed int, err error)
 	// MarkPublished marks COMPLETED, with processed_at, the rows of ids that
 	// the fast path published, including a row its saga withdrew meanwhile
-	// (it was sent, so it is not withdrawn). The mark need not wait for the
-	// disk: a lost mark only sends the row again under the same message id.
+	// (it was sent, so it is not withdrawn), but not a row handed back for a
+	// resend meanwhile (its lease ended): that one is published once more.
+	// The mark need not wait for the disk: a lost mark only sends the row
+	// again under the same message id.
 	MarkPublished(ctx context.Context, ids []uuid.UUID) error
 	// Release ends the lease of the rows of ids that the fast path could not
 	// publish, so that the next claim takes them without waiting for the

@@ -147,8 +147,10 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 // MarkPublished implements outbox.Store in one statement that does not wait
 // for the disk: set_config's true makes synchronous_commit off for the
 // statement's own transaction, and that setting is what its commit reads.
-// A row withdrawn meanwhile becomes COMPLETED too: it was sent. The rows are
-// locked in id order; a saga step that holds several of them (a consumer's
+// A row withdrawn meanwhile becomes COMPLETED too: it was sent. A row handed
+// back for a resend meanwhile (ResendOutboxRows, which ends its lease) is left
+// STARTED: the resend asked for one more publish, which a claim now makes.
+// The rows are locked in id order; a saga step that holds several of them (a consumer's
 // batch) may still deadlock with the mark, which is then run again, up to
 // markAttempts times: the other transaction has ended by then.
 func (s *OutboxStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
@@ -157,7 +159,8 @@ func (s *OutboxStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error 
 	for range markAttempts {
 		err = s.db.WithContext(ctx).Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = clock_timestamp()
 			FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
-			WHERE id IN (SELECT id FROM `+table+` WHERE id IN ? AND outbox_status IN (?, ?) ORDER BY id FOR UPDATE)`,
+			WHERE id IN (SELECT id FROM `+table+` WHERE id IN ? AND (outbox_status = ? AND lease_until IS NOT NULL OR outbox_status = ?)
+				ORDER BY id FOR UPDATE)`,
 			outbox.StatusCompleted, ids, outbox.StatusStarted, outbox.StatusWithdrawn).Error
 		if !IsRetryable(err) {
 			break
