@@ -136,7 +136,7 @@ type Relay struct {
 	// unmarked are the ids the fast path published and has not marked yet,
 	// and markDue when the oldest of them must be marked; only Run's
 	// goroutine touches them.
-	unmarked []uuid.UUID
+	unmarked []Mark
 	markDue  time.Time
 }
 
@@ -271,12 +271,16 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 			return released, nil
 		}
 		errs := r.publisher.Publish(ctx, batch)
-		var published, failed []uuid.UUID
+		acked := time.Now()
+		var (
+			published []Mark
+			failed    []uuid.UUID
+		)
 		var transient error
 		for i, m := range batch {
 			switch {
 			case i < len(errs) && errs[i] == nil:
-				published = append(published, m.ID)
+				published = append(published, Mark{ID: m.ID, PublishedAt: acked})
 			default:
 				failed = append(failed, m.ID)
 				if i < len(errs) && !IsPermanent(errs[i]) && transient == nil {

@@ -293,7 +293,7 @@ func TestMarkPublishedCompletesARowWithdrawnWhileItWasSent(t *testing.T) {
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'WITHDRAWN' WHERE id = ?`, ids[1])
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'FAILED' WHERE id = ?`, ids[2])
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
-	require.NoError(t, store.MarkPublished(context.Background(), ids))
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
 	rs := rows(t, db)
 	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
 	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "it was sent, so it is not withdrawn")
@@ -443,7 +443,7 @@ func TestMarkPublishedLeavesARowHandedBackForAResend(t *testing.T) {
 	resent, err := postgres.ResendOutboxRows(context.Background(), db, table, "id = ?", ids[1])
 	require.NoError(t, err)
 	require.True(t, resent)
-	require.NoError(t, store.MarkPublished(context.Background(), ids))
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
 	rs := rows(t, db)
 	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
 	assert.Equal(t, "STARTED", rs[ids[1]].OutboxStatus, "the resend is still owed")
@@ -458,6 +458,35 @@ func TestMarkPublishedLeavesARowHandedBackForAResend(t *testing.T) {
 	assert.Equal(t, []uuid.UUID{ids[1]}, published)
 }
 
+// marks are ids published at the same moment.
+func marks(at time.Time, ids ...uuid.UUID) []outbox.Mark {
+	out := make([]outbox.Mark, len(ids))
+	for i, id := range ids {
+		out[i] = outbox.Mark{ID: id, PublishedAt: at}
+	}
+	return out
+}
+
+// A mark dates each row by when the broker took it, not by when the mark
+// ran: the database's clock less the row's age.
+func TestMarkPublishedDatesEachRowByItsPublish(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	ids := insertRows(t, db, 2)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET lease_until = now() + interval '1 minute'`)
+	var dbNow time.Time
+	require.NoError(t, db.Raw(`SELECT clock_timestamp()`).Scan(&dbNow).Error)
+	now := time.Now()
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	require.NoError(t, store.MarkPublished(context.Background(), []outbox.Mark{
+		{ID: ids[0], PublishedAt: now.Add(-40 * time.Second)}, {ID: ids[1], PublishedAt: now}}))
+	rs := rows(t, db)
+	require.NotNil(t, rs[ids[0]].ProcessedAt)
+	require.NotNil(t, rs[ids[1]].ProcessedAt)
+	assert.WithinDuration(t, dbNow.Add(-40*time.Second), *rs[ids[0]].ProcessedAt, 5*time.Second)
+	assert.WithinDuration(t, dbNow, *rs[ids[1]].ProcessedAt, 5*time.Second)
+}
+
 // countingStore counts the marks and claims a relay makes on the real store.
 type countingStore struct {
 	outbox.Store
@@ -466,11 +495,15 @@ type countingStore struct {
 	claims int
 }
 
-func (s *countingStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
+func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+	ids := make([]uuid.UUID, len(marks))
+	for i, m := range marks {
+		ids[i] = m.ID
+	}
 	s.mu.Lock()
-	s.marks = append(s.marks, append([]uuid.UUID(nil), ids...))
+	s.marks = append(s.marks, ids)
 	s.mu.Unlock()
-	return s.Store.MarkPublished(ctx, ids)
+	return s.Store.MarkPublished(ctx, marks)
 }
 
 func (s *countingStore) Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) ([]uuid.UUID, error)) (int, error) {
