@@ -115,11 +115,11 @@ func (s *countingStore) Claim(ctx context.Context, limit int, publish func(conte
 }
 
 // MarkPublished implements outbox.Store: the fast path's published rows.
-func (s *countingStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
-	if err := s.next.MarkPublished(ctx, ids); err != nil {
+func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+	if err := s.next.MarkPublished(ctx, marks); err != nil {
 		return err
 	}
-	s.m.published.WithLabelValues(s.table).Add(float64(len(ids)))
+	s.m.published.WithLabelValues(s.table).Add(float64(len(marks)))
 	return nil
 }
 

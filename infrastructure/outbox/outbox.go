@@ -88,15 +88,26 @@ type Store interface {
 	// nothing to claim costs one read, not a transaction.
 	// Claim returns how many rows it claimed and publish's error, if any.
 	Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []Message) (published []uuid.UUID, err error)) (claimed int, err error)
-	// MarkPublished marks COMPLETED, with processed_at, the rows of ids that
-	// the fast path published, including a row its saga withdrew meanwhile
-	// (it was sent, so it is not withdrawn). The mark need not wait for the
-	// disk: a lost mark only sends the row again under the same message id.
-	MarkPublished(ctx context.Context, ids []uuid.UUID) error
+	// MarkPublished marks COMPLETED the rows that the fast path published,
+	// each with processed_at when the broker took it: the database's clock
+	// less the time since then, measured on this process's monotonic clock,
+	// so that no two clocks are compared. It includes a row its saga withdrew meanwhile
+	// (it was sent, so it is not withdrawn), but not a row handed back for a
+	// resend meanwhile (its lease ended): that one is published once more.
+	// The mark need not wait for the disk: a lost mark only sends the row
+	// again under the same message id.
+	MarkPublished(ctx context.Context, marks []Mark) error
 	// Release ends the lease of the rows of ids that the fast path could not
 	// publish, so that the next claim takes them without waiting for the
 	// lease to run out.
 	Release(ctx context.Context, ids []uuid.UUID) error
+}
+
+// Mark is one row the fast path published: its id, and when the broker
+// acknowledged it (read for its monotonic reading only).
+type Mark struct {
+	ID          uuid.UUID
+	PublishedAt time.Time
 }
 
 // Publisher sends a batch of messages to the broker and reports the outcome

@@ -38,6 +38,12 @@ type RelayConfig struct {
 	// 10000). Rows beyond it are left to their lease: a claim publishes them
 	// once it has run out.
 	MaxQueued int `mapstructure:"max_queued"`
+	// MarkDelay is how long the fast path gathers the ids of published rows
+	// before it marks them COMPLETED in one statement (default 50ms; a full
+	// batch is marked at once). A row waiting for its mark is still leased,
+	// so no relay claims it meanwhile; a crash before the mark sends it again
+	// once the lease runs out, under the same message id.
+	MarkDelay time.Duration `mapstructure:"mark_delay"`
 }
 
 // MinLease is the shortest lease a relay takes. A lease must outlast the
@@ -70,6 +76,9 @@ func (c *RelayConfig) setDefaults() {
 	if c.MaxQueued <= 0 {
 		c.MaxQueued = 10000
 	}
+	if c.MarkDelay <= 0 {
+		c.MarkDelay = 50 * time.Millisecond
+	}
 }
 
 // Validate reports settings that cannot work.
@@ -81,6 +90,9 @@ func (c RelayConfig) Validate() error {
 	if c.MaxAttempts < 0 {
 		errs = append(errs, fmt.Errorf("outbox relay %s: max_attempts %d must not be negative", c.Name, c.MaxAttempts))
 	}
+	if c.MarkDelay >= MinLease {
+		errs = append(errs, fmt.Errorf("outbox relay %s: mark_delay %s must be well below the lease (%s)", c.Name, c.MarkDelay, MinLease))
+	}
 	if c.Lease != 0 && c.Lease < MinLease {
 		errs = append(errs, fmt.Errorf("outbox relay %s: lease %s is below %s, the publisher's worst-case send with a margin", c.Name, c.Lease, MinLease))
 	}
@@ -91,9 +103,9 @@ func (c RelayConfig) Validate() error {
 //
 // Publishing is done at commit: a transaction that writes a row leases it to
 // this instance and, once committed, hands it to PublishCommitted; the relay
-// publishes it at once and marks it COMPLETED. Rows committed while a
-// produce is in flight go out together in the next one, so batches grow with
-// the load by themselves. Every PollInterval, and after any failure, the
+// publishes it at once and marks it COMPLETED, gathering the marks of
+// MarkDelay in one statement. Rows committed while a produce is in flight go
+// out together in the next one, so batches grow with the load by themselves. Every PollInterval, and after any failure, the
 // relay also claims (FOR UPDATE SKIP LOCKED, in creation order) the rows no
 // lease holds: those of a crashed writer, those the fast path could not
 // publish, and those handed back for a resend. Several relays may run over
@@ -120,6 +132,12 @@ type Relay struct {
 	mu     sync.Mutex
 	queued []Message
 	ready  chan struct{}
+
+	// unmarked are the ids the fast path published and has not marked yet,
+	// and markDue when the oldest of them must be marked; only Run's
+	// goroutine touches them.
+	unmarked []Mark
+	markDue  time.Time
 }
 
 // NewRelay returns a relay over store and publisher.
@@ -161,6 +179,11 @@ func (r *Relay) Run(ctx context.Context) error {
 	backoff := retry.NewBackoff(r.cfg.MinBackoff, r.cfg.MaxBackoff)
 	ticker := time.NewTicker(r.cfg.PollInterval)
 	defer ticker.Stop()
+	markTimer := time.NewTimer(time.Hour)
+	markTimer.Stop()
+	defer markTimer.Stop()
+	// What the broker took is marked even when shutdown began meanwhile.
+	defer r.markPublished(context.WithoutCancel(ctx), true) //nolint:errcheck // logged; the rows go out again after their lease
 	claim := true
 	for {
 		var (
@@ -176,6 +199,11 @@ func (r *Relay) Run(ctx context.Context) error {
 			return nil
 		}
 		if err != nil {
+			// Rows published before the failure are marked before the wait,
+			// which may approach their lease.
+			if err := r.markPublished(ctx, true); err != nil {
+				r.log.Warn("outbox rows published but not marked; they go out again once their lease runs out", zap.Error(err))
+			}
 			wait := backoff.Next()
 			r.log.Warn("outbox publish failed; retrying", zap.Error(err), zap.Duration("backoff", wait))
 			if !retry.Sleep(ctx, wait, nil) {
@@ -205,6 +233,11 @@ func (r *Relay) Run(ctx context.Context) error {
 			claim = false
 			continue
 		}
+		var marksDue <-chan time.Time
+		if len(r.unmarked) > 0 {
+			markTimer.Reset(time.Until(r.markDue))
+			marksDue = markTimer.C
+		}
 		select {
 		case <-ctx.Done():
 			return nil
@@ -212,7 +245,13 @@ func (r *Relay) Run(ctx context.Context) error {
 			claim = false
 		case <-ticker.C:
 			claim = true
+		case <-marksDue:
+			if err := r.markPublished(ctx, true); err != nil {
+				r.log.Warn("outbox rows published but not marked; they go out again once their lease runs out", zap.Error(err))
+			}
+			claim = false
 		}
+		markTimer.Stop()
 	}
 }
 
@@ -232,12 +271,16 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 			return released, nil
 		}
 		errs := r.publisher.Publish(ctx, batch)
-		var published, failed []uuid.UUID
+		acked := time.Now()
+		var (
+			published []Mark
+			failed    []uuid.UUID
+		)
 		var transient error
 		for i, m := range batch {
 			switch {
 			case i < len(errs) && errs[i] == nil:
-				published = append(published, m.ID)
+				published = append(published, Mark{ID: m.ID, PublishedAt: acked})
 			default:
 				failed = append(failed, m.ID)
 				if i < len(errs) && !IsPermanent(errs[i]) && transient == nil {
@@ -245,29 +288,46 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 				}
 			}
 		}
-		// The marks and releases do not end with ctx: what the broker took
-		// is marked even when shutdown began during the send.
-		markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
-		if len(published) > 0 {
-			if err := r.store.MarkPublished(markCtx, published); err != nil {
-				// The rows stay STARTED; once their lease runs out a claim
-				// sends them again under the same ids.
-				cancel()
-				return true, fmt.Errorf("mark %d published rows: %w", len(published), err)
-			}
+		if len(published) > 0 && len(r.unmarked) == 0 {
+			r.markDue = time.Now().Add(r.cfg.MarkDelay)
+		}
+		r.unmarked = append(r.unmarked, published...)
+		if err := r.markPublished(ctx, false); err != nil {
+			return true, err
 		}
 		if len(failed) > 0 {
 			released = true
-			if err := r.store.Release(markCtx, failed); err != nil {
+			// A release does not end with ctx either.
+			releaseCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+			if err := r.store.Release(releaseCtx, failed); err != nil {
 				r.log.Warn("outbox rows not released; they wait for their lease", zap.Int("rows", len(failed)), zap.Error(err))
 			}
+			cancel()
 		}
-		cancel()
 		if transient != nil {
 			return true, transient
 		}
 	}
 	return released, nil
+}
+
+// markPublished marks the published rows waiting for their mark, if a full
+// batch of them waits, their MarkDelay is over, or now is set. The mark does
+// not end with ctx: what the broker took is marked even when shutdown began
+// during the send. The rows of a failed mark stay STARTED and leased; once
+// the lease runs out a claim sends them again under the same ids.
+func (r *Relay) markPublished(ctx context.Context, now bool) error {
+	if len(r.unmarked) == 0 || !now && len(r.unmarked) < r.cfg.BatchSize && time.Now().Before(r.markDue) {
+		return nil
+	}
+	ids := r.unmarked
+	r.unmarked = nil
+	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
+	defer cancel()
+	if err := r.store.MarkPublished(markCtx, ids); err != nil {
+		return fmt.Errorf("mark %d published rows: %w", len(ids), err)
+	}
+	return nil
 }
 
 // queuedRows is how many committed rows wait for the fast path.

@@ -289,10 +289,11 @@ func TestMarkPublishedCompletesARowWithdrawnWhileItWasSent(t *testing.T) {
 	t.Parallel()
 	db, _ := newOutbox(t)
 	ids := insertRows(t, db, 3)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET lease_until = now() + interval '1 minute' WHERE id = ?`, ids[0])
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'WITHDRAWN' WHERE id = ?`, ids[1])
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'FAILED' WHERE id = ?`, ids[2])
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
-	require.NoError(t, store.MarkPublished(context.Background(), ids))
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
 	rs := rows(t, db)
 	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
 	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "it was sent, so it is not withdrawn")
@@ -426,4 +427,158 @@ func TestCleanerDeletesOrArchivesFinishedRowsOnly(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A row handed back for a resend while its first publish waited for the
+// mark is not marked: the resend asked for one more publish, and a claim
+// makes it.
+func TestMarkPublishedLeavesARowHandedBackForAResend(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	// A relay that is not running: the rows stay leased, as while they wait
+	// for their mark.
+	idle := outbox.NewRelay(store, newRecorder(), outbox.RelayConfig{}, zaptest.NewLogger(t))
+	ids := writeAtCommit(t, db, idle, 2, nil)
+	resent, err := postgres.ResendOutboxRows(context.Background(), db, table, "id = ?", ids[1])
+	require.NoError(t, err)
+	require.True(t, resent)
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
+	rs := rows(t, db)
+	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
+	assert.Equal(t, "STARTED", rs[ids[1]].OutboxStatus, "the resend is still owed")
+	var published []uuid.UUID
+	_, err = store.Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+		for _, m := range batch {
+			published = append(published, m.ID)
+		}
+		return published, nil
+	})
+	require.NoError(t, err)
+	assert.Equal(t, []uuid.UUID{ids[1]}, published)
+}
+
+// marks are ids published at the same moment.
+func marks(at time.Time, ids ...uuid.UUID) []outbox.Mark {
+	out := make([]outbox.Mark, len(ids))
+	for i, id := range ids {
+		out[i] = outbox.Mark{ID: id, PublishedAt: at}
+	}
+	return out
+}
+
+// A mark dates each row by when the broker took it, not by when the mark
+// ran: the database's clock less the row's age.
+func TestMarkPublishedDatesEachRowByItsPublish(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	ids := insertRows(t, db, 2)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET lease_until = now() + interval '1 minute'`)
+	var dbNow time.Time
+	require.NoError(t, db.Raw(`SELECT clock_timestamp()`).Scan(&dbNow).Error)
+	now := time.Now()
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+	require.NoError(t, store.MarkPublished(context.Background(), []outbox.Mark{
+		{ID: ids[0], PublishedAt: now.Add(-40 * time.Second)}, {ID: ids[1], PublishedAt: now}}))
+	rs := rows(t, db)
+	require.NotNil(t, rs[ids[0]].ProcessedAt)
+	require.NotNil(t, rs[ids[1]].ProcessedAt)
+	assert.WithinDuration(t, dbNow.Add(-40*time.Second), *rs[ids[0]].ProcessedAt, 5*time.Second)
+	assert.WithinDuration(t, dbNow, *rs[ids[1]].ProcessedAt, 5*time.Second)
+}
+
+// countingStore counts the marks and claims a relay makes on the real store.
+type countingStore struct {
+	outbox.Store
+	mu     sync.Mutex
+	marks  [][]uuid.UUID
+	claims int
+}
+
+func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+	ids := make([]uuid.UUID, len(marks))
+	for i, m := range marks {
+		ids[i] = m.ID
+	}
+	s.mu.Lock()
+	s.marks = append(s.marks, ids)
+	s.mu.Unlock()
+	return s.Store.MarkPublished(ctx, marks)
+}
+
+func (s *countingStore) Claim(ctx context.Context, limit int, publish func(ctx context.Context, batch []outbox.Message) ([]uuid.UUID, error)) (int, error) {
+	s.mu.Lock()
+	s.claims++
+	s.mu.Unlock()
+	return s.Store.Claim(ctx, limit, publish)
+}
+
+func (s *countingStore) claimCalls() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.claims
+}
+
+func (s *countingStore) markCalls() [][]uuid.UUID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([][]uuid.UUID(nil), s.marks...)
+}
+
+// The fast path marks the rows it published together: a full batch at once,
+// the rest once MarkDelay is over, and whatever waits at shutdown before Run
+// returns. Until its mark a published row stays STARTED and leased, so no
+// claim takes it.
+func TestFastPathGathersItsMarks(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	store := &countingStore{Store: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})}
+	pub := newRecorder()
+	relay := outbox.NewRelay(store, pub, outbox.RelayConfig{BatchSize: 3, PollInterval: 50 * time.Millisecond,
+		MarkDelay: time.Hour}, zaptest.NewLogger(t))
+	stop := runRelay(t, relay)
+
+	var ids []uuid.UUID
+	for range 2 {
+		ids = append(ids, writeAtCommit(t, db, relay, 1, nil)...)
+	}
+	require.Eventually(t, func() bool { return pub.count(ids[0]) == 1 && pub.count(ids[1]) == 1 }, 10*time.Second, time.Millisecond)
+	// Three claims go by: the published rows are leased, so none takes them,
+	// and they wait for their mark.
+	claims := store.claimCalls()
+	require.Eventually(t, func() bool { return store.claimCalls() >= claims+3 }, 10*time.Second, 5*time.Millisecond)
+	assert.Empty(t, store.markCalls())
+	for _, id := range ids {
+		assert.Equal(t, "STARTED", rows(t, db)[id].OutboxStatus)
+		assert.Equal(t, 1, pub.count(id), "published once: %s", id)
+	}
+
+	ids = append(ids, writeAtCommit(t, db, relay, 1, nil)...)
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, time.Millisecond,
+		"a full batch is marked at once")
+	assert.Equal(t, [][]uuid.UUID{ids}, store.markCalls(), "three rows, one mark")
+
+	last := writeAtCommit(t, db, relay, 1, nil)
+	require.Eventually(t, func() bool { return pub.count(last[0]) == 1 }, 10*time.Second, time.Millisecond)
+	stop()
+	assert.Equal(t, "COMPLETED", rows(t, db)[last[0]].OutboxStatus, "marked at shutdown")
+	assert.Len(t, store.markCalls(), 2)
+}
+
+func TestRelayMarksWithinMarkDelay(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	store := &countingStore{Store: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})}
+	relay := outbox.NewRelay(store, newRecorder(), outbox.RelayConfig{PollInterval: time.Hour,
+		MarkDelay: 20 * time.Millisecond}, zaptest.NewLogger(t))
+	runRelay(t, relay)
+	ids := writeAtCommit(t, db, relay, 1, nil)
+	ids = append(ids, writeAtCommit(t, db, relay, 1, nil)...)
+	require.Eventually(t, func() bool { return allCompleted(t, rows(t, db), uuid.Nil) }, 10*time.Second, time.Millisecond,
+		"a partial batch is marked once MarkDelay is over, with no further row or poll")
+	var marked []uuid.UUID
+	for _, m := range store.markCalls() {
+		marked = append(marked, m...)
+	}
+	assert.ElementsMatch(t, ids, marked)
 }

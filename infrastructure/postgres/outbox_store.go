@@ -147,24 +147,47 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 // MarkPublished implements outbox.Store in one statement that does not wait
 // for the disk: set_config's true makes synchronous_commit off for the
 // statement's own transaction, and that setting is what its commit reads.
-// A row withdrawn meanwhile becomes COMPLETED too: it was sent. The rows are
-// locked in id order; a saga step that holds several of them (a consumer's
-// batch) may still deadlock with the mark, which is then run again, up to
-// markAttempts times: the other transaction has ended by then.
-func (s *OutboxStore) MarkPublished(ctx context.Context, ids []uuid.UUID) error {
+// processed_at is the database's clock at the statement less each row's age,
+// so a mark gathered for a while still dates the publish, not the mark. A
+// row withdrawn meanwhile becomes COMPLETED too: it was sent. A row handed
+// back for a resend meanwhile (ResendOutboxRows, which ends its lease) is left
+// STARTED: the resend asked for one more publish, which a claim now makes.
+// The ids and ages go as two array parameters, so the statement is prepared
+// once whatever the number of rows. The rows are locked in id order; a saga
+// step that holds several of them (a consumer's batch) may still deadlock
+// with the mark, which is then run again, up to markAttempts times: the other
+// transaction has ended by then.
+func (s *OutboxStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+	if len(marks) == 0 {
+		return nil
+	}
 	table := QuoteIdent(s.table.Name)
+	ids := make([]string, len(marks))
+	ages := make([]string, len(marks))
 	var err error
 	for range markAttempts {
-		err = s.db.WithContext(ctx).Exec(`UPDATE `+table+` SET outbox_status = ?, processed_at = clock_timestamp()
-			FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async
-			WHERE id IN (SELECT id FROM `+table+` WHERE id IN ? AND outbox_status IN (?, ?) ORDER BY id FOR UPDATE)`,
-			outbox.StatusCompleted, ids, outbox.StatusStarted, outbox.StatusWithdrawn).Error
+		now := time.Now()
+		for i, m := range marks {
+			ids[i] = m.ID.String()
+			ages[i] = strconv.FormatFloat(max(now.Sub(m.PublishedAt), 0).Seconds(), 'f', 6, 64)
+		}
+		err = s.db.WithContext(ctx).Exec(`UPDATE `+table+` AS t SET outbox_status = ?,
+				processed_at = clock_timestamp() - make_interval(secs => m.age)
+			FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
+				unnest(?::uuid[], ?::float8[]) AS m(id, age)
+			WHERE t.id = m.id AND t.id IN (SELECT id FROM `+table+` WHERE id = ANY(?::uuid[])
+				AND (outbox_status = ? AND lease_until IS NOT NULL OR outbox_status = ?) ORDER BY id FOR UPDATE)`,
+			outbox.StatusCompleted, pgArray(ids), pgArray(ages), pgArray(ids), outbox.StatusStarted, outbox.StatusWithdrawn).Error
 		if !IsRetryable(err) {
 			break
 		}
 	}
 	return WrapError(err, "mark "+s.table.Name+" rows published")
 }
+
+// pgArray renders elements that need no quoting (uuids, numbers) as a
+// PostgreSQL array literal.
+func pgArray(elems []string) string { return "{" + strings.Join(elems, ",") + "}" }
 
 // markAttempts bounds the runs of a mark that deadlocked.
 const markAttempts = 5

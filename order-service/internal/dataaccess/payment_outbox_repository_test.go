@@ -288,7 +288,7 @@ func TestSagaUpdateWithdrawsAnUnpublishedRequest(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Zero(t, claimed)
-	require.NoError(t, store.MarkPublished(ctx, []uuid.UUID{sending.ID.UUID()}))
+	require.NoError(t, store.MarkPublished(ctx, []outbox.Mark{{ID: sending.ID.UUID(), PublishedAt: time.Now()}}))
 	assert.Equal(t, "COMPLETED", statuses()[sending.ID], "the relay marks what it sent")
 	cleaned, err := store.CleanFinished(ctx)
 	require.NoError(t, err)

@@ -1,0 +1,1 @@
+DROP INDEX order_outbox_archive_saga_id_idx;
