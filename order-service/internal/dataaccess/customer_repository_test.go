@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
@@ -24,5 +23,5 @@ func TestCustomerRepositoryFindsSeededCustomers(t *testing.T) {
 	_, err = customers.FindCustomer(ctx, kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb43"))
 	require.NoError(t, err)
 	_, err = customers.FindCustomer(ctx, kernel.NewID[kernel.CustomerID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }

@@ -135,7 +135,7 @@ func TestTransactionRollsBackEveryWrite(t *testing.T) {
 
 	require.ErrorIs(t, err, boom)
 	_, err = orders.FindByID(ctx, order.ID())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 	rows, err := payments.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusStarted)
 	require.NoError(t, err)
 	assert.Empty(t, rows)

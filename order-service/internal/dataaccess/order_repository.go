@@ -98,7 +98,7 @@ func (r *OrderRepository) find(ctx context.Context, where string, arg any, what 
 		FROM orders o JOIN order_address a ON a.order_id = o.id
 		WHERE o.`+where+` LIMIT 1`, arg).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, "find "+what)
+		return nil, postgres.WrapReadError(err, "find "+what)
 	}
 	var items []orderItemRow
 	if err := json.Unmarshal([]byte(row.Items), &items); err != nil {

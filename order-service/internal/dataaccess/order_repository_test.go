@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
@@ -58,9 +57,9 @@ func TestOrderRepositoryRoundTripAndOptimisticLocking(t *testing.T) {
 	assert.Equal(t, 1, reread.Version())
 
 	_, err = repo.FindByTrackingID(ctx, kernel.NewID[kernel.TrackingID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 	_, err = repo.FindByID(ctx, kernel.NewID[kernel.OrderID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }
 
 // An order whose insert fails writes nothing: not its address, not its

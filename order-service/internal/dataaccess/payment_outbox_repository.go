@@ -31,8 +31,9 @@ func NewPaymentOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *PaymentOutb
 	return &PaymentOutboxRepository{db: db, relay: relay}
 }
 
-// Save implements application.PaymentOutboxRepository; the unique index on
-// (saga_id, payment_order_status) turns a duplicate into a conflict.
+// Save implements application.PaymentOutboxRepository. The unique index on
+// (saga_id, payment_order_status) turns a second request of the saga into
+// kernel.ErrDuplicate, a kernel.ECodeConflict error.
 func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.PaymentOutboxMessage) error {
 	row, err := paymentOutboxToRow(msg)
 	if err != nil {
@@ -41,7 +42,7 @@ func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.Pay
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
 	row.Outbox.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.Outbox.message())
 	return nil

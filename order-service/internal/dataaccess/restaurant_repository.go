@@ -36,7 +36,7 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, id
 		return nil, postgres.WrapError(err, "find restaurant "+id.String())
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("restaurant %s: %w", id, application.ErrNotFound)
+		return nil, kernel.NotFound("restaurant %s", id)
 	}
 	var products []domain.Product
 	for _, row := range rows {

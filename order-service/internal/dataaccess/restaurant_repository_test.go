@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
@@ -31,5 +30,5 @@ func TestRestaurantRepositoryFindsSeededRestaurantsWithTheirCatalog(t *testing.T
 	})), r2)
 
 	_, err = restaurants.FindRestaurantInformation(ctx, kernel.NewID[kernel.RestaurantID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }

@@ -31,7 +31,7 @@ func NewOrderOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *OrderOutboxRe
 
 // Save implements application.OrderOutboxRepository. A second answer to the
 // same request of a saga breaks the unique (saga_id, payment_order_status)
-// index and is reported as ErrDuplicate.
+// index and is reported as kernel.ErrDuplicate.
 func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderOutboxMessage) error {
 	row, err := orderOutboxToRow(msg)
 	if err != nil {
@@ -40,7 +40,7 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderO
 	row.TraceParent = tracing.TraceParent(ctx)
 	row.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.message())
 	return nil

@@ -46,7 +46,7 @@ var (
 )
 
 // Save implements application.OrderOutboxRepository. The unique index on
-// saga_id turns a second answer to the saga into application.ErrDuplicate.
+// saga_id turns a second answer to the saga into kernel.ErrDuplicate.
 func (r *OrderOutboxRepository) Save(ctx context.Context, message application.OrderOutboxMessage) error {
 	row, err := orderOutboxRowOf(message)
 	if err != nil {
@@ -55,7 +55,7 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 	row.TraceParent = tracing.TraceParent(ctx)
 	row.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return wrapWriteError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.message())
 	return nil
