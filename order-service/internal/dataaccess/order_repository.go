@@ -32,7 +32,7 @@ func (r *OrderRepository) Insert(ctx context.Context, order *domain.Order) error
 		return err
 	}
 	if len(items) == 0 {
-		return kernel.Internal(domain.ErrOrderWithoutItems, "order %s has no items to insert", order.ID())
+		return kernel.Internal(domain.ErrInvalidOrderItems, "order %s has no items to insert", order.ID())
 	}
 	// One statement writes the order, its address and its items: atomic on
 	// its own (the foreign keys are checked at its end), so it needs neither

@@ -11,7 +11,7 @@ type Customer struct {
 // NewCustomer returns the customer with the given id, which must be set.
 func NewCustomer(id kernel.CustomerID) (*Customer, error) {
 	if id.IsZero() {
-		return nil, kernel.Invalid(ErrMissingID, "Customer needs an id!")
+		return nil, kernel.Invalid(ErrInvalidID, "Customer needs an id!")
 	}
 	return &Customer{id: id}, nil
 }

@@ -12,7 +12,7 @@ import (
 func TestNewCustomerNeedsAnID(t *testing.T) {
 	_, err := domain.NewCustomer(kernel.CustomerID{})
 
-	assert.ErrorIs(t, err, domain.ErrMissingID)
+	assert.ErrorIs(t, err, domain.ErrInvalidID)
 	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
 	assert.Equal(t, "Customer needs an id!", kernel.ErrorMessageOf(err))
 }

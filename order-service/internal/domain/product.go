@@ -16,7 +16,7 @@ type Product struct {
 // fails the order's validation.
 func NewProduct(id kernel.ProductID, name string, price kernel.Money) (Product, error) {
 	if id.IsZero() {
-		return Product{}, kernel.Invalid(ErrMissingID, "Product needs an id!")
+		return Product{}, kernel.Invalid(ErrInvalidID, "Product needs an id!")
 	}
 	return Product{id: id, name: name, price: price}, nil
 }

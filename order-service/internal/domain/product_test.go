@@ -12,7 +12,7 @@ import (
 func TestNewProductNeedsAnID(t *testing.T) {
 	_, err := domain.NewProduct(kernel.ProductID{}, "product_1", money("25.00"))
 
-	assert.ErrorIs(t, err, domain.ErrMissingID)
+	assert.ErrorIs(t, err, domain.ErrInvalidID)
 	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
 	assert.Equal(t, "Product needs an id!", kernel.ErrorMessageOf(err))
 }

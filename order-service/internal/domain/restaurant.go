@@ -17,7 +17,7 @@ type Restaurant struct {
 // NewRestaurant returns the restaurant with its catalog; its id must be set.
 func NewRestaurant(id kernel.RestaurantID, active bool, products []Product) (*Restaurant, error) {
 	if id.IsZero() {
-		return nil, kernel.Invalid(ErrMissingID, "Restaurant needs an id!")
+		return nil, kernel.Invalid(ErrInvalidID, "Restaurant needs an id!")
 	}
 	return &Restaurant{id: id, active: active, products: slices.Clone(products)}, nil
 }

@@ -12,7 +12,7 @@ import (
 func TestNewRestaurantNeedsAnID(t *testing.T) {
 	_, err := domain.NewRestaurant(kernel.RestaurantID{}, true, nil)
 
-	assert.ErrorIs(t, err, domain.ErrMissingID)
+	assert.ErrorIs(t, err, domain.ErrInvalidID)
 	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
 	assert.Equal(t, "Restaurant needs an id!", kernel.ErrorMessageOf(err))
 }

@@ -91,7 +91,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 		zap.String("payment_order_status", string(request)))
 	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
 	switch {
-	case errors.Is(err, domain.ErrPaymentWithoutCustomer):
+	case errors.Is(err, domain.ErrInvalidCustomerID):
 		decide = func(ctx context.Context, req PaymentRequest, _ *domain.Payment) (outcome, domain.PaymentEvent, error) {
 			return h.rejectWithoutCustomer(ctx, req, request)
 		}
