@@ -34,14 +34,14 @@ func sampleCommand() application.CreateOrderCommand {
 }
 
 // catalogProduct is the restaurant's catalog entry of product_2.
-var catalogProduct = must(domain.NewProduct(productID, "product_2", money("50.00")))
+var catalogProduct = must(domain.UnmarshalProductFromDatabase(productID, "product_2", money("50.00")))
 
 func activeRestaurant(active bool) *domain.Restaurant {
-	return must(domain.NewRestaurant(restaurantID, active, []domain.Product{catalogProduct}))
+	return must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{catalogProduct}))
 }
 
 // customer is the customer of the sample command.
-var customer = must(domain.NewCustomer(customerID))
+var customer = must(domain.UnmarshalCustomerFromDatabase(customerID))
 
 func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	f := newFixture(t)

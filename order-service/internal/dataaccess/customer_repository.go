@@ -28,5 +28,5 @@ func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.Custome
 	if err != nil {
 		return nil, postgres.WrapReadError(err, "find customer "+id.String())
 	}
-	return domain.NewCustomer(kernel.IDFromUUID[kernel.CustomerID](row.ID))
+	return domain.UnmarshalCustomerFromDatabase(kernel.IDFromUUID[kernel.CustomerID](row.ID))
 }

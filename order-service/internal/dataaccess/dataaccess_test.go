@@ -48,7 +48,7 @@ func must[T any](v T, err error) T {
 }
 
 func product(id kernel.ProductID, name, price string) domain.Product {
-	return must(domain.NewProduct(id, name, money(price)))
+	return must(domain.UnmarshalProductFromDatabase(id, name, money(price)))
 }
 
 // newOrder returns the original's sample order, initialized PENDING.
@@ -59,7 +59,7 @@ func newOrder(t *testing.T) *domain.Order {
 			must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00"))),
 			must(domain.NewOrderItem(product2, 3, money("50.00"), money("150.00"))),
 		}))
-	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order

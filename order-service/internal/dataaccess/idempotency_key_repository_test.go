@@ -147,7 +147,7 @@ func orderOf(t *testing.T, customer kernel.CustomerID) *domain.Order {
 	t.Helper()
 	order := must(domain.NewOrder(customer, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
 		money("50.00"), []domain.OrderItem{must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00")))}))
-	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order
