@@ -33,6 +33,13 @@ func NewApprovalOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *ApprovalOu
 	return &ApprovalOutboxRepository{db: db, relay: relay}
 }
 
+// NewApprovalOutboxStore returns the relay's and the cleaner's store of
+// order_approval_outbox; archive moves finished rows to
+// order_approval_outbox_archive instead of deleting them.
+func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
+}
+
 // Save implements application.ApprovalOutboxRepository. A row the unique
 // index on (saga_id, restaurant_order_status) refuses is kernel.Duplicate,
 // as postgres.WrapWriteError reports it (kernel.ErrDuplicate, a
@@ -42,7 +49,7 @@ func NewApprovalOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *ApprovalOu
 // which a duplicate is no error (a cancellation the restaurant was already
 // sent).
 func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
-	row, err := approvalOutboxToRow(msg)
+	row, err := rowFromApprovalOutbox(msg)
 	if err != nil {
 		return err
 	}
@@ -101,11 +108,4 @@ func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, replyTimeout
 // Resend implements application.ApprovalOutboxRepository.
 func (r *ApprovalOutboxRepository) Resend(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
 	return resend(ctx, r.db, OrderApprovalOutboxTable, msg.ID, msg.Version)
-}
-
-// NewApprovalOutboxStore returns the relay's and the cleaner's store of
-// order_approval_outbox; archive moves finished rows to
-// order_approval_outbox_archive instead of deleting them.
-func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
 }

@@ -27,7 +27,7 @@ func NewOrderRepository(db *gorm.DB) *OrderRepository { return &OrderRepository{
 // Insert implements application.OrderRepository. The three tables are written
 // together, by one statement.
 func (r *OrderRepository) Insert(ctx context.Context, order *domain.Order) error {
-	row, items, address, err := orderToRows(order)
+	row, items, address, err := rowsFromOrder(order)
 	if err != nil {
 		return err
 	}

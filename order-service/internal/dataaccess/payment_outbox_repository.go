@@ -31,11 +31,18 @@ func NewPaymentOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *PaymentOutb
 	return &PaymentOutboxRepository{db: db, relay: relay}
 }
 
+// NewPaymentOutboxStore returns the relay's and the cleaner's store of
+// payment_outbox; archive moves finished rows to payment_outbox_archive
+// instead of deleting them.
+func NewPaymentOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: PaymentOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
+}
+
 // Save implements application.PaymentOutboxRepository. The unique index on
 // (saga_id, payment_order_status) turns a second request of the saga into
 // kernel.ErrDuplicate, a kernel.ECodeConflict error.
 func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.PaymentOutboxMessage) error {
-	row, err := paymentOutboxToRow(msg)
+	row, err := rowFromPaymentOutbox(msg)
 	if err != nil {
 		return err
 	}
@@ -90,11 +97,4 @@ func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, replyTimeout,
 // Resend implements application.PaymentOutboxRepository.
 func (r *PaymentOutboxRepository) Resend(ctx context.Context, msg *application.PaymentOutboxMessage) error {
 	return resend(ctx, r.db, PaymentOutboxTable, msg.ID, msg.Version)
-}
-
-// NewPaymentOutboxStore returns the relay's and the cleaner's store of
-// payment_outbox; archive moves finished rows to payment_outbox_archive
-// instead of deleting them.
-func NewPaymentOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: PaymentOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
 }

@@ -28,7 +28,7 @@ func NewPaymentRepository(db *gorm.DB) *PaymentRepository { return &PaymentRepos
 // a stored one gets its new status. A second payment for the same order
 // breaks the unique order index and is reported as kernel.ErrDuplicate.
 func (r *PaymentRepository) Save(ctx context.Context, p *domain.Payment) error {
-	row := paymentToRow(p)
+	row := rowFromPayment(p)
 	err := postgres.Conn(ctx, r.db).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"status"}),

@@ -28,7 +28,7 @@ func NewOrderApprovalRepository(db *gorm.DB) *OrderApprovalRepository {
 // Save implements application.OrderApprovalRepository. The unique index on
 // order_id turns a second approval of the order into kernel.ErrDuplicate.
 func (r *OrderApprovalRepository) Save(ctx context.Context, approval *domain.OrderApproval) error {
-	row := orderApprovalRowOf(approval)
+	row := rowFromOrderApproval(approval)
 	return postgres.WrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save approval of order %s", approval.OrderID()))
 }
 
@@ -54,7 +54,7 @@ func (r *OrderApprovalRepository) FindByOrderIDForUpdate(ctx context.Context, or
 
 // Update implements application.OrderApprovalRepository.
 func (r *OrderApprovalRepository) Update(ctx context.Context, approval *domain.OrderApproval) error {
-	row := orderApprovalRowOf(approval)
+	row := rowFromOrderApproval(approval)
 	res := postgres.Conn(ctx, r.db).Exec(`UPDATE order_approval SET status = ?, failure_messages = ? WHERE id = ?`,
 		row.Status, row.FailureMessages, row.ID)
 	if res.Error != nil {

@@ -14,6 +14,9 @@ import (
 )
 
 // restaurantRow is a row of restaurants.
+// OrderOutboxTable is the outbox of answers to order-service.
+const OrderOutboxTable = "order_outbox"
+
 type restaurantRow struct {
 	ID     uuid.UUID `gorm:"column:id;primaryKey"`
 	Name   string    `gorm:"column:name"`
@@ -74,7 +77,7 @@ type orderOutboxRow struct {
 	LeaseUntil postgres.LeaseValue `gorm:"column:lease_until;->:false;<-:create"`
 }
 
-func (orderOutboxRow) TableName() string { return orderOutboxTable }
+func (orderOutboxRow) TableName() string { return OrderOutboxTable }
 
 // stringList is a list of strings kept in a jsonb column; nil is stored as [].
 type stringList []string
