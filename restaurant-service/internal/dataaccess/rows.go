@@ -13,10 +13,10 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
-// restaurantRow is a row of restaurants.
 // OrderOutboxTable is the outbox of answers to order-service.
 const OrderOutboxTable = "order_outbox"
 
+// restaurantRow is a row of restaurants.
 type restaurantRow struct {
 	ID     uuid.UUID `gorm:"column:id;primaryKey"`
 	Name   string    `gorm:"column:name"`
@@ -25,7 +25,6 @@ type restaurantRow struct {
 
 func (restaurantRow) TableName() string { return "restaurants" }
 
-// productRow is a row of products.
 // restaurantProductRow is a restaurant joined with one of its products, or
 // with none (the product columns are then NULL).
 type restaurantProductRow struct {
@@ -38,6 +37,7 @@ type restaurantProductRow struct {
 	ProductAvailable *bool            `gorm:"column:product_available"`
 }
 
+// productRow is a row of products.
 type productRow struct {
 	ID        uuid.UUID       `gorm:"column:id;primaryKey"`
 	Name      string          `gorm:"column:name"`
