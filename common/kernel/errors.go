@@ -24,6 +24,17 @@ const (
 	ECodeInternal ErrorCode = "internal"
 )
 
+// Sentinels of conditions the use cases act on, reported by every
+// repository the same way (see NotFound and Duplicate); match them with
+// errors.Is.
+var (
+	// ErrNotFound: the thing asked for does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrDuplicate: a unique index refused the row, so an earlier or
+	// concurrent request stored it first.
+	ErrDuplicate = errors.New("duplicate")
+)
+
 // Error is an error with a code and a message meant for the user. Err, when
 // set, is the cause kept for logs and errors.Is.
 type Error struct {
@@ -55,6 +66,23 @@ func Invalid(rule error, format string, args ...any) *Error {
 // consumer retries rather than parks.
 func Internal(rule error, format string, args ...any) *Error {
 	return &Error{Code: ECodeInternal, Message: fmt.Sprintf(format, args...), Err: rule}
+}
+
+// NotFound returns the error of a thing that does not exist:
+// kernel.ECodeNotFound wrapping ErrNotFound, with the formatted message.
+func NotFound(format string, args ...any) *Error {
+	return &Error{Code: ECodeNotFound, Message: fmt.Sprintf(format, args...), Err: ErrNotFound}
+}
+
+// Duplicate returns the error of a row stored before, which a repeated or
+// concurrent request meets: kernel.ECodeConflict (run again, the step sees
+// the first one's work) wrapping ErrDuplicate and cause, when not nil.
+func Duplicate(cause error, format string, args ...any) *Error {
+	err := ErrDuplicate
+	if cause != nil {
+		err = fmt.Errorf("%w: %w", ErrDuplicate, cause)
+	}
+	return &Error{Code: ECodeConflict, Message: fmt.Sprintf(format, args...), Err: err}
 }
 
 func (e *Error) Error() string {

@@ -29,3 +29,20 @@ func TestInvalidAndInternalCarryTheRuleAndTheirCode(t *testing.T) {
 		t.Errorf("Internal's message reaches users: %q", got)
 	}
 }
+
+func TestNotFoundAndDuplicateCarryTheirSentinelAndCode(t *testing.T) {
+	cause := errors.New("unique violation")
+
+	notFound := kernel.NotFound("find customer %s", "c-1")
+	duplicate := kernel.Duplicate(cause, "save payment of order %s", "o-1")
+
+	if !errors.Is(notFound, kernel.ErrNotFound) || kernel.ErrorCodeOf(notFound) != kernel.ECodeNotFound {
+		t.Errorf("NotFound = %v, code %s", notFound, kernel.ErrorCodeOf(notFound))
+	}
+	if !errors.Is(duplicate, kernel.ErrDuplicate) || !errors.Is(duplicate, cause) || kernel.ErrorCodeOf(duplicate) != kernel.ECodeConflict {
+		t.Errorf("Duplicate = %v, code %s", duplicate, kernel.ErrorCodeOf(duplicate))
+	}
+	if !errors.Is(kernel.Duplicate(nil, "x"), kernel.ErrDuplicate) {
+		t.Error("Duplicate without a cause loses its sentinel")
+	}
+}

@@ -179,22 +179,24 @@ func isConnectionLost(err error) bool {
 }
 
 // WrapReadError gives a read's error the meaning the application acts on: a
-// missing row is notFound (the application's sentinel) wrapped with what;
-// anything else is classified as WrapError does.
-func WrapReadError(err error, what string, notFound error) error {
+// missing row is kernel.NotFound (kernel.ECodeNotFound, matching
+// kernel.ErrNotFound) with what; anything else is classified as WrapError
+// does.
+func WrapReadError(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return fmt.Errorf("%s: %w", what, notFound)
+		return kernel.NotFound("%s", what)
 	}
 	return WrapError(err, what)
 }
 
 // WrapWriteError gives a write's error the meaning the application acts on:
-// a row a unique index refused is duplicate (the application's sentinel),
-// which is how a repeated request shows itself; anything else is classified
-// as WrapError does.
-func WrapWriteError(err error, what string, duplicate error) error {
+// a row a unique index refused is kernel.Duplicate (kernel.ECodeConflict,
+// matching kernel.ErrDuplicate and the database's error), which is how a
+// repeated request shows itself; anything else is classified as WrapError
+// does.
+func WrapWriteError(err error, what string) error {
 	if IsUniqueViolation(err) {
-		return fmt.Errorf("%s: %w: %w", what, duplicate, err)
+		return kernel.Duplicate(err, "%s", what)
 	}
 	return WrapError(err, what)
 }

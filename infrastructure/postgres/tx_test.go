@@ -166,20 +166,24 @@ func TestWrapErrorMakesTheRolesTimeoutsUnavailable(t *testing.T) {
 	assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(postgres.WrapError(waiter, "update")), "%v", waiter)
 }
 
-func TestWrapReadAndWriteErrorsBindTheApplicationsSentinels(t *testing.T) {
-	notFound, duplicate := errors.New("not found"), errors.New("duplicate")
+func TestWrapReadAndWriteErrorsReportTheKernelsSentinels(t *testing.T) {
 	db, _ := pgtest.New(t, nil)
 	pgtest.Exec(t, db, `CREATE TABLE once (id int PRIMARY KEY)`)
 	pgtest.Exec(t, db, `INSERT INTO once VALUES (1)`)
 
 	var id int
 	missing := db.Raw(`SELECT id FROM once WHERE id = 2`).Take(&id).Error
-	assert.ErrorIs(t, postgres.WrapReadError(missing, "find 2", notFound), notFound)
+	notFound := postgres.WrapReadError(missing, "find 2")
+	assert.ErrorIs(t, notFound, kernel.ErrNotFound)
+	assert.Equal(t, kernel.ECodeNotFound, kernel.ErrorCodeOf(notFound))
 	dup := db.Exec(`INSERT INTO once VALUES (1)`).Error
-	assert.ErrorIs(t, postgres.WrapWriteError(dup, "insert 1", duplicate), duplicate)
-	assert.NoError(t, postgres.WrapReadError(nil, "find 1", notFound))
-	assert.NoError(t, postgres.WrapWriteError(nil, "insert 3", duplicate))
-	assert.NotErrorIs(t, postgres.WrapWriteError(missing, "x", duplicate), duplicate, "only a unique violation is a duplicate")
+	duplicate := postgres.WrapWriteError(dup, "insert 1")
+	assert.ErrorIs(t, duplicate, kernel.ErrDuplicate)
+	assert.True(t, postgres.IsUniqueViolation(duplicate), "the database's error stays in the chain")
+	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(duplicate))
+	assert.NoError(t, postgres.WrapReadError(nil, "find 1"))
+	assert.NoError(t, postgres.WrapWriteError(nil, "insert 3"))
+	assert.NotErrorIs(t, postgres.WrapWriteError(missing, "x"), kernel.ErrDuplicate, "only a unique violation is a duplicate")
 }
 
 // What AfterCommit registers runs once the outermost transaction has

@@ -23,7 +23,7 @@ func NewApprovalOutboxHelper(repo ApprovalOutboxRepository) *ApprovalOutboxHelpe
 }
 
 // ApprovalOutboxMessageBySagaIDAndSagaStatus returns the saga's approval
-// request if it is in one of statuses, or an error matching ErrNotFound.
+// request if it is in one of statuses, or an error matching kernel.ErrNotFound.
 func (h *ApprovalOutboxHelper) ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error) {
 	msg, err := h.repo.FindBySagaIDAndSagaStatus(ctx, sagaID, statuses...)
 	if err != nil {
@@ -94,7 +94,7 @@ func (h *ApprovalOutboxHelper) TellRestaurantOfCancellation(ctx context.Context,
 	// The message's saga status is where the saga stands now; the cleaner
 	// removes a published cancellation whatever the saga does later.
 	err := h.SaveApprovalOutboxMessage(ctx, payload, orderStatus, OrderStatusToSagaStatus(orderStatus), outbox.StatusStarted, sagaID)
-	if errors.Is(err, ErrDuplicate) {
+	if errors.Is(err, kernel.ErrDuplicate) {
 		return false, nil
 	}
 	return err == nil, err

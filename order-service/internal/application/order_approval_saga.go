@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 
 	"go.uber.org/zap"
 
@@ -103,7 +104,7 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 func (s *OrderApprovalSaga) CancelUnapproved(ctx context.Context, sagaID kernel.SagaID, reason string) error {
 	return s.tx.Transact(ctx, func(ctx context.Context) error {
 		row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusProcessing)
-		if isNotFound(err) {
+		if errors.Is(err, kernel.ErrNotFound) {
 			return nil
 		}
 		if err != nil {
@@ -144,7 +145,7 @@ func (s *OrderApprovalSaga) lateApproval(ctx context.Context, response Restauran
 	}
 	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID,
 		saga.StatusCompensating, saga.StatusCompensated, saga.StatusFailed)
-	if isNotFound(err) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil
 	}
 	if err != nil {
@@ -174,7 +175,7 @@ func (s *OrderApprovalSaga) lateApproval(ctx context.Context, response Restauran
 // nothing.
 func (s *OrderApprovalSaga) rowAndOrder(ctx context.Context, response RestaurantApprovalResponse) (*OrderApprovalOutboxMessage, *domain.Order, error) {
 	row, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, response.SagaID, saga.StatusProcessing)
-	if isNotFound(err) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		msg := "approval outbox message already rolled back"
 		if response.OrderApprovalStatus == kernel.OrderApprovalStatusApproved {
 			msg = "approval outbox message already processed"

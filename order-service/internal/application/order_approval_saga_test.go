@@ -112,11 +112,11 @@ func TestApprovalRepliesTwiceChangeNothing(t *testing.T) {
 			f := newFixture(t)
 			sagaID := kernel.NewID[kernel.SagaID]()
 			f.expectTransaction()
-			f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing).Return(nil, application.ErrNotFound)
+			f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusProcessing).Return(nil, kernel.ErrNotFound)
 			if tt.name == "approved" {
 				// Not a cancelled order either: nothing to tell the restaurant.
 				f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusCompensated, saga.StatusFailed).
-					Return(nil, application.ErrNotFound)
+					Return(nil, kernel.ErrNotFound)
 			}
 
 			err := tt.call(f, approvalResponse(sagaID, kernel.NewID[kernel.OrderID](), kernel.OrderApprovalStatusApproved))

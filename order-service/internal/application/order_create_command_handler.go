@@ -59,7 +59,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 		return resp, err
 	}
 	resp, err := h.create(ctx, cmd, hash)
-	if !errors.Is(err, ErrDuplicate) {
+	if !errors.Is(err, kernel.ErrDuplicate) {
 		return resp, err
 	}
 	// A command with the same key committed while this one ran, and this
@@ -67,7 +67,7 @@ func (h *OrderCreateCommandHandler) CreateOrder(ctx context.Context, cmd CreateO
 	// answer.
 	resp, found, err := h.replay(ctx, cmd.CustomerID, cmd.IdempotencyKey, hash)
 	if err == nil && !found {
-		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", ErrDuplicate)
+		err = fmt.Errorf("create order: idempotency key conflicted but is not stored: %w", kernel.ErrDuplicate)
 	}
 	return resp, err
 }
@@ -111,7 +111,7 @@ func (h *OrderCreateCommandHandler) create(ctx context.Context, cmd CreateOrderC
 // false when it is not.
 func (h *OrderCreateCommandHandler) replay(ctx context.Context, customerID kernel.CustomerID, key, hash string) (resp CreateOrderResponse, found bool, err error) {
 	stored, err := h.keys.FindByKey(ctx, customerID, key)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return CreateOrderResponse{}, false, nil
 	}
 	if err != nil {

@@ -34,14 +34,14 @@ func sampleCommand() application.CreateOrderCommand {
 }
 
 // catalogProduct is the restaurant's catalog entry of product_2.
-var catalogProduct = must(domain.NewProduct(productID, "product_2", money("50.00")))
+var catalogProduct = must(domain.UnmarshalProductFromDatabase(productID, "product_2", money("50.00")))
 
 func activeRestaurant(active bool) *domain.Restaurant {
-	return must(domain.NewRestaurant(restaurantID, active, []domain.Product{catalogProduct}))
+	return must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{catalogProduct}))
 }
 
 // customer is the customer of the sample command.
-var customer = must(domain.NewCustomer(customerID))
+var customer = must(domain.UnmarshalCustomerFromDatabase(customerID))
 
 func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	f := newFixture(t)
@@ -110,7 +110,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			cmd:  sampleCommand(),
 			expect: func(f *fixture) {
 				f.expectTransaction()
-				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(nil, fmt.Errorf("customer: %w", application.ErrNotFound))
+				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(nil, fmt.Errorf("customer: %w", kernel.ErrNotFound))
 			},
 			code:    kernel.ECodeInvalid,
 			message: "Could not find customer with customer id: d215b5f8-0249-4dc5-89a3-51fd148cfb41",
@@ -121,7 +121,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 			expect: func(f *fixture) {
 				f.expectTransaction()
 				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
-				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(nil, application.ErrNotFound)
+				f.restaurants.EXPECT().FindRestaurantInformation(inTx, restaurantID).Return(nil, kernel.ErrNotFound)
 			},
 			code:    kernel.ECodeInvalid,
 			message: "Could not find restaurant with restaurant id: d215b5f8-0249-4dc5-89a3-51fd148cfb45",
@@ -247,7 +247,7 @@ func (f *keyedFixture) expectOrderSaved() **domain.Order {
 func TestCreateOrderWithANewKeyStoresItWithTheOrder(t *testing.T) {
 	f := newKeyedFixture(t)
 	cmd := keyedCommand("retry-me-1")
-	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-1").Return(nil, fmt.Errorf("key: %w", application.ErrNotFound))
+	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-1").Return(nil, fmt.Errorf("key: %w", kernel.ErrNotFound))
 	f.expectTransaction()
 	inserted := f.expectOrderSaved()
 	var stored application.IdempotencyKey
@@ -319,14 +319,14 @@ func TestCreateOrderThatLosesTheRaceForItsKeyAnswersTheWinner(t *testing.T) {
 				TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now}
 			var rolledBack bool
 			gomock.InOrder(
-				f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "raced").Return(nil, application.ErrNotFound),
+				f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "raced").Return(nil, kernel.ErrNotFound),
 				f.tx.EXPECT().Transact(gomock.Any(), gomock.Any()).DoAndReturn(func(ctx context.Context, fn func(context.Context) error) error {
 					err := fn(context.WithValue(ctx, txMarker{}, true))
 					rolledBack = err != nil
 					return err
 				}),
 				// The winner committed first; the unique index refuses this key.
-				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
+				f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(fmt.Errorf("insert: %w", kernel.ErrDuplicate)),
 				f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "raced").Return(&winner, nil),
 			)
 			f.expectOrderSaved()
@@ -374,14 +374,14 @@ func TestCreateOrderKeyErrors(t *testing.T) {
 	})
 	t.Run("the conflicting key is gone when looked up again", func(t *testing.T) {
 		f := newKeyedFixture(t)
-		f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "k").Return(nil, application.ErrNotFound).Times(2)
+		f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "k").Return(nil, kernel.ErrNotFound).Times(2)
 		f.expectTransaction()
 		f.expectOrderSaved()
-		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(application.ErrDuplicate)
+		f.keys.EXPECT().Insert(inTx, gomock.Any()).Return(kernel.ErrDuplicate)
 
 		_, err := f.service.CreateOrder(context.Background(), keyedCommand("k"))
 
-		assert.True(t, errors.Is(err, application.ErrDuplicate))
+		assert.True(t, errors.Is(err, kernel.ErrDuplicate))
 		assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 	})
 }

@@ -49,7 +49,7 @@ func (h *OrderCreateHelper) PersistOrder(ctx context.Context, cmd CreateOrderCom
 
 func (h *OrderCreateHelper) checkCustomer(ctx context.Context, id kernel.CustomerID) error {
 	_, err := h.customers.FindCustomer(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("Could not find customer with customer id: %s", id))
 	}
 	if err != nil {
@@ -60,7 +60,7 @@ func (h *OrderCreateHelper) checkCustomer(ctx context.Context, id kernel.Custome
 
 func (h *OrderCreateHelper) checkRestaurant(ctx context.Context, id kernel.RestaurantID) (*domain.Restaurant, error) {
 	restaurant, err := h.restaurants.FindRestaurantInformation(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("Could not find restaurant with restaurant id: %s", id))
 	}
 	if err != nil {

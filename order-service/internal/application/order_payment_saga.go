@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 
 	"go.uber.org/zap"
 
@@ -236,7 +237,7 @@ func (s *OrderPaymentSaga) rowsAndOrder(ctx context.Context, response PaymentRes
 // paid: such an order has no approval row.
 func (s *OrderPaymentSaga) compensatingApproval(ctx context.Context, sagaID kernel.SagaID) (*OrderApprovalOutboxMessage, error) {
 	approval, err := s.approvalOutbox.ApprovalOutboxMessageBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating, saga.StatusFailed)
-	if isNotFound(err) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, nil
 	}
 	return approval, err

@@ -168,7 +168,7 @@ func TestLateFailedPaymentOfAnUnpaidCancellingOrderCancelsIt(t *testing.T) {
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted, saga.StatusProcessing, saga.StatusCompensating).
 			Return([]*application.PaymentOutboxMessage{p1, p2}, nil),
 		f.orders.EXPECT().FindByID(inTx, order.ID()).Return(order, nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, application.ErrNotFound),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, kernel.ErrNotFound),
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
@@ -197,7 +197,7 @@ func TestRefundOfAnUnpaidOrderCompensatesWithoutAnApprovalRow(t *testing.T) {
 		f.orders.EXPECT().Update(inTx, orderIn(order.ID(), kernel.OrderStatusCancelled)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p1, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
 		f.payments.EXPECT().Update(inTx, paymentRowIn(p2, kernel.OrderStatusCancelled, saga.StatusCompensated)).Return(nil),
-		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, application.ErrNotFound),
+		f.approvals.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusCompensating, saga.StatusFailed).Return(nil, kernel.ErrNotFound),
 		f.expectSagaEnded(kernel.OrderStatusCancelled, saga.StatusCompensated),
 	)
 
@@ -246,7 +246,7 @@ func TestPaymentSagaErrors(t *testing.T) {
 		p1 := paymentRow(sagaID, orderID, kernel.PaymentOrderStatusPending, kernel.OrderStatusPending, saga.StatusStarted)
 		f.expectTransaction()
 		f.payments.EXPECT().FindBySagaIDAndSagaStatus(inTx, sagaID, saga.StatusStarted).Return([]*application.PaymentOutboxMessage{p1}, nil)
-		f.orders.EXPECT().FindByID(inTx, orderID).Return(nil, application.ErrNotFound)
+		f.orders.EXPECT().FindByID(inTx, orderID).Return(nil, kernel.ErrNotFound)
 
 		err := f.payment.PaymentCompleted(context.Background(), paymentResponse(sagaID, orderID, kernel.PaymentStatusCompleted))
 

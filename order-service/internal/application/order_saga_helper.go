@@ -27,7 +27,7 @@ func NewOrderSagaHelper(orders OrderRepository, metrics SagaMetrics) *OrderSagaH
 // order can never be handled: the error is kernel.ECodeInvalid.
 func (h *OrderSagaHelper) FindOrder(ctx context.Context, id kernel.OrderID) (*domain.Order, error) {
 	order, err := h.orders.FindByID(ctx, id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("Order with id: %s could not be found!", id))
 	}
 	if err != nil {

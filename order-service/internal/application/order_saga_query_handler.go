@@ -39,7 +39,7 @@ func NewOrderSagaQueryHandler(history SagaHistoryRepository, stuckAfter time.Dur
 // OrderTimeline implements OrderSagaQueryService.
 func (h *OrderSagaQueryHandler) OrderTimeline(ctx context.Context, query OrderTimelineQuery) (OrderTimelineResponse, error) {
 	history, err := h.history.FindByTrackingID(ctx, query.OrderTrackingID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return OrderTimelineResponse{}, kernel.WrapError(kernel.ECodeNotFound, err,
 			fmt.Sprintf("Could not find order with tracking id: %s", query.OrderTrackingID))
 	}

@@ -149,7 +149,7 @@ func TestOrderTimelineDetailsSayWhy(t *testing.T) {
 func TestOrderTimelineOfAnUnknownOrderIsNotFound(t *testing.T) {
 	f := newFixture(t)
 	id := kernel.NewID[kernel.TrackingID]()
-	f.history.EXPECT().FindByTrackingID(gomock.Any(), id).Return(nil, fmt.Errorf("orders: %w", application.ErrNotFound))
+	f.history.EXPECT().FindByTrackingID(gomock.Any(), id).Return(nil, fmt.Errorf("orders: %w", kernel.ErrNotFound))
 
 	_, err := f.queries.OrderTimeline(context.Background(), application.OrderTimelineQuery{OrderTrackingID: id})
 

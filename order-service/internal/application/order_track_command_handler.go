@@ -22,7 +22,7 @@ func NewOrderTrackCommandHandler(orders OrderRepository) *OrderTrackCommandHandl
 // tracking id is a kernel.ECodeNotFound error.
 func (h *OrderTrackCommandHandler) TrackOrder(ctx context.Context, query TrackOrderQuery) (TrackOrderResponse, error) {
 	order, err := h.orders.FindByTrackingID(ctx, query.OrderTrackingID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return TrackOrderResponse{}, kernel.WrapError(kernel.ECodeNotFound, err,
 			fmt.Sprintf("Could not find order with tracking id: %s", query.OrderTrackingID))
 	}

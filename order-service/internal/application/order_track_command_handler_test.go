@@ -44,7 +44,7 @@ func TestTrackOrderWithoutFailuresAnswersAnEmptyList(t *testing.T) {
 func TestTrackOrderUnknown(t *testing.T) {
 	f := newFixture(t)
 	id := kernel.MustParseID[kernel.TrackingID]("0b9a6d2e-7f56-4b3c-9a0e-1f2d3c4b5a69")
-	f.orders.EXPECT().FindByTrackingID(gomock.Any(), id).Return(nil, fmt.Errorf("orders: %w", application.ErrNotFound))
+	f.orders.EXPECT().FindByTrackingID(gomock.Any(), id).Return(nil, fmt.Errorf("orders: %w", kernel.ErrNotFound))
 
 	_, err := f.service.TrackOrder(context.Background(), application.TrackOrderQuery{OrderTrackingID: id})
 

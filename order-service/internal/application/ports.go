@@ -69,16 +69,16 @@ type OrderRepository interface {
 	// is still the one it was loaded with; otherwise it returns a
 	// kernel.ECodeConflict error.
 	Update(ctx context.Context, order *domain.Order) error
-	// FindByID returns the order, or ErrNotFound.
+	// FindByID returns the order, or kernel.ErrNotFound.
 	FindByID(ctx context.Context, id kernel.OrderID) (*domain.Order, error)
-	// FindByTrackingID returns the order, or ErrNotFound.
+	// FindByTrackingID returns the order, or kernel.ErrNotFound.
 	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*domain.Order, error)
 }
 
 // SagaHistoryRepository reads what the sagas left in the tables, for the
 // saga's read side; it never writes.
 type SagaHistoryRepository interface {
-	// FindByTrackingID returns the order's saga history, or ErrNotFound.
+	// FindByTrackingID returns the order's saga history, or kernel.ErrNotFound.
 	FindByTrackingID(ctx context.Context, id kernel.TrackingID) (*OrderSagaHistory, error)
 	// FindByStatusOlderThan returns, oldest first, up to limit orders in one
 	// of statuses placed more than age ago by the database's clock, with
@@ -102,14 +102,14 @@ type SagaMetrics interface {
 
 // CustomerRepository reads the customer read model.
 type CustomerRepository interface {
-	// FindCustomer returns the customer, or ErrNotFound.
+	// FindCustomer returns the customer, or kernel.ErrNotFound.
 	FindCustomer(ctx context.Context, id kernel.CustomerID) (*domain.Customer, error)
 }
 
 // RestaurantRepository reads the restaurant read model.
 type RestaurantRepository interface {
 	// FindRestaurantInformation returns the restaurant with its whole
-	// catalog, or ErrNotFound.
+	// catalog, or kernel.ErrNotFound.
 	FindRestaurantInformation(ctx context.Context, id kernel.RestaurantID) (*domain.Restaurant, error)
 }
 
@@ -144,7 +144,7 @@ type PaymentOutboxRepository interface {
 // ApprovalOutboxRepository stores order_approval_outbox rows.
 type ApprovalOutboxRepository interface {
 	// Save inserts a new row. A second row of the same saga telling the same
-	// (restaurant order status) is refused with ErrDuplicate.
+	// (restaurant order status) is refused with kernel.ErrDuplicate.
 	Save(ctx context.Context, msg *OrderApprovalOutboxMessage) error
 	// Update stores the row's order and saga status, if its version is still
 	// the one it was read with; otherwise it returns a kernel.ECodeConflict
@@ -153,7 +153,7 @@ type ApprovalOutboxRepository interface {
 	Update(ctx context.Context, msg *OrderApprovalOutboxMessage) error
 	// FindBySagaIDAndSagaStatus returns the saga's approval request (of type
 	// saga.OrderSagaName, asking PAID) if its saga status is one of
-	// statuses, or ErrNotFound.
+	// statuses, or kernel.ErrNotFound.
 	FindBySagaIDAndSagaStatus(ctx context.Context, sagaID kernel.SagaID, statuses ...saga.Status) (*OrderApprovalOutboxMessage, error)
 	// FindOverdue returns up to limit approval requests still waiting for the
 	// restaurant (PROCESSING) that were published more than replyTimeout
@@ -184,9 +184,9 @@ type RestaurantApprovalRequestMessagePublisher interface {
 type IdempotencyKeyRepository interface {
 	// Insert stores the key in the transaction carried by ctx, with the
 	// order it created; a key the customer already stored is refused with
-	// ErrDuplicate.
+	// kernel.ErrDuplicate.
 	Insert(ctx context.Context, key IdempotencyKey) error
-	// FindByKey returns the customer's stored key, or ErrNotFound.
+	// FindByKey returns the customer's stored key, or kernel.ErrNotFound.
 	FindByKey(ctx context.Context, customerID kernel.CustomerID, key string) (*IdempotencyKey, error)
 	// DeleteExpired removes at most limit keys stored longer ago than
 	// retention, by the database's clock, oldest first, and says how many

@@ -2,7 +2,6 @@ package dataaccess
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -34,15 +33,23 @@ func NewApprovalOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *ApprovalOu
 	return &ApprovalOutboxRepository{db: db, relay: relay}
 }
 
+// NewApprovalOutboxStore returns the relay's and the cleaner's store of
+// order_approval_outbox; archive moves finished rows to
+// order_approval_outbox_archive instead of deleting them.
+func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
+}
+
 // Save implements application.ApprovalOutboxRepository. A row the unique
-// index on (saga_id, restaurant_order_status) refuses is application.
-// ErrDuplicate, which is also a kernel.ECodeConflict error: a saga step that
-// raced a twin is run again and finds its work done. The insert skips such a
-// row (ON CONFLICT DO NOTHING) rather than fail, so that the transaction
-// stays usable for a caller to which a duplicate is no error (a
-// cancellation the restaurant was already sent).
+// index on (saga_id, restaurant_order_status) refuses is kernel.Duplicate,
+// as postgres.WrapWriteError reports it (kernel.ErrDuplicate, a
+// kernel.ECodeConflict error): a saga step that raced a twin is run again and
+// finds its work done. The insert skips such a row (ON CONFLICT DO NOTHING)
+// rather than fail, so that the transaction stays usable for a caller to
+// which a duplicate is no error (a cancellation the restaurant was already
+// sent).
 func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
-	row, err := approvalOutboxToRow(msg)
+	row, err := rowFromApprovalOutbox(msg)
 	if err != nil {
 		return err
 	}
@@ -54,8 +61,7 @@ func (r *ApprovalOutboxRepository) Save(ctx context.Context, msg *application.Or
 		return postgres.WrapError(res.Error, what)
 	}
 	if res.RowsAffected == 0 {
-		return errors.Join(fmt.Errorf("%s: %w", what, application.ErrDuplicate),
-			kernel.Errorf(kernel.ECodeConflict, "%s: the saga already has such a row", what))
+		return kernel.Duplicate(nil, "%s: the saga already has such a row", what)
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.Outbox.message())
 	return nil
@@ -77,7 +83,7 @@ func (r *ApprovalOutboxRepository) FindBySagaIDAndSagaStatus(ctx context.Context
 		return nil, postgres.WrapError(err, fmt.Sprintf("find approval outbox message of saga %s", sagaID))
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("approval outbox message of saga %s in %v: %w", sagaID, statuses, application.ErrNotFound)
+		return nil, kernel.NotFound("approval outbox message of saga %s in %v", sagaID, statuses)
 	}
 	return approvalOutboxFromRow(rows[0])
 }
@@ -102,11 +108,4 @@ func (r *ApprovalOutboxRepository) FindOverdue(ctx context.Context, replyTimeout
 // Resend implements application.ApprovalOutboxRepository.
 func (r *ApprovalOutboxRepository) Resend(ctx context.Context, msg *application.OrderApprovalOutboxMessage) error {
 	return resend(ctx, r.db, OrderApprovalOutboxTable, msg.ID, msg.Version)
-}
-
-// NewApprovalOutboxStore returns the relay's and the cleaner's store of
-// order_approval_outbox; archive moves finished rows to
-// order_approval_outbox_archive instead of deleting them.
-func NewApprovalOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderApprovalOutboxTable, FinishedWhere: finishedApprovalRows, Archive: archive})
 }

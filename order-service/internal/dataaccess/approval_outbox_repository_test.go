@@ -32,7 +32,7 @@ func TestApprovalOutboxRepository(t *testing.T) {
 	assert.Equal(t, a, found)
 
 	_, err = repo.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 
 	found.OrderStatus, found.SagaStatus = kernel.OrderStatusCancelling, saga.StatusCompensating
 	require.NoError(t, repo.Update(ctx, found))
@@ -96,7 +96,7 @@ func TestApprovalOutboxKeepsTheCancellationApart(t *testing.T) {
 	twice := approvalMessage(sagaID, order)
 	twice.RestaurantOrderStatus = kernel.RestaurantOrderStatusCancelled
 	err := repo.Save(ctx, twice)
-	assert.ErrorIs(t, err, application.ErrDuplicate, "one cancellation per saga")
+	assert.ErrorIs(t, err, kernel.ErrDuplicate, "one cancellation per saga")
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))
 
 	found, err := repo.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusCompensating)

@@ -26,7 +26,7 @@ func (r *CustomerRepository) FindCustomer(ctx context.Context, id kernel.Custome
 	var row customerRow
 	err := postgres.Conn(ctx, r.db).Where("id = ?", id.UUID()).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, "find customer "+id.String())
+		return nil, postgres.WrapReadError(err, "find customer "+id.String())
 	}
-	return domain.NewCustomer(kernel.IDFromUUID[kernel.CustomerID](row.ID))
+	return domain.UnmarshalCustomerFromDatabase(kernel.IDFromUUID[kernel.CustomerID](row.ID))
 }

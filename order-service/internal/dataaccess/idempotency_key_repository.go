@@ -26,7 +26,7 @@ func NewIdempotencyKeyRepository(db *gorm.DB) *IdempotencyKeyRepository {
 
 // Insert implements application.IdempotencyKeyRepository. When a concurrent
 // transaction holds the same key, the insert waits for it: it fails with
-// application.ErrDuplicate once that one commits, and succeeds if it rolls
+// kernel.ErrDuplicate once that one commits, and succeeds if it rolls
 // back.
 func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.IdempotencyKey) error {
 	row := idempotencyKeyRow{
@@ -39,7 +39,7 @@ func (r *IdempotencyKeyRepository) Insert(ctx context.Context, key application.I
 		CreatedAt:      key.CreatedAt,
 	}
 	err := postgres.Conn(ctx, r.db).Create(&row).Error
-	return wrapWriteError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
+	return postgres.WrapWriteError(err, fmt.Sprintf("insert idempotency key of order %s", key.OrderID))
 }
 
 // FindByKey implements application.IdempotencyKeyRepository.
@@ -48,7 +48,7 @@ func (r *IdempotencyKeyRepository) FindByKey(ctx context.Context, customerID ker
 	err := postgres.Conn(ctx, r.db).Where("customer_id = ? AND idempotency_key = ?", customerID.UUID(), key).Take(&row).Error
 	if err != nil {
 		// The key is the client's: it is not repeated in errors or logs.
-		return nil, wrapReadError(err, "find idempotency key")
+		return nil, postgres.WrapReadError(err, "find idempotency key")
 	}
 	status, err := kernel.ParseStatus[kernel.OrderStatus](row.OrderStatus)
 	if err != nil {
@@ -72,7 +72,7 @@ func (r *IdempotencyKeyRepository) DeleteExpired(ctx context.Context, retention 
 		SELECT order_id FROM `+tableIdempotencyKeys+`
 		 WHERE created_at < now() - make_interval(secs => ?)
 		 ORDER BY created_at LIMIT ?)`, retention.Seconds(), limit)
-	if err := wrapWriteError(res.Error, "delete expired idempotency keys"); err != nil {
+	if err := postgres.WrapWriteError(res.Error, "delete expired idempotency keys"); err != nil {
 		return 0, err
 	}
 	return res.RowsAffected, nil

@@ -46,9 +46,9 @@ func TestIdempotencyKeyRepositoryRoundTrip(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, key, *found)
 	_, err = keys.FindByKey(ctx, customer1, "client-key-2")
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 	_, err = keys.FindByKey(ctx, customer1, "CLIENT-KEY-1")
-	assert.ErrorIs(t, err, application.ErrNotFound, "keys are compared exactly")
+	assert.ErrorIs(t, err, kernel.ErrNotFound, "keys are compared exactly")
 }
 
 func TestIdempotencyKeyRepositoryRefusesAStoredKey(t *testing.T) {
@@ -61,7 +61,7 @@ func TestIdempotencyKeyRepositoryRefusesAStoredKey(t *testing.T) {
 
 	err := keys.Insert(ctx, second)
 
-	assert.ErrorIs(t, err, application.ErrDuplicate)
+	assert.ErrorIs(t, err, kernel.ErrDuplicate)
 	found, err := keys.FindByKey(ctx, customer1, "client-key")
 	require.NoError(t, err)
 	assert.Equal(t, first.OrderID, found.OrderID, "the first order keeps the key")
@@ -131,7 +131,7 @@ func TestIdempotencyKeyInsertWaitsForTheTransactionHoldingTheKey(t *testing.T) {
 			require.NoError(t, err)
 			if firstCommits {
 				require.NoError(t, firstErr)
-				assert.ErrorIs(t, secondErr, application.ErrDuplicate)
+				assert.ErrorIs(t, secondErr, kernel.ErrDuplicate)
 				assert.Equal(t, first.OrderID, found.OrderID)
 				return
 			}
@@ -147,7 +147,7 @@ func orderOf(t *testing.T, customer kernel.CustomerID) *domain.Order {
 	t.Helper()
 	order := must(domain.NewOrder(customer, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
 		money("50.00"), []domain.OrderItem{must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00")))}))
-	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order
@@ -176,7 +176,7 @@ func TestIdempotencyKeysArePerCustomer(t *testing.T) {
 		assert.Equal(t, want, *found, "customer %s finds their own order", customer)
 	}
 	_, err := keys.FindByKey(ctx, kernel.NewID[kernel.CustomerID](), "same-key")
-	assert.ErrorIs(t, err, application.ErrNotFound, "a third customer finds nothing")
+	assert.ErrorIs(t, err, kernel.ErrNotFound, "a third customer finds nothing")
 }
 
 // Keys older than the retention are removed, by the database's clock, at most

@@ -12,7 +12,7 @@ import (
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
-func orderToRows(o *domain.Order) (orderRow, []orderItemRow, orderAddressRow, error) {
+func rowsFromOrder(o *domain.Order) (orderRow, []orderItemRow, orderAddressRow, error) {
 	failures, err := failureMessagesColumn(o)
 	if err != nil {
 		return orderRow{}, nil, orderAddressRow{}, err
@@ -75,7 +75,7 @@ func orderFromRows(row orderRow, itemRows []orderItemRow, address orderAddressRo
 	)
 }
 
-func paymentOutboxToRow(m *application.PaymentOutboxMessage) (paymentOutboxRow, error) {
+func rowFromPaymentOutbox(m *application.PaymentOutboxMessage) (paymentOutboxRow, error) {
 	payload, err := json.Marshal(m.Payload)
 	if err != nil {
 		return paymentOutboxRow{}, fmt.Errorf("encode payload of payment outbox message %s: %w", m.ID, err)
@@ -118,7 +118,7 @@ func paymentOutboxFromRow(row paymentOutboxRow) (*application.PaymentOutboxMessa
 	return m, nil
 }
 
-func approvalOutboxToRow(m *application.OrderApprovalOutboxMessage) (approvalOutboxRow, error) {
+func rowFromApprovalOutbox(m *application.OrderApprovalOutboxMessage) (approvalOutboxRow, error) {
 	payload, err := json.Marshal(m.Payload)
 	if err != nil {
 		return approvalOutboxRow{}, fmt.Errorf("encode payload of approval outbox message %s: %w", m.ID, err)

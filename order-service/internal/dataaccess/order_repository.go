@@ -27,12 +27,12 @@ func NewOrderRepository(db *gorm.DB) *OrderRepository { return &OrderRepository{
 // Insert implements application.OrderRepository. The three tables are written
 // together, by one statement.
 func (r *OrderRepository) Insert(ctx context.Context, order *domain.Order) error {
-	row, items, address, err := orderToRows(order)
+	row, items, address, err := rowsFromOrder(order)
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
-		return kernel.Internal(domain.ErrOrderWithoutItems, "order %s has no items to insert", order.ID())
+		return kernel.Internal(domain.ErrInvalidOrderItems, "order %s has no items to insert", order.ID())
 	}
 	// One statement writes the order, its address and its items: atomic on
 	// its own (the foreign keys are checked at its end), so it needs neither
@@ -98,7 +98,7 @@ func (r *OrderRepository) find(ctx context.Context, where string, arg any, what 
 		FROM orders o JOIN order_address a ON a.order_id = o.id
 		WHERE o.`+where+` LIMIT 1`, arg).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, "find "+what)
+		return nil, postgres.WrapReadError(err, "find "+what)
 	}
 	var items []orderItemRow
 	if err := json.Unmarshal([]byte(row.Items), &items); err != nil {

@@ -2,13 +2,15 @@ package dataaccess_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/order-service/internal/application"
+	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
@@ -58,9 +60,9 @@ func TestOrderRepositoryRoundTripAndOptimisticLocking(t *testing.T) {
 	assert.Equal(t, 1, reread.Version())
 
 	_, err = repo.FindByTrackingID(ctx, kernel.NewID[kernel.TrackingID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 	_, err = repo.FindByID(ctx, kernel.NewID[kernel.OrderID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }
 
 // An order whose insert fails writes nothing: not its address, not its
@@ -91,4 +93,31 @@ func TestOrderRepositoryInsertIsAllOrNothing(t *testing.T) {
 	}
 	_, err = repo.FindByID(ctx, first.ID())
 	assert.NoError(t, err, "the first order is untouched")
+}
+
+func TestTransactionRollsBackEveryWrite(t *testing.T) {
+	db, _ := newDB(t)
+	ctx := context.Background()
+	orders := dataaccess.NewOrderRepository(db)
+	payments := dataaccess.NewPaymentOutboxRepository(db, nil)
+	order := newOrder(t)
+	sagaID := kernel.NewID[kernel.SagaID]()
+	boom := errors.New("boom")
+
+	err := postgres.NewTransactor(db).Transact(ctx, func(ctx context.Context) error {
+		if err := orders.Insert(ctx, order); err != nil {
+			return err
+		}
+		if err := payments.Save(ctx, paymentMessage(sagaID, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)); err != nil {
+			return err
+		}
+		return boom
+	})
+
+	require.ErrorIs(t, err, boom)
+	_, err = orders.FindByID(ctx, order.ID())
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
+	rows, err := payments.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusStarted)
+	require.NoError(t, err)
+	assert.Empty(t, rows)
 }

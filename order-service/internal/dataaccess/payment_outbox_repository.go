@@ -31,17 +31,25 @@ func NewPaymentOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *PaymentOutb
 	return &PaymentOutboxRepository{db: db, relay: relay}
 }
 
-// Save implements application.PaymentOutboxRepository; the unique index on
-// (saga_id, payment_order_status) turns a duplicate into a conflict.
+// NewPaymentOutboxStore returns the relay's and the cleaner's store of
+// payment_outbox; archive moves finished rows to payment_outbox_archive
+// instead of deleting them.
+func NewPaymentOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: PaymentOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
+}
+
+// Save implements application.PaymentOutboxRepository. The unique index on
+// (saga_id, payment_order_status) turns a second request of the saga into
+// kernel.ErrDuplicate, a kernel.ECodeConflict error.
 func (r *PaymentOutboxRepository) Save(ctx context.Context, msg *application.PaymentOutboxMessage) error {
-	row, err := paymentOutboxToRow(msg)
+	row, err := rowFromPaymentOutbox(msg)
 	if err != nil {
 		return err
 	}
 	row.Outbox.TraceParent = tracing.TraceParent(ctx)
 	row.Outbox.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return postgres.WrapError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("insert payment outbox message %s of saga %s", msg.ID, msg.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.Outbox.message())
 	return nil
@@ -89,11 +97,4 @@ func (r *PaymentOutboxRepository) FindOverdue(ctx context.Context, replyTimeout,
 // Resend implements application.PaymentOutboxRepository.
 func (r *PaymentOutboxRepository) Resend(ctx context.Context, msg *application.PaymentOutboxMessage) error {
 	return resend(ctx, r.db, PaymentOutboxTable, msg.ID, msg.Version)
-}
-
-// NewPaymentOutboxStore returns the relay's and the cleaner's store of
-// payment_outbox; archive moves finished rows to payment_outbox_archive
-// instead of deleting them.
-func NewPaymentOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: PaymentOutboxTable, FinishedWhere: finishedSagaRows, Archive: archive})
 }

@@ -36,18 +36,18 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, id
 		return nil, postgres.WrapError(err, "find restaurant "+id.String())
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("restaurant %s: %w", id, application.ErrNotFound)
+		return nil, kernel.NotFound("restaurant %s", id)
 	}
 	var products []domain.Product
 	for _, row := range rows {
 		if row.ProductID == nil || row.ProductName == nil || !row.ProductPrice.Valid {
 			continue // a restaurant without products yields one row of NULLs
 		}
-		p, err := domain.NewProduct(kernel.IDFromUUID[kernel.ProductID](*row.ProductID), *row.ProductName, kernel.NewMoney(row.ProductPrice.Decimal))
+		p, err := domain.UnmarshalProductFromDatabase(kernel.IDFromUUID[kernel.ProductID](*row.ProductID), *row.ProductName, kernel.NewMoney(row.ProductPrice.Decimal))
 		if err != nil {
 			return nil, fmt.Errorf("restaurant %s: %w", id, err)
 		}
 		products = append(products, p)
 	}
-	return domain.NewRestaurant(id, rows[0].Active, products)
+	return domain.UnmarshalRestaurantFromDatabase(id, rows[0].Active, products)
 }

@@ -35,7 +35,7 @@ func (r *SagaHistoryRepository) FindByTrackingID(ctx context.Context, id kernel.
 	var row sagaOrderRow
 	err := postgres.Conn(ctx, r.db).Raw(`SELECT `+sagaOrderColumns+` FROM orders WHERE tracking_id = ?`, id.UUID()).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, "find order with tracking id "+id.String())
+		return nil, postgres.WrapReadError(err, "find order with tracking id "+id.String())
 	}
 	histories, err := r.withRequests(ctx, []sagaOrderRow{row})
 	if err != nil {

@@ -76,7 +76,7 @@ func TestSagaHistoryReadsTheOrdersTimesAndItsRowsLiveOrArchived(t *testing.T) {
 	assert.Equal(t, saga.StatusProcessing, h.Approval.SagaStatus)
 
 	_, err = dataaccess.NewSagaHistoryRepository(db).FindByTrackingID(ctx, kernel.NewID[kernel.TrackingID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }
 
 // Only orders in the statuses asked for, placed longer ago than the age

@@ -8,10 +8,11 @@ type Customer struct {
 	id kernel.CustomerID
 }
 
-// NewCustomer returns the customer with the given id, which must be set.
-func NewCustomer(id kernel.CustomerID) (*Customer, error) {
+// UnmarshalCustomerFromDatabase rebuilds a stored customer. A missing id is
+// an error matching ErrInvalidID.
+func UnmarshalCustomerFromDatabase(id kernel.CustomerID) (*Customer, error) {
 	if id.IsZero() {
-		return nil, kernel.Invalid(ErrMissingID, "Customer needs an id!")
+		return nil, kernel.Internal(ErrInvalidID, "stored customer has no id")
 	}
 	return &Customer{id: id}, nil
 }

@@ -13,20 +13,25 @@ import (
 var (
 	// ErrOrderState: the operation is not allowed in the order's status.
 	ErrOrderState = errors.New("order is not in correct state")
-	// ErrOrderPrice: the total price is not positive or does not add up.
-	ErrOrderPrice = errors.New("order price is not valid")
-	// ErrOrderItemPrice: an item's price does not match its product or subtotal.
-	ErrOrderItemPrice = errors.New("order item price is not valid")
-	// ErrOrderItemQuantity: an item orders less than one of its product.
-	ErrOrderItemQuantity = errors.New("order item quantity is not valid")
-	// ErrOrderWithoutItems: an order names nothing to deliver.
-	ErrOrderWithoutItems = errors.New("order has no items")
-	// ErrRestaurantNotActive: the restaurant does not take orders now.
-	ErrRestaurantNotActive = errors.New("restaurant is not active")
-	// ErrStreetAddress: an address lacks its street, postal code or city, or
-	// an order has no address.
-	ErrStreetAddress = errors.New("street address is not complete")
-	// ErrMissingID: an order, item, product, restaurant or customer, or a
+	// ErrInvalidOrder: stored data cannot describe an order (an unknown
+	// status).
+	ErrInvalidOrder = errors.New("invalid order")
+	// ErrInvalidOrderPrice: the total price is not positive or does not add up.
+	ErrInvalidOrderPrice = errors.New("order price is not valid")
+	// ErrInvalidOrderItemPrice: an item's price does not match its product or
+	// subtotal.
+	ErrInvalidOrderItemPrice = errors.New("order item price is not valid")
+	// ErrInvalidOrderItemQuantity: an item orders less than one of its product.
+	ErrInvalidOrderItemQuantity = errors.New("order item quantity is not valid")
+	// ErrInvalidOrderItems: an order names nothing to deliver.
+	ErrInvalidOrderItems = errors.New("order has no items")
+	// ErrInvalidRestaurant: the restaurant cannot take the order, since it is
+	// not active now.
+	ErrInvalidRestaurant = errors.New("restaurant is not active")
+	// ErrInvalidStreetAddress: an address lacks its street, postal code or
+	// city, or an order has no address.
+	ErrInvalidStreetAddress = errors.New("street address is not complete")
+	// ErrInvalidID: an order, item, product, restaurant or customer, or a
 	// reference to one, has no id.
-	ErrMissingID = errors.New("id is missing")
+	ErrInvalidID = errors.New("id is missing")
 )

@@ -28,11 +28,11 @@ func must[T any](v T, err error) T {
 func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // catalog is the restaurant's catalog entry of product_2.
-var catalog = must(domain.NewProduct(product2ID, "product_2", money("50.00")))
+var catalog = must(domain.UnmarshalProductFromDatabase(product2ID, "product_2", money("50.00")))
 
 func restaurant(active bool) domain.Restaurant {
-	return *must(domain.NewRestaurant(restaurantID, active, []domain.Product{
-		must(domain.NewProduct(product1ID, "product_1", money("25.00"))),
+	return *must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{
+		must(domain.UnmarshalProductFromDatabase(product1ID, "product_1", money("25.00"))),
 		catalog,
 	}))
 }

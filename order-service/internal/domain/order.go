@@ -1,7 +1,6 @@
 package domain
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/food-ordering-system/common/kernel"
@@ -33,13 +32,13 @@ type Order struct {
 func NewOrder(customerID kernel.CustomerID, restaurantID kernel.RestaurantID, address StreetAddress, price kernel.Money, items []OrderItem) (*Order, error) {
 	switch {
 	case customerID.IsZero():
-		return nil, kernel.Invalid(ErrMissingID, "Order needs a customer id!")
+		return nil, kernel.Invalid(ErrInvalidID, "Order needs a customer id!")
 	case restaurantID.IsZero():
-		return nil, kernel.Invalid(ErrMissingID, "Order needs a restaurant id!")
+		return nil, kernel.Invalid(ErrInvalidID, "Order needs a restaurant id!")
 	case address == StreetAddress{}:
-		return nil, kernel.Invalid(ErrStreetAddress, "Order needs a delivery address!")
+		return nil, kernel.Invalid(ErrInvalidStreetAddress, "Order needs a delivery address!")
 	case len(items) == 0:
-		return nil, kernel.Invalid(ErrOrderWithoutItems, "Order needs at least one item!")
+		return nil, kernel.Invalid(ErrInvalidOrderItems, "Order needs at least one item!")
 	}
 	return &Order{
 		customerID:      customerID,
@@ -58,10 +57,10 @@ func UnmarshalOrderFromDatabase(id kernel.OrderID, customerID kernel.CustomerID,
 	address StreetAddress, price kernel.Money, items []OrderItem, trackingID kernel.TrackingID,
 	status kernel.OrderStatus, failureMessages []string, version int) (*Order, error) {
 	if id.IsZero() || trackingID.IsZero() {
-		return nil, fmt.Errorf("stored order %s with tracking id %s: %w", id, trackingID, ErrMissingID)
+		return nil, kernel.Internal(ErrInvalidID, "stored order %s with tracking id %s lacks an id", id, trackingID)
 	}
 	if !status.Valid() {
-		return nil, fmt.Errorf("stored order %s has unknown status %q", id, status)
+		return nil, kernel.Internal(ErrInvalidOrder, "stored order %s has unknown status %q", id, status)
 	}
 	o, err := NewOrder(customerID, restaurantID, address, price, items)
 	if err != nil {
@@ -153,7 +152,7 @@ func (o *Order) validateInitialOrder() error {
 
 func (o *Order) validateTotalPrice() error {
 	if !o.price.IsGreaterThanZero() {
-		return kernel.Invalid(ErrOrderPrice, "Total price must be greater than zero!")
+		return kernel.Invalid(ErrInvalidOrderPrice, "Total price must be greater than zero!")
 	}
 	return nil
 }
@@ -167,7 +166,7 @@ func (o *Order) validateItems() error {
 		total = total.Add(item.subTotal)
 	}
 	if !o.price.Equal(total) {
-		return kernel.Invalid(ErrOrderPrice, "Total price: %s is not equal to Order items total: %s!", o.price, total)
+		return kernel.Invalid(ErrInvalidOrderPrice, "Total price: %s is not equal to Order items total: %s!", o.price, total)
 	}
 	return nil
 }

@@ -26,7 +26,7 @@ func NewOrderDomainService(now func() time.Time) *OrderDomainService {
 // order and initializes it PENDING.
 func (s *OrderDomainService) ValidateAndInitiateOrder(order *Order, restaurant Restaurant) (OrderCreatedEvent, error) {
 	if !restaurant.active {
-		return OrderCreatedEvent{}, kernel.Invalid(ErrRestaurantNotActive, "Restaurant with id %s is currently not active!", restaurant.id)
+		return OrderCreatedEvent{}, kernel.Invalid(ErrInvalidRestaurant, "Restaurant with id %s is currently not active!", restaurant.id)
 	}
 	order.confirmProducts(restaurant)
 	if err := order.Validate(); err != nil {

@@ -6,20 +6,30 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// orderEvent is what the order events share: the order and when it happened.
+// OrderEvent is what happened to an order: an OrderCreatedEvent,
+// OrderPaidEvent or OrderCancelledEvent. The application turns each into the
+// outbox message of the saga's next step.
+type OrderEvent interface {
+	kernel.DomainEvent
+	// Order is the order the event is about, in its state after the event.
+	Order() *Order
+}
+
+// orderEvent is what every OrderEvent carries: the order and when it
+// happened.
 type orderEvent struct {
 	order     *Order
 	createdAt time.Time
 }
 
-// Order returns the order the event is about, in its state after the event.
+// Order is the order the event is about, in its state after the event.
 func (e orderEvent) Order() *Order { return e.order }
 
-// CreatedAt returns when the event happened (UTC, microseconds).
+// CreatedAt is when the event happened (UTC, microseconds).
 func (e orderEvent) CreatedAt() time.Time { return e.createdAt }
 
 var (
-	_ kernel.DomainEvent = OrderCreatedEvent{}
-	_ kernel.DomainEvent = OrderPaidEvent{}
-	_ kernel.DomainEvent = OrderCancelledEvent{}
+	_ OrderEvent = OrderCreatedEvent{}
+	_ OrderEvent = OrderPaidEvent{}
+	_ OrderEvent = OrderCancelledEvent{}
 )

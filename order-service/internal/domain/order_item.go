@@ -1,8 +1,6 @@
 package domain
 
 import (
-	"fmt"
-
 	"github.com/food-ordering-system/common/kernel"
 )
 
@@ -21,12 +19,12 @@ type OrderItem struct {
 // checked against the restaurant's catalog when the order is initiated.
 func NewOrderItem(productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
 	if productID.IsZero() {
-		return OrderItem{}, kernel.Invalid(ErrMissingID, "Order item needs a product id!")
+		return OrderItem{}, kernel.Invalid(ErrInvalidID, "Order item needs a product id!")
 	}
 	// The original system did not check the quantity, so a zero line could
 	// slip into an order.
 	if quantity < 1 {
-		return OrderItem{}, kernel.Invalid(ErrOrderItemQuantity, "Order item quantity: %d is not valid for product %s", quantity, productID)
+		return OrderItem{}, kernel.Invalid(ErrInvalidOrderItemQuantity, "Order item quantity: %d is not valid for product %s", quantity, productID)
 	}
 	return OrderItem{product: Product{id: productID}, quantity: quantity, price: price, subTotal: subTotal}, nil
 }
@@ -36,7 +34,7 @@ func NewOrderItem(productID kernel.ProductID, quantity int, price, subTotal kern
 // not part of the order.
 func UnmarshalOrderItemFromDatabase(id OrderItemID, productID kernel.ProductID, quantity int, price, subTotal kernel.Money) (OrderItem, error) {
 	if id < 1 {
-		return OrderItem{}, fmt.Errorf("stored order item of product %s has no number", productID)
+		return OrderItem{}, kernel.Internal(ErrInvalidID, "stored order item of product %s has no number", productID)
 	}
 	item, err := NewOrderItem(productID, quantity, price, subTotal)
 	if err != nil {
@@ -69,7 +67,7 @@ func (i OrderItem) validatePrice() error {
 		i.price.Equal(i.product.price) &&
 		i.price.Multiply(i.quantity).Equal(i.subTotal)
 	if !valid {
-		return kernel.Invalid(ErrOrderItemPrice, "Order item price: %s is not valid for product %s", i.price, i.product.id)
+		return kernel.Invalid(ErrInvalidOrderItemPrice, "Order item price: %s is not valid for product %s", i.price, i.product.id)
 	}
 	return nil
 }

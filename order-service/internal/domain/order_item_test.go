@@ -18,9 +18,9 @@ func TestNewOrderItemRefusals(t *testing.T) {
 		rule     error
 		message  string
 	}{
-		{"no product", kernel.ProductID{}, 1, domain.ErrMissingID, "Order item needs a product id!"},
-		{"quantity zero", product2ID, 0, domain.ErrOrderItemQuantity, "Order item quantity: 0 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48"},
-		{"quantity negative", product2ID, -1, domain.ErrOrderItemQuantity, "Order item quantity: -1 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48"},
+		{"no product", kernel.ProductID{}, 1, domain.ErrInvalidID, "Order item needs a product id!"},
+		{"quantity zero", product2ID, 0, domain.ErrInvalidOrderItemQuantity, "Order item quantity: 0 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48"},
+		{"quantity negative", product2ID, -1, domain.ErrInvalidOrderItemQuantity, "Order item quantity: -1 is not valid for product d215b5f8-0249-4dc5-89a3-51fd148cfb48"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,10 +43,10 @@ func TestUnmarshalOrderItemFromDatabase(t *testing.T) {
 	assert.Equal(t, "150.00", it.SubTotal().String())
 
 	_, err = domain.UnmarshalOrderItemFromDatabase(0, product2ID, 3, money("50.00"), money("150.00"))
-	assert.Error(t, err, "an item without its number")
+	assert.ErrorIs(t, err, domain.ErrInvalidID, "an item without its number")
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 
 	_, err = domain.UnmarshalOrderItemFromDatabase(1, product2ID, 0, money("50.00"), money("0"))
-	assert.ErrorIs(t, err, domain.ErrOrderItemQuantity)
+	assert.ErrorIs(t, err, domain.ErrInvalidOrderItemQuantity)
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err), "a broken stored item is the system's fault")
 }

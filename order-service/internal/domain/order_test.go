@@ -21,10 +21,10 @@ func TestNewOrderRefusesWhatItCanCheckWithoutTheRestaurant(t *testing.T) {
 		rule       error
 		message    string
 	}{
-		{"no customer", kernel.CustomerID{}, restaurantID, address, items, domain.ErrMissingID, "Order needs a customer id!"},
-		{"no restaurant", customerID, kernel.RestaurantID{}, address, items, domain.ErrMissingID, "Order needs a restaurant id!"},
-		{"no address", customerID, restaurantID, domain.StreetAddress{}, items, domain.ErrStreetAddress, "Order needs a delivery address!"},
-		{"no items", customerID, restaurantID, address, nil, domain.ErrOrderWithoutItems, "Order needs at least one item!"},
+		{"no customer", kernel.CustomerID{}, restaurantID, address, items, domain.ErrInvalidID, "Order needs a customer id!"},
+		{"no restaurant", customerID, kernel.RestaurantID{}, address, items, domain.ErrInvalidID, "Order needs a restaurant id!"},
+		{"no address", customerID, restaurantID, domain.StreetAddress{}, items, domain.ErrInvalidStreetAddress, "Order needs a delivery address!"},
+		{"no items", customerID, restaurantID, address, nil, domain.ErrInvalidOrderItems, "Order needs at least one item!"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -93,19 +93,19 @@ func TestUnmarshalOrderFromDatabaseRefusesWhatCannotHaveBeenStored(t *testing.T)
 	}{
 		{"no id", func() (*domain.Order, error) {
 			return domain.UnmarshalOrderFromDatabase(kernel.OrderID{}, customerID, restaurantID, address, money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
-		}, domain.ErrMissingID},
+		}, domain.ErrInvalidID},
 		{"no tracking id", func() (*domain.Order, error) {
 			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), items, kernel.TrackingID{}, kernel.OrderStatusPaid, nil, 0)
-		}, domain.ErrMissingID},
+		}, domain.ErrInvalidID},
 		{"unknown status", func() (*domain.Order, error) {
 			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), items, trackingID, "SHIPPED", nil, 0)
-		}, nil},
+		}, domain.ErrInvalidOrder},
 		{"no items", func() (*domain.Order, error) {
 			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), nil, trackingID, kernel.OrderStatusPaid, nil, 0)
-		}, domain.ErrOrderWithoutItems},
+		}, domain.ErrInvalidOrderItems},
 		{"no customer", func() (*domain.Order, error) {
 			return domain.UnmarshalOrderFromDatabase(id, kernel.CustomerID{}, restaurantID, address, money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
-		}, domain.ErrMissingID},
+		}, domain.ErrInvalidID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,12 +11,13 @@ type Product struct {
 	price kernel.Money
 }
 
-// NewProduct returns a catalog entry; its id must be set. The price is not
-// checked here: an order item priced as a product without a positive price
-// fails the order's validation.
-func NewProduct(id kernel.ProductID, name string, price kernel.Money) (Product, error) {
+// UnmarshalProductFromDatabase rebuilds a stored catalog entry. A missing id
+// is an error matching ErrInvalidID. The price is not checked here: an order
+// item priced as a product without a positive price fails the order's
+// validation.
+func UnmarshalProductFromDatabase(id kernel.ProductID, name string, price kernel.Money) (Product, error) {
 	if id.IsZero() {
-		return Product{}, kernel.Invalid(ErrMissingID, "Product needs an id!")
+		return Product{}, kernel.Internal(ErrInvalidID, "stored product %q has no id", name)
 	}
 	return Product{id: id, name: name, price: price}, nil
 }

@@ -9,10 +9,9 @@ import (
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
-func TestNewProductNeedsAnID(t *testing.T) {
-	_, err := domain.NewProduct(kernel.ProductID{}, "product_1", money("25.00"))
+func TestUnmarshalProductFromDatabaseNeedsAnID(t *testing.T) {
+	_, err := domain.UnmarshalProductFromDatabase(kernel.ProductID{}, "product_1", money("25.00"))
 
-	assert.ErrorIs(t, err, domain.ErrMissingID)
-	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
-	assert.Equal(t, "Product needs an id!", kernel.ErrorMessageOf(err))
+	assert.ErrorIs(t, err, domain.ErrInvalidID)
+	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err), "bad stored data is the system's fault, not the user's")
 }

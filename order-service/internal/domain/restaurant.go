@@ -14,10 +14,11 @@ type Restaurant struct {
 	active   bool
 }
 
-// NewRestaurant returns the restaurant with its catalog; its id must be set.
-func NewRestaurant(id kernel.RestaurantID, active bool, products []Product) (*Restaurant, error) {
+// UnmarshalRestaurantFromDatabase rebuilds a stored restaurant with its
+// catalog. A missing id is an error matching ErrInvalidID.
+func UnmarshalRestaurantFromDatabase(id kernel.RestaurantID, active bool, products []Product) (*Restaurant, error) {
 	if id.IsZero() {
-		return nil, kernel.Invalid(ErrMissingID, "Restaurant needs an id!")
+		return nil, kernel.Internal(ErrInvalidID, "stored restaurant has no id")
 	}
 	return &Restaurant{id: id, active: active, products: slices.Clone(products)}, nil
 }

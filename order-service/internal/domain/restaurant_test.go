@@ -9,10 +9,9 @@ import (
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
-func TestNewRestaurantNeedsAnID(t *testing.T) {
-	_, err := domain.NewRestaurant(kernel.RestaurantID{}, true, nil)
+func TestUnmarshalRestaurantFromDatabaseNeedsAnID(t *testing.T) {
+	_, err := domain.UnmarshalRestaurantFromDatabase(kernel.RestaurantID{}, true, nil)
 
-	assert.ErrorIs(t, err, domain.ErrMissingID)
-	assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
-	assert.Equal(t, "Restaurant needs an id!", kernel.ErrorMessageOf(err))
+	assert.ErrorIs(t, err, domain.ErrInvalidID)
+	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err), "bad stored data is the system's fault, not the user's")
 }

@@ -13,7 +13,7 @@ type StreetAddress struct {
 // NewStreetAddress returns the address; none of its parts may be empty.
 func NewStreetAddress(street, postalCode, city string) (StreetAddress, error) {
 	if street == "" || postalCode == "" || city == "" {
-		return StreetAddress{}, kernel.Invalid(ErrStreetAddress, "Street address needs a street, a postal code and a city!")
+		return StreetAddress{}, kernel.Invalid(ErrInvalidStreetAddress, "Street address needs a street, a postal code and a city!")
 	}
 	return StreetAddress{street: street, postalCode: postalCode, city: city}, nil
 }

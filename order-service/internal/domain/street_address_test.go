@@ -17,12 +17,12 @@ func TestNewStreetAddress(t *testing.T) {
 
 	for _, parts := range [][3]string{{"", "1000AB", "Amsterdam"}, {"street_1", "", "Amsterdam"}, {"street_1", "1000AB", ""}} {
 		_, err := domain.NewStreetAddress(parts[0], parts[1], parts[2])
-		assert.ErrorIs(t, err, domain.ErrStreetAddress, "%q", parts)
+		assert.ErrorIs(t, err, domain.ErrInvalidStreetAddress, "%q", parts)
 		assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
 		assert.Equal(t, "Street address needs a street, a postal code and a city!", kernel.ErrorMessageOf(err))
 
 		_, err = domain.UnmarshalStreetAddressFromDatabase(parts[0], parts[1], parts[2])
-		assert.ErrorIs(t, err, domain.ErrStreetAddress)
+		assert.ErrorIs(t, err, domain.ErrInvalidStreetAddress)
 		assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err), "a broken stored address is the system's fault")
 	}
 }

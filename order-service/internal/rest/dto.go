@@ -6,67 +6,71 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// createOrderRequest is the body of POST /orders. Pointers tell a missing
+// CreateOrderRequest is the body of POST /orders. Pointers tell a missing
 // field from a zero one.
-type createOrderRequest struct {
+type CreateOrderRequest struct {
 	CustomerID   *string              `json:"customerId"`
 	RestaurantID *string              `json:"restaurantId"`
-	Address      *orderAddressRequest `json:"address"`
+	Address      *OrderAddressRequest `json:"address"`
 	Price        *kernel.Money        `json:"price"`
-	Items        []orderItemRequest   `json:"items"`
+	Items        []OrderItemRequest   `json:"items"`
 }
 
-type orderAddressRequest struct {
+// OrderAddressRequest is the delivery address of a CreateOrderRequest.
+type OrderAddressRequest struct {
 	Street     string `json:"street"`
 	PostalCode string `json:"postalCode"`
 	City       string `json:"city"`
 }
 
-type orderItemRequest struct {
+// OrderItemRequest is one item of a CreateOrderRequest.
+type OrderItemRequest struct {
 	ProductID *string       `json:"productId"`
 	Quantity  *int          `json:"quantity"`
 	Price     *kernel.Money `json:"price"`
 	SubTotal  *kernel.Money `json:"subTotal"`
 }
 
-// createOrderResponse is the body of a 201 to POST /orders.
-type createOrderResponse struct {
+// CreateOrderResponse is the body of a 201 to POST /orders.
+type CreateOrderResponse struct {
 	OrderTrackingID string `json:"orderTrackingId"`
 	OrderStatus     string `json:"orderStatus"`
 	Message         string `json:"message"`
 }
 
-// trackOrderResponse is the body of a 200 to GET /orders/{trackingId}.
-type trackOrderResponse struct {
+// TrackOrderResponse is the body of a 200 to GET /orders/{trackingId}.
+type TrackOrderResponse struct {
 	OrderID         string   `json:"orderId"`
 	OrderTrackingID string   `json:"orderTrackingId"`
 	OrderStatus     string   `json:"orderStatus"`
 	FailureMessages []string `json:"failureMessages"`
 }
 
-// orderTimelineResponse is the body of a 200 to
+// OrderTimelineResponse is the body of a 200 to
 // GET /orders/{trackingId}/timeline.
-type orderTimelineResponse struct {
-	OrderID         string          `json:"orderId"`
-	OrderTrackingID string          `json:"orderTrackingId"`
-	OrderStatus     string          `json:"orderStatus"`
-	Complete        bool            `json:"complete"`
-	Steps           []timelineEntry `json:"steps"`
+type OrderTimelineResponse struct {
+	OrderID         string                  `json:"orderId"`
+	OrderTrackingID string                  `json:"orderTrackingId"`
+	OrderStatus     string                  `json:"orderStatus"`
+	Complete        bool                    `json:"complete"`
+	Steps           []TimelineEntryResponse `json:"steps"`
 }
 
-type timelineEntry struct {
+// TimelineEntryResponse is one step of an OrderTimelineResponse.
+type TimelineEntryResponse struct {
 	Step   string    `json:"step"`
 	At     time.Time `json:"at"`
 	Detail string    `json:"detail"`
 }
 
-// stuckSagasResponse is the body of a 200 to GET /sagas/stuck.
-type stuckSagasResponse struct {
-	StuckAfterSeconds float64     `json:"stuckAfterSeconds"`
-	Sagas             []stuckSaga `json:"sagas"`
+// StuckSagasResponse is the body of a 200 to GET /sagas/stuck.
+type StuckSagasResponse struct {
+	StuckAfterSeconds float64             `json:"stuckAfterSeconds"`
+	Sagas             []StuckSagaResponse `json:"sagas"`
 }
 
-type stuckSaga struct {
+// StuckSagaResponse is one saga of a StuckSagasResponse.
+type StuckSagaResponse struct {
 	OrderID         string    `json:"orderId"`
 	OrderTrackingID string    `json:"orderTrackingId"`
 	OrderStatus     string    `json:"orderStatus"`

@@ -10,7 +10,7 @@ import (
 // command maps the request to the application's command, checking that every
 // field is present and every id is a UUID. The application validates the
 // rest (CreateOrderCommand.Validate), once.
-func (r createOrderRequest) command() (application.CreateOrderCommand, error) {
+func (r CreateOrderRequest) command() (application.CreateOrderCommand, error) {
 	var cmd application.CreateOrderCommand
 	var err error
 	if cmd.CustomerID, err = parseID[kernel.CustomerID]("customerId", r.CustomerID); err != nil {
@@ -66,16 +66,16 @@ func required(field string) error {
 	return kernel.Errorf(kernel.ECodeInvalid, "%s is required", field)
 }
 
-func toCreateOrderResponse(r application.CreateOrderResponse) createOrderResponse {
-	return createOrderResponse{OrderTrackingID: r.OrderTrackingID.String(), OrderStatus: string(r.OrderStatus), Message: r.Message}
+func createOrderResponseOf(r application.CreateOrderResponse) CreateOrderResponse {
+	return CreateOrderResponse{OrderTrackingID: r.OrderTrackingID.String(), OrderStatus: string(r.OrderStatus), Message: r.Message}
 }
 
-func toTrackOrderResponse(r application.TrackOrderResponse) trackOrderResponse {
+func trackOrderResponseOf(r application.TrackOrderResponse) TrackOrderResponse {
 	failures := r.FailureMessages
 	if failures == nil {
 		failures = []string{}
 	}
-	return trackOrderResponse{
+	return TrackOrderResponse{
 		OrderID:         r.OrderID.String(),
 		OrderTrackingID: r.OrderTrackingID.String(),
 		OrderStatus:     string(r.OrderStatus),
@@ -83,12 +83,12 @@ func toTrackOrderResponse(r application.TrackOrderResponse) trackOrderResponse {
 	}
 }
 
-func toOrderTimelineResponse(r application.OrderTimelineResponse) orderTimelineResponse {
-	steps := make([]timelineEntry, len(r.Steps))
+func orderTimelineResponseOf(r application.OrderTimelineResponse) OrderTimelineResponse {
+	steps := make([]TimelineEntryResponse, len(r.Steps))
 	for i, s := range r.Steps {
-		steps[i] = timelineEntry{Step: s.Step, At: s.At, Detail: s.Detail}
+		steps[i] = TimelineEntryResponse{Step: s.Step, At: s.At, Detail: s.Detail}
 	}
-	return orderTimelineResponse{
+	return OrderTimelineResponse{
 		OrderID:         r.OrderID.String(),
 		OrderTrackingID: r.OrderTrackingID.String(),
 		OrderStatus:     string(r.OrderStatus),
@@ -97,14 +97,14 @@ func toOrderTimelineResponse(r application.OrderTimelineResponse) orderTimelineR
 	}
 }
 
-func toStuckSagasResponse(r application.StuckSagasResponse) stuckSagasResponse {
-	sagas := make([]stuckSaga, len(r.Sagas))
+func stuckSagasResponseOf(r application.StuckSagasResponse) StuckSagasResponse {
+	sagas := make([]StuckSagaResponse, len(r.Sagas))
 	for i, s := range r.Sagas {
 		failures := s.FailureMessages
 		if failures == nil {
 			failures = []string{}
 		}
-		sagas[i] = stuckSaga{
+		sagas[i] = StuckSagaResponse{
 			OrderID:         s.OrderID.String(),
 			OrderTrackingID: s.OrderTrackingID.String(),
 			OrderStatus:     string(s.OrderStatus),
@@ -115,5 +115,5 @@ func toStuckSagasResponse(r application.StuckSagasResponse) stuckSagasResponse {
 			FailureMessages: failures,
 		}
 	}
-	return stuckSagasResponse{StuckAfterSeconds: r.StuckAfter.Seconds(), Sagas: sagas}
+	return StuckSagasResponse{StuckAfterSeconds: r.StuckAfter.Seconds(), Sagas: sagas}
 }

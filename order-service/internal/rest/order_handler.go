@@ -38,7 +38,7 @@ func NewOrderHandler(app application.OrderApplicationService) *OrderHandler {
 func (h *OrderHandler) Register(e *echo.Echo) {
 	e.POST("/orders", h.CreateOrder)
 	e.GET("/orders/:trackingId", h.TrackOrder)
-	e.GET("/openapi.yaml", OpenAPI)
+	e.GET("/openapi.yaml", httpserver.OpenAPI(api.OpenAPI))
 }
 
 // CreateOrder handles POST /orders: 201 with Location /orders/{trackingId}.
@@ -54,7 +54,7 @@ func (h *OrderHandler) CreateOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req createOrderRequest
+	var req CreateOrderRequest
 	if err := decodeJSON(c.Request().Body, &req, createOrderShape); err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (h *OrderHandler) CreateOrder(c echo.Context) error {
 		c.Response().Header().Set(HeaderIdempotentReplayed, "true")
 	}
 	c.Response().Header().Set(echo.HeaderLocation, "/orders/"+resp.OrderTrackingID.String())
-	return c.JSON(http.StatusCreated, toCreateOrderResponse(resp))
+	return c.JSON(http.StatusCreated, createOrderResponseOf(resp))
 }
 
 // idempotencyKey returns the request's Idempotency-Key, "" when there is
@@ -105,12 +105,7 @@ func (h *OrderHandler) TrackOrder(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toTrackOrderResponse(resp))
-}
-
-// OpenAPI serves the API's OpenAPI document.
-func OpenAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml", api.OpenAPI)
+	return c.JSON(http.StatusOK, trackOrderResponseOf(resp))
 }
 
 func isJSON(contentType string) bool {

@@ -40,7 +40,7 @@ func (h *SagaHandler) OrderTimeline(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toOrderTimelineResponse(resp))
+	return c.JSON(http.StatusOK, orderTimelineResponseOf(resp))
 }
 
 // StuckSagas handles GET /sagas/stuck[?limit=n].
@@ -57,7 +57,7 @@ func (h *SagaHandler) StuckSagas(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toStuckSagasResponse(resp))
+	return c.JSON(http.StatusOK, stuckSagasResponseOf(resp))
 }
 
 // stuckSagasLimit reads a given ?limit: one whole number, not 0. A zero Limit

@@ -30,7 +30,7 @@ func (q *CustomerCreditQueryHandler) CustomerCredit(ctx context.Context, custome
 	var out CustomerCredit
 	err := q.tx.Transact(ctx, func(ctx context.Context) error {
 		credit, err := q.credits.FindByCustomerID(ctx, customerID)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, kernel.ErrNotFound) {
 			return kernel.WrapError(kernel.ECodeNotFound, err,
 				fmt.Sprintf("Could not find credit entry for customer: %s", customerID))
 		}

@@ -38,7 +38,7 @@ func TestCustomerCreditUnknownCustomer(t *testing.T) {
 	query := application.NewCustomerCreditQueryHandler(f.credits, f.history, f.tx)
 	gomock.InOrder(
 		f.inTransaction(),
-		f.credits.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, application.ErrNotFound),
+		f.credits.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, kernel.ErrNotFound),
 	)
 
 	_, err := query.CustomerCredit(context.Background(), customerID)

@@ -99,7 +99,7 @@ func (f *fixture) inTransaction() *gomock.Call {
 func (f *fixture) lockCredit(customer kernel.CustomerID, credit *domain.CreditEntry) *gomock.Call {
 	call := f.credits.EXPECT().FindByCustomerIDForUpdate(gomock.Any(), customer)
 	if credit == nil {
-		return call.Return(nil, fmt.Errorf("find: %w", application.ErrNotFound))
+		return call.Return(nil, fmt.Errorf("find: %w", kernel.ErrNotFound))
 	}
 	return call.Return(credit, nil)
 }
@@ -109,7 +109,7 @@ func (f *fixture) lockCredit(customer kernel.CustomerID, credit *domain.CreditEn
 func (f *fixture) findPayment(orderID kernel.OrderID, payment *domain.Payment) *gomock.Call {
 	call := f.payments.EXPECT().FindByOrderIDForUpdate(gomock.Any(), orderID)
 	if payment == nil {
-		return call.Return(nil, fmt.Errorf("find: %w", application.ErrNotFound))
+		return call.Return(nil, fmt.Errorf("find: %w", kernel.ErrNotFound))
 	}
 	return call.Return(payment, nil)
 }

@@ -91,7 +91,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 		zap.String("payment_order_status", string(request)))
 	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
 	switch {
-	case errors.Is(err, domain.ErrPaymentWithoutCustomer):
+	case errors.Is(err, domain.ErrInvalidCustomerID):
 		decide = func(ctx context.Context, req PaymentRequest, _ *domain.Payment) (outcome, domain.PaymentEvent, error) {
 			return h.rejectWithoutCustomer(ctx, req, request)
 		}
@@ -112,7 +112,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), request, req.SagaID)
 	})
 	switch {
-	case errors.Is(err, ErrDuplicate):
+	case errors.Is(err, kernel.ErrDuplicate):
 		// A unique index refused the second payment or answer: a concurrent
 		// delivery, or a concurrent cancellation of a customer without credit
 		// entry to serialise on, committed first. Nothing moved here.
@@ -196,7 +196,7 @@ func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, c
 	}
 	if payment == nil {
 		event := h.domain.CancelBeforePayment(cancellation)
-		if err := h.payments.Save(ctx, cancellation); errors.Is(err, ErrDuplicate) {
+		if err := h.payments.Save(ctx, cancellation); errors.Is(err, kernel.ErrDuplicate) {
 			// Only possible without a credit entry to serialise on: a
 			// payment of the order committed since the lookup. Run again,
 			// the request finds and cancels it.
@@ -248,7 +248,7 @@ func (h *PaymentRequestHelper) rejectWithoutCustomer(ctx context.Context, req Pa
 // transaction ends, or nil when the customer has none.
 func (h *PaymentRequestHelper) lockCreditEntry(ctx context.Context, customerID kernel.CustomerID) (*domain.CreditEntry, error) {
 	credit, err := h.credits.FindByCustomerIDForUpdate(ctx, customerID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {
@@ -261,7 +261,7 @@ func (h *PaymentRequestHelper) lockCreditEntry(ctx context.Context, customerID k
 // or nil when the order has none.
 func (h *PaymentRequestHelper) findPayment(ctx context.Context, orderID kernel.OrderID) (*domain.Payment, error) {
 	payment, err := h.payments.FindByOrderIDForUpdate(ctx, orderID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {

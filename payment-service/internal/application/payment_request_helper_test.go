@@ -191,7 +191,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 		req := pendingRequest("200.00")
 		gomock.InOrder(append(f.readsBeforePayment(req, creditEntry(t, "500.00"), nil),
 			f.readHistory(t),
-			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", application.ErrDuplicate)),
+			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", kernel.ErrDuplicate)),
 		)...)
 		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
 	})
@@ -203,7 +203,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
-			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
+			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", kernel.ErrDuplicate)),
 		)...)
 		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
 	})
@@ -346,13 +346,13 @@ func TestPersistCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
 	gomock.InOrder(append(f.readsBeforeCancel(req, nil, nil),
-		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", application.ErrDuplicate)),
+		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", kernel.ErrDuplicate)),
 	)...)
 
 	err := f.helper.PersistCancelPayment(context.Background(), req)
 
 	require.Error(t, err, "the payment that won the race still has to be cancelled")
-	assert.False(t, errors.Is(err, application.ErrDuplicate), "not mistaken for an answered duplicate")
+	assert.False(t, errors.Is(err, kernel.ErrDuplicate), "not mistaken for an answered duplicate")
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err), "a race, retried")
 }
 
@@ -402,7 +402,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.credits.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
-			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", application.ErrDuplicate)),
+			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", kernel.ErrDuplicate)),
 		)...)
 		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
 	})

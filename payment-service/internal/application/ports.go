@@ -32,12 +32,12 @@ type CustomerCreditQuery interface {
 }
 
 // PaymentRepository stores payments. Save returns an error wrapping
-// ErrDuplicate when the order already has a payment.
+// kernel.ErrDuplicate when the order already has a payment.
 type PaymentRepository interface {
 	// Save inserts a new payment or updates the status of a stored one.
 	Save(ctx context.Context, payment *domain.Payment) error
 	// FindByOrderIDForUpdate returns the order's payment locked until the
-	// transaction ends, or ErrNotFound.
+	// transaction ends, or kernel.ErrNotFound.
 	FindByOrderIDForUpdate(ctx context.Context, orderID kernel.OrderID) (*domain.Payment, error)
 }
 
@@ -45,10 +45,10 @@ type PaymentRepository interface {
 type CreditEntryRepository interface {
 	// FindByCustomerIDForUpdate returns the customer's entry locked until the
 	// transaction ends, so that payments of one customer run one after the
-	// other; ErrNotFound when the customer has none.
+	// other; kernel.ErrNotFound when the customer has none.
 	FindByCustomerIDForUpdate(ctx context.Context, customerID kernel.CustomerID) (*domain.CreditEntry, error)
 	// FindByCustomerID returns the customer's entry without locking it, or
-	// ErrNotFound.
+	// kernel.ErrNotFound.
 	FindByCustomerID(ctx context.Context, customerID kernel.CustomerID) (*domain.CreditEntry, error)
 	// Save stores the entry's total.
 	Save(ctx context.Context, credit *domain.CreditEntry) error
@@ -66,7 +66,7 @@ type CreditHistoryRepository interface {
 }
 
 // OrderOutboxRepository stores the answers owed to order-service. Save
-// returns an error wrapping ErrDuplicate when the saga already has an answer
+// returns an error wrapping kernel.ErrDuplicate when the saga already has an answer
 // to the same request kind.
 type OrderOutboxRepository interface {
 	// Save inserts a message.

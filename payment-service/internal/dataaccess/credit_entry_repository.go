@@ -41,7 +41,7 @@ func (r *CreditEntryRepository) FindByCustomerID(ctx context.Context, customerID
 func (r *CreditEntryRepository) find(db *gorm.DB, customerID kernel.CustomerID) (*domain.CreditEntry, error) {
 	var row creditEntryRow
 	if err := db.Where("customer_id = ?", customerID.UUID()).Take(&row).Error; err != nil {
-		return nil, wrapReadError(err, fmt.Sprintf("find credit entry of customer %s", customerID))
+		return nil, postgres.WrapReadError(err, fmt.Sprintf("find credit entry of customer %s", customerID))
 	}
 	return creditEntryFromRow(row)
 }
@@ -58,7 +58,7 @@ func (r *CreditEntryRepository) Save(ctx context.Context, credit *domain.CreditE
 		return postgres.WrapError(res.Error, what)
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("%s: %w", what, application.ErrNotFound)
+		return kernel.NotFound("%s", what)
 	}
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
@@ -65,5 +64,5 @@ func TestCreditEntryRepository(t *testing.T) {
 	assert.Equal(t, 1, countRows(t, db, `SELECT version FROM credit_entry WHERE customer_id = ?`, customer.UUID()))
 
 	_, err = repo.FindByCustomerID(ctx, kernel.NewID[kernel.CustomerID]())
-	assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
+	assert.True(t, errors.Is(err, kernel.ErrNotFound), "got %v", err)
 }

@@ -61,7 +61,7 @@ func (r *CreditHistoryRepository) TotalsByCustomerID(ctx context.Context, custom
 
 // Save implements application.CreditHistoryRepository.
 func (r *CreditHistoryRepository) Save(ctx context.Context, entry *domain.CreditHistory) error {
-	row := creditHistoryToRow(entry)
+	row := rowFromCreditHistory(entry)
 	err := postgres.Conn(ctx, r.db).Create(&row).Error
-	return wrapWriteError(err, fmt.Sprintf("save credit history %s of customer %s", entry.ID(), entry.CustomerID()))
+	return postgres.WrapWriteError(err, fmt.Sprintf("save credit history %s of customer %s", entry.ID(), entry.CustomerID()))
 }

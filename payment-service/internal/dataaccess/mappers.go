@@ -9,7 +9,7 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
-func paymentToRow(p *domain.Payment) paymentRow {
+func rowFromPayment(p *domain.Payment) paymentRow {
 	return paymentRow{
 		ID:         p.ID().UUID(),
 		CustomerID: p.CustomerID().UUID(),
@@ -30,7 +30,7 @@ func creditEntryFromRow(r creditEntryRow) (*domain.CreditEntry, error) {
 		kernel.IDFromUUID[kernel.CustomerID](r.CustomerID), kernel.NewMoney(r.TotalCreditAmount))
 }
 
-func creditHistoryToRow(h *domain.CreditHistory) creditHistoryRow {
+func rowFromCreditHistory(h *domain.CreditHistory) creditHistoryRow {
 	row := creditHistoryRow{
 		ID:         h.ID().UUID(),
 		CustomerID: h.CustomerID().UUID(),
@@ -54,7 +54,7 @@ func creditHistoryFromRow(r creditHistoryRow) (*domain.CreditHistory, error) {
 		orderID, kernel.NewMoney(r.Amount), domain.TransactionType(r.Type), r.CreatedAt)
 }
 
-func orderOutboxToRow(m application.OrderOutboxMessage) (orderOutboxRow, error) {
+func rowFromOrderOutbox(m application.OrderOutboxMessage) (orderOutboxRow, error) {
 	payload, err := json.Marshal(m.Payload)
 	if err != nil {
 		return orderOutboxRow{}, fmt.Errorf("encode payload of outbox message %s: %w", m.ID, err)

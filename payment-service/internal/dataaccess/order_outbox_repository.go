@@ -13,8 +13,9 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
 
-// OrderOutboxRepository implements application.OrderOutboxRepository on the
-// order_outbox table.
+// OrderOutboxRepository writes and resends order_outbox rows, the answers to
+// order-service; the relay and the cleaner see the table through
+// NewOrderOutboxStore.
 type OrderOutboxRepository struct {
 	db    *gorm.DB
 	relay outbox.AtCommit
@@ -29,18 +30,25 @@ func NewOrderOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *OrderOutboxRe
 	return &OrderOutboxRepository{db: db, relay: relay}
 }
 
+// NewOrderOutboxStore returns the order outbox as the relay and the cleaner
+// see it: published (COMPLETED) rows are finished, and archive moves them to
+// order_outbox_archive instead of deleting them.
+func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderOutboxTable, Archive: archive})
+}
+
 // Save implements application.OrderOutboxRepository. A second answer to the
 // same request of a saga breaks the unique (saga_id, payment_order_status)
-// index and is reported as ErrDuplicate.
+// index and is reported as kernel.ErrDuplicate.
 func (r *OrderOutboxRepository) Save(ctx context.Context, msg application.OrderOutboxMessage) error {
-	row, err := orderOutboxToRow(msg)
+	row, err := rowFromOrderOutbox(msg)
 	if err != nil {
 		return err
 	}
 	row.TraceParent = tracing.TraceParent(ctx)
 	row.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return wrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("save outbox message %s of saga %s", msg.ID, msg.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.message())
 	return nil
@@ -53,16 +61,3 @@ func (r *OrderOutboxRepository) ResendBySagaIDAndPaymentOrderStatus(ctx context.
 	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), OrderOutboxTable, "saga_id = ? AND payment_order_status = ?",
 		sagaID.UUID(), string(status))
 }
-
-// NewOrderOutboxStore returns the order outbox as the relay and the cleaner
-// see it: published (COMPLETED) rows are finished, and archive moves them to
-// order_outbox_archive instead of deleting them.
-func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderOutboxTable, Archive: archive})
-}
-
-// The relay's and the cleaner's ports, as infrastructure/outbox declares them.
-var (
-	_ outbox.Store        = (*postgres.OutboxStore)(nil)
-	_ outbox.CleanerStore = (*postgres.OutboxStore)(nil)
-)

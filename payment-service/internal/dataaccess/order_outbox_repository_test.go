@@ -52,7 +52,7 @@ func TestOrderOutboxRepository(t *testing.T) {
 	assert.False(t, exists, "the cancel request of the saga is not answered")
 
 	err = repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusPending))
-	assert.True(t, errors.Is(err, application.ErrDuplicate), "a second answer to one request: got %v", err)
+	assert.True(t, errors.Is(err, kernel.ErrDuplicate), "a second answer to one request: got %v", err)
 	require.NoError(t, repo.Save(ctx, outboxMessage(sagaID, kernel.PaymentOrderStatusCancelled)))
 
 	// The relay sees the row with its payload as JSON, marks it COMPLETED, and

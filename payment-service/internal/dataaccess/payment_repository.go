@@ -26,14 +26,14 @@ func NewPaymentRepository(db *gorm.DB) *PaymentRepository { return &PaymentRepos
 
 // Save implements application.PaymentRepository: a new payment is inserted,
 // a stored one gets its new status. A second payment for the same order
-// breaks the unique order index and is reported as ErrDuplicate.
+// breaks the unique order index and is reported as kernel.ErrDuplicate.
 func (r *PaymentRepository) Save(ctx context.Context, p *domain.Payment) error {
-	row := paymentToRow(p)
+	row := rowFromPayment(p)
 	err := postgres.Conn(ctx, r.db).Clauses(clause.OnConflict{
 		Columns:   []clause.Column{{Name: "id"}},
 		DoUpdates: clause.AssignmentColumns([]string{"status"}),
 	}).Create(&row).Error
-	return wrapWriteError(err, fmt.Sprintf("save payment %s of order %s", p.ID(), p.OrderID()))
+	return postgres.WrapWriteError(err, fmt.Sprintf("save payment %s of order %s", p.ID(), p.OrderID()))
 }
 
 // FindByOrderIDForUpdate implements application.PaymentRepository with
@@ -43,7 +43,7 @@ func (r *PaymentRepository) FindByOrderIDForUpdate(ctx context.Context, orderID 
 	err := postgres.Conn(ctx, r.db).Clauses(clause.Locking{Strength: clause.LockingStrengthUpdate}).
 		Where("order_id = ?", orderID.UUID()).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, fmt.Sprintf("find payment of order %s", orderID))
+		return nil, postgres.WrapReadError(err, fmt.Sprintf("find payment of order %s", orderID))
 	}
 	return paymentFromRow(row)
 }

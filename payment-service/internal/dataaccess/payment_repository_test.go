@@ -10,7 +10,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
@@ -59,10 +58,10 @@ func TestPaymentRepository(t *testing.T) {
 		require.NoError(t, err)
 		ds.ValidateAndInitiatePayment(twin, credit, domain.CreditHistoryTotals{})
 		err = repo.Save(ctx, twin)
-		assert.True(t, errors.Is(err, application.ErrDuplicate), "got %v", err)
+		assert.True(t, errors.Is(err, kernel.ErrDuplicate), "got %v", err)
 	})
 	t.Run("unknown order is not found", func(t *testing.T) {
 		_, err := repo.FindByOrderIDForUpdate(ctx, kernel.NewID[kernel.OrderID]())
-		assert.True(t, errors.Is(err, application.ErrNotFound), "got %v", err)
+		assert.True(t, errors.Is(err, kernel.ErrNotFound), "got %v", err)
 	})
 }

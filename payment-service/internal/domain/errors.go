@@ -10,11 +10,11 @@ import (
 // kernel.ECodeInternal when stored data did, since the database is then at
 // fault and the details are not for users.
 var (
-	// ErrPaymentWithoutOrder: a payment names no order to pay for.
-	ErrPaymentWithoutOrder = errors.New("payment without order")
-	// ErrPaymentWithoutCustomer: a payment names no customer to take the
-	// price from.
-	ErrPaymentWithoutCustomer = errors.New("payment without customer")
+	// ErrInvalidOrderID: a payment names no order to pay for.
+	ErrInvalidOrderID = errors.New("payment without order")
+	// ErrInvalidCustomerID: a payment names no customer to take the price
+	// from.
+	ErrInvalidCustomerID = errors.New("payment without customer")
 	// ErrInvalidPayment: stored data cannot describe a payment.
 	ErrInvalidPayment = errors.New("invalid payment")
 	// ErrInvalidCreditEntry: stored data cannot describe a credit entry.

@@ -22,10 +22,10 @@ type Payment struct {
 // payment to fail, which the domain service reports to the order.
 func NewPayment(orderID kernel.OrderID, customerID kernel.CustomerID, price kernel.Money) (*Payment, error) {
 	if orderID.IsZero() {
-		return nil, kernel.Invalid(ErrPaymentWithoutOrder, "Payment of customer: %s needs an order id!", customerID)
+		return nil, kernel.Invalid(ErrInvalidOrderID, "Payment of customer: %s needs an order id!", customerID)
 	}
 	if customerID.IsZero() {
-		return nil, kernel.Invalid(ErrPaymentWithoutCustomer, "Payment for order: %s needs a customer id!", orderID)
+		return nil, kernel.Invalid(ErrInvalidCustomerID, "Payment for order: %s needs a customer id!", orderID)
 	}
 	return &Payment{orderID: orderID, customerID: customerID, price: price}, nil
 }

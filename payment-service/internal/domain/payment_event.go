@@ -6,7 +6,8 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 )
 
-// PaymentEvent is the decision PaymentDomainService took on a payment; the
+// PaymentEvent is the decision PaymentDomainService took on a payment: a
+// PaymentCompletedEvent, PaymentCancelledEvent or PaymentFailedEvent. The
 // application turns it into the answer sent to order-service.
 type PaymentEvent interface {
 	kernel.DomainEvent
@@ -33,3 +34,9 @@ func (e paymentEvent) CreatedAt() time.Time { return e.createdAt }
 
 // FailureMessages is empty: only PaymentFailedEvent carries reasons.
 func (e paymentEvent) FailureMessages() []string { return nil }
+
+var (
+	_ PaymentEvent = PaymentCompletedEvent{}
+	_ PaymentEvent = PaymentCancelledEvent{}
+	_ PaymentEvent = PaymentFailedEvent{}
+)

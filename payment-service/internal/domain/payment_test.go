@@ -23,9 +23,9 @@ func TestNewPayment(t *testing.T) {
 		wantMsg  string
 	}{
 		{name: "valid", orderID: kernel.NewID[kernel.OrderID](), customer: customerID},
-		{name: "no order", customer: customerID, wantErr: domain.ErrPaymentWithoutOrder,
+		{name: "no order", customer: customerID, wantErr: domain.ErrInvalidOrderID,
 			wantMsg: "Payment of customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41 needs an order id!"},
-		{name: "no customer", orderID: orderID, wantErr: domain.ErrPaymentWithoutCustomer,
+		{name: "no customer", orderID: orderID, wantErr: domain.ErrInvalidCustomerID,
 			wantMsg: "Payment for order: 9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c needs a customer id!"},
 	}
 	for _, tt := range tests {

@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/payment-service/api"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
@@ -22,11 +23,14 @@ func NewCustomerCreditHandler(query application.CustomerCreditQuery) *CustomerCr
 
 // Register adds the handler's routes to e.
 func (h *CustomerCreditHandler) Register(e *echo.Echo) {
-	e.GET("/customers/:customerId/credit", h.customerCredit)
-	e.GET("/openapi.yaml", OpenAPI)
+	e.GET("/customers/:customerId/credit", h.CustomerCredit)
+	e.GET("/openapi.yaml", httpserver.OpenAPI(api.OpenAPI))
 }
 
-func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
+// CustomerCredit answers GET /customers/{customerId}/credit: 200 with the
+// customer's credit and history, 404 when the customer has no credit entry,
+// 400 when the id is not a UUID.
+func (h *CustomerCreditHandler) CustomerCredit(c echo.Context) error {
 	raw := c.Param("customerId")
 	customerID, err := kernel.ParseID[kernel.CustomerID](raw)
 	if err != nil {
@@ -37,9 +41,4 @@ func (h *CustomerCreditHandler) customerCredit(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, customerCreditResponseOf(credit))
-}
-
-// OpenAPI serves the API's OpenAPI document.
-func OpenAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml", api.OpenAPI)
 }

@@ -27,7 +27,7 @@ func NewOrderApprovalTrackQueryHandler(approvals OrderApprovalRepository) *Order
 func (h *OrderApprovalTrackQueryHandler) TrackOrderApproval(ctx context.Context, query TrackOrderApprovalQuery) (TrackOrderApprovalResponse, error) {
 	approval, err := h.approvals.FindByOrderID(ctx, query.OrderID)
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, kernel.ErrNotFound):
 		return TrackOrderApprovalResponse{}, kernel.WrapError(kernel.ECodeNotFound, err,
 			fmt.Sprintf("Could not find order approval for order id: %s", query.OrderID))
 	case err != nil:

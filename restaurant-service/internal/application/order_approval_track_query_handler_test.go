@@ -40,7 +40,7 @@ func TestTrackOrderApproval(t *testing.T) {
 	t.Run("not found", func(t *testing.T) {
 		approvals := mocks.NewMockOrderApprovalRepository(gomock.NewController(t))
 		approvals.EXPECT().FindByOrderID(gomock.Any(), orderID).
-			Return(nil, fmt.Errorf("find approval of order %s: %w", orderID, application.ErrNotFound))
+			Return(nil, fmt.Errorf("find approval of order %s: %w", orderID, kernel.ErrNotFound))
 
 		_, err := application.NewOrderApprovalTrackQueryHandler(approvals).
 			TrackOrderApproval(context.Background(), application.TrackOrderApprovalQuery{OrderID: orderID})

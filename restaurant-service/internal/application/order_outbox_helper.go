@@ -35,7 +35,7 @@ func (h *OrderOutboxHelper) AnswerAgain(ctx context.Context, sagaID kernel.SagaI
 
 // SaveOrderOutboxMessage writes one answer with a fresh message id; the row
 // is stamped with the payload's time. Another answer for the same saga is
-// ErrDuplicate.
+// kernel.ErrDuplicate.
 func (h *OrderOutboxHelper) SaveOrderOutboxMessage(
 	ctx context.Context,
 	payload OrderEventPayload,

@@ -47,16 +47,16 @@ type Transactor interface {
 type RestaurantRepository interface {
 	// FindRestaurantInformation loads the restaurant with those of productIDs
 	// it offers; products it does not offer are simply absent. An unknown
-	// restaurant is ErrNotFound.
+	// restaurant is kernel.ErrNotFound.
 	FindRestaurantInformation(ctx context.Context, restaurantID kernel.RestaurantID, productIDs []kernel.ProductID) (*domain.Restaurant, error)
 }
 
 // OrderApprovalRepository stores the restaurants' answers, one per order.
 type OrderApprovalRepository interface {
 	// Save inserts the approval; an approval for the same order already stored
-	// is ErrDuplicate.
+	// is kernel.ErrDuplicate.
 	Save(ctx context.Context, approval *domain.OrderApproval) error
-	// FindByOrderID returns the approval of the order, or ErrNotFound.
+	// FindByOrderID returns the approval of the order, or kernel.ErrNotFound.
 	FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error)
 	// FindByOrderIDForUpdate is FindByOrderID with the row locked until the
 	// transaction ends, so that a cancellation and an approval of the same
@@ -69,7 +69,7 @@ type OrderApprovalRepository interface {
 // OrderOutboxRepository writes and looks up answers in the order_outbox table.
 type OrderOutboxRepository interface {
 	// Save inserts the message; a message for the same saga already stored is
-	// ErrDuplicate.
+	// kernel.ErrDuplicate.
 	Save(ctx context.Context, message OrderOutboxMessage) error
 	// ResendBySagaID hands the saga's answer, whatever became of it
 	// (published, parked), back to the relay under its message id, and

@@ -106,7 +106,7 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 		return h.outbox.SaveOrderOutboxMessage(ctx, payloadOf(event), approval.Status(), outbox.StatusStarted, request.SagaID)
 	})
 	switch {
-	case errors.Is(err, ErrDuplicate):
+	case errors.Is(err, kernel.ErrDuplicate):
 		// A unique index refused the second answer: a concurrent delivery won, or
 		// the first answer was already cleaned from the outbox.
 		log.Info("approval request already answered (the order already has an approval); nothing to do")
@@ -146,7 +146,7 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 	}
 	restaurant, err := h.restaurants.FindRestaurantInformation(ctx, request.RestaurantID, order.ProductIDs())
 	switch {
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, kernel.ErrNotFound):
 		return h.domain.RejectUnknownRestaurant(request.RestaurantID, order, h.now()), nil
 	case err != nil:
 		return nil, fmt.Errorf("find restaurant %s: %w", request.RestaurantID, err)
@@ -182,7 +182,7 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderCancellation(ctx context.C
 		if approval == nil {
 			moved = true
 			if err := h.approvals.Save(ctx, domain.NewCancelledOrderApproval(request.RestaurantID, request.OrderID)); err != nil {
-				// ErrDuplicate: the approval request committed meanwhile;
+				// kernel.ErrDuplicate: the approval request committed meanwhile;
 				// a conflict, run again to find and cancel it.
 				return kernel.WrapError(kernel.ECodeConflict, err, fmt.Sprintf("record cancellation of order %s", request.OrderID))
 			}
@@ -222,7 +222,7 @@ func (h *RestaurantApprovalRequestHelper) findApproval(ctx context.Context, orde
 		find = h.approvals.FindByOrderIDForUpdate
 	}
 	approval, err := find(ctx, orderID)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, kernel.ErrNotFound) {
 		return nil, nil
 	}
 	if err != nil {

@@ -127,7 +127,7 @@ func TestApproveOrderApproves(t *testing.T) {
 	req := request("100.00", application.OrderProduct{ID: product2, Quantity: 2})
 	m.expectTransaction()
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 		Return(catalogRestaurant(t, true), nil)
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusApproved, []string{})
@@ -191,7 +191,7 @@ func TestApproveOrderRejects(t *testing.T) {
 			}
 			m.expectTransaction()
 			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, ids).Return(catalogRestaurant(t, tt.active), nil)
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, tt.failures(req))
 
@@ -205,9 +205,9 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 	m.expectTransaction()
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
-		Return(nil, fmt.Errorf("find restaurant %s: %w", restaurant1, application.ErrNotFound))
+		Return(nil, fmt.Errorf("find restaurant %s: %w", restaurant1, kernel.ErrNotFound))
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected,
 		[]string{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb45 not found!"})
 
@@ -226,7 +226,7 @@ func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
 }
 
 func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
-	duplicate := fmt.Errorf("insert: %w", application.ErrDuplicate)
+	duplicate := fmt.Errorf("insert: %w", kernel.ErrDuplicate)
 	tests := []struct {
 		name           string
 		approvalErr    error
@@ -241,7 +241,7 @@ func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			m.expectTransaction()
 			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 				Return(catalogRestaurant(t, true), nil)
 			m.approvals.EXPECT().Save(inTx{}, gomock.Any()).Return(tt.approvalErr)
@@ -270,7 +270,7 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 			name: "restaurant lookup fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
 				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(nil, down)
 			},
 		},
@@ -278,7 +278,7 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 			name: "outbox insert fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
 				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(catalogRestaurant(t, true), nil)
 				m.approvals.EXPECT().Save(inTx{}, gomock.Any()).Return(nil)
 				m.outbox.EXPECT().Save(inTx{}, gomock.Any()).Return(down)
@@ -369,7 +369,7 @@ func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
 			tt.mutate(&req)
 			m.expectTransaction()
 			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			// No catalog lookup: the request is refused on its own.
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
 
@@ -385,7 +385,7 @@ func TestApproveOrderRejectsRequestWithoutRestaurant(t *testing.T) {
 	var msg application.OrderOutboxMessage
 	m.expectTransaction()
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
-	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, application.ErrNotFound)
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 	// No catalog lookup and no approval row: an approval belongs to a
 	// restaurant. The answer alone is written.
 	m.outbox.EXPECT().Save(inTx{}, gomock.Any()).DoAndReturn(func(_ context.Context, saved application.OrderOutboxMessage) error {

@@ -26,8 +26,8 @@ func restaurantFromRows(restaurant restaurantRow, rows []productRow) (*domain.Re
 	return r, nil
 }
 
-// orderApprovalRowOf is the row that stores a.
-func orderApprovalRowOf(a *domain.OrderApproval) orderApprovalRow {
+// rowFromOrderApproval is the row that stores a.
+func rowFromOrderApproval(a *domain.OrderApproval) orderApprovalRow {
 	return orderApprovalRow{
 		ID:              a.ID().UUID(),
 		RestaurantID:    a.RestaurantID().UUID(),
@@ -56,8 +56,8 @@ func orderApprovalFromRow(row orderApprovalRow) (*domain.OrderApproval, error) {
 	return a, nil
 }
 
-// orderOutboxRowOf is the row that stores m, its payload encoded as JSON.
-func orderOutboxRowOf(m application.OrderOutboxMessage) (orderOutboxRow, error) {
+// rowFromOrderOutbox is the row that stores m, its payload encoded as JSON.
+func rowFromOrderOutbox(m application.OrderOutboxMessage) (orderOutboxRow, error) {
 	payload, err := json.Marshal(m.Payload)
 	if err != nil {
 		return orderOutboxRow{}, fmt.Errorf("encode order outbox payload of saga %s: %w", m.SagaID, err)

@@ -26,18 +26,18 @@ func NewOrderApprovalRepository(db *gorm.DB) *OrderApprovalRepository {
 }
 
 // Save implements application.OrderApprovalRepository. The unique index on
-// order_id turns a second approval of the order into application.ErrDuplicate.
+// order_id turns a second approval of the order into kernel.ErrDuplicate.
 func (r *OrderApprovalRepository) Save(ctx context.Context, approval *domain.OrderApproval) error {
-	row := orderApprovalRowOf(approval)
-	return wrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save approval of order %s", approval.OrderID()))
+	row := rowFromOrderApproval(approval)
+	return postgres.WrapWriteError(postgres.Conn(ctx, r.db).Create(&row).Error, fmt.Sprintf("save approval of order %s", approval.OrderID()))
 }
 
 // FindByOrderID implements application.OrderApprovalRepository: no approval
-// of the order is application.ErrNotFound.
+// of the order is kernel.ErrNotFound.
 func (r *OrderApprovalRepository) FindByOrderID(ctx context.Context, orderID kernel.OrderID) (*domain.OrderApproval, error) {
 	var row orderApprovalRow
 	if err := postgres.Conn(ctx, r.db).Where("order_id = ?", orderID.UUID()).Take(&row).Error; err != nil {
-		return nil, wrapReadError(err, fmt.Sprintf("find approval of order %s", orderID))
+		return nil, postgres.WrapReadError(err, fmt.Sprintf("find approval of order %s", orderID))
 	}
 	return orderApprovalFromRow(row)
 }
@@ -47,21 +47,21 @@ func (r *OrderApprovalRepository) FindByOrderIDForUpdate(ctx context.Context, or
 	var row orderApprovalRow
 	err := postgres.Conn(ctx, r.db).Clauses(clause.Locking{Strength: "UPDATE"}).Where("order_id = ?", orderID.UUID()).Take(&row).Error
 	if err != nil {
-		return nil, wrapReadError(err, fmt.Sprintf("lock approval of order %s", orderID))
+		return nil, postgres.WrapReadError(err, fmt.Sprintf("lock approval of order %s", orderID))
 	}
 	return orderApprovalFromRow(row)
 }
 
 // Update implements application.OrderApprovalRepository.
 func (r *OrderApprovalRepository) Update(ctx context.Context, approval *domain.OrderApproval) error {
-	row := orderApprovalRowOf(approval)
+	row := rowFromOrderApproval(approval)
 	res := postgres.Conn(ctx, r.db).Exec(`UPDATE order_approval SET status = ?, failure_messages = ? WHERE id = ?`,
 		row.Status, row.FailureMessages, row.ID)
 	if res.Error != nil {
 		return postgres.WrapError(res.Error, fmt.Sprintf("update approval of order %s", approval.OrderID()))
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("update approval %s of order %s: %w", approval.ID(), approval.OrderID(), application.ErrNotFound)
+		return kernel.NotFound("update approval %s of order %s", approval.ID(), approval.OrderID())
 	}
 	return nil
 }

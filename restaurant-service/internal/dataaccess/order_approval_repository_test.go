@@ -9,7 +9,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
-	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
 	"github.com/food-ordering-system/restaurant-service/migrations"
 )
@@ -31,8 +30,8 @@ func TestOrderApprovalRepositoryRoundTripAndUniquePerOrder(t *testing.T) {
 
 	again := rejectedApproval(t, orderID) // a new id, the same order
 	err = repo.Save(ctx, again)
-	assert.ErrorIs(t, err, application.ErrDuplicate)
+	assert.ErrorIs(t, err, kernel.ErrDuplicate)
 
 	_, err = repo.FindByOrderID(ctx, kernel.NewID[kernel.OrderID]())
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }

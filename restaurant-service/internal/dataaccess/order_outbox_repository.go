@@ -13,11 +13,9 @@ import (
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
 
-// orderOutboxTable is the outbox table of restaurant-service.
-const orderOutboxTable = "order_outbox"
-
-// OrderOutboxRepository is the order_outbox table as the helper writes and
-// looks it up; the relay and the cleaner see it through NewOrderOutboxStore.
+// OrderOutboxRepository writes and resends order_outbox rows, the answers to
+// order-service; the relay and the cleaner see the table through
+// NewOrderOutboxStore.
 type OrderOutboxRepository struct {
 	db    *gorm.DB
 	relay outbox.AtCommit
@@ -36,26 +34,20 @@ func NewOrderOutboxRepository(db *gorm.DB, relay outbox.AtCommit) *OrderOutboxRe
 // see it: published (COMPLETED) rows are finished, and archive moves them to
 // order_outbox_archive instead of deleting them.
 func NewOrderOutboxStore(db *gorm.DB, archive bool) *postgres.OutboxStore {
-	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: orderOutboxTable, Archive: archive})
+	return postgres.NewOutboxStore(db, postgres.OutboxTable{Name: OrderOutboxTable, Archive: archive})
 }
 
-// The relay's and the cleaner's ports, as infrastructure/outbox declares them.
-var (
-	_ outbox.Store        = (*postgres.OutboxStore)(nil)
-	_ outbox.CleanerStore = (*postgres.OutboxStore)(nil)
-)
-
 // Save implements application.OrderOutboxRepository. The unique index on
-// saga_id turns a second answer to the saga into application.ErrDuplicate.
+// saga_id turns a second answer to the saga into kernel.ErrDuplicate.
 func (r *OrderOutboxRepository) Save(ctx context.Context, message application.OrderOutboxMessage) error {
-	row, err := orderOutboxRowOf(message)
+	row, err := rowFromOrderOutbox(message)
 	if err != nil {
 		return err
 	}
 	row.TraceParent = tracing.TraceParent(ctx)
 	row.LeaseUntil = postgres.LeaseUntil(r.relay)
 	if err := postgres.Conn(ctx, r.db).Create(&row).Error; err != nil {
-		return wrapWriteError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
+		return postgres.WrapWriteError(err, fmt.Sprintf("save order outbox message of saga %s", message.SagaID))
 	}
 	postgres.PublishAtCommit(ctx, r.relay, row.message())
 	return nil
@@ -64,5 +56,5 @@ func (r *OrderOutboxRepository) Save(ctx context.Context, message application.Or
 // ResendBySagaID implements application.OrderOutboxRepository: the row gets
 // its attempts back and no lease, so that the next claim publishes it.
 func (r *OrderOutboxRepository) ResendBySagaID(ctx context.Context, sagaID kernel.SagaID) (bool, error) {
-	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), orderOutboxTable, "saga_id = ?", sagaID.UUID())
+	return postgres.ResendOutboxRows(ctx, postgres.Conn(ctx, r.db), OrderOutboxTable, "saga_id = ?", sagaID.UUID())
 }

@@ -52,7 +52,7 @@ func TestOrderOutboxRepositorySaveAndUniquePerSaga(t *testing.T) {
 	assert.True(t, msg.Payload.CreatedAt.Equal(payload.CreatedAt))
 
 	second := outboxMessage(sagaID, kernel.EventTime(time.Now()))
-	assert.ErrorIs(t, repo.Save(ctx, second), application.ErrDuplicate)
+	assert.ErrorIs(t, repo.Save(ctx, second), kernel.ErrDuplicate)
 }
 
 func TestOrderOutboxRepositoryRelayAndCleaner(t *testing.T) {

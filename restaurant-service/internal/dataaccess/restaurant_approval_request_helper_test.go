@@ -134,7 +134,7 @@ func TestApprovalAndOutboxRollBackTogether(t *testing.T) {
 	require.ErrorIs(t, err, boom)
 
 	_, err = approvals.FindByOrderID(ctx, orderID)
-	assert.ErrorIs(t, err, application.ErrNotFound, "the approval was rolled back")
+	assert.ErrorIs(t, err, kernel.ErrNotFound, "the approval was rolled back")
 	assert.Zero(t, countOf(t, db, "SELECT count(*) FROM order_outbox WHERE saga_id = ?", sagaID.UUID()), "the outbox row was rolled back")
 }
 

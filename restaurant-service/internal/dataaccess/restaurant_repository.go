@@ -25,7 +25,7 @@ func NewRestaurantRepository(db *gorm.DB) *RestaurantRepository { return &Restau
 
 // FindRestaurantInformation implements application.RestaurantRepository: the
 // restaurant, with those of productIDs its catalog lists; an unknown
-// restaurant is application.ErrNotFound.
+// restaurant is kernel.ErrNotFound.
 func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, restaurantID kernel.RestaurantID, productIDs []kernel.ProductID) (*domain.Restaurant, error) {
 	ids := make([]string, len(productIDs))
 	for i, id := range productIDs {
@@ -46,7 +46,7 @@ func (r *RestaurantRepository) FindRestaurantInformation(ctx context.Context, re
 		return nil, postgres.WrapError(err, fmt.Sprintf("find restaurant %s and its products", restaurantID))
 	}
 	if len(rows) == 0 {
-		return nil, fmt.Errorf("find restaurant %s: %w", restaurantID, application.ErrNotFound)
+		return nil, kernel.NotFound("find restaurant %s", restaurantID)
 	}
 	restaurant := restaurantRow{ID: rows[0].RestaurantID, Name: rows[0].RestaurantName, Active: rows[0].RestaurantActive}
 	var products []productRow

@@ -9,7 +9,6 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
-	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
 	"github.com/food-ordering-system/restaurant-service/migrations"
 )
@@ -53,5 +52,5 @@ func TestRestaurantRepositoryUnknownRestaurantIsNotFound(t *testing.T) {
 
 	_, err := dataaccess.NewRestaurantRepository(db).
 		FindRestaurantInformation(context.Background(), kernel.NewID[kernel.RestaurantID](), []kernel.ProductID{product2})
-	assert.ErrorIs(t, err, application.ErrNotFound)
+	assert.ErrorIs(t, err, kernel.ErrNotFound)
 }

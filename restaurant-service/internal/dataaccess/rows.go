@@ -13,6 +13,9 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres"
 )
 
+// OrderOutboxTable is the outbox of answers to order-service.
+const OrderOutboxTable = "order_outbox"
+
 // restaurantRow is a row of restaurants.
 type restaurantRow struct {
 	ID     uuid.UUID `gorm:"column:id;primaryKey"`
@@ -22,7 +25,6 @@ type restaurantRow struct {
 
 func (restaurantRow) TableName() string { return "restaurants" }
 
-// productRow is a row of products.
 // restaurantProductRow is a restaurant joined with one of its products, or
 // with none (the product columns are then NULL).
 type restaurantProductRow struct {
@@ -35,6 +37,7 @@ type restaurantProductRow struct {
 	ProductAvailable *bool            `gorm:"column:product_available"`
 }
 
+// productRow is a row of products.
 type productRow struct {
 	ID        uuid.UUID       `gorm:"column:id;primaryKey"`
 	Name      string          `gorm:"column:name"`
@@ -74,7 +77,7 @@ type orderOutboxRow struct {
 	LeaseUntil postgres.LeaseValue `gorm:"column:lease_until;->:false;<-:create"`
 }
 
-func (orderOutboxRow) TableName() string { return orderOutboxTable }
+func (orderOutboxRow) TableName() string { return OrderOutboxTable }
 
 // stringList is a list of strings kept in a jsonb column; nil is stored as [].
 type stringList []string

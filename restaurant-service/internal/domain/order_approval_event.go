@@ -15,14 +15,23 @@ type OrderApprovalEvent interface {
 	OrderApproval() *OrderApproval
 }
 
-// orderApprovalEvent is what both events carry.
+// orderApprovalEvent is what every OrderApprovalEvent carries: the approval
+// and when it was decided on.
 type orderApprovalEvent struct {
 	approval  *OrderApproval
 	createdAt time.Time
 }
 
+// OrderApproval is the approval to store.
 func (e orderApprovalEvent) OrderApproval() *OrderApproval { return e.approval }
-func (e orderApprovalEvent) CreatedAt() time.Time          { return e.createdAt }
+
+// CreatedAt is when the decision was taken.
+func (e orderApprovalEvent) CreatedAt() time.Time { return e.createdAt }
+
+var (
+	_ OrderApprovalEvent = OrderApprovedEvent{}
+	_ OrderApprovalEvent = OrderRejectedEvent{}
+)
 
 // newOrderApprovalEvent wraps approval in the event matching its status.
 func newOrderApprovalEvent(approval *OrderApproval, at time.Time) OrderApprovalEvent {

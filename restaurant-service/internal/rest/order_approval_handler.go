@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/restaurant-service/api"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
@@ -23,7 +24,7 @@ func NewOrderApprovalHandler(tracker application.OrderApprovalTracker) *OrderApp
 // Register adds the handler's routes to e.
 func (h *OrderApprovalHandler) Register(e *echo.Echo) {
 	e.GET("/orders/:orderId/approval", h.TrackOrderApproval)
-	e.GET("/openapi.yaml", OpenAPI)
+	e.GET("/openapi.yaml", httpserver.OpenAPI(api.OpenAPI))
 }
 
 // TrackOrderApproval answers GET /orders/{orderId}/approval: 200 with the
@@ -40,9 +41,4 @@ func (h *OrderApprovalHandler) TrackOrderApproval(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, orderApprovalResponseOf(approval))
-}
-
-// OpenAPI serves the API's OpenAPI document.
-func OpenAPI(c echo.Context) error {
-	return c.Blob(http.StatusOK, "application/yaml", api.OpenAPI)
 }

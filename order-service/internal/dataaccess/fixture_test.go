@@ -1,12 +1,9 @@
 package dataaccess_test
 
 import (
-	"context"
-	"errors"
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -16,7 +13,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
 	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/application"
-	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 	"github.com/food-ordering-system/order-service/migrations"
 )
@@ -48,7 +44,7 @@ func must[T any](v T, err error) T {
 }
 
 func product(id kernel.ProductID, name, price string) domain.Product {
-	return must(domain.NewProduct(id, name, money(price)))
+	return must(domain.UnmarshalProductFromDatabase(id, name, money(price)))
 }
 
 // newOrder returns the original's sample order, initialized PENDING.
@@ -59,7 +55,7 @@ func newOrder(t *testing.T) *domain.Order {
 			must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00"))),
 			must(domain.NewOrderItem(product2, 3, money("50.00"), money("150.00"))),
 		}))
-	restaurant := must(domain.NewRestaurant(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order
@@ -112,31 +108,4 @@ func count(t *testing.T, db *gorm.DB, table string) int64 {
 	var n int64
 	require.NoError(t, db.Table(table).Count(&n).Error)
 	return n
-}
-
-func TestTransactionRollsBackEveryWrite(t *testing.T) {
-	db, _ := newDB(t)
-	ctx := context.Background()
-	orders := dataaccess.NewOrderRepository(db)
-	payments := dataaccess.NewPaymentOutboxRepository(db, nil)
-	order := newOrder(t)
-	sagaID := kernel.NewID[kernel.SagaID]()
-	boom := errors.New("boom")
-
-	err := postgres.NewTransactor(db).Transact(ctx, func(ctx context.Context) error {
-		if err := orders.Insert(ctx, order); err != nil {
-			return err
-		}
-		if err := payments.Save(ctx, paymentMessage(sagaID, order, kernel.PaymentOrderStatusPending, saga.StatusStarted)); err != nil {
-			return err
-		}
-		return boom
-	})
-
-	require.ErrorIs(t, err, boom)
-	_, err = orders.FindByID(ctx, order.ID())
-	assert.ErrorIs(t, err, application.ErrNotFound)
-	rows, err := payments.FindBySagaIDAndSagaStatus(ctx, sagaID, saga.StatusStarted)
-	require.NoError(t, err)
-	assert.Empty(t, rows)
 }
