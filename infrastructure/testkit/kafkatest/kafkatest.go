@@ -46,7 +46,7 @@ func Topic(tb testing.TB, base string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := kafka.EnsureTopics(ctx, cfg, []kafka.TopicSpec{{Name: name, Partitions: 3, ReplicationFactor: 1}}); err != nil {
-		tb.Fatalf("kafkatest: %v (is Kafka running? infrastructure/local/kafka.sh start)", err)
+		tb.Fatalf("kafkatest: %v (is Kafka running? infrastructure/tools/local/kafka.sh start)", err)
 	}
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

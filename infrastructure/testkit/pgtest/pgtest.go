@@ -22,7 +22,7 @@ import (
 )
 
 // Config returns the connection settings of the test database: the local
-// cluster of infrastructure/local unless FOS_TEST_POSTGRES_HOST,
+// cluster of infrastructure/tools/local unless FOS_TEST_POSTGRES_HOST,
 // FOS_TEST_POSTGRES_PORT, FOS_TEST_POSTGRES_USER, FOS_TEST_POSTGRES_PASSWORD or
 // FOS_TEST_POSTGRES_DATABASE say otherwise. Schema is left empty.
 func Config() postgres.Config {
@@ -57,7 +57,7 @@ func New(tb testing.TB, migrations fs.FS, seeds ...string) (*gorm.DB, postgres.C
 	defer cancel()
 	db, err := postgres.Open(ctx, cfg, zap.NewNop())
 	if err != nil {
-		tb.Fatalf("pgtest: %v (is PostgreSQL running? infrastructure/local/postgres.sh start)", err)
+		tb.Fatalf("pgtest: %v (is PostgreSQL running? infrastructure/tools/local/postgres.sh start)", err)
 	}
 	tb.Cleanup(func() {
 		_ = db.Exec("DROP SCHEMA IF EXISTS " + postgres.QuoteIdent(cfg.Schema) + " CASCADE").Error

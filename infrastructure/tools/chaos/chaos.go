@@ -29,8 +29,8 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/retry"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // Config says how hard and how long each scenario pushes.
@@ -54,7 +54,7 @@ type Config struct {
 	// Recover bounds the wait, after the stream, for every accepted order to
 	// end and every outbox row to be published (default 90s).
 	Recover time.Duration
-	// LocalDir is infrastructure/local, whose scripts stop and start the
+	// LocalDir is infrastructure/tools/local, whose scripts stop and start the
 	// broker and PostgreSQL.
 	LocalDir string
 	// Logf reports progress (nothing when nil).
@@ -496,7 +496,7 @@ func (r *Run) isPlanted(key string) bool {
 	return r.planted[key]
 }
 
-// script runs one of infrastructure/local's scripts (kafka.sh stop, ...).
+// script runs one of infrastructure/tools/local's scripts (kafka.sh stop, ...).
 func (r *Run) script(ctx context.Context, name string, args ...string) error {
 	cmd := exec.CommandContext(ctx, "bash", append([]string{r.Cfg.LocalDir + "/" + name}, args...)...)
 	out, err := cmd.CombinedOutput()

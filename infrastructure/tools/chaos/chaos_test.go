@@ -8,7 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 func TestEnvChanges(t *testing.T) {

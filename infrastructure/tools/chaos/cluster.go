@@ -14,9 +14,9 @@ import (
 
 	"github.com/IBM/sarama"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/retry"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // ClusterBrokers are the brokers of the three-broker cluster that

@@ -11,7 +11,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/dlq"
+	"github.com/food-ordering-system/infrastructure/tools/dlq"
 )
 
 // outboxTables are the four outbox tables with their archives, where the

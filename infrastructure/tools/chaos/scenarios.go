@@ -13,10 +13,10 @@ import (
 	"github.com/google/uuid"
 	"go.uber.org/zap"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/dlq"
 	"github.com/food-ordering-system/infrastructure/retry"
+	"github.com/food-ordering-system/infrastructure/tools/dlq"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // inputTopics are the topics each service consumes, by their usual names.

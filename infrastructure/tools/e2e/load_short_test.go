@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/food-ordering-system/infrastructure/load"
+	"github.com/food-ordering-system/infrastructure/tools/load"
 )
 
 // TestLoadShortRun is a short `make load`: the same generator at a rate the

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 // LocalConfig returns the settings of a System on this machine's test

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // cleanerInterval is every outbox cleaner's interval in the system under

@@ -14,8 +14,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // seedTables is, for each service, a table its development seed fills.
@@ -140,7 +140,7 @@ func requireExit1(t *testing.T, err error, out string) {
 // lastMigration is the version of service's last migration file.
 func lastMigration(t *testing.T, service string) int64 {
 	t.Helper()
-	ups, err := filepath.Glob(filepath.Join("..", "..", service, "migrations", "*.up.sql"))
+	ups, err := filepath.Glob(filepath.Join("..", "..", "..", service, "migrations", "*.up.sql"))
 	require.NoError(t, err)
 	require.NotEmpty(t, ups)
 	var last int64

@@ -12,9 +12,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/dlq"
+	"github.com/food-ordering-system/infrastructure/tools/dlq"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // poisonValues are records no service can ever handle: not JSON, JSON of the

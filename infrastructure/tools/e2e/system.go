@@ -675,7 +675,7 @@ func (s *System) createDatabase(ctx context.Context) error {
 	}
 	// The services connect with roles of their own, as they do everywhere:
 	// roles.sql creates their schemas, owned by their migration roles.
-	roles, err := os.ReadFile(filepath.Join(s.cfg.RepoDir, "infrastructure", "local", "roles.sql"))
+	roles, err := os.ReadFile(filepath.Join(s.cfg.RepoDir, "infrastructure", "deploy", "roles.sql"))
 	if err != nil {
 		return fmt.Errorf("e2e: %w", err)
 	}
@@ -714,7 +714,7 @@ func (s *System) adminDB(ctx context.Context) (*gorm.DB, error) {
 	cfg.MaxOpenConns = 1
 	db, err := postgres.Open(ctx, cfg, zap.NewNop())
 	if err != nil {
-		return nil, fmt.Errorf("e2e: %w (is PostgreSQL running? infrastructure/local/postgres.sh start)", err)
+		return nil, fmt.Errorf("e2e: %w (is PostgreSQL running? infrastructure/tools/local/postgres.sh start)", err)
 	}
 	return db, nil
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // processNames are the processes whose CPU a run reports, in print order.

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // maxProfile keeps a CPU profile under the services' HTTP write timeout

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // PostgresWork is what the database did for the sagas of the steady window,

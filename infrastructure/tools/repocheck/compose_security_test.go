@@ -253,7 +253,7 @@ func TestComposeKafkaWritesIntoItsVolume(t *testing.T) {
 // data, git's history and the Python environment stay out of it.
 func TestDockerignoreKeepsLocalStateOutOfTheBuild(t *testing.T) {
 	ignore := strings.Split(string(readFile(t, ".dockerignore")), "\n")
-	for _, path := range []string{".git", ".env", ".venv", ".run", "bin", "infrastructure/local/.data"} {
+	for _, path := range []string{".git", ".env", ".venv", ".run", "bin", "infrastructure/tools/local/.data"} {
 		if !slices.Contains(ignore, path) {
 			t.Errorf(".dockerignore does not list %s", path)
 		}

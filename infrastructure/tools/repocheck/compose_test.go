@@ -11,7 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/common/contract"
 )
 
 type composeFile struct {
@@ -79,10 +79,10 @@ type serviceConfig struct {
 func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 	c := loadCompose(t)
 
-	pom := string(readFile(t, "infrastructure", "local", "kafka", "pom.xml"))
+	pom := string(readFile(t, "infrastructure", "tools", "local", "kafka", "pom.xml"))
 	m := regexp.MustCompile(`<kafka.version>([^<]+)</kafka.version>`).FindStringSubmatch(pom)
 	if m == nil {
-		t.Fatal("kafka.version not found in infrastructure/local/kafka/pom.xml")
+		t.Fatal("kafka.version not found in infrastructure/tools/local/kafka/pom.xml")
 	}
 	kafkaVersion := m[1]
 	if !strings.HasPrefix(kafkaVersion, "4.") {
@@ -103,11 +103,11 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		t.Errorf("compose postgres must publish 5432 like the local cluster")
 	}
 	pgEnv := c.Services["postgres"].Environment
-	roles := string(readFile(t, "infrastructure", "local", "roles.sql"))
-	if !strings.Contains(string(readFile(t, "docker-compose.yml")), "./infrastructure/local/roles.sql:/docker-entrypoint-initdb.d/") {
-		t.Error("compose postgres does not run infrastructure/local/roles.sql at init")
+	roles := string(readFile(t, "infrastructure", "deploy", "roles.sql"))
+	if !strings.Contains(string(readFile(t, "docker-compose.yml")), "./infrastructure/deploy/roles.sql:/docker-entrypoint-initdb.d/") {
+		t.Error("compose postgres does not run infrastructure/deploy/roles.sql at init")
 	}
-	localPG := string(readFile(t, "infrastructure", "local", "postgres.sh"))
+	localPG := string(readFile(t, "infrastructure", "tools", "local", "postgres.sh"))
 	if !strings.Contains(localPG, "DATABASE="+pgEnv["POSTGRES_DB"]) {
 		t.Errorf("compose database %q differs from the local script's", pgEnv["POSTGRES_DB"])
 	}
@@ -151,11 +151,11 @@ func TestComposeMatchesLocalScriptsAndServiceConfig(t *testing.T) {
 		// runtime role, and the migration role at start.
 		role := strings.ReplaceAll(service, "-", "_")
 		if cfg.Postgres.User != role || cfg.Postgres.Password != role || !strings.Contains(roles, "'"+role+"'") {
-			t.Errorf("%s connects as %q: its role is %s, created by infrastructure/local/roles.sql", service, cfg.Postgres.User, role)
+			t.Errorf("%s connects as %q: its role is %s, created by infrastructure/deploy/roles.sql", service, cfg.Postgres.User, role)
 		}
 		migrator := role + "_migrator"
 		if cfg.Postgres.MigrationUser != migrator || cfg.Postgres.MigrationPassword != migrator || !strings.Contains(roles, "'"+migrator+"'") {
-			t.Errorf("%s migrates as %q: its migration role is %s, created by infrastructure/local/roles.sql",
+			t.Errorf("%s migrates as %q: its migration role is %s, created by infrastructure/deploy/roles.sql",
 				service, cfg.Postgres.MigrationUser, migrator)
 		}
 		// Compose is a development setup: the tutorials' reference data.

@@ -14,10 +14,10 @@ const root = "github.com/food-ordering-system/"
 
 var services = []string{"order-service", "payment-service", "restaurant-service"}
 
-// repoDir is the repository root, two levels above this package.
+// repoDir is the repository root, three levels above this package.
 func repoDir(t *testing.T) string {
 	t.Helper()
-	dir, err := filepath.Abs(filepath.Join("..", ".."))
+	dir, err := filepath.Abs(filepath.Join("..", "..", ".."))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,14 +57,14 @@ func allowed(service, from, path string) (bool, string) {
 	}
 	switch from {
 	case "domain":
-		if isStd || strings.HasPrefix(path, root+"common/") || path == "github.com/shopspring/decimal" || inLayer("domain") {
+		if isStd || path == root+"common/kernel" || path == "github.com/shopspring/decimal" || inLayer("domain") {
 			return true, ""
 		}
-		return false, "domain imports only the standard library, common and the decimal library"
+		return false, "domain imports only the standard library, the shared kernel and the decimal library"
 	case "application":
 		switch {
-		case isStd, strings.HasPrefix(path, root+"common/"), inLayer("domain"), inLayer("application"),
-			path == root+"infrastructure/saga", path == root+"infrastructure/outbox", path == root+"infrastructure/logging",
+		case isStd, path == root+"common/kernel", inLayer("domain"), inLayer("application"),
+			path == root+"common/saga", path == root+"infrastructure/outbox", path == root+"infrastructure/logging",
 			path == "go.uber.org/zap", path == "github.com/google/uuid", path == "github.com/shopspring/decimal":
 			return true, ""
 		}
@@ -128,10 +128,14 @@ func TestDependencyRuleCatchesViolations(t *testing.T) {
 	}{
 		{"domain", "fmt", true},
 		{"domain", root + "common/kernel", true},
+		{"domain", root + "common/saga", false},
+		{"domain", root + "common/contract", false},
 		{"domain", "gorm.io/gorm", false},
 		{"domain", root + "order-service/internal/application", false},
 		{"application", root + "order-service/internal/domain", true},
 		{"application", root + "infrastructure/outbox", true},
+		{"application", root + "common/saga", true},
+		{"application", root + "common/contract", false},
 		{"application", root + "infrastructure/kafka", false},
 		{"application", "github.com/IBM/sarama", false},
 		{"application", "github.com/labstack/echo/v4", false},

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-var modules = []string{"common", "infrastructure", "order-service", "payment-service", "restaurant-service"}
+var modules = []string{"common", "infrastructure", "infrastructure/tools", "order-service", "payment-service", "restaurant-service"}
 
 // goMod is what the check reads of a go.mod or go.work file.
 type goMod struct {
@@ -43,7 +43,7 @@ func parseGoMod(text string) goMod {
 	return m
 }
 
-// The five modules are built on their own (Docker, GOWORK=off) and together
+// The six modules are built on their own (Docker, GOWORK=off) and together
 // (the workspace): they agree on the version of every module they share and
 // on the toolchain, so a bump past an advisory reaches every binary, and
 // what the workspace tests is what the images ship.

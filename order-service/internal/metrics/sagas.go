@@ -8,8 +8,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
+	inframetrics "github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // Sagas holds the series of the order saga, which order-service records:
@@ -84,9 +85,9 @@ type stuckCollector struct {
 // Describe implements prometheus.Collector.
 func (c *stuckCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
 
-// Collect implements prometheus.Collector, within ScrapeTimeout.
+// Collect implements prometheus.Collector, within inframetrics.ScrapeTimeout.
 func (c *stuckCollector) Collect(ch chan<- prometheus.Metric) {
-	ctx, cancel := context.WithTimeout(context.Background(), ScrapeTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), inframetrics.ScrapeTimeout)
 	defer cancel()
 	counts, err := c.counter.CountStuckSagas(ctx)
 	if err != nil {

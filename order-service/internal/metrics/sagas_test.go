@@ -11,11 +11,11 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/metrics"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
+	"github.com/food-ordering-system/order-service/internal/metrics"
 )
 
 var approved = map[string]string{"status": "APPROVED", "saga_status": "SUCCEEDED"}
@@ -84,17 +84,4 @@ func TestStuckSagasAreAskedForAtScrapeTime(t *testing.T) {
 	metrics.NewSagas(failing, stuckCounter{err: errors.New("database unavailable")})
 	_, err := failing.Gather()
 	assert.ErrorContains(t, err, "database unavailable")
-}
-
-func TestRegistryHasTheRuntimeAndThePool(t *testing.T) {
-	t.Parallel()
-	db, cfg := pgtest.New(t, nil)
-	pool, err := db.DB()
-	require.NoError(t, err)
-
-	samples := metricstest.Gather(t, metrics.NewRegistry(pool, cfg.Schema))
-
-	assert.True(t, samples.Has("go_goroutines", nil))
-	assert.True(t, samples.Has("process_cpu_seconds_total", nil))
-	assert.Equal(t, float64(cfg.MaxOpenConns), samples.Value("go_sql_max_open_connections", map[string]string{"db_name": cfg.Schema}))
 }

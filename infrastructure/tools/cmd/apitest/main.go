@@ -7,7 +7,7 @@
 // stops the services and exits non-zero when any check failed. make api-test
 // installs schemathesis and runs it.
 //
-//	go run ./cmd/apitest -schemathesis ../.venv/bin/schemathesis -max-examples 50 -max-time 30s
+//	go run ./cmd/apitest -schemathesis ../../.venv/bin/schemathesis -max-examples 50 -max-time 30s
 package main
 
 import (
@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // config is schemathesis' settings; each run gets a copy (writeConfig)

@@ -22,8 +22,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/chaos"
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/chaos"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 func main() {
@@ -52,7 +52,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	cfg.LocalDir = filepath.Join(sysCfg.RepoDir, "infrastructure", "local")
+	cfg.LocalDir = filepath.Join(sysCfg.RepoDir, "infrastructure", "tools", "local")
 	cfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	sysCfg.SessionTimeout = 6 * time.Second // the broker's minimum: a killed service's partitions move sooner
 	sysCfg.Archive = true

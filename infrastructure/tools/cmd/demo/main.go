@@ -24,7 +24,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // options are the demo's flags.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // path is one of the walkthrough's three orders: what is sent, the statuses

@@ -27,7 +27,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/dlq"
+	"github.com/food-ordering-system/infrastructure/tools/dlq"
 )
 
 func main() {

@@ -18,8 +18,8 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/food-ordering-system/infrastructure/e2e"
-	"github.com/food-ordering-system/infrastructure/load"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/load"
 )
 
 func main() {

@@ -7,7 +7,7 @@
 // when an assertion or a request failed, or when the run asserted nothing.
 // make postman installs newman and runs it.
 //
-//	go run ./cmd/postman -newman ../.newman/node_modules/.bin/newman
+//	go run ./cmd/postman -newman ../../.newman/node_modules/.bin/newman
 package main
 
 import (
@@ -24,7 +24,7 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/e2e"
+	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
 
 // collection is the collection's path from the repository root.
