@@ -21,8 +21,8 @@
 -- when each service's one role owned its schema is handed over (the schema
 -- and its objects go to the migration role, the old owner keeps data access
 -- only). Run as a superuser in the services' database by
--- infrastructure/local/postgres.sh at every start, docker compose's init and
--- the end-to-end harness. The passwords are the development defaults of the
+-- infrastructure/tools/local/postgres.sh at every start, docker compose's
+-- init and the end-to-end harness. The passwords are the development defaults of the
 -- services' config.yaml; a real deployment creates the roles with its own
 -- secrets and passes them as <SERVICE>_POSTGRES_PASSWORD and
 -- <SERVICE>_POSTGRES_MIGRATION_PASSWORD.

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# `make demo`: runs the saga walkthrough (infrastructure/cmd/demo) against the
+# `make demo`: runs the saga walkthrough (infrastructure/tools/cmd/demo) against the
 # running services. When they are not running, it starts them with run.sh in
 # the background for the demo and stops them afterwards.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REPO="$(cd "$LOCAL_DIR/../.." && pwd)"
+REPO="$(cd "$LOCAL_DIR/../../.." && pwd)"
 RUN_LOG="$REPO/.run/run.log"
 
 ready() {
@@ -27,5 +27,5 @@ if ! ready; then
 	kill -0 "$started" 2>/dev/null || die "make run exited; see $RUN_LOG"
 fi
 
-cd "$REPO/infrastructure"
+cd "$REPO/infrastructure/tools"
 go run ./cmd/demo "$@"

@@ -115,10 +115,10 @@ ensure_database() {
 			|| die "could not create database $DATABASE"
 		log "created database $DATABASE"
 	fi
-	# The services' migration and runtime roles and their schemas (roles.sql
-	# says why); idempotent and additive, so every start brings an older
-	# database up to date.
-	PGPASSWORD=postgres "${psql[@]}" -d "$DATABASE" -v ON_ERROR_STOP=1 -f "$(dirname "${BASH_SOURCE[0]}")/roles.sql" >/dev/null \
+	# The services' migration and runtime roles and their schemas
+	# (infrastructure/deploy/roles.sql says why); idempotent and additive, so
+	# every start brings an older database up to date.
+	PGPASSWORD=postgres "${psql[@]}" -d "$DATABASE" -v ON_ERROR_STOP=1 -f "$LOCAL_DIR/../../deploy/roles.sql" >/dev/null \
 		|| die "could not create the services' roles in $DATABASE"
 }
 

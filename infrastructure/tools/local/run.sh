@@ -14,7 +14,7 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-REPO="$(cd "$LOCAL_DIR/../.." && pwd)"
+REPO="$(cd "$LOCAL_DIR/../../.." && pwd)"
 RUN_DIR="$REPO/.run"
 LOG_DIR="$RUN_DIR/logs"
 PIDFILE="$RUN_DIR/services.pid"
