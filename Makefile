@@ -202,7 +202,7 @@ lint: $(GOLANGCI_LINT) $(PROMTOOL) ## gofmt, go vet, golangci-lint, every module
 		(cd $$m && GOWORK=off $(GO) mod tidy -diff) || { echo "$$m: go.mod or go.sum not tidy (make tidy)"; exit 1; }; \
 		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$$m: does not build with GOWORK=off"; exit 1; }; \
 	done
-	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...) || { echo "golangci-lint: findings in $$m"; exit 1; }; done
+	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...) || { echo "golangci-lint: findings in $$m"; exit 1; }; done
 	@cd infrastructure/tools && $(GO) test -count=1 ./repocheck/...
 	@cd infrastructure && $(GO) test -count=1 ./deploy/...
 	@$(PROMTOOL) check config --syntax-only infrastructure/observability/prometheus.yml
