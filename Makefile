@@ -1,13 +1,13 @@
-# food-ordering-system: one Makefile for the five Go modules of the workspace.
+# food-ordering-system: one Makefile for the six Go modules of the workspace.
 # `make help` lists the targets.
 
 SHELL := /usr/bin/env bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
 
-MODULES  := common infrastructure order-service payment-service restaurant-service
+MODULES  := common infrastructure infrastructure/tools order-service payment-service restaurant-service
 SERVICES := order-service payment-service restaurant-service
-LOCAL    := infrastructure/local
+LOCAL    := infrastructure/tools/local
 GO       ?= go
 MOCKGEN  := $(shell $(GO) env GOPATH)/bin/mockgen
 # The go.mod files name the patched Go toolchain (their toolchain line); with
@@ -94,7 +94,7 @@ fuzz: ## fuzz create-order decoding and validation for FUZZTIME (no panic, no 5x
 
 .PHONY: test-e2e
 test-e2e: infra-up ## only the end-to-end tests: the three services as processes (FOS_E2E_RACE=1 builds them with -race)
-	@cd infrastructure && $(GO) test -race -count=1 -v ./e2e/
+	@cd infrastructure/tools && $(GO) test -race -count=1 -v ./e2e/
 
 .PHONY: test-unit
 test-unit: ## unit tests only: no database, no broker
@@ -119,7 +119,7 @@ else
 	@FOS_PG_DURABLE=1 $(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
 endif
-	@cd infrastructure && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -warmup $(WARMUP) -out ../$(LOAD_OUT) \
+	@cd infrastructure/tools && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -warmup $(WARMUP) -out ../../$(LOAD_OUT) \
 		$(if $(PROFILE),-profile $(abspath $(PROFILE)))
 
 # make api-test: schemathesis, pinned, in a virtual environment of the
@@ -135,7 +135,7 @@ SCHEMATHESIS         := $(VENV)/bin/schemathesis
 
 .PHONY: api-test
 api-test: infra-up $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION) ## schemathesis against each service's OpenAPI document: no 5xx, every answer as documented
-	@cd infrastructure && $(GO) run ./cmd/apitest -schemathesis ../$(SCHEMATHESIS) -max-examples $(API_EXAMPLES) -max-time $(API_TIME) -seed $(API_SEED)
+	@cd infrastructure/tools && $(GO) run ./cmd/apitest -schemathesis ../../$(SCHEMATHESIS) -max-examples $(API_EXAMPLES) -max-time $(API_TIME) -seed $(API_SEED)
 
 $(VENV)/.schemathesis-$(SCHEMATHESIS_VERSION):
 	@[[ -x $(VENV)/bin/pip ]] || python3 -m venv $(VENV)
@@ -152,7 +152,7 @@ NEWMAN         := $(NEWMAN_DIR)/node_modules/.bin/newman
 
 .PHONY: postman
 postman: infra-up $(NEWMAN_DIR)/.newman-$(NEWMAN_VERSION) ## the Postman collection under newman against the three services on a system of their own: every assertion must pass
-	@cd infrastructure && $(GO) run ./cmd/postman -newman ../$(NEWMAN)
+	@cd infrastructure/tools && $(GO) run ./cmd/postman -newman ../../$(NEWMAN)
 
 $(NEWMAN_DIR)/.newman-$(NEWMAN_VERSION):
 	npm install --prefix $(NEWMAN_DIR) --no-audit --no-fund --silent --save-exact 'newman@$(NEWMAN_VERSION)'
@@ -160,11 +160,11 @@ $(NEWMAN_DIR)/.newman-$(NEWMAN_VERSION):
 
 .PHONY: chaos
 chaos: infra-up ## faults under load (kills, broker and PostgreSQL restarts, a long broker outage, stalled services, replays, poison); judges every order, prints a table (CHAOS_ARGS="-only kill")
-	@cd infrastructure && $(GO) run ./cmd/chaos $(CHAOS_ARGS)
+	@cd infrastructure/tools && $(GO) run ./cmd/chaos $(CHAOS_ARGS)
 
 .PHONY: dlq
 dlq: ## dead letters: make dlq ARGS=list | ARGS="replay payment-request.dlq/0/12" | ARGS="replay -all payment-request.dlq"
-	@cd infrastructure && $(GO) run ./cmd/dlq $(or $(ARGS),list)
+	@cd infrastructure/tools && $(GO) run ./cmd/dlq $(or $(ARGS),list)
 
 .PHONY: bench
 bench: infra-up ## the outbox relay benchmark across batch sizes, on the real PostgreSQL and Kafka
@@ -202,8 +202,9 @@ lint: $(GOLANGCI_LINT) $(PROMTOOL) ## gofmt, go vet, golangci-lint, every module
 		(cd $$m && GOWORK=off $(GO) mod tidy -diff) || { echo "$$m: go.mod or go.sum not tidy (make tidy)"; exit 1; }; \
 		(cd $$m && GOWORK=off $(GO) build ./...) || { echo "$$m: does not build with GOWORK=off"; exit 1; }; \
 	done
-	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run --config ../.golangci.yml ./...) || { echo "golangci-lint: findings in $$m"; exit 1; }; done
-	@cd infrastructure && $(GO) test -count=1 ./repocheck/... ./deploy/...
+	@for m in $(MODULES); do (cd $$m && $(GOLANGCI_LINT) run --config $(CURDIR)/.golangci.yml ./...) || { echo "golangci-lint: findings in $$m"; exit 1; }; done
+	@cd infrastructure/tools && $(GO) test -count=1 ./repocheck/...
+	@cd infrastructure && $(GO) test -count=1 ./deploy/...
 	@$(PROMTOOL) check config --syntax-only infrastructure/observability/prometheus.yml
 	@$(PROMTOOL) check rules infrastructure/observability/alerts.yml
 	@cd infrastructure/observability && $(abspath $(PROMTOOL)) test rules alerts_test.yml
@@ -216,7 +217,7 @@ $(GOLANGCI_LINT):
 
 # make vuln: govulncheck over every module as it builds on its own. The
 # online database (vuln.go.dev) when it answers; otherwise an offline copy
-# built from the golang.org/x/vulndb module (infrastructure/local/vulndb.sh).
+# built from the golang.org/x/vulndb module (infrastructure/tools/local/vulndb.sh).
 VULN_DB ?= https://vuln.go.dev
 
 .PHONY: vuln

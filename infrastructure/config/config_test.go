@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/infrastructure/config"
-	"github.com/food-ordering-system/infrastructure/config/configtest"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/testkit/configtest"
 )
 
 type serviceConfig struct {

@@ -17,7 +17,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
 
 // measuredServer is a server with ServeMetrics on a registry of its own and

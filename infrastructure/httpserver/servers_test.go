@@ -15,7 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/infrastructure/httpserver"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
 
 // freeAddress returns an address of 127.0.0.1 that was free a moment ago.

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
 // nearTheSizeLimit returns a value that makes a record with key and headers

@@ -22,9 +22,9 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 // observedLogger logs to the test and keeps every entry for assertions.

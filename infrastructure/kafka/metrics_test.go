@@ -15,8 +15,8 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
 
 // measured returns a registry of the test's own and the Kafka series in it.

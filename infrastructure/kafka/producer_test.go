@@ -14,8 +14,8 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
 // fakeBroker starts sarama's in-process MockBroker, leading every partition

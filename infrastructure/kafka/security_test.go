@@ -18,7 +18,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
 // writeCA writes a self-signed CA certificate in PEM to a file of the test's.

@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/infrastructure/lifecycle"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 // -migrate reads the configuration as the service does, checks only what a

@@ -3,9 +3,10 @@
 //
 // Each process creates one registry with NewRegistry and passes it to the
 // adapters that record (httpserver.Server.ServeMetrics, kafka.NewMetrics,
-// NewOutboxMetrics, NewSagas). Nothing registers with client_golang's
-// global default registry, so every test can build a process, or a part of
-// one, on a registry of its own.
+// NewOutboxMetrics, and order-service's saga series in its own
+// internal/metrics). Nothing registers with client_golang's global default
+// registry, so every test can build a process, or a part of one, on a
+// registry of its own.
 //
 // Series are named fos_<area>_<what>, their labels are snake_case and
 // bounded (a table, a topic, a route, a status; never an id). The values that
@@ -15,6 +16,6 @@
 // while every other series is still served.
 //
 // The application layers never see Prometheus: they report through their
-// own small ports (order-service's SagaMetrics, which Sagas implements) or
-// are observed by decorators (OutboxMetrics.Instrument).
+// own small ports (order-service's SagaMetrics, which its metrics.Sagas
+// implements) or are observed by decorators (OutboxMetrics.Instrument).
 package metrics

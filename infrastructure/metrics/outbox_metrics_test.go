@@ -14,10 +14,10 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/infrastructure/metrics"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 const table = "test_outbox"

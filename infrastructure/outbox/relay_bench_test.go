@@ -8,9 +8,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
 // BenchmarkRelayDrain measures what a relay costs per outbox row, claim,

@@ -18,10 +18,10 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 const table = "test_outbox"

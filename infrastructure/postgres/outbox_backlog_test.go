@@ -12,7 +12,7 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
 
 // outboxTable creates an outbox table shaped like the services' ones.

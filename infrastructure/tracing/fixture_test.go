@@ -19,7 +19,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
 

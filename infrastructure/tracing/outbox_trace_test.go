@@ -14,7 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap/zaptest"
 
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
 

@@ -16,7 +16,7 @@ import (
 	"go.uber.org/zap/zaptest"
 	"gorm.io/gorm"
 
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
 

@@ -23,8 +23,8 @@ import (
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 	sigsyaml "sigs.k8s.io/yaml"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/postgres"
 )
 

@@ -8,9 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/config"
 )

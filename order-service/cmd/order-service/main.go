@@ -19,6 +19,7 @@ import (
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"
 	"github.com/food-ordering-system/order-service/internal/messaging"
+	ordermetrics "github.com/food-ordering-system/order-service/internal/metrics"
 	"github.com/food-ordering-system/order-service/internal/rest"
 	"github.com/food-ordering-system/order-service/migrations"
 )
@@ -89,7 +90,7 @@ func run(ctx context.Context, cfg config.Config, log *zap.Logger) error {
 	// Application.
 	orderDomain := domain.NewOrderDomainService(nil)
 	sagaQueries := application.NewOrderSagaQueryHandler(dataaccess.NewSagaHistoryRepository(db), cfg.Saga.StuckAfter)
-	sagaHelper := application.NewOrderSagaHelper(orders, metrics.NewSagas(reg, sagaQueries))
+	sagaHelper := application.NewOrderSagaHelper(orders, ordermetrics.NewSagas(reg, sagaQueries))
 	idempotencyKeys := dataaccess.NewIdempotencyKeyRepository(db)
 	orderService := application.NewOrderService(
 		application.NewOrderCreateCommandHandler(tx,

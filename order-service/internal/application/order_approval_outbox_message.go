@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // OrderApprovalOutboxMessage is a row of order_approval_outbox: a request

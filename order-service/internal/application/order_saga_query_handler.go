@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/common/saga"
 )
 
 // openStatuses are the order statuses a saga has not ended in.

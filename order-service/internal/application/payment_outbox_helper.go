@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // PaymentOutboxHelper reads and writes payment_outbox rows for the use cases.

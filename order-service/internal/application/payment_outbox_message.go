@@ -4,8 +4,8 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // PaymentOutboxMessage is a row of payment_outbox: a payment request (or a

@@ -3,7 +3,7 @@ package application
 import (
 	"context"
 
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/common/saga"
 )
 
 // PaymentResponseHandler implements PaymentResponseMessageListener (the

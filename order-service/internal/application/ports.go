@@ -7,8 +7,8 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 

@@ -3,8 +3,8 @@ package application
 import (
 	"time"
 
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // SagaRequestRecord is one request of a saga as its outbox row remembers it.

@@ -7,9 +7,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/food-ordering-system/common/contract"
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
-	"github.com/food-ordering-system/infrastructure/config/configtest"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
+	"github.com/food-ordering-system/infrastructure/testkit/configtest"
 	"github.com/food-ordering-system/order-service/internal/config"
 )
 

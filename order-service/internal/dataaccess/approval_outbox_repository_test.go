@@ -10,8 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/common/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/outboxtest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 )

@@ -7,9 +7,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // The statements both outbox repositories run on the columns their tables

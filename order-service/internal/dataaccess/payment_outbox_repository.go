@@ -8,9 +8,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/order-service/internal/application"
 )

@@ -10,9 +10,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
 	"github.com/food-ordering-system/order-service/internal/domain"

@@ -13,7 +13,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/application/mocks"
 	"github.com/food-ordering-system/order-service/internal/messaging"

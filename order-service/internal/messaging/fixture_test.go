@@ -11,7 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
 var createdAt = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)

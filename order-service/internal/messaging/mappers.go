@@ -7,9 +7,9 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
 )

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/application/mocks"
 	"github.com/food-ordering-system/order-service/internal/messaging"

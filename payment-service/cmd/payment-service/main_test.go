@@ -16,13 +16,13 @@ import (
 	"go.uber.org/zap/zaptest"
 	"gorm.io/gorm"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/config"
 	"github.com/food-ordering-system/payment-service/migrations"
 )

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
 
 // One payment request handled moves the series of its path through the

@@ -9,7 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/migrations"
 )
 

@@ -12,9 +12,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/outboxtest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"

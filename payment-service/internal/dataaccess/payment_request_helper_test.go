@@ -14,7 +14,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/postgres"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"

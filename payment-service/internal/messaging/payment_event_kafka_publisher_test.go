@@ -11,12 +11,12 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/messaging"
 )

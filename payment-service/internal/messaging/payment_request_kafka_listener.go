@@ -5,9 +5,9 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
-	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/payment-service/api"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/application/mocks"

@@ -6,9 +6,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/metrics/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
 
 // One approval request handled moves the series of its path through the

@@ -5,8 +5,8 @@ import (
 	"fmt"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 )
 
 // OrderOutboxHelper writes the restaurant's answers into the order_outbox

@@ -13,8 +13,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/saga"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/domain"

@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"
 	"github.com/food-ordering-system/restaurant-service/migrations"
 )

@@ -12,10 +12,10 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
-	"github.com/food-ordering-system/infrastructure/outbox/outboxtest"
-	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
-	"github.com/food-ordering-system/infrastructure/saga"
+	"github.com/food-ordering-system/infrastructure/testkit/outboxtest"
+	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/dataaccess"

@@ -14,10 +14,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
-	"github.com/food-ordering-system/infrastructure/kafka/contract"
-	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"
 	"github.com/food-ordering-system/restaurant-service/internal/messaging"

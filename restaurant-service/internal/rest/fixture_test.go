@@ -6,7 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
-	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/restaurant-service/api"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
-	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/restaurant-service/api"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 	"github.com/food-ordering-system/restaurant-service/internal/application/mocks"

@@ -9,12 +9,13 @@ import (
 	reflect "reflect"
 	time "time"
 
+	gomock "github.com/golang/mock/gomock"
+
 	kernel "github.com/food-ordering-system/common/kernel"
+	saga "github.com/food-ordering-system/common/saga"
 	outbox "github.com/food-ordering-system/infrastructure/outbox"
-	saga "github.com/food-ordering-system/infrastructure/saga"
 	application "github.com/food-ordering-system/order-service/internal/application"
 	domain "github.com/food-ordering-system/order-service/internal/domain"
-	gomock "github.com/golang/mock/gomock"
 )
 
 // MockOrderApplicationService is a mock of OrderApplicationService interface.
