@@ -29,12 +29,6 @@ func Config(tb testing.TB) kafka.Config {
 	return kafka.Config{Brokers: strings.Split(brokers, ","), ClientID: "fos-test", Version: kafka.DefaultVersion}
 }
 
-// Brokers returns the test broker addresses (see Config).
-func Brokers(tb testing.TB) []string {
-	tb.Helper()
-	return Config(tb).Brokers
-}
-
 // Topic creates a topic named after base with a unique suffix, and its
 // dead-letter topic, and returns its name. Both are deleted when the test
 // ends (after the test's own cleanups, which stop its consumers), so that

@@ -20,9 +20,6 @@ type restaurantRow struct {
 	Active bool      `gorm:"column:active"`
 }
 
-func (restaurantRow) TableName() string { return "restaurants" }
-
-// productRow is a row of products.
 // restaurantProductRow is a restaurant joined with one of its products, or
 // with none (the product columns are then NULL).
 type restaurantProductRow struct {
@@ -35,14 +32,13 @@ type restaurantProductRow struct {
 	ProductAvailable *bool            `gorm:"column:product_available"`
 }
 
+// productRow is a row of products.
 type productRow struct {
 	ID        uuid.UUID       `gorm:"column:id;primaryKey"`
 	Name      string          `gorm:"column:name"`
 	Price     decimal.Decimal `gorm:"column:price"`
 	Available bool            `gorm:"column:available"`
 }
-
-func (productRow) TableName() string { return "products" }
 
 // orderApprovalRow is a row of order_approval.
 type orderApprovalRow struct {
