@@ -9,12 +9,12 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/e2e"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/dlq"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 )
 
 // poisonValues are records no service can ever handle: not JSON, JSON of the
@@ -37,9 +37,7 @@ func poisonValues(sagaID, orderID string) map[string]string {
 func TestPoisonOnEveryInputTopicIsParkedAndOrdersKeepFlowing(t *testing.T) {
 	s := system(t)
 	ctx := context.Background()
-	producer, err := kafka.NewProducer(s.KafkaConfig(), zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, s.KafkaConfig())
 
 	keys := map[string]string{} // poison key -> what it is
 	for _, usual := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {

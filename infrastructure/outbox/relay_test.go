@@ -330,9 +330,7 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	db, _ := newOutbox(t)
 	kcfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "relay-once")
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, kcfg)
 
 	// Half the rows wait for a claim; the other half are written at commit
 	// by the first relay's instance while the second relay polls: its

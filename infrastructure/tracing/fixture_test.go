@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/postgres/pgtest"
@@ -65,9 +66,7 @@ func traceParentOf(t *testing.T, db *gorm.DB, id uuid.UUID) *string {
 // postgres store and the Kafka outbox publisher the services use.
 func publishAll(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) {
 	t.Helper()
-	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
+	producer := kafkatest.Producer(t, cfg)
 	publisher := kafka.NewOutboxPublisher(producer, topic,
 		func(m outbox.Message) (any, error) { return json.RawMessage(m.Payload), nil }, zaptest.NewLogger(t))
 	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"}), publisher,
@@ -87,9 +86,7 @@ type consumed struct {
 // record, as the services' handlers do, and hands each record over.
 func consume(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) <-chan consumed {
 	t.Helper()
-	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
+	producer := kafkatest.Producer(t, cfg)
 	out := make(chan consumed, 10)
 	handler := func(ctx context.Context, msg *kafka.Received) error {
 		out <- consumed{msg: msg, ctx: ctx, row: writeRow(t, ctx, db, uuid.New())}
@@ -111,17 +108,6 @@ func consume(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) <-chan c
 		}
 	})
 	return out
-}
-
-func receive(t *testing.T, ch <-chan consumed) consumed {
-	t.Helper()
-	select {
-	case c := <-ch:
-		return c
-	case <-time.After(30 * time.Second):
-		t.Fatal("no record handled within 30s")
-		return consumed{}
-	}
 }
 
 // spansOf returns the finished spans of one trace, by name.

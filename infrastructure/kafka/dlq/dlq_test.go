@@ -22,9 +22,7 @@ import (
 func TestListAndReplayADeadLetter(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-tool")
-	producer, err := kafka.NewProducer(cfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, cfg)
 
 	// A consumer that cannot handle the first version of the record parks it.
 	fixed := make(chan struct{})
@@ -91,9 +89,7 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-tool-truncated")
-	producer, err := kafka.NewProducer(cfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, cfg)
 	consumer, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
 		func(context.Context, *kafka.Received) error { return kafka.Permanent(assert.AnError) }, producer, zap.NewNop())
 	require.NoError(t, err)

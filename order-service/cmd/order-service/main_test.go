@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/httpserver"
+	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
@@ -80,11 +80,11 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		Partitions:                 3,
 		ReplicationFactor:          1,
 	}
-	addr := freeAddress(t)
+	addr := openapitest.FreeAddress(t)
 	group := "order-service-test-" + uuid.NewString()
 	cfg := config.Config{
 		HTTP:     httpserver.Config{Address: addr, BodyLimit: "64K"},
-		Admin:    httpserver.AdminConfig{Address: freeAddress(t)},
+		Admin:    httpserver.AdminConfig{Address: openapitest.FreeAddress(t)},
 		Log:      logging.Config{Level: "info", Format: "console"},
 		Postgres: pgCfg,
 		Kafka:    kcfg,
@@ -120,9 +120,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		}
 	})
 
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
+	producer := kafkatest.Producer(t, kcfg)
 	s := &service{t: t, base: "http://" + addr, admin: "http://" + cfg.Admin.Address, db: db, topics: topics, producer: producer}
 	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
 	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
@@ -149,15 +147,6 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		t.Fatalf("run returned early: %v", runErr)
 	}
 	return s
-}
-
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 // recorder keeps every record of a topic.
@@ -600,7 +589,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", strings.TrimPrefix(s.admin, "http://"))
 	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
 
-	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")

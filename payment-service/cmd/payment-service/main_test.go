@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	infraconfig "github.com/food-ordering-system/infrastructure/config"
+	"github.com/food-ordering-system/infrastructure/httpserver/openapitest"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/kafka/contract"
 	"github.com/food-ordering-system/infrastructure/kafka/kafkatest"
@@ -52,8 +52,8 @@ func startService(t *testing.T) *service {
 	cfg.Consumer.MaxBackoff = time.Second
 	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
 	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
-	cfg.HTTP.Address = freeAddress(t)
-	cfg.Admin.Address = freeAddress(t)
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
 	require.NoError(t, cfg.Validate())
 
 	log := zaptest.NewLogger(t)
@@ -94,15 +94,6 @@ func startService(t *testing.T) *service {
 	})
 	s.waitReady(t)
 	return s
-}
-
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 func (s *service) url(path string) string { return "http://" + s.cfg.HTTP.Address + path }
@@ -428,7 +419,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
 	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
 
-	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")
