@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 	"gorm.io/gorm"
 
@@ -353,19 +352,13 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
 	var total atomic.Int32
-	consumer, err := kafka.NewConsumer(kcfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
-		func(_ context.Context, m *kafka.Received) error {
-			mu.Lock()
-			seen[m.Headers["message-id"]]++
-			mu.Unlock()
-			total.Add(1)
-			return nil
-		}, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = consumer.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	kafkatest.Consume(t, kcfg, topic, producer, func(_ context.Context, m *kafka.Received) error {
+		mu.Lock()
+		seen[m.Headers["message-id"]]++
+		mu.Unlock()
+		total.Add(1)
+		return nil
+	})
 
 	// Once every row is COMPLETED no relay publishes any more, so the
 	// topic's end offsets count every record the relays ever sent: exactly

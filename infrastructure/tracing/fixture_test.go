@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -86,26 +85,10 @@ type consumed struct {
 // record, as the services' handlers do, and hands each record over.
 func consume(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) <-chan consumed {
 	t.Helper()
-	producer := kafkatest.Producer(t, cfg)
 	out := make(chan consumed, 10)
-	handler := func(ctx context.Context, msg *kafka.Received) error {
+	kafkatest.Consume(t, cfg, topic, nil, func(ctx context.Context, msg *kafka.Received) error {
 		out <- consumed{msg: msg, ctx: ctx, row: writeRow(t, ctx, db, uuid.New())}
 		return nil
-	}
-	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "tracing-" + uuid.NewString(), Topics: []string{topic}},
-		handler, producer, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			t.Error("consumer did not stop within 30s")
-		}
 	})
 	return out
 }

@@ -158,18 +158,12 @@ type recorder struct {
 func record(t *testing.T, cfg kafka.Config, topic string, producer *kafka.Producer) *recorder {
 	t.Helper()
 	r := &recorder{}
-	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "recorder-" + uuid.NewString(), Topics: []string{topic}},
-		func(_ context.Context, msg *kafka.Received) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.records = append(r.records, msg)
-			return nil
-		}, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { defer close(stopped); _ = c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-stopped })
+	kafkatest.Consume(t, cfg, topic, producer, func(_ context.Context, msg *kafka.Received) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.records = append(r.records, msg)
+		return nil
+	})
 	return r
 }
 

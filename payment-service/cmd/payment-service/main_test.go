@@ -292,22 +292,7 @@ func (s *service) snapshot(t *testing.T) snapshot {
 // deadLetters collects the records of the request topic's dead-letter topic.
 func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
 	t.Helper()
-	got := make(chan *kafka.Received, 100)
-	log := zaptest.NewLogger(t)
-	consumer, err := kafka.NewConsumer(s.cfg.Kafka, kafka.ConsumerConfig{GroupID: "dlq-" + uuid.NewString(),
-		Topics: []string{s.cfg.Topics.PaymentRequest + kafka.DeadLetterSuffix}}, func(_ context.Context, m *kafka.Received) error {
-		got <- m
-		return nil
-	}, s.producer, log)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- consumer.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "the consumer stops cleanly")
-	})
-	return got
+	return kafkatest.Collect(t, s.cfg.Kafka, s.cfg.Topics.PaymentRequest+kafka.DeadLetterSuffix, s.producer)
 }
 
 // requireNothingDeadLettered proves that no request sent under key, up to
