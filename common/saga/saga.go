@@ -42,12 +42,6 @@ func (s Status) Valid() bool {
 	return false
 }
 
-// Finished reports whether the saga can take no further step, which is when
-// its outbox rows may be cleaned.
-func (s Status) Finished() bool {
-	return s == StatusSucceeded || s == StatusCompensated || s == StatusFailed
-}
-
 // ParseStatus converts stored text into a Status.
 func ParseStatus(text string) (Status, error) {
 	s := Status(text)

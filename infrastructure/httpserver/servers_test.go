@@ -16,17 +16,8 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 )
-
-// freeAddress returns an address of 127.0.0.1 that was free a moment ago.
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
 
 // answers reports whether a GET of url gets any answer at all.
 func answers(url string) bool {
@@ -47,7 +38,7 @@ func status(t *testing.T, url string) int {
 }
 
 func TestTheAPIPortServesTheAPIAndTheAdminPortTheRest(t *testing.T) {
-	api, admin := freeAddress(t), freeAddress(t)
+	api, admin := openapitest.FreeAddress(t), openapitest.FreeAddress(t)
 	servers := httpserver.NewServers(httpserver.Config{Address: api, ShutdownTimeout: 5 * time.Second},
 		httpserver.AdminConfig{Address: admin, Pprof: true}, zaptest.NewLogger(t),
 		httpserver.Check{Name: "postgres", Probe: func(context.Context) error { return errors.New("down") }})
@@ -81,7 +72,7 @@ func TestServersStopTogetherWhenOneCannotListen(t *testing.T) {
 	taken, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	defer taken.Close()
-	servers := httpserver.NewServers(httpserver.Config{Address: freeAddress(t)},
+	servers := httpserver.NewServers(httpserver.Config{Address: openapitest.FreeAddress(t)},
 		httpserver.AdminConfig{Address: taken.Addr().String()}, zaptest.NewLogger(t))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

@@ -76,14 +76,14 @@ func TestBatchOfWaitingRecordsCommitsOnce(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "batch")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	db := handledTable(t)
 	const n = 200
 	msgs := make([]kafka.Message, n)
 	for i := range msgs {
 		msgs[i] = kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte(fmt.Sprint(i))}
 	}
-	send(t, p, msgs...) // all waiting before the consumer starts
+	kafkatest.Send(t, p, msgs...) // all waiting before the consumer starts
 
 	var batches atomic.Int32
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, recordingHandler(db), zaptest.NewLogger(t),
@@ -101,7 +101,7 @@ func TestBatchWithAFailingRecordIsReplayedOneByOne(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "batch-poison")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	db := handledTable(t)
 	var msgs []kafka.Message
 	for i := range 40 {
@@ -112,7 +112,7 @@ func TestBatchWithAFailingRecordIsReplayedOneByOne(t *testing.T) {
 		// Keys k0..k29, then k0..k9 again: duplicates inside the batch.
 		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i%30)), Value: []byte(value)})
 	}
-	send(t, p, msgs...)
+	kafkatest.Send(t, p, msgs...)
 
 	dlq := make(chan *kafka.Received, 10)
 	startConsumer(t, cfg, "dlq-"+uuid.NewString(), topic+kafka.DeadLetterSuffix, p, func(_ context.Context, m *kafka.Received) error {
@@ -123,7 +123,7 @@ func TestBatchWithAFailingRecordIsReplayedOneByOne(t *testing.T) {
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, recordingHandler(db), zaptest.NewLogger(t),
 		kafka.InTransaction(countingTransact(db, &batches)))
 
-	parked := receive(t, dlq)
+	parked := kafkatest.Receive(t, dlq)
 	assert.Equal(t, "poison", string(parked.Value))
 	// Keys k0..k29, less the poison record's k20; records 30..39 repeat k0..k9.
 	require.Eventually(t, func() bool { return len(handledRows(t, db)) == 29 }, 30*time.Second, 20*time.Millisecond)
@@ -144,7 +144,7 @@ func TestBatchesInLockOrderNeverDeadlock(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "batch-lock-order")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	db := handledTable(t)
 	pgtest.Exec(t, db, `CREATE TABLE accounts (id text PRIMARY KEY, n int NOT NULL)`)
 	pgtest.Exec(t, db, `INSERT INTO accounts VALUES ('a', 0), ('b', 0), ('c', 0), ('d', 0)`)
@@ -156,7 +156,7 @@ func TestBatchesInLockOrderNeverDeadlock(t *testing.T) {
 		want[account]++
 		msgs = append(msgs, kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte{'a' + byte(account)}})
 	}
-	send(t, p, msgs...) // all waiting, so that the partitions' batches run at once
+	kafkatest.Send(t, p, msgs...) // all waiting, so that the partitions' batches run at once
 
 	handler := func(ctx context.Context, m *kafka.Received) error {
 		conn := postgres.Conn(ctx, db)

@@ -46,7 +46,7 @@ func TestDeadLetterTooLargeForTheBrokerIsParkedTruncated(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-too-large")
 	reg, m := measured()
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	log, logs := observedLogger(t)
 
 	var c calls
@@ -66,12 +66,12 @@ func TestDeadLetterTooLargeForTheBrokerIsParkedTruncated(t *testing.T) {
 	})
 
 	huge := nearTheSizeLimit(t, "saga-1", map[string]string{kafka.HeaderMessageID: "huge"})
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: huge, Headers: map[string]string{kafka.HeaderMessageID: "huge"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
 	)
 
-	d := receive(t, dead)
+	d := kafkatest.Receive(t, dead)
 	assert.Equal(t, "huge", d.Headers[kafka.HeaderMessageID])
 	assert.Equal(t, "saga-1", string(d.Key))
 	assert.Equal(t, kafka.TruncatedValueBytes, len(d.Value))
@@ -110,7 +110,7 @@ func TestTruncatedDeadLetterRefusedTooIsLoggedAndSkipped(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-refused")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	reg, m := measured()
 	log, logs := observedLogger(t)
 
@@ -121,7 +121,7 @@ func TestTruncatedDeadLetterRefusedTooIsLoggedAndSkipped(t *testing.T) {
 		tooLarge.SetError(topic+kafka.DeadLetterSuffix, partition, sarama.ErrMessageSizeTooLarge)
 	}
 	mb, _ := fakeBroker(t, tooLarge, topic+kafka.DeadLetterSuffix)
-	dlqProducer := newProducer(t, fakeBrokerConfig(mb.Addr()))
+	dlqProducer := kafkatest.Producer(t, fakeBrokerConfig(mb.Addr()))
 
 	var c calls
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), dlqProducer, func(_ context.Context, msg *kafka.Received) error {
@@ -134,7 +134,7 @@ func TestTruncatedDeadLetterRefusedTooIsLoggedAndSkipped(t *testing.T) {
 		return nil
 	}, log, kafka.WithConsumerMetrics(m))
 
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte(`{"n":1}`), Headers: map[string]string{kafka.HeaderMessageID: "poison"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
 	)

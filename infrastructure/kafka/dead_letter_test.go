@@ -93,7 +93,7 @@ func TestPoisonRecordsAreDeadLetteredAndThePartitionMovesOn(t *testing.T) {
 	db, _ := pgtest.New(t, nil)
 	topic := kafkatest.Topic(t, "poison-kinds")
 	group := "g-" + uuid.NewString()
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	log, logs := observedLogger(t)
 	const maxAttempts = 3
 
@@ -122,7 +122,7 @@ func TestPoisonRecordsAreDeadLetteredAndThePartitionMovesOn(t *testing.T) {
 		msgs[i] = kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte(v),
 			Headers: map[string]string{kafka.HeaderMessageID: v}}
 	}
-	send(t, p, msgs...)
+	kafkatest.Send(t, p, msgs...)
 	partition := strconv.Itoa(int(partitionOf(t, topic, "saga-1")))
 
 	wantDead := []struct {
@@ -134,7 +134,7 @@ func TestPoisonRecordsAreDeadLetteredAndThePartitionMovesOn(t *testing.T) {
 		{"uncoded", "6", "gave up after 3 attempts: this never goes away"},
 	}
 	for _, want := range wantDead {
-		d := receive(t, dead)
+		d := kafkatest.Receive(t, dead)
 		assert.Equal(t, want.value, string(d.Value))
 		assert.Equal(t, "saga-1", string(d.Key))
 		assert.Equal(t, want.value, d.Headers[kafka.HeaderMessageID], "the original headers are kept")
@@ -182,7 +182,7 @@ func TestTransientErrorIsRetriedPastMaxAttemptsAndNeverDeadLettered(t *testing.T
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "transient-cap")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 
 	var c calls
 	cc := consumerConfig("g-"+uuid.NewString(), topic)
@@ -197,7 +197,7 @@ func TestTransientErrorIsRetriedPastMaxAttemptsAndNeverDeadLettered(t *testing.T
 		return nil
 	}, zaptest.NewLogger(t))
 
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("1"), Headers: map[string]string{kafka.HeaderMessageID: "flaky"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
 	)
@@ -218,7 +218,7 @@ func TestDeadLetterPublishIsRetriedUntilTheBrokerTakesIt(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-down")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 
 	// The dead-letter producer talks to a broker that refuses the first
 	// produce requests, as one does while its replicas are down.
@@ -243,7 +243,7 @@ func TestDeadLetterPublishIsRetriedUntilTheBrokerTakesIt(t *testing.T) {
 		}
 		return n
 	}
-	dlqProducer := newProducer(t, fakeBrokerConfig(addr))
+	dlqProducer := kafkatest.Producer(t, fakeBrokerConfig(addr))
 
 	var c calls
 	var requestsWhenSentinelHandled atomic.Int32
@@ -258,7 +258,7 @@ func TestDeadLetterPublishIsRetriedUntilTheBrokerTakesIt(t *testing.T) {
 		return nil
 	}, zaptest.NewLogger(t))
 
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("1"), Headers: map[string]string{kafka.HeaderMessageID: "poison"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
 	)
@@ -285,7 +285,7 @@ func TestConflictThatNeverGoesAwayIsDeadLetteredAfterMaxAttempts(t *testing.T) {
 	pgtest.Exec(t, db, `CREATE TABLE taken (id text PRIMARY KEY)`)
 	pgtest.Exec(t, db, `INSERT INTO taken VALUES ('conflict')`)
 	topic := kafkatest.Topic(t, "conflict-cap")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	const maxAttempts = 3
 
 	var c calls
@@ -306,12 +306,12 @@ func TestConflictThatNeverGoesAwayIsDeadLetteredAfterMaxAttempts(t *testing.T) {
 		return nil
 	})
 
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("1"), Headers: map[string]string{kafka.HeaderMessageID: "conflict"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte("2"), Headers: map[string]string{kafka.HeaderMessageID: "sentinel"}},
 	)
 
-	d := receive(t, dead)
+	d := kafkatest.Receive(t, dead)
 	assert.Equal(t, "conflict", d.Headers[kafka.HeaderMessageID])
 	assert.Contains(t, d.Headers[kafka.HeaderDeadLetterReason], "gave up after 3 attempts: insert conflict: conflicts with a concurrent change")
 	require.Eventually(t, func() bool {

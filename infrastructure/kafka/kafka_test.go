@@ -20,14 +20,6 @@ import (
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
-func newProducer(t *testing.T, cfg kafka.Config) *kafka.Producer {
-	t.Helper()
-	p, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = p.Close() })
-	return p
-}
-
 // consumerConfig is a consumer of topic in group that retries quickly, so
 // that tests of retries do not wait long.
 func consumerConfig(group, topic string) kafka.ConsumerConfig {
@@ -68,29 +60,11 @@ func runConsumer(t *testing.T, cfg kafka.Config, cc kafka.ConsumerConfig, p *kaf
 	return stop
 }
 
-func send(t *testing.T, p *kafka.Producer, msgs ...kafka.Message) {
-	t.Helper()
-	for i, err := range p.Send(context.Background(), msgs) {
-		require.NoError(t, err, "message %d", i)
-	}
-}
-
-func receive(t *testing.T, ch <-chan *kafka.Received) *kafka.Received {
-	t.Helper()
-	select {
-	case m := <-ch:
-		return m
-	case <-time.After(30 * time.Second):
-		t.Fatal("no message within 30s")
-		return nil
-	}
-}
-
 func TestProducedMessageReachesHandlerIntact(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "intact")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	got := make(chan *kafka.Received, 1)
 	startConsumer(t, cfg, "g-"+uuid.NewString(), topic, p, func(_ context.Context, m *kafka.Received) error {
 		got <- m
@@ -98,10 +72,10 @@ func TestProducedMessageReachesHandlerIntact(t *testing.T) {
 	})
 
 	key := uuid.NewString()
-	send(t, p, kafka.Message{Topic: topic, Key: []byte(key), Value: []byte(`{"price":200.00}`),
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte(key), Value: []byte(`{"price":200.00}`),
 		Headers: map[string]string{"message-id": "m-1", "trace": "abc"}})
 
-	m := receive(t, got)
+	m := kafkatest.Receive(t, got)
 	assert.Equal(t, topic, m.Topic)
 	assert.Equal(t, key, string(m.Key))
 	assert.JSONEq(t, `{"price":200.00}`, string(m.Value))
@@ -112,7 +86,7 @@ func TestSendReportsEachMessage(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "batch")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	errs := p.Send(context.Background(), []kafka.Message{
 		{Topic: topic, Key: []byte("a"), Value: []byte("1")},
 		{Topic: "no-such-topic-" + uuid.NewString(), Key: []byte("b"), Value: []byte("2")},
@@ -168,7 +142,7 @@ func TestTransientErrorIsRetriedAndOffsetNotCommittedMeanwhile(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "transient")
 	group := "g-" + uuid.NewString()
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	sentinelKey := keyOnAnotherPartition(t, topic, "k")
 
 	var attempts atomic.Int32
@@ -188,15 +162,15 @@ func TestTransientErrorIsRetriedAndOffsetNotCommittedMeanwhile(t *testing.T) {
 		handled <- m
 		return nil
 	})
-	send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("v")})
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("v")})
 
 	require.Eventually(t, func() bool { return attempts.Load() >= 4 }, 30*time.Second, 10*time.Millisecond,
 		"the failing message is retried")
 	// A record on another partition, handled while the first one fails: once
 	// its offset is committed, auto-commit has run with the failing record
 	// unhandled, and would have committed it had it been marked.
-	send(t, p, kafka.Message{Topic: topic, Key: []byte(sentinelKey), Value: []byte("sentinel")})
-	s := receive(t, sentinel)
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte(sentinelKey), Value: []byte("sentinel")})
+	s := kafkatest.Receive(t, sentinel)
 	require.Eventually(t, func() bool { return committedOffset(t, cfg, group, topic, s.Partition) == s.Offset+1 },
 		30*time.Second, 50*time.Millisecond, "the sentinel's offset is committed")
 	select {
@@ -208,7 +182,7 @@ func TestTransientErrorIsRetriedAndOffsetNotCommittedMeanwhile(t *testing.T) {
 		"nothing is committed on the failing record's partition while the handler fails")
 
 	failing.Store(false)
-	m := receive(t, handled)
+	m := kafkatest.Receive(t, handled)
 	stop() // shutdown commits what was handled
 	assert.Equal(t, m.Offset+1, committedOffset(t, cfg, group, topic, m.Partition))
 }
@@ -217,7 +191,7 @@ func TestPoisonMessageGoesToDeadLetterTopicAndNextIsHandled(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "poison")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 
 	type order struct {
 		ID string `json:"id"`
@@ -238,7 +212,7 @@ func TestPoisonMessageGoesToDeadLetterTopicAndNextIsHandled(t *testing.T) {
 	})
 
 	// One key, so both records are on one partition and the second waits for the first.
-	send(t, p,
+	kafkatest.Send(t, p,
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte(`{not json`), Headers: map[string]string{"message-id": "bad"}},
 		kafka.Message{Topic: topic, Key: []byte("saga-1"), Value: []byte(`{"id":"good"}`)},
 	)
@@ -249,7 +223,7 @@ func TestPoisonMessageGoesToDeadLetterTopicAndNextIsHandled(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("the message after the poison one was not handled")
 	}
-	d := receive(t, dead)
+	d := kafkatest.Receive(t, dead)
 	assert.Equal(t, `{not json`, string(d.Value))
 	assert.Equal(t, "saga-1", string(d.Key))
 	assert.Equal(t, "bad", d.Headers["message-id"])

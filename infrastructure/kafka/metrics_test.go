@@ -42,7 +42,7 @@ func TestConsumerLagFollowsTheRecordsHandled(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = p.Close() })
 	// One key: one partition, in this order, before the consumer starts.
-	send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("1")},
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("1")},
 		kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("2")},
 		kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("3")})
 	assert.Equal(t, 3.0, value(t, reg, "fos_kafka_published_total", map[string]string{"topic": topic}))
@@ -83,7 +83,7 @@ func TestConsumerCountsOutcomesAndRetries(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "outcomes")
 	reg, m := measured()
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	var flaky atomic.Int32
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, func(_ context.Context, msg *kafka.Received) error {
 		switch string(msg.Value) {
@@ -97,7 +97,7 @@ func TestConsumerCountsOutcomesAndRetries(t *testing.T) {
 		return nil
 	}, zaptest.NewLogger(t), kafka.WithConsumerMetrics(m))
 
-	send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("poison")},
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("poison")},
 		kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("flaky")},
 		kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("ok")})
 
@@ -116,7 +116,7 @@ func TestBatchRecordsCountOnceWhenTheBatchIsReplayed(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "batch-metrics")
 	reg, m := measured()
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	db := handledTable(t)
 	const n = 50
 	msgs := make([]kafka.Message, n)
@@ -124,7 +124,7 @@ func TestBatchRecordsCountOnceWhenTheBatchIsReplayed(t *testing.T) {
 		msgs[i] = kafka.Message{Topic: topic, Key: []byte(fmt.Sprint("k", i)), Value: []byte(fmt.Sprint(i))}
 	}
 	msgs[n/2].Value = []byte("poison")
-	send(t, p, msgs...) // all waiting, so that they come in batches
+	kafkatest.Send(t, p, msgs...) // all waiting, so that they come in batches
 
 	var batches atomic.Int32
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, recordingHandler(db), zaptest.NewLogger(t),

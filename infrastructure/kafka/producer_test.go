@@ -87,7 +87,7 @@ func TestSendFailsFastWhenTheBrokerIsGone(t *testing.T) {
 	const topic = "gone"
 	mb, stop := fakeBroker(t, sarama.NewMockProduceResponse(t), topic)
 	addr := mb.Addr()
-	p := newProducer(t, fakeBrokerConfig(addr))
+	p := kafkatest.Producer(t, fakeBrokerConfig(addr))
 	msg := kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("v")}
 	require.NoError(t, p.Send(context.Background(), []kafka.Message{msg})[0], "the broker is up")
 
@@ -105,7 +105,7 @@ func TestSendReturnsWithinSendTimeoutWhenTheBrokerHangs(t *testing.T) {
 	const topic = "hung"
 	mb, stop := fakeBroker(t, sarama.NewMockProduceResponse(t), topic)
 	addr := mb.Addr()
-	p := newProducer(t, fakeBrokerConfig(addr))
+	p := kafkatest.Producer(t, fakeBrokerConfig(addr))
 	msg := kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("v")}
 	require.NoError(t, p.Send(context.Background(), []kafka.Message{msg})[0], "the broker is up")
 	stop()
@@ -140,7 +140,7 @@ func TestSendWithACancelledContextSendsNothing(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "cancelled")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 
@@ -157,7 +157,7 @@ func TestSendWithACancelledContextSendsNothing(t *testing.T) {
 
 	// Once a record sent afterwards is in, the topic holds only that one: the
 	// cancelled batch never left.
-	send(t, p, kafka.Message{Topic: topic, Key: []byte("c"), Value: []byte("3")})
+	kafkatest.Send(t, p, kafka.Message{Topic: topic, Key: []byte("c"), Value: []byte("3")})
 	assert.Equal(t, int64(1), recordCount(t, cfg, topic))
 }
 

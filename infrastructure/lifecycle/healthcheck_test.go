@@ -18,6 +18,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 )
 
 // serviceConfig is the least a service's configuration has for Main.
@@ -42,17 +43,8 @@ func configFile(t *testing.T, adminAddress string) string {
 	return path
 }
 
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 func TestHealthcheckAsksTheAdminListener(t *testing.T) {
-	addr := freeAddress(t)
+	addr := openapitest.FreeAddress(t)
 	admin := httpserver.NewAdmin(httpserver.Config{}, httpserver.AdminConfig{Address: addr}, zaptest.NewLogger(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -71,7 +63,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 		assert.NoError(t, lifecycle.Healthcheck[serviceConfig](context.Background(), configFile(t, wildcard), "TEST_SERVICE"),
 			"%s is asked on 127.0.0.1", wildcard)
 	}
-	t.Setenv("TEST_SERVICE_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv("TEST_SERVICE_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err = lifecycle.Healthcheck[serviceConfig](context.Background(), configFile(t, addr), "TEST_SERVICE")
 	require.Error(t, err, "the environment's address, where nothing listens")
 	assert.ErrorContains(t, err, "connection refused")

@@ -7,7 +7,6 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
@@ -21,11 +20,7 @@ import (
 //	go test -run '^$' -bench RelayDrain -benchtime 2000x ./outbox/
 func BenchmarkRelayDrain(b *testing.B) {
 	kcfg := kafkatest.Config(b)
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer producer.Close()
+	producer := kafkatest.Producer(b, kcfg)
 	topic := kafkatest.Topic(b, "relay-bench")
 	for _, batch := range []int{1, 10, 100, 500} {
 		b.Run(fmt.Sprint("batch=", batch), func(b *testing.B) {

@@ -42,9 +42,7 @@ func TestRelayParksAPoisonRowAndPublishesTheOthersAtFullSpeed(t *testing.T) {
 	db, _ := newOutbox(t)
 	kcfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "relay-poison")
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, kcfg)
 
 	ids := insertRows(t, db, 200)
 	poison := ids[0] // first in creation order: every claim meets it first

@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
 	"gorm.io/gorm"
 
@@ -331,9 +330,7 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	db, _ := newOutbox(t)
 	kcfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "relay-once")
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, kcfg)
 
 	// Half the rows wait for a claim; the other half are written at commit
 	// by the first relay's instance while the second relay polls: its
@@ -356,19 +353,13 @@ func TestTwoRelaysPublishEachRowExactlyOnce(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]int{}
 	var total atomic.Int32
-	consumer, err := kafka.NewConsumer(kcfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
-		func(_ context.Context, m *kafka.Received) error {
-			mu.Lock()
-			seen[m.Headers["message-id"]]++
-			mu.Unlock()
-			total.Add(1)
-			return nil
-		}, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = consumer.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	kafkatest.Consume(t, kcfg, topic, producer, func(_ context.Context, m *kafka.Received) error {
+		mu.Lock()
+		seen[m.Headers["message-id"]]++
+		mu.Unlock()
+		total.Add(1)
+		return nil
+	})
 
 	// Once every row is COMPLETED no relay publishes any more, so the
 	// topic's end offsets count every record the relays ever sent: exactly

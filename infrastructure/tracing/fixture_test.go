@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -19,6 +18,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
@@ -65,9 +65,7 @@ func traceParentOf(t *testing.T, db *gorm.DB, id uuid.UUID) *string {
 // postgres store and the Kafka outbox publisher the services use.
 func publishAll(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) {
 	t.Helper()
-	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
+	producer := kafkatest.Producer(t, cfg)
 	publisher := kafka.NewOutboxPublisher(producer, topic,
 		func(m outbox.Message) (any, error) { return json.RawMessage(m.Payload), nil }, zaptest.NewLogger(t))
 	relay := outbox.NewRelay(postgres.NewOutboxStore(db, postgres.OutboxTable{Name: "test_outbox"}), publisher,
@@ -87,41 +85,12 @@ type consumed struct {
 // record, as the services' handlers do, and hands each record over.
 func consume(t *testing.T, db *gorm.DB, cfg kafka.Config, topic string) <-chan consumed {
 	t.Helper()
-	producer, err := kafka.NewProducer(cfg, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
 	out := make(chan consumed, 10)
-	handler := func(ctx context.Context, msg *kafka.Received) error {
+	kafkatest.Consume(t, cfg, topic, nil, func(ctx context.Context, msg *kafka.Received) error {
 		out <- consumed{msg: msg, ctx: ctx, row: writeRow(t, ctx, db, uuid.New())}
 		return nil
-	}
-	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "tracing-" + uuid.NewString(), Topics: []string{topic}},
-		handler, producer, zaptest.NewLogger(t))
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- c.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			assert.NoError(t, err)
-		case <-time.After(30 * time.Second):
-			t.Error("consumer did not stop within 30s")
-		}
 	})
 	return out
-}
-
-func receive(t *testing.T, ch <-chan consumed) consumed {
-	t.Helper()
-	select {
-	case c := <-ch:
-		return c
-	case <-time.After(30 * time.Second):
-		t.Fatal("no record handled within 30s")
-		return consumed{}
-	}
 }
 
 // spansOf returns the finished spans of one trace, by name.

@@ -39,7 +39,7 @@ func TestTraceParentTravelsThroughOutboxRowAndKafkaRecord(t *testing.T) {
 	assert.Equal(t, fmt.Sprintf("00-%s-%s-01", traceID, write.SpanContext().SpanID()), *stored)
 
 	publishAll(t, db, cfg, topic)
-	got := receive(t, consume(t, db, cfg, topic))
+	got := kafkatest.Receive(t, consume(t, db, cfg, topic))
 
 	// The handler hands the record over before its process span ends.
 	var byName map[string]tracetest.SpanStub
@@ -89,7 +89,7 @@ func TestTracingOffLeavesRowsAndRecordsWithoutTrace(t *testing.T) {
 	assert.Nil(t, traceParentOf(t, db, rowID), "trace_parent stays NULL")
 
 	publishAll(t, db, cfg, topic)
-	got := receive(t, consume(t, db, cfg, topic))
+	got := kafkatest.Receive(t, consume(t, db, cfg, topic))
 
 	_, ok := got.msg.Headers[tracing.HeaderTraceParent]
 	assert.False(t, ok, "no traceparent header")

@@ -15,6 +15,7 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/assert"
 )
 
 // Samples are the metric families of one scrape, by name.
@@ -152,4 +153,40 @@ func matches(m *dto.Metric, labels map[string]string) bool {
 		}
 	}
 	return found == len(labels)
+}
+
+// Delta is how much one series, or the sum of those matching Labels, is
+// expected to move.
+type Delta struct {
+	Name   string
+	Labels map[string]string
+	By     float64
+}
+
+// AwaitDeltas scrapes url, a /metrics endpoint, until every series in want
+// has moved by its delta since before, for at most within. It then fails
+// the test for each series that has not, and returns the last scrape for
+// further checks.
+func AwaitDeltas(tb testing.TB, url string, before Samples, within time.Duration, want ...Delta) Samples {
+	tb.Helper()
+	var after Samples
+	moved := func() bool {
+		for _, d := range want {
+			if after.Value(d.Name, d.Labels)-before.Value(d.Name, d.Labels) != d.By {
+				return false
+			}
+		}
+		return true
+	}
+	assert.Eventually(tb, func() bool {
+		var err error
+		if after, err = TryScrape(url); err != nil {
+			return false
+		}
+		return moved()
+	}, within, 50*time.Millisecond, "the series reach their deltas")
+	for _, d := range want {
+		assert.Equal(tb, d.By, after.Value(d.Name, d.Labels)-before.Value(d.Name, d.Labels), "%s%v", d.Name, d.Labels)
+	}
+	return after
 }

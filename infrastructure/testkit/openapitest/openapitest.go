@@ -1,6 +1,7 @@
 // Package openapitest checks a service's HTTP exchanges against its OpenAPI
 // document, so that no handler can drift from what the document promises.
-// Every service's REST tests use it; it is for tests only.
+// Every service's REST tests use it; it is for tests only. It also gives
+// tests that start the servers for real a free address to listen on.
 package openapitest
 
 import (
@@ -8,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -116,4 +118,15 @@ func ProbesMatch(t *testing.T, document []byte, baseURL string) {
 			assert.Equal(t, tt.status, rec.Code, rec.Body.String())
 		})
 	}
+}
+
+// FreeAddress returns an address of 127.0.0.1 that was free a moment ago,
+// for a server the test starts.
+func FreeAddress(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(tb, err)
+	addr := ln.Addr().String()
+	require.NoError(tb, ln.Close())
+	return addr
 }

@@ -7,10 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
@@ -22,32 +20,28 @@ import (
 func TestListAndReplayADeadLetter(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-tool")
-	producer, err := kafka.NewProducer(cfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, cfg)
 
 	// A consumer that cannot handle the first version of the record parks it.
 	fixed := make(chan struct{})
 	handled := make(chan *kafka.Received, 1)
-	consumer, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
-		func(_ context.Context, m *kafka.Received) error {
-			select {
-			case <-fixed:
-				handled <- m
-				return nil
-			default:
-				return kafka.Permanent(assert.AnError)
-			}
-		}, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = consumer.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	kafkatest.Consume(t, cfg, topic, producer, func(_ context.Context, m *kafka.Received) error {
+		select {
+		case <-fixed:
+			handled <- m
+			return nil
+		default:
+			return kafka.Permanent(assert.AnError)
+		}
+	})
+	ctx := context.Background()
 	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(`{"n":1}`),
 		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
 
-	var letters []dlq.DeadLetter
+	var (
+		letters []dlq.DeadLetter
+		err     error
+	)
 	require.Eventually(t, func() bool {
 		letters, err = dlq.List(ctx, cfg, []string{topic + kafka.DeadLetterSuffix})
 		return err == nil && len(letters) == 1
@@ -91,16 +85,10 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "dlq-tool-truncated")
-	producer, err := kafka.NewProducer(cfg, zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
-	consumer, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "g-" + uuid.NewString(), Topics: []string{topic}},
-		func(context.Context, *kafka.Received) error { return kafka.Permanent(assert.AnError) }, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = consumer.Run(ctx) }()
-	defer func() { cancel(); <-done }()
+	producer := kafkatest.Producer(t, cfg)
+	kafkatest.Consume(t, cfg, topic, producer,
+		func(context.Context, *kafka.Received) error { return kafka.Permanent(assert.AnError) })
+	ctx := context.Background()
 
 	// Just under the producer's limit (kafka.MaxRecordBytes) on its own;
 	// over it with the dead-letter headers.
@@ -108,7 +96,10 @@ func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(huge),
 		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
 
-	var letters []dlq.DeadLetter
+	var (
+		letters []dlq.DeadLetter
+		err     error
+	)
 	require.Eventually(t, func() bool {
 		letters, err = dlq.List(ctx, cfg, []string{topic + kafka.DeadLetterSuffix})
 		return err == nil && len(letters) == 1

@@ -9,10 +9,10 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/tools/dlq"
 	"github.com/food-ordering-system/infrastructure/tools/e2e"
 )
@@ -37,9 +37,7 @@ func poisonValues(sagaID, orderID string) map[string]string {
 func TestPoisonOnEveryInputTopicIsParkedAndOrdersKeepFlowing(t *testing.T) {
 	s := system(t)
 	ctx := context.Background()
-	producer, err := kafka.NewProducer(s.KafkaConfig(), zap.NewNop())
-	require.NoError(t, err)
-	defer producer.Close()
+	producer := kafkatest.Producer(t, s.KafkaConfig())
 
 	keys := map[string]string{} // poison key -> what it is
 	for _, usual := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {

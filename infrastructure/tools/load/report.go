@@ -92,7 +92,7 @@ type Report struct {
 
 // OK reports whether the run's outcome was right: every saga ended and the
 // checks found nothing.
-func (r *Report) OK() bool { return len(r.Problems) == 0 }
+func (rep *Report) OK() bool { return len(rep.Problems) == 0 }
 
 func (r *runner) report(steadyFrom, steadyTo time.Time, floor Floor) *Report {
 	rep := &Report{Mode: "open loop", Rate: r.cfg.Rate, Workers: r.cfg.Workers, DurationS: r.cfg.Duration.Seconds(),

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -27,6 +26,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/logging"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/order-service/internal/config"
 	"github.com/food-ordering-system/order-service/migrations"
@@ -80,11 +80,11 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		Partitions:                 3,
 		ReplicationFactor:          1,
 	}
-	addr := freeAddress(t)
+	addr := openapitest.FreeAddress(t)
 	group := "order-service-test-" + uuid.NewString()
 	cfg := config.Config{
 		HTTP:     httpserver.Config{Address: addr, BodyLimit: "64K"},
-		Admin:    httpserver.AdminConfig{Address: freeAddress(t)},
+		Admin:    httpserver.AdminConfig{Address: openapitest.FreeAddress(t)},
 		Log:      logging.Config{Level: "info", Format: "console"},
 		Postgres: pgCfg,
 		Kafka:    kcfg,
@@ -120,9 +120,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 		}
 	})
 
-	producer, err := kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = producer.Close() })
+	producer := kafkatest.Producer(t, kcfg)
 	s := &service{t: t, base: "http://" + addr, admin: "http://" + cfg.Admin.Address, db: db, topics: topics, producer: producer}
 	s.payments = record(t, kcfg, topics.PaymentRequest, producer)
 	s.approvals = record(t, kcfg, topics.RestaurantApprovalRequest, producer)
@@ -151,15 +149,6 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	return s
 }
 
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 // recorder keeps every record of a topic.
 type recorder struct {
 	mu      sync.Mutex
@@ -169,18 +158,12 @@ type recorder struct {
 func record(t *testing.T, cfg kafka.Config, topic string, producer *kafka.Producer) *recorder {
 	t.Helper()
 	r := &recorder{}
-	c, err := kafka.NewConsumer(cfg, kafka.ConsumerConfig{GroupID: "recorder-" + uuid.NewString(), Topics: []string{topic}},
-		func(_ context.Context, msg *kafka.Received) error {
-			r.mu.Lock()
-			defer r.mu.Unlock()
-			r.records = append(r.records, msg)
-			return nil
-		}, producer, zap.NewNop())
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	stopped := make(chan struct{})
-	go func() { defer close(stopped); _ = c.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-stopped })
+	kafkatest.Consume(t, cfg, topic, producer, func(_ context.Context, msg *kafka.Received) error {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.records = append(r.records, msg)
+		return nil
+	})
 	return r
 }
 
@@ -600,7 +583,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", strings.TrimPrefix(s.admin, "http://"))
 	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
 
-	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")

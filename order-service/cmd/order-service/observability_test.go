@@ -89,13 +89,6 @@ type stuckSagas struct {
 	} `json:"sagas"`
 }
 
-// delta is how much one series should have moved.
-type delta struct {
-	name   string
-	labels map[string]string
-	by     float64
-}
-
 // One order on each path of the saga, and one held back (its payment is
 // never answered): the metrics moved by exactly what happened, each order's
 // timeline lists its steps in order, and the order held back is counted and
@@ -134,44 +127,29 @@ func TestSeeTheSagaAtWork(t *testing.T) {
 		ended := func(status, sagaStatus string) map[string]string {
 			return map[string]string{"status": status, "saga_status": sagaStatus}
 		}
-		want := []delta{
-			{"fos_http_requests_total", map[string]string{"route": "/orders", "method": "POST", "status": "201"}, 4},
-			{"fos_http_request_duration_seconds_count", map[string]string{"route": "/orders", "method": "POST"}, 4},
-			{"fos_orders_finished_total", ended("APPROVED", "SUCCEEDED"), 1},
-			{"fos_orders_finished_total", ended("CANCELLED", "COMPENSATED"), 2},
-			{"fos_orders_finished_total", ended("CANCELLING", "FAILED"), 0},
-			{"fos_saga_duration_seconds_count", ended("APPROVED", "SUCCEEDED"), 1},
-			{"fos_saga_duration_seconds_count", ended("CANCELLED", "COMPENSATED"), 2},
+		want := []metricstest.Delta{
+			{Name: "fos_http_requests_total", Labels: map[string]string{"route": "/orders", "method": "POST", "status": "201"}, By: 4},
+			{Name: "fos_http_request_duration_seconds_count", Labels: map[string]string{"route": "/orders", "method": "POST"}, By: 4},
+			{Name: "fos_orders_finished_total", Labels: ended("APPROVED", "SUCCEEDED"), By: 1},
+			{Name: "fos_orders_finished_total", Labels: ended("CANCELLED", "COMPENSATED"), By: 2},
+			{Name: "fos_orders_finished_total", Labels: ended("CANCELLING", "FAILED"), By: 0},
+			{Name: "fos_saga_duration_seconds_count", Labels: ended("APPROVED", "SUCCEEDED"), By: 1},
+			{Name: "fos_saga_duration_seconds_count", Labels: ended("CANCELLED", "COMPENSATED"), By: 2},
 			// Four payment requests and one refund; two approval requests.
-			{"fos_outbox_published_total", byTable("payment_outbox"), 5},
-			{"fos_outbox_published_total", byTable("order_approval_outbox"), 2},
-			{"fos_outbox_publish_failures_total", nil, 0},
-			{"fos_outbox_parked_total", nil, 0},
-			{"fos_kafka_published_total", byTopic(s.topics.PaymentRequest), 5},
-			{"fos_kafka_published_total", byTopic(s.topics.RestaurantApprovalRequest), 2},
-			{"fos_kafka_publish_errors_total", nil, 0},
+			{Name: "fos_outbox_published_total", Labels: byTable("payment_outbox"), By: 5},
+			{Name: "fos_outbox_published_total", Labels: byTable("order_approval_outbox"), By: 2},
+			{Name: "fos_outbox_publish_failures_total", Labels: nil, By: 0},
+			{Name: "fos_outbox_parked_total", Labels: nil, By: 0},
+			{Name: "fos_kafka_published_total", Labels: byTopic(s.topics.PaymentRequest), By: 5},
+			{Name: "fos_kafka_published_total", Labels: byTopic(s.topics.RestaurantApprovalRequest), By: 2},
+			{Name: "fos_kafka_publish_errors_total", Labels: nil, By: 0},
 			// Two COMPLETED payments, one FAILED, one CANCELLED (the refund);
 			// one approval, one rejection.
-			{"fos_kafka_consumed_total", consumed(s.topics.PaymentResponse, "handled"), 4},
-			{"fos_kafka_consumed_total", consumed(s.topics.RestaurantApprovalResponse, "handled"), 2},
-			{"fos_kafka_consumed_total", map[string]string{"outcome": "dead_lettered"}, 0},
+			{Name: "fos_kafka_consumed_total", Labels: consumed(s.topics.PaymentResponse, "handled"), By: 4},
+			{Name: "fos_kafka_consumed_total", Labels: consumed(s.topics.RestaurantApprovalResponse, "handled"), By: 2},
+			{Name: "fos_kafka_consumed_total", Labels: map[string]string{"outcome": "dead_lettered"}, By: 0},
 		}
-		var after metricstest.Samples
-		assert.Eventually(t, func() bool {
-			var err error
-			if after, err = metricstest.TryScrape(s.admin + "/metrics"); err != nil {
-				return false
-			}
-			for _, d := range want {
-				if after.Value(d.name, d.labels)-before.Value(d.name, d.labels) != d.by {
-					return false
-				}
-			}
-			return true
-		}, wait, tick, "the series reach their deltas")
-		for _, d := range want {
-			assert.Equal(t, d.by, after.Value(d.name, d.labels)-before.Value(d.name, d.labels), "%s%v", d.name, d.labels)
-		}
+		after := metricstest.AwaitDeltas(t, s.admin+"/metrics", before, wait, want...)
 
 		for _, topic := range []string{s.topics.PaymentResponse, s.topics.RestaurantApprovalResponse} {
 			assert.True(t, after.Has("fos_kafka_consumer_lag", byTopic(topic)), "lag of %s: %v", topic, after.Series("fos_kafka_consumer_lag"))

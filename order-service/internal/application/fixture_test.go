@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -23,8 +24,6 @@ var (
 	productID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
 	now          = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)
 )
-
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // fixture holds a mock of every output port and the application built on
 // them. Repository calls are expected inside the transaction: the mocked
@@ -127,21 +126,13 @@ func orderIn(id kernel.OrderID, status kernel.OrderStatus) gomock.Matcher {
 	})
 }
 
-// must returns v, for fixtures whose construction cannot fail.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 func storedOrder(status kernel.OrderStatus, failures ...string) *domain.Order {
 	items := []domain.OrderItem{
-		must(domain.UnmarshalOrderItemFromDatabase(1, productID, 1, money("50"), money("50"))),
-		must(domain.UnmarshalOrderItemFromDatabase(2, productID, 3, money("50"), money("150"))),
+		kerneltest.Must(domain.UnmarshalOrderItemFromDatabase(1, productID, 1, kerneltest.Money("50"), kerneltest.Money("50"))),
+		kerneltest.Must(domain.UnmarshalOrderItemFromDatabase(2, productID, 3, kerneltest.Money("50"), kerneltest.Money("150"))),
 	}
-	return must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID,
-		must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")), money("200.00"), items,
+	return kerneltest.Must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID,
+		kerneltest.Must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")), kerneltest.Money("200.00"), items,
 		kernel.NewID[kernel.TrackingID](), status, failures, 2))
 }
 
@@ -154,7 +145,7 @@ func paymentRow(sagaID kernel.SagaID, order kernel.OrderID, asks kernel.PaymentO
 		CreatedAt:          now,
 		ProcessedAt:        &processed,
 		Type:               saga.OrderSagaName,
-		Payload:            application.OrderPaymentEventPayload{OrderID: order, CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentOrderStatus: asks},
+		Payload:            application.OrderPaymentEventPayload{OrderID: order, CustomerID: customerID, Price: kerneltest.Money("200"), CreatedAt: now, PaymentOrderStatus: asks},
 		SagaStatus:         sagaStatus,
 		OrderStatus:        orderStatus,
 		OutboxStatus:       outbox.StatusCompleted,
@@ -198,7 +189,7 @@ func approvalRowIn(row *application.OrderApprovalOutboxMessage, orderStatus kern
 func paymentResponse(sagaID kernel.SagaID, order kernel.OrderID, status kernel.PaymentStatus, failures ...string) application.PaymentResponse {
 	return application.PaymentResponse{
 		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, OrderID: order, PaymentID: kernel.NewID[kernel.PaymentID](),
-		CustomerID: customerID, Price: money("200"), CreatedAt: now, PaymentStatus: status, FailureMessages: failures,
+		CustomerID: customerID, Price: kerneltest.Money("200"), CreatedAt: now, PaymentStatus: status, FailureMessages: failures,
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -90,7 +91,7 @@ func TestOrderRejectedRequestsRefund(t *testing.T) {
 	assert.Equal(t, outbox.StatusStarted, refund.OutboxStatus)
 	assert.Equal(t, kernel.PaymentOrderStatusCancelled, refund.PaymentOrderStatus)
 	assert.Equal(t, application.OrderPaymentEventPayload{
-		OrderID: order.ID(), CustomerID: customerID, Price: money("200"), CreatedAt: now,
+		OrderID: order.ID(), CustomerID: customerID, Price: kerneltest.Money("200"), CreatedAt: now,
 		PaymentOrderStatus: kernel.PaymentOrderStatusCancelled,
 	}, refund.Payload)
 }

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -24,24 +25,24 @@ func sampleCommand() application.CreateOrderCommand {
 	return application.CreateOrderCommand{
 		CustomerID:   customerID,
 		RestaurantID: restaurantID,
-		Price:        money("200.00"),
+		Price:        kerneltest.Money("200.00"),
 		Items: []application.OrderItemCommand{
-			{ProductID: productID, Quantity: 1, Price: money("50.00"), SubTotal: money("50.00")},
-			{ProductID: productID, Quantity: 3, Price: money("50.00"), SubTotal: money("150.00")},
+			{ProductID: productID, Quantity: 1, Price: kerneltest.Money("50.00"), SubTotal: kerneltest.Money("50.00")},
+			{ProductID: productID, Quantity: 3, Price: kerneltest.Money("50.00"), SubTotal: kerneltest.Money("150.00")},
 		},
 		Address: application.OrderAddress{Street: "street_1", PostalCode: "1000AB", City: "Amsterdam"},
 	}
 }
 
 // catalogProduct is the restaurant's catalog entry of product_2.
-var catalogProduct = must(domain.UnmarshalProductFromDatabase(productID, "product_2", money("50.00")))
+var catalogProduct = kerneltest.Must(domain.UnmarshalProductFromDatabase(productID, "product_2", kerneltest.Money("50.00")))
 
 func activeRestaurant(active bool) *domain.Restaurant {
-	return must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{catalogProduct}))
+	return kerneltest.Must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{catalogProduct}))
 }
 
 // customer is the customer of the sample command.
-var customer = must(domain.UnmarshalCustomerFromDatabase(customerID))
+var customer = kerneltest.Must(domain.UnmarshalCustomerFromDatabase(customerID))
 
 func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	f := newFixture(t)
@@ -86,7 +87,7 @@ func TestCreateOrderSavesOrderAndPaymentRequestInOneTransaction(t *testing.T) {
 	assert.Equal(t, application.OrderPaymentEventPayload{
 		OrderID:            inserted.ID(),
 		CustomerID:         customerID,
-		Price:              money("200"),
+		Price:              kerneltest.Money("200"),
 		CreatedAt:          now,
 		PaymentOrderStatus: kernel.PaymentOrderStatusPending,
 	}, saved.Payload)
@@ -139,7 +140,7 @@ func TestCreateOrderRefusals(t *testing.T) {
 		},
 		{
 			name: "total mismatch",
-			cmd:  withCommand(func(c *application.CreateOrderCommand) { c.Price = money("250.00") }),
+			cmd:  withCommand(func(c *application.CreateOrderCommand) { c.Price = kerneltest.Money("250.00") }),
 			expect: func(f *fixture) {
 				f.expectTransaction()
 				f.customers.EXPECT().FindCustomer(inTx, customerID).Return(customer, nil)
@@ -151,9 +152,9 @@ func TestCreateOrderRefusals(t *testing.T) {
 		{
 			name: "item price differs from the catalog",
 			cmd: withCommand(func(c *application.CreateOrderCommand) {
-				c.Price = money("180.00")
-				c.Items[1] = application.OrderItemCommand{ProductID: productID, Quantity: 3, Price: money("43.33"), SubTotal: money("129.99")}
-				c.Items[0].SubTotal, c.Items[0].Price = money("50.01"), money("50.01")
+				c.Price = kerneltest.Money("180.00")
+				c.Items[1] = application.OrderItemCommand{ProductID: productID, Quantity: 3, Price: kerneltest.Money("43.33"), SubTotal: kerneltest.Money("129.99")}
+				c.Items[0].SubTotal, c.Items[0].Price = kerneltest.Money("50.01"), kerneltest.Money("50.01")
 			}),
 			expect: func(f *fixture) {
 				f.expectTransaction()
@@ -289,7 +290,7 @@ func TestCreateOrderWithAStoredKeyAndTheSameRequestAnswersTheFirstOrder(t *testi
 func TestCreateOrderWithAStoredKeyAndAnotherRequestIsRefused(t *testing.T) {
 	f := newKeyedFixture(t)
 	other := keyedCommand("retry-me-3")
-	other.Items[0].Quantity, other.Items[0].SubTotal, other.Price = 2, money("100.00"), money("250.00")
+	other.Items[0].Quantity, other.Items[0].SubTotal, other.Price = 2, kerneltest.Money("100.00"), kerneltest.Money("250.00")
 	f.keys.EXPECT().FindByKey(gomock.Any(), customerID, "retry-me-3").Return(&application.IdempotencyKey{
 		Key: "retry-me-3", RequestHash: sampleCommand().RequestHash(), OrderID: kernel.NewID[kernel.OrderID](),
 		TrackingID: kernel.NewID[kernel.TrackingID](), OrderStatus: kernel.OrderStatusPending, CreatedAt: now,

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -46,7 +47,7 @@ func TestPaymentCompletedPaysOrderAndRequestsApproval(t *testing.T) {
 	assert.Equal(t, application.OrderApprovalEventPayload{
 		OrderID:               order.ID(),
 		RestaurantID:          restaurantID,
-		Price:                 money("200"),
+		Price:                 kerneltest.Money("200"),
 		CreatedAt:             now,
 		RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid,
 		Products:              []application.OrderApprovalEventProduct{{ID: productID, Quantity: 1}, {ID: productID, Quantity: 3}},

@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
@@ -28,34 +29,24 @@ var (
 	createdAt   = time.Date(2024, 5, 1, 10, 30, 0, 123456000, time.UTC)
 )
 
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
-
 func newDB(t *testing.T) (*gorm.DB, postgres.Config) {
 	t.Parallel()
 	return pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
 }
 
-// must returns v, for fixtures whose construction cannot fail.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
 func product(id kernel.ProductID, name, price string) domain.Product {
-	return must(domain.UnmarshalProductFromDatabase(id, name, money(price)))
+	return kerneltest.Must(domain.UnmarshalProductFromDatabase(id, name, kerneltest.Money(price)))
 }
 
 // newOrder returns the original's sample order, initialized PENDING.
 func newOrder(t *testing.T) *domain.Order {
 	t.Helper()
-	order := must(domain.NewOrder(customer1, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
-		money("200.00"), []domain.OrderItem{
-			must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00"))),
-			must(domain.NewOrderItem(product2, 3, money("50.00"), money("150.00"))),
+	order := kerneltest.Must(domain.NewOrder(customer1, restaurant1, kerneltest.Must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
+		kerneltest.Money("200.00"), []domain.OrderItem{
+			kerneltest.Must(domain.NewOrderItem(product2, 1, kerneltest.Money("50.00"), kerneltest.Money("50.00"))),
+			kerneltest.Must(domain.NewOrderItem(product2, 3, kerneltest.Money("50.00"), kerneltest.Money("150.00"))),
 		}))
-	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	restaurant := kerneltest.Must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order

@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -145,9 +146,9 @@ func TestIdempotencyKeyInsertWaitsForTheTransactionHoldingTheKey(t *testing.T) {
 // orderOf returns the sample order placed by customer, initialized PENDING.
 func orderOf(t *testing.T, customer kernel.CustomerID) *domain.Order {
 	t.Helper()
-	order := must(domain.NewOrder(customer, restaurant1, must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
-		money("50.00"), []domain.OrderItem{must(domain.NewOrderItem(product2, 1, money("50.00"), money("50.00")))}))
-	restaurant := must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
+	order := kerneltest.Must(domain.NewOrder(customer, restaurant1, kerneltest.Must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam")),
+		kerneltest.Money("50.00"), []domain.OrderItem{kerneltest.Must(domain.NewOrderItem(product2, 1, kerneltest.Money("50.00"), kerneltest.Money("50.00")))}))
+	restaurant := kerneltest.Must(domain.UnmarshalRestaurantFromDatabase(restaurant1, true, []domain.Product{product(product2, "product_2", "50.00")}))
 	_, err := domain.NewOrderDomainService(nil).ValidateAndInitiateOrder(order, *restaurant)
 	require.NoError(t, err)
 	return order

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/order-service/internal/dataaccess"
@@ -77,7 +78,7 @@ func TestOrderRepositoryInsertIsAllOrNothing(t *testing.T) {
 	// A new order that reuses the first one's tracking id: its order row is
 	// refused by the unique index, its address and items would fit.
 	second := newOrder(t)
-	twin := must(domain.UnmarshalOrderFromDatabase(second.ID(), second.CustomerID(), second.RestaurantID(), second.DeliveryAddress(),
+	twin := kerneltest.Must(domain.UnmarshalOrderFromDatabase(second.ID(), second.CustomerID(), second.RestaurantID(), second.DeliveryAddress(),
 		second.Price(), second.Items(), first.TrackingID(), second.Status(), nil, 0))
 	err := repo.Insert(ctx, twin)
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err))

@@ -17,11 +17,7 @@ const PaymentOutboxTable = "payment_outbox"
 const OrderApprovalOutboxTable = "order_approval_outbox"
 
 const (
-	tableOrders       = "orders"
-	tableOrderItems   = "order_items"
-	tableOrderAddress = "order_address"
-	tableCustomers    = "customers"
-
+	tableCustomers       = "customers"
 	tableIdempotencyKeys = "idempotency_keys"
 )
 
@@ -36,8 +32,6 @@ type orderRow struct {
 	Version         int             `gorm:"column:version"`
 }
 
-func (orderRow) TableName() string { return tableOrders }
-
 type orderItemRow struct {
 	OrderID   uuid.UUID       `gorm:"column:order_id;primaryKey" json:"order_id"`
 	ID        int64           `gorm:"column:id;primaryKey" json:"id"`
@@ -47,16 +41,12 @@ type orderItemRow struct {
 	SubTotal  decimal.Decimal `gorm:"column:sub_total" json:"sub_total"`
 }
 
-func (orderItemRow) TableName() string { return tableOrderItems }
-
 type orderAddressRow struct {
 	OrderID    uuid.UUID `gorm:"column:order_id;primaryKey"`
 	Street     string    `gorm:"column:street"`
 	PostalCode string    `gorm:"column:postal_code"`
 	City       string    `gorm:"column:city"`
 }
-
-func (orderAddressRow) TableName() string { return tableOrderAddress }
 
 // orderWithParts is an order read with its address and, as a JSON array, its
 // items, in one query.

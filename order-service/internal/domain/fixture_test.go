@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
@@ -13,38 +14,28 @@ var (
 	product1ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb47")
 	product2ID   = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb48")
 	unknownID    = kernel.MustParseID[kernel.ProductID]("d215b5f8-0249-4dc5-89a3-51fd148cfb99")
-	address      = must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam"))
+	address      = kerneltest.Must(domain.NewStreetAddress("street_1", "1000AB", "Amsterdam"))
 	fixedNow     = time.Date(2024, 5, 1, 12, 0, 0, 123456789, time.FixedZone("CEST", 2*3600))
 )
 
-// must returns v, for fixtures whose construction cannot fail.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
-
 // catalog is the restaurant's catalog entry of product_2.
-var catalog = must(domain.UnmarshalProductFromDatabase(product2ID, "product_2", money("50.00")))
+var catalog = kerneltest.Must(domain.UnmarshalProductFromDatabase(product2ID, "product_2", kerneltest.Money("50.00")))
 
 func restaurant(active bool) domain.Restaurant {
-	return *must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{
-		must(domain.UnmarshalProductFromDatabase(product1ID, "product_1", money("25.00"))),
+	return *kerneltest.Must(domain.UnmarshalRestaurantFromDatabase(restaurantID, active, []domain.Product{
+		kerneltest.Must(domain.UnmarshalProductFromDatabase(product1ID, "product_1", kerneltest.Money("25.00"))),
 		catalog,
 	}))
 }
 
 func item(product kernel.ProductID, quantity int, price, subTotal string) domain.OrderItem {
-	return must(domain.NewOrderItem(product, quantity, money(price), money(subTotal)))
+	return kerneltest.Must(domain.NewOrderItem(product, quantity, kerneltest.Money(price), kerneltest.Money(subTotal)))
 }
 
 // newOrder returns a new order of restaurant_1 for customer_1 delivered to
 // address.
 func newOrder(price string, items ...domain.OrderItem) *domain.Order {
-	return must(domain.NewOrder(customerID, restaurantID, address, money(price), items))
+	return kerneltest.Must(domain.NewOrder(customerID, restaurantID, address, kerneltest.Money(price), items))
 }
 
 // sampleOrder is the original system's sample: 1 × 50 and 3 × 50 of product_2.
@@ -54,7 +45,7 @@ func sampleOrder() *domain.Order {
 
 // orderIn returns a stored order in status with the given failure messages.
 func orderIn(status kernel.OrderStatus, failures ...string) *domain.Order {
-	items := []domain.OrderItem{must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 4, money("50.00"), money("200.00")))}
-	return must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID, address,
-		money("200.00"), items, kernel.NewID[kernel.TrackingID](), status, failures, 3))
+	items := []domain.OrderItem{kerneltest.Must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 4, kerneltest.Money("50.00"), kerneltest.Money("200.00")))}
+	return kerneltest.Must(domain.UnmarshalOrderFromDatabase(kernel.NewID[kernel.OrderID](), customerID, restaurantID, address,
+		kerneltest.Money("200.00"), items, kernel.NewID[kernel.TrackingID](), status, failures, 3))
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
@@ -24,7 +25,7 @@ func TestNewOrderItemRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := domain.NewOrderItem(tt.product, tt.quantity, money("50.00"), money("50.00"))
+			_, err := domain.NewOrderItem(tt.product, tt.quantity, kerneltest.Money("50.00"), kerneltest.Money("50.00"))
 
 			assert.ErrorIs(t, err, tt.rule)
 			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
@@ -34,7 +35,7 @@ func TestNewOrderItemRefusals(t *testing.T) {
 }
 
 func TestUnmarshalOrderItemFromDatabase(t *testing.T) {
-	it, err := domain.UnmarshalOrderItemFromDatabase(2, product2ID, 3, money("50.00"), money("150.00"))
+	it, err := domain.UnmarshalOrderItemFromDatabase(2, product2ID, 3, kerneltest.Money("50.00"), kerneltest.Money("150.00"))
 	require.NoError(t, err)
 	assert.Equal(t, domain.OrderItemID(2), it.ID())
 	assert.Equal(t, product2ID, it.Product().ID())
@@ -42,11 +43,11 @@ func TestUnmarshalOrderItemFromDatabase(t *testing.T) {
 	assert.Equal(t, "50.00", it.Price().String())
 	assert.Equal(t, "150.00", it.SubTotal().String())
 
-	_, err = domain.UnmarshalOrderItemFromDatabase(0, product2ID, 3, money("50.00"), money("150.00"))
+	_, err = domain.UnmarshalOrderItemFromDatabase(0, product2ID, 3, kerneltest.Money("50.00"), kerneltest.Money("150.00"))
 	assert.ErrorIs(t, err, domain.ErrInvalidID, "an item without its number")
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 
-	_, err = domain.UnmarshalOrderItemFromDatabase(1, product2ID, 0, money("50.00"), money("0"))
+	_, err = domain.UnmarshalOrderItemFromDatabase(1, product2ID, 0, kerneltest.Money("50.00"), kerneltest.Money("0"))
 	assert.ErrorIs(t, err, domain.ErrInvalidOrderItemQuantity)
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err), "a broken stored item is the system's fault")
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/order-service/internal/domain"
 )
 
@@ -28,7 +29,7 @@ func TestNewOrderRefusesWhatItCanCheckWithoutTheRestaurant(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			order, err := domain.NewOrder(tt.customer, tt.restaurant, tt.address, money("50.00"), tt.items)
+			order, err := domain.NewOrder(tt.customer, tt.restaurant, tt.address, kerneltest.Money("50.00"), tt.items)
 
 			assert.Nil(t, order)
 			assert.ErrorIs(t, err, tt.rule)
@@ -63,11 +64,11 @@ func TestOrderInitializeOnlyOnce(t *testing.T) {
 }
 
 func TestUnmarshalOrderFromDatabaseKeepsState(t *testing.T) {
-	items := []domain.OrderItem{must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 2, money("50"), money("100")))}
+	items := []domain.OrderItem{kerneltest.Must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 2, kerneltest.Money("50"), kerneltest.Money("100")))}
 	id, trackingID := kernel.NewID[kernel.OrderID](), kernel.NewID[kernel.TrackingID]()
 	failures := []string{"x"}
 
-	order, err := domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("100"), items, trackingID,
+	order, err := domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, kerneltest.Money("100"), items, trackingID,
 		kernel.OrderStatusPaid, failures, 7)
 
 	require.NoError(t, err)
@@ -84,7 +85,7 @@ func TestUnmarshalOrderFromDatabaseKeepsState(t *testing.T) {
 }
 
 func TestUnmarshalOrderFromDatabaseRefusesWhatCannotHaveBeenStored(t *testing.T) {
-	items := []domain.OrderItem{must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 1, money("50"), money("50")))}
+	items := []domain.OrderItem{kerneltest.Must(domain.UnmarshalOrderItemFromDatabase(1, product2ID, 1, kerneltest.Money("50"), kerneltest.Money("50")))}
 	id, trackingID := kernel.NewID[kernel.OrderID](), kernel.NewID[kernel.TrackingID]()
 	tests := []struct {
 		name string
@@ -92,19 +93,19 @@ func TestUnmarshalOrderFromDatabaseRefusesWhatCannotHaveBeenStored(t *testing.T)
 		rule error
 	}{
 		{"no id", func() (*domain.Order, error) {
-			return domain.UnmarshalOrderFromDatabase(kernel.OrderID{}, customerID, restaurantID, address, money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
+			return domain.UnmarshalOrderFromDatabase(kernel.OrderID{}, customerID, restaurantID, address, kerneltest.Money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
 		}, domain.ErrInvalidID},
 		{"no tracking id", func() (*domain.Order, error) {
-			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), items, kernel.TrackingID{}, kernel.OrderStatusPaid, nil, 0)
+			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, kerneltest.Money("50"), items, kernel.TrackingID{}, kernel.OrderStatusPaid, nil, 0)
 		}, domain.ErrInvalidID},
 		{"unknown status", func() (*domain.Order, error) {
-			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), items, trackingID, "SHIPPED", nil, 0)
+			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, kerneltest.Money("50"), items, trackingID, "SHIPPED", nil, 0)
 		}, domain.ErrInvalidOrder},
 		{"no items", func() (*domain.Order, error) {
-			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, money("50"), nil, trackingID, kernel.OrderStatusPaid, nil, 0)
+			return domain.UnmarshalOrderFromDatabase(id, customerID, restaurantID, address, kerneltest.Money("50"), nil, trackingID, kernel.OrderStatusPaid, nil, 0)
 		}, domain.ErrInvalidOrderItems},
 		{"no customer", func() (*domain.Order, error) {
-			return domain.UnmarshalOrderFromDatabase(id, kernel.CustomerID{}, restaurantID, address, money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
+			return domain.UnmarshalOrderFromDatabase(id, kernel.CustomerID{}, restaurantID, address, kerneltest.Money("50"), items, trackingID, kernel.OrderStatusPaid, nil, 0)
 		}, domain.ErrInvalidID},
 	}
 	for _, tt := range tests {

@@ -22,7 +22,7 @@ import (
 func TestListenersOnTheBroker(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
-	producer := newProducer(t, cfg)
+	producer := kafkatest.Producer(t, cfg)
 	ctrl := gomock.NewController(t)
 
 	paymentTopic := kafkatest.Topic(t, "payment-response")
@@ -40,16 +40,16 @@ func TestListenersOnTheBroker(t *testing.T) {
 	payments.EXPECT().PaymentCancelled(gomock.Any(), paymentDTO(refused)).DoAndReturn(func(ctx context.Context, r application.PaymentResponse) error { return done(ctx, r) })
 	approvals.EXPECT().OrderApproved(gomock.Any(), approvalDTO(approved)).DoAndReturn(func(ctx context.Context, r application.RestaurantApprovalResponse) error { return done(ctx, r) })
 
-	consume(t, cfg, paymentTopic, producer, messaging.NewPaymentResponseKafkaListener(payments, zap.NewNop()).Handle)
-	consume(t, cfg, approvalTopic, producer, messaging.NewRestaurantApprovalResponseKafkaListener(approvals, zap.NewNop()).Handle)
-	dlq := collect(t, cfg, paymentTopic+kafka.DeadLetterSuffix, producer)
+	kafkatest.Consume(t, cfg, paymentTopic, producer, messaging.NewPaymentResponseKafkaListener(payments, zap.NewNop()).Handle)
+	kafkatest.Consume(t, cfg, approvalTopic, producer, messaging.NewRestaurantApprovalResponseKafkaListener(approvals, zap.NewNop()).Handle)
+	dlq := kafkatest.Collect(t, cfg, paymentTopic+kafka.DeadLetterSuffix, producer)
 
 	send(t, producer, paymentTopic, paid.SagaID, paid)
 	send(t, producer, paymentTopic, refused.SagaID, refused)
 	send(t, producer, approvalTopic, approved.SagaID, approved)
 	send(t, producer, paymentTopic, uuid.New(), map[string]any{"sagaId": uuid.New(), "paymentStatus": "LOST"})
 
-	dead := receive(t, dlq)
+	dead := kafkatest.Receive(t, dlq)
 	assert.Contains(t, string(dead.Value), "LOST", "the undecodable reply went to the dead-letter topic")
 	finished := make(chan struct{})
 	go func() { wg.Wait(); close(finished) }()

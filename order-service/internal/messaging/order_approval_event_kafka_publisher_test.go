@@ -15,6 +15,7 @@ import (
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/messaging"
 )
@@ -34,7 +35,7 @@ func TestOrderApprovalEventKafkaPublisher(t *testing.T) {
 	errs := messaging.NewOrderApprovalEventKafkaPublisher(producer, topic, zap.NewNop()).Publish(context.Background(), []outbox.Message{row})
 
 	require.Equal(t, []error{nil}, errs)
-	got := receive(t, records)
+	got := kafkatest.Receive(t, records)
 	assert.Equal(t, row.SagaID.String(), string(got.Key))
 	assert.Equal(t, row.ID.String(), got.Headers[kafka.HeaderMessageID])
 	var msg contract.RestaurantApprovalRequest

@@ -15,6 +15,7 @@ import (
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/order-service/internal/application"
 	"github.com/food-ordering-system/order-service/internal/messaging"
 )
@@ -36,7 +37,7 @@ func TestOrderPaymentEventKafkaPublisher(t *testing.T) {
 	require.Len(t, errs, 2)
 	assert.Error(t, errs[0], "a row that cannot be encoded fails alone")
 	require.NoError(t, errs[1])
-	got := receive(t, records)
+	got := kafkatest.Receive(t, records)
 	assert.Equal(t, row.SagaID.String(), string(got.Key), "keyed by saga id")
 	assert.Equal(t, row.ID.String(), got.Headers[kafka.HeaderMessageID])
 	var msg contract.PaymentRequest

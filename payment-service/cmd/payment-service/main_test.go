@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"testing"
 	"time"
@@ -22,6 +21,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/config"
 	"github.com/food-ordering-system/payment-service/migrations"
@@ -52,8 +52,8 @@ func startService(t *testing.T) *service {
 	cfg.Consumer.MaxBackoff = time.Second
 	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
 	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
-	cfg.HTTP.Address = freeAddress(t)
-	cfg.Admin.Address = freeAddress(t)
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
 	require.NoError(t, cfg.Validate())
 
 	log := zaptest.NewLogger(t)
@@ -94,15 +94,6 @@ func startService(t *testing.T) *service {
 	})
 	s.waitReady(t)
 	return s
-}
-
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
 }
 
 func (s *service) url(path string) string { return "http://" + s.cfg.HTTP.Address + path }
@@ -217,8 +208,11 @@ func TestPaymentStep(t *testing.T) {
 		AND created_at > now() - interval '1 minute'`, customer))
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE id = ? AND order_id = ? AND status = 'COMPLETED'`,
 		paid.PaymentID, payOrder))
-	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM order_outbox WHERE id = ? AND outbox_status = 'COMPLETED'
-		AND processed_at IS NOT NULL`, paid.ID), "the response's id is its outbox row's, marked published")
+	// The relay marks what it published a moment later (outbox.relay.mark_delay).
+	require.Eventually(t, func() bool {
+		return s.count(t, `SELECT count(*) FROM order_outbox WHERE id = ? AND outbox_status = 'COMPLETED'
+			AND processed_at IS NOT NULL`, paid.ID) == 1
+	}, 10*time.Second, 10*time.Millisecond, "the response's id is its outbox row's, marked published")
 
 	// A request of 600.00 fails with the credit message and moves nothing.
 	failSaga := uuid.New()
@@ -301,22 +295,7 @@ func (s *service) snapshot(t *testing.T) snapshot {
 // deadLetters collects the records of the request topic's dead-letter topic.
 func (s *service) deadLetters(t *testing.T) <-chan *kafka.Received {
 	t.Helper()
-	got := make(chan *kafka.Received, 100)
-	log := zaptest.NewLogger(t)
-	consumer, err := kafka.NewConsumer(s.cfg.Kafka, kafka.ConsumerConfig{GroupID: "dlq-" + uuid.NewString(),
-		Topics: []string{s.cfg.Topics.PaymentRequest + kafka.DeadLetterSuffix}}, func(_ context.Context, m *kafka.Received) error {
-		got <- m
-		return nil
-	}, s.producer, log)
-	require.NoError(t, err)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- consumer.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		assert.NoError(t, <-done, "the consumer stops cleanly")
-	})
-	return got
+	return kafkatest.Collect(t, s.cfg.Kafka, s.cfg.Topics.PaymentRequest+kafka.DeadLetterSuffix, s.producer)
 }
 
 // requireNothingDeadLettered proves that no request sent under key, up to
@@ -428,7 +407,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
 	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
 
-	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
@@ -29,7 +30,7 @@ func TestCustomerCredit(t *testing.T) {
 	assert.Equal(t, customerID, got.CustomerID)
 	assert.Equal(t, "500.00", got.TotalCreditAmount.String())
 	require.Len(t, got.History, 3)
-	assert.Equal(t, application.CreditMovement{ID: history[2].ID(), Amount: money("200.00"),
+	assert.Equal(t, application.CreditMovement{ID: history[2].ID(), Amount: kerneltest.Money("200.00"),
 		Type: domain.TransactionTypeDebit, CreatedAt: history[2].CreatedAt()}, got.History[2])
 }
 

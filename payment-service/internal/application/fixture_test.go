@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/application"
 	"github.com/food-ordering-system/payment-service/internal/application/mocks"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -20,9 +21,6 @@ var (
 	now        = time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC)
 	customerID = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
 )
-
-// money parses an amount the test knows to be valid.
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // fixture holds the helper under test with every output port mocked.
 type fixture struct {
@@ -51,7 +49,7 @@ func newFixture(t *testing.T) *fixture {
 
 func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 	t.Helper()
-	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, money(total))
+	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, kerneltest.Money(total))
 	require.NoError(t, err)
 	return c
 }
@@ -63,7 +61,7 @@ func seededHistory(t *testing.T) []*domain.CreditHistory {
 		typ    domain.TransactionType
 		amount string
 	}{{domain.TransactionTypeCredit, "100.00"}, {domain.TransactionTypeCredit, "600.00"}, {domain.TransactionTypeDebit, "200.00"}} {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(e.amount), e.typ, now.Add(-time.Hour))
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, kerneltest.Money(e.amount), e.typ, now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
 	}
@@ -72,17 +70,17 @@ func seededHistory(t *testing.T) []*domain.CreditHistory {
 
 func pendingRequest(price string) application.PaymentRequest {
 	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customerID, OrderID: kernel.NewID[kernel.OrderID](),
-		Price: money(price), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusPending}
+		Price: kerneltest.Money(price), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusPending}
 }
 
 func cancelRequest(orderID kernel.OrderID) application.PaymentRequest {
 	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customerID, OrderID: orderID,
-		Price: money("200.00"), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusCancelled}
+		Price: kerneltest.Money("200.00"), CreatedAt: now.Add(-time.Minute), PaymentOrderStatus: kernel.PaymentOrderStatusCancelled}
 }
 
 func storedPayment(t *testing.T, orderID kernel.OrderID, status kernel.PaymentStatus) *domain.Payment {
 	t.Helper()
-	p, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), orderID, customerID, money("200.00"), status, now.Add(-time.Hour))
+	p, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), orderID, customerID, kerneltest.Money("200.00"), status, now.Add(-time.Hour))
 	require.NoError(t, err)
 	return p
 }

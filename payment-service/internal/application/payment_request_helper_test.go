@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/payment-service/internal/application"
@@ -49,7 +50,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 	assert.Equal(t, kernel.PaymentOrderStatusPending, msg.PaymentOrderStatus)
 	assert.Equal(t, now, msg.CreatedAt)
 	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: req.OrderID,
-		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}}, msg.Payload)
+		Price: kerneltest.Money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}}, msg.Payload)
 }
 
 func TestPersistPaymentRefusedAnswersFailed(t *testing.T) {
@@ -107,7 +108,7 @@ func TestPersistPaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
 	assert.Equal(t, req.OrderID, saved.OrderID())
 	assert.Equal(t, kernel.PaymentOrderStatusPending, msg.PaymentOrderStatus)
 	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: req.OrderID,
-		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusFailed,
+		Price: kerneltest.Money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusFailed,
 		FailureMessages: []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}}, msg.Payload)
 }
 
@@ -135,7 +136,7 @@ func TestPersistPaymentWithoutCustomerAnswersFailed(t *testing.T) {
 			assert.Equal(t, req.SagaID, msg.SagaID)
 			assert.Equal(t, kind, msg.PaymentOrderStatus)
 			assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
-			assert.Equal(t, application.OrderEventPayload{OrderID: req.OrderID, Price: money("200.00"), CreatedAt: now,
+			assert.Equal(t, application.OrderEventPayload{OrderID: req.OrderID, Price: kerneltest.Money("200.00"), CreatedAt: now,
 				PaymentStatus:   kernel.PaymentStatusFailed,
 				FailureMessages: []string{fmt.Sprintf("Payment request for order: %s names no customer!", req.OrderID)}}, msg.Payload)
 		})
@@ -338,7 +339,7 @@ func TestPersistCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
 	assert.Equal(t, req.SagaID, msg.SagaID)
 	assert.Equal(t, kernel.PaymentOrderStatusCancelled, msg.PaymentOrderStatus)
 	assert.Equal(t, application.OrderEventPayload{PaymentID: saved.ID(), CustomerID: customerID, OrderID: orderID,
-		Price: money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCancelled, FailureMessages: []string{}}, msg.Payload)
+		Price: kerneltest.Money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCancelled, FailureMessages: []string{}}, msg.Payload)
 }
 
 func TestPersistCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T) {

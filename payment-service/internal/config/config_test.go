@@ -1,8 +1,6 @@
 package config_test
 
 import (
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -15,16 +13,9 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/config"
 )
 
-func defaultsFile(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	require.True(t, ok)
-	return filepath.Join(filepath.Dir(file), "..", "..", "config.yaml")
-}
-
 func TestDefaults(t *testing.T) {
 	var cfg config.Config
-	require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
 	assert.Equal(t, ":8182", cfg.HTTP.Address)
 	assert.Equal(t, "127.0.0.1:9182", cfg.Admin.Address, "the admin listener is on the loopback")
@@ -47,7 +38,7 @@ func TestEnvironmentOverrides(t *testing.T) {
 	t.Setenv("PAYMENT_SERVICE_OUTBOX_ARCHIVE", "true")
 	var cfg config.Config
 
-	require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
 	assert.Equal(t, "db.internal", cfg.Postgres.Host)
 	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
@@ -75,7 +66,7 @@ func TestValidateRefusesBrokenSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var cfg config.Config
-			require.NoError(t, infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg))
+			require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 			tt.change(&cfg)
 			err := cfg.Validate()
 			require.Error(t, err)
@@ -87,7 +78,7 @@ func TestValidateRefusesBrokenSettings(t *testing.T) {
 func TestLoadRefusesAnInvalidEnvironment(t *testing.T) {
 	t.Setenv("PAYMENT_SERVICE_TOPICS_PAYMENT_RESPONSE", "payment-request")
 	var cfg config.Config
-	err := infraconfig.Load(defaultsFile(t), config.EnvPrefix, &cfg)
+	err := infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "name the same topic")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
@@ -51,7 +52,7 @@ func TestCreditEntryRepository(t *testing.T) {
 
 	credit, err := repo.FindByCustomerIDForUpdate(ctx, customer)
 	require.NoError(t, err)
-	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, money("40.00"))
+	payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customer, kerneltest.Money("40.00"))
 	require.NoError(t, err)
 	history, err := dataaccess.NewCreditHistoryRepository(db).TotalsByCustomerID(ctx, customer)
 	require.NoError(t, err)

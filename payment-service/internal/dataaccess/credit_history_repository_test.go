@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
@@ -25,7 +26,7 @@ func TestCreditHistoryRepository(t *testing.T) {
 	assert.Equal(t, "100.00", before.Credits().String())
 	assert.Equal(t, "0.00", before.Debits().String())
 	orderID := kernel.NewID[kernel.OrderID]()
-	payment, err := domain.NewPayment(orderID, customer, money("30.00"))
+	payment, err := domain.NewPayment(orderID, customer, kerneltest.Money("30.00"))
 	require.NoError(t, err)
 	_, debit := domain.NewPaymentDomainService(nil).ValidateAndInitiatePayment(payment, credit, before)
 	require.NotNil(t, debit)

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/migrations"
 )
@@ -18,9 +19,6 @@ var (
 	seededCustomer = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb41")
 	smallCustomer  = kernel.MustParseID[kernel.CustomerID]("d215b5f8-0249-4dc5-89a3-51fd148cfb43")
 )
-
-// money parses an amount the test knows to be valid.
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
 
 // openDB returns a migrated throwaway schema.
 func openDB(t *testing.T) *gorm.DB {
@@ -35,9 +33,9 @@ func addCustomer(t *testing.T, db *gorm.DB, credit string) kernel.CustomerID {
 	t.Helper()
 	id := kernel.NewID[kernel.CustomerID]()
 	pgtest.Exec(t, db, `INSERT INTO credit_entry (id, customer_id, total_credit_amount) VALUES (gen_random_uuid(), ?, ?)`,
-		id.UUID(), money(credit).Decimal())
+		id.UUID(), kerneltest.Money(credit).Decimal())
 	pgtest.Exec(t, db, `INSERT INTO credit_history (id, customer_id, amount, type, created_at) VALUES (gen_random_uuid(), ?, ?, 'CREDIT', ?)`,
-		id.UUID(), money(credit).Decimal(), time.Now().Add(-time.Hour))
+		id.UUID(), kerneltest.Money(credit).Decimal(), time.Now().Add(-time.Hour))
 	return id
 }
 

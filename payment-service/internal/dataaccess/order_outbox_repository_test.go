@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/common/saga"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/testkit/outboxtest"
@@ -24,7 +25,7 @@ func outboxMessage(sagaID kernel.SagaID, request kernel.PaymentOrderStatus) appl
 	at := kernel.EventTime(time.Now())
 	return application.OrderOutboxMessage{
 		ID: kernel.NewID[kernel.MessageID](), SagaID: sagaID, CreatedAt: at, Type: saga.OrderSagaName,
-		Payload: application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: seededCustomer, OrderID: kernel.NewID[kernel.OrderID](), Price: money("12.50"),
+		Payload: application.OrderEventPayload{PaymentID: kernel.NewID[kernel.PaymentID](), CustomerID: seededCustomer, OrderID: kernel.NewID[kernel.OrderID](), Price: kerneltest.Money("12.50"),
 			CreatedAt: at, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}},
 		PaymentStatus: kernel.PaymentStatusCompleted, PaymentOrderStatus: request, OutboxStatus: outbox.StatusStarted,
 	}

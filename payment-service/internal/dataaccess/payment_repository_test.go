@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/payment-service/internal/dataaccess"
 	"github.com/food-ordering-system/payment-service/internal/domain"
@@ -24,7 +25,7 @@ func TestPaymentRepository(t *testing.T) {
 	ds := domain.NewPaymentDomainService(nil)
 
 	orderID := kernel.NewID[kernel.OrderID]()
-	payment, err := domain.NewPayment(orderID, seededCustomer, money("200.00"))
+	payment, err := domain.NewPayment(orderID, seededCustomer, kerneltest.Money("200.00"))
 	require.NoError(t, err)
 	credit, err := credits.FindByCustomerID(ctx, seededCustomer)
 	require.NoError(t, err)
@@ -54,7 +55,7 @@ func TestPaymentRepository(t *testing.T) {
 	assert.Equal(t, kernel.PaymentStatusCancelled, again.Status())
 
 	t.Run("second payment of an order is a duplicate", func(t *testing.T) {
-		twin, err := domain.NewPayment(orderID, seededCustomer, money("10.00"))
+		twin, err := domain.NewPayment(orderID, seededCustomer, kerneltest.Money("10.00"))
 		require.NoError(t, err)
 		ds.ValidateAndInitiatePayment(twin, credit, domain.CreditHistoryTotals{})
 		err = repo.Save(ctx, twin)

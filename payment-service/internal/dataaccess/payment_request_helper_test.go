@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/infrastructure/postgres"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/payment-service/internal/application"
@@ -31,7 +32,7 @@ func newHelper(db *gorm.DB) *application.PaymentRequestHelper {
 
 func request(customer kernel.CustomerID, price string, kind kernel.PaymentOrderStatus) application.PaymentRequest {
 	return application.PaymentRequest{ID: kernel.NewID[kernel.MessageID](), SagaID: kernel.NewID[kernel.SagaID](), CustomerID: customer, OrderID: kernel.NewID[kernel.OrderID](),
-		Price: money(price), CreatedAt: time.Now(), PaymentOrderStatus: kind}
+		Price: kerneltest.Money(price), CreatedAt: time.Now(), PaymentOrderStatus: kind}
 }
 
 // cancelOf is the refund request of the same saga and order as pay.

@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
@@ -22,7 +23,7 @@ func TestUnmarshalCreditEntryFromDatabase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := domain.UnmarshalCreditEntryFromDatabase(tt.id, tt.customer, money("1.50"))
+			c, err := domain.UnmarshalCreditEntryFromDatabase(tt.id, tt.customer, kerneltest.Money("1.50"))
 			if tt.wantErr {
 				assert.Error(t, err)
 				assert.Nil(t, c)

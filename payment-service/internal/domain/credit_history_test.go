@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
@@ -28,7 +29,7 @@ func TestUnmarshalCreditHistoryFromDatabase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h, err := domain.UnmarshalCreditHistoryFromDatabase(tt.id, tt.customer, tt.order, money("1.50"), tt.typ, now)
+			h, err := domain.UnmarshalCreditHistoryFromDatabase(tt.id, tt.customer, tt.order, kerneltest.Money("1.50"), tt.typ, now)
 			if tt.wantErr {
 				assert.Error(t, err)
 				assert.Nil(t, h)
@@ -51,10 +52,10 @@ func TestCreditHistoryTotals(t *testing.T) {
 	assert.Equal(t, "200.50", totals.Debits().String())
 	assert.Equal(t, domain.CreditHistoryTotals{}, domain.TotalsOf(nil), "no history sums to zero")
 
-	stored, err := domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, money("700.00"), money("200.50"))
+	stored, err := domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, kerneltest.Money("700.00"), kerneltest.Money("200.50"))
 	require.NoError(t, err)
 	assert.True(t, stored.Credits().Equal(totals.Credits()) && stored.Debits().Equal(totals.Debits()))
-	_, err = domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, money("-1.00"), money("0"))
+	_, err = domain.UnmarshalCreditHistoryTotalsFromDatabase(customerID, kerneltest.Money("-1.00"), kerneltest.Money("0"))
 	assert.ErrorIs(t, err, domain.ErrInvalidCreditHistory)
 	assert.Equal(t, kernel.ECodeInternal, kernel.ErrorCodeOf(err))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
@@ -17,12 +18,9 @@ var (
 	now        = time.Date(2024, 5, 1, 12, 30, 0, 0, time.UTC)
 )
 
-// money parses an amount the test knows to be valid.
-func money(s string) kernel.Money { return kernel.MustParseMoney(s) }
-
 func creditEntry(t *testing.T, total string) *domain.CreditEntry {
 	t.Helper()
-	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, money(total))
+	c, err := domain.UnmarshalCreditEntryFromDatabase(kernel.NewID[kernel.CreditEntryID](), customerID, kerneltest.Money(total))
 	require.NoError(t, err)
 	return c
 }
@@ -33,7 +31,7 @@ func history(t *testing.T, pairs ...string) []*domain.CreditHistory {
 	require.Zero(t, len(pairs)%2, "history takes type and amount pairs")
 	var out []*domain.CreditHistory
 	for pair := range slices.Chunk(pairs, 2) {
-		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, money(pair[1]),
+		h, err := domain.UnmarshalCreditHistoryFromDatabase(kernel.NewID[kernel.CreditHistoryID](), customerID, kernel.OrderID{}, kerneltest.Money(pair[1]),
 			domain.TransactionType(pair[0]), now.Add(-time.Hour))
 		require.NoError(t, err)
 		out = append(out, h)
@@ -82,7 +80,7 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			orderID := kernel.NewID[kernel.OrderID]()
-			payment, err := domain.NewPayment(orderID, customerID, money(tt.price))
+			payment, err := domain.NewPayment(orderID, customerID, kerneltest.Money(tt.price))
 			require.NoError(t, err)
 			credit := creditEntry(t, tt.credit)
 
@@ -101,7 +99,7 @@ func TestValidateAndInitiatePayment(t *testing.T) {
 				require.NotNil(t, debit)
 				assert.IsType(t, domain.PaymentCompletedEvent{}, event)
 				assert.Equal(t, domain.TransactionTypeDebit, debit.TransactionType())
-				assert.True(t, debit.Amount().Equal(money(tt.price)))
+				assert.True(t, debit.Amount().Equal(kerneltest.Money(tt.price)))
 				assert.Equal(t, customerID, debit.CustomerID())
 				assert.Equal(t, orderID, debit.OrderID(), "the debit names the order it paid")
 				assert.Equal(t, now, debit.CreatedAt())
@@ -134,7 +132,7 @@ func TestValidateAndCancelPayment(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			paymentID, orderID := kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID]()
-			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, orderID, customerID, money("200.00"),
+			payment, err := domain.UnmarshalPaymentFromDatabase(paymentID, orderID, customerID, kerneltest.Money("200.00"),
 				tt.status, now.Add(-time.Hour))
 			require.NoError(t, err)
 			credit := creditEntry(t, "300.00")
@@ -176,7 +174,7 @@ func TestValidateAndInitiatePaymentWithoutCreditEntry(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customerID, money(tt.price))
+			payment, err := domain.NewPayment(kernel.NewID[kernel.OrderID](), customerID, kerneltest.Money(tt.price))
 			require.NoError(t, err)
 
 			event, debit := service().ValidateAndInitiatePayment(payment, nil, domain.CreditHistoryTotals{})
@@ -194,7 +192,7 @@ func TestValidateAndInitiatePaymentWithoutCreditEntry(t *testing.T) {
 func TestValidateAndCancelPaymentWithoutCreditEntry(t *testing.T) {
 	t.Run("completed payment cannot be refunded", func(t *testing.T) {
 		payment, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID,
-			money("200.00"), kernel.PaymentStatusCompleted, now.Add(-time.Hour))
+			kerneltest.Money("200.00"), kernel.PaymentStatusCompleted, now.Add(-time.Hour))
 		require.NoError(t, err)
 
 		event, refund := service().ValidateAndCancelPayment(payment, nil)
@@ -206,7 +204,7 @@ func TestValidateAndCancelPaymentWithoutCreditEntry(t *testing.T) {
 	})
 	t.Run("failed payment needs no credit entry", func(t *testing.T) {
 		payment, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID,
-			money("200.00"), kernel.PaymentStatusFailed, now.Add(-time.Hour))
+			kerneltest.Money("200.00"), kernel.PaymentStatusFailed, now.Add(-time.Hour))
 		require.NoError(t, err)
 
 		event, refund := service().ValidateAndCancelPayment(payment, nil)
@@ -219,7 +217,7 @@ func TestValidateAndCancelPaymentWithoutCreditEntry(t *testing.T) {
 
 func TestCancelBeforePayment(t *testing.T) {
 	orderID := kernel.NewID[kernel.OrderID]()
-	payment, err := domain.NewPayment(orderID, customerID, money("200.00"))
+	payment, err := domain.NewPayment(orderID, customerID, kerneltest.Money("200.00"))
 	require.NoError(t, err)
 
 	event := service().CancelBeforePayment(payment)
@@ -238,7 +236,7 @@ func TestCancelBeforePayment(t *testing.T) {
 func TestRejectPaymentWithoutCustomer(t *testing.T) {
 	orderID := kernel.MustParseID[kernel.OrderID]("9c3e2a6b-1111-4c1e-9f3b-0d1e2f3a4b5c")
 
-	event := service().RejectPaymentWithoutCustomer(orderID, money("20.00"))
+	event := service().RejectPaymentWithoutCustomer(orderID, kerneltest.Money("20.00"))
 
 	assert.IsType(t, domain.PaymentFailedEvent{}, event)
 	assert.Equal(t, kernel.PaymentStatusFailed, event.PaymentStatus())

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/common/kernel/kerneltest"
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
@@ -30,7 +31,7 @@ func TestNewPayment(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p, err := domain.NewPayment(tt.orderID, tt.customer, money("10.00"))
+			p, err := domain.NewPayment(tt.orderID, tt.customer, kerneltest.Money("10.00"))
 			if tt.wantErr != nil {
 				assert.True(t, errors.Is(err, tt.wantErr), "got %v", err)
 				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err))
@@ -52,15 +53,15 @@ func TestUnmarshalPaymentFromDatabase(t *testing.T) {
 		wantErr bool
 	}{
 		{name: "payment", build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, kerneltest.Money("1"), kernel.PaymentStatusCompleted, now)
 			return err
 		}},
 		{name: "payment without id", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.PaymentID{}, kernel.NewID[kernel.OrderID](), customerID, money("1"), kernel.PaymentStatusCompleted, now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.PaymentID{}, kernel.NewID[kernel.OrderID](), customerID, kerneltest.Money("1"), kernel.PaymentStatusCompleted, now)
 			return err
 		}},
 		{name: "payment with unknown status", wantErr: true, build: func() error {
-			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, money("1"), "PAID", now)
+			_, err := domain.UnmarshalPaymentFromDatabase(kernel.NewID[kernel.PaymentID](), kernel.NewID[kernel.OrderID](), customerID, kerneltest.Money("1"), "PAID", now)
 			return err
 		}},
 	}

@@ -35,8 +35,8 @@ func TestPaymentEventKafkaPublisher(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "payment-response")
-	p := newProducer(t, cfg)
-	got := collect(t, cfg, topic, p)
+	p := kafkatest.Producer(t, cfg)
+	got := kafkatest.Collect(t, cfg, topic, p)
 	publisher := messaging.NewPaymentEventKafkaPublisher(p, topic, zap.NewNop())
 	failed, failedPayload := outboxMessage(t, kernel.PaymentStatusFailed, []string{"no credit"})
 	completed, _ := outboxMessage(t, kernel.PaymentStatusCompleted, []string{})
@@ -50,7 +50,7 @@ func TestPaymentEventKafkaPublisher(t *testing.T) {
 	assert.NoError(t, errs[2])
 	records := map[string]contract.PaymentResponse{}
 	for range 2 {
-		m := receive(t, got)
+		m := kafkatest.Receive(t, got)
 		var r contract.PaymentResponse
 		require.NoError(t, json.Unmarshal(m.Value, &r))
 		assert.Equal(t, string(m.Key), r.SagaID.String(), "keyed by saga id")

@@ -56,27 +56,27 @@ func TestPaymentRequestKafkaListenerRoutesRequests(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "payment-request")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
 	completed := make(chan application.PaymentRequest, 1)
 	cancelled := make(chan application.PaymentRequest, 1)
 	port.EXPECT().CompletePayment(gomock.Any(), gomock.Any()).DoAndReturn(into(completed))
 	port.EXPECT().CancelPayment(gomock.Any(), gomock.Any()).DoAndReturn(into(cancelled))
 	listener := messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t))
-	consume(t, cfg, topic, p, listener.Handle)
+	kafkatest.Consume(t, cfg, topic, p, listener.Handle)
 
 	pending, cancel := paymentRequest(kernel.PaymentOrderStatusPending), paymentRequest(kernel.PaymentOrderStatusCancelled)
-	send(t, p, record(t, topic, pending), record(t, topic, cancel))
+	kafkatest.Send(t, p, record(t, topic, pending), record(t, topic, cancel))
 
-	assertRequest(t, pending, receive(t, completed))
-	assertRequest(t, cancel, receive(t, cancelled))
+	assertRequest(t, pending, kafkatest.Receive(t, completed))
+	assertRequest(t, cancel, kafkatest.Receive(t, cancelled))
 }
 
 func TestPaymentRequestKafkaListenerRetriesTransientFailures(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "payment-request")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
 	done := make(chan struct{})
 	gomock.InOrder(
@@ -86,18 +86,18 @@ func TestPaymentRequestKafkaListenerRetriesTransientFailures(t *testing.T) {
 			return nil
 		}),
 	)
-	consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
+	kafkatest.Consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
 
-	send(t, p, record(t, topic, paymentRequest(kernel.PaymentOrderStatusPending)))
+	kafkatest.Send(t, p, record(t, topic, paymentRequest(kernel.PaymentOrderStatusPending)))
 
-	receive(t, done)
+	kafkatest.Receive(t, done)
 }
 
 func TestPaymentRequestKafkaListenerDeadLettersOnlyWhatCannotBeAnswered(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "payment-request")
-	p := newProducer(t, cfg)
+	p := kafkatest.Producer(t, cfg)
 	port := mocks.NewMockPaymentRequestMessageListener(gomock.NewController(t))
 	// A request without customer can still be answered: the application
 	// answers it FAILED, so it reaches the application.
@@ -110,22 +110,22 @@ func TestPaymentRequestKafkaListenerDeadLettersOnlyWhatCannotBeAnswered(t *testi
 	noOrder.OrderID = uuid.Nil
 	noSaga := paymentRequest(kernel.PaymentOrderStatusCancelled)
 	noSaga.SagaID = uuid.Nil
-	dlq := collect(t, cfg, topic+kafka.DeadLetterSuffix, p)
-	consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
+	dlq := kafkatest.Collect(t, cfg, topic+kafka.DeadLetterSuffix, p)
+	kafkatest.Consume(t, cfg, topic, p, messaging.NewPaymentRequestKafkaListener(port, zaptest.NewLogger(t)).Handle)
 
 	notJSON := kafka.Message{Topic: topic, Key: []byte("k"), Value: []byte("{not json")}
-	send(t, p, notJSON, record(t, topic, badStatus), record(t, topic, noOrder), record(t, topic, noSaga), record(t, topic, noCustomer))
+	kafkatest.Send(t, p, notJSON, record(t, topic, badStatus), record(t, topic, noOrder), record(t, topic, noSaga), record(t, topic, noCustomer))
 
 	reasons := map[string]string{}
 	for range 4 {
-		m := receive(t, dlq)
+		m := kafkatest.Receive(t, dlq)
 		reasons[string(m.Key)] = m.Headers[kafka.HeaderDeadLetterReason]
 	}
 	assert.Contains(t, reasons["k"], "decode")
 	assert.Contains(t, reasons[badStatus.SagaID.String()], `unknown paymentOrderStatus "PAID"`)
 	assert.Contains(t, reasons[noOrder.SagaID.String()], "has no order id")
 	assert.Contains(t, reasons[uuid.Nil.String()], "has no saga id")
-	assertRequest(t, noCustomer, receive(t, answered))
+	assertRequest(t, noCustomer, kafkatest.Receive(t, answered))
 }
 
 func TestPaymentRequestKafkaListenerLocksInCustomerOrder(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"sync"
 	"testing"
@@ -23,6 +22,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
+	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
 )
@@ -50,15 +50,6 @@ type service struct {
 	markers map[string]bool // markers read from the response topic
 }
 
-func freeAddress(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	addr := ln.Addr().String()
-	require.NoError(t, ln.Close())
-	return addr
-}
-
 func start(t *testing.T) *service {
 	t.Helper()
 	kcfg := kafkatest.Config(t)
@@ -70,8 +61,8 @@ func start(t *testing.T) *service {
 	cfg.Postgres.Migrate, cfg.Postgres.MigrationUser, cfg.Postgres.MigrationPassword = true, pgCfg.User, pgCfg.Password
 	cfg.Postgres.Seed = true
 	cfg.Kafka.Brokers = kcfg.Brokers
-	cfg.HTTP.Address = freeAddress(t)
-	cfg.Admin.Address = freeAddress(t)
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
 	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, "restaurant-approval-request")
 	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, "restaurant-approval-response")
 	cfg.Consumer.GroupID = "restaurant-service-test-" + uuid.NewString()
@@ -84,10 +75,7 @@ func start(t *testing.T) *service {
 	s := &service{cfg: cfg, db: db, baseURL: "http://" + cfg.HTTP.Address, adminURL: "http://" + cfg.Admin.Address,
 		answers: map[uuid.UUID][]contract.RestaurantApprovalResponse{}, headers: map[uuid.UUID][]string{},
 		markers: map[string]bool{}}
-	var err error
-	s.producer, err = kafka.NewProducer(kcfg, zap.NewNop())
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = s.producer.Close() })
+	s.producer = kafkatest.Producer(t, kcfg)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
@@ -446,7 +434,7 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", s.cfg.Admin.Address)
 	require.NoError(t, lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix))
 
-	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", freeAddress(t))
+	t.Setenv(config.EnvPrefix+"_ADMIN_ADDRESS", openapitest.FreeAddress(t))
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")

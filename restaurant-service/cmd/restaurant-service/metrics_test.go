@@ -22,27 +22,12 @@ func TestMetricsFollowAnApprovalThroughTheService(t *testing.T) {
 	s.send(t, req.SagaID, req)
 	assert.Equal(t, kernel.OrderApprovalStatusApproved, s.answer(t, req.SagaID).OrderApprovalStatus)
 
-	want := map[string]map[string]string{
-		"fos_kafka_consumed_total":   {"topic": s.cfg.Topics.RestaurantApprovalRequest, "outcome": "handled"},
-		"fos_outbox_published_total": {"table": "order_outbox"},
-		"fos_kafka_published_total":  {"topic": s.cfg.Topics.RestaurantApprovalResponse},
+	want := []metricstest.Delta{
+		{Name: "fos_kafka_consumed_total", Labels: map[string]string{"topic": s.cfg.Topics.RestaurantApprovalRequest, "outcome": "handled"}, By: 1},
+		{Name: "fos_outbox_published_total", Labels: map[string]string{"table": "order_outbox"}, By: 1},
+		{Name: "fos_kafka_published_total", Labels: map[string]string{"topic": s.cfg.Topics.RestaurantApprovalResponse}, By: 1},
 	}
-	var after metricstest.Samples
-	assert.Eventually(t, func() bool {
-		var err error
-		if after, err = metricstest.TryScrape(s.adminURL + "/metrics"); err != nil {
-			return false
-		}
-		for name, labels := range want {
-			if after.Value(name, labels)-before.Value(name, labels) != 1 {
-				return false
-			}
-		}
-		return true
-	}, 30*time.Second, 50*time.Millisecond, "the series moved by one")
-	for name, labels := range want {
-		assert.Equal(t, 1.0, after.Value(name, labels)-before.Value(name, labels), "%s%v", name, labels)
-	}
+	after := metricstest.AwaitDeltas(t, s.adminURL+"/metrics", before, 30*time.Second, want...)
 	assert.Equal(t, 0.0, after.Value("fos_kafka_consumer_lag", map[string]string{"topic": s.cfg.Topics.RestaurantApprovalRequest}))
 	assert.Equal(t, 0.0, after.Value("fos_outbox_failed_rows", map[string]string{"table": "order_outbox"}))
 	assert.True(t, after.Has("go_sql_open_connections", map[string]string{"db_name": s.cfg.Postgres.Schema}))

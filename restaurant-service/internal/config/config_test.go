@@ -1,8 +1,6 @@
 package config_test
 
 import (
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -15,17 +13,9 @@ import (
 	"github.com/food-ordering-system/restaurant-service/internal/config"
 )
 
-// configFile is the module's config.yaml.
-func configFile(t *testing.T) string {
-	t.Helper()
-	_, file, _, ok := runtime.Caller(0)
-	require.True(t, ok)
-	return filepath.Join(filepath.Dir(file), "..", "..", "config.yaml")
-}
-
 func TestConfigYAMLLoadsWithTheContractDefaults(t *testing.T) {
 	var cfg config.Config
-	require.NoError(t, infraconfig.Load(configFile(t), config.EnvPrefix, &cfg))
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
 	assert.Equal(t, ":8183", cfg.HTTP.Address)
 	assert.Equal(t, "127.0.0.1:9183", cfg.Admin.Address, "the admin listener is on the loopback")
@@ -48,7 +38,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	t.Setenv("RESTAURANT_SERVICE_OUTBOX_ARCHIVE", "true")
 
 	var cfg config.Config
-	require.NoError(t, infraconfig.Load(configFile(t), config.EnvPrefix, &cfg))
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
 
 	assert.Equal(t, "db.internal", cfg.Postgres.Host)
 	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
@@ -59,7 +49,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 
 func TestValidateRefusesUnworkableSettings(t *testing.T) {
 	var valid config.Config
-	require.NoError(t, infraconfig.Load(configFile(t), config.EnvPrefix, &valid))
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &valid))
 
 	tests := map[string]struct {
 		mutate func(c *config.Config)

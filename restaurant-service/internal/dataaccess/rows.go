@@ -23,8 +23,6 @@ type restaurantRow struct {
 	Active bool      `gorm:"column:active"`
 }
 
-func (restaurantRow) TableName() string { return "restaurants" }
-
 // restaurantProductRow is a restaurant joined with one of its products, or
 // with none (the product columns are then NULL).
 type restaurantProductRow struct {
@@ -44,8 +42,6 @@ type productRow struct {
 	Price     decimal.Decimal `gorm:"column:price"`
 	Available bool            `gorm:"column:available"`
 }
-
-func (productRow) TableName() string { return "products" }
 
 // orderApprovalRow is a row of order_approval.
 type orderApprovalRow struct {

@@ -25,7 +25,7 @@ func TestRestaurantApprovalEventsKafkaPublisherPublishesTheAnswer(t *testing.T) 
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "restaurant-approval-response")
-	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(newProducer(t, cfg), topic, zap.NewNop())
+	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(kafkatest.Producer(t, cfg), topic, zap.NewNop())
 
 	createdAt := time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC)
 	orderID := kernel.NewID[kernel.OrderID]()
@@ -44,7 +44,7 @@ func TestRestaurantApprovalEventsKafkaPublisherPublishesTheAnswer(t *testing.T) 
 	assert.Error(t, errs[0], "an unreadable payload fails its own row")
 	require.NoError(t, errs[1], "the broker acknowledged the good row")
 
-	record := receive(t, collect(t, cfg, topic))
+	record := kafkatest.Receive(t, kafkatest.Collect(t, cfg, topic, nil))
 	assert.Equal(t, good.SagaID.String(), string(record.Key), "the key is the saga id")
 	assert.Equal(t, good.ID.String(), record.Headers[kafka.HeaderMessageID])
 	var response contract.RestaurantApprovalResponse
@@ -64,7 +64,7 @@ func TestRestaurantApprovalEventsKafkaPublisherApprovedHasEmptyFailureMessages(t
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "restaurant-approval-response")
-	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(newProducer(t, cfg), topic, zap.NewNop())
+	publisher := messaging.NewRestaurantApprovalEventsKafkaPublisher(kafkatest.Producer(t, cfg), topic, zap.NewNop())
 	payload, err := json.Marshal(application.OrderEventPayload{
 		OrderID: kernel.NewID[kernel.OrderID](), RestaurantID: kernel.NewID[kernel.RestaurantID](),
 		CreatedAt: time.Now().UTC(), OrderApprovalStatus: kernel.OrderApprovalStatusApproved,
@@ -74,7 +74,7 @@ func TestRestaurantApprovalEventsKafkaPublisherApprovedHasEmptyFailureMessages(t
 	errs := publisher.Publish(context.Background(), []outbox.Message{{ID: uuid.New(), SagaID: uuid.New(), Payload: payload}})
 	require.Equal(t, []error{nil}, errs)
 
-	record := receive(t, collect(t, cfg, topic))
+	record := kafkatest.Receive(t, kafkatest.Collect(t, cfg, topic, nil))
 	assert.JSONEq(t, `[]`, string(mustField(t, record.Value, "failureMessages")))
 	assert.JSONEq(t, `"APPROVED"`, string(mustField(t, record.Value, "orderApprovalStatus")))
 }

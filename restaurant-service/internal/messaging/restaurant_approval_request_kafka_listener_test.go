@@ -40,7 +40,7 @@ func TestRestaurantApprovalRequestKafkaListener(t *testing.T) {
 	t.Parallel()
 	cfg := kafkatest.Config(t)
 	topic := kafkatest.Topic(t, "restaurant-approval-request")
-	producer := newProducer(t, cfg)
+	producer := kafkatest.Producer(t, cfg)
 	input := mocks.NewMockRestaurantApprovalRequestMessageListener(gomock.NewController(t))
 	listener := messaging.NewRestaurantApprovalRequestKafkaListener(input, zaptest.NewLogger(t))
 
@@ -110,17 +110,17 @@ func TestRestaurantApprovalRequestKafkaListener(t *testing.T) {
 			return kernel.Errorf(kernel.ECodeInvalid, "approval request of saga %s cannot be answered: an id is missing", r.SagaID)
 		})
 
-	dlq := collect(t, cfg, topic+kafka.DeadLetterSuffix)
-	consume(t, cfg, topic, listener.Handle)
+	dlq := kafkatest.Collect(t, cfg, topic+kafka.DeadLetterSuffix, nil)
+	kafkatest.Consume(t, cfg, topic, nil, listener.Handle)
 	sendJSON(t, producer, topic, approved.SagaID.String(), approved)
 	sendJSON(t, producer, topic, transient.SagaID.String(), transient)
 	sendJSON(t, producer, topic, invalid.SagaID.String(), invalid)
 	sendJSON(t, producer, topic, "garbage", []byte(`{"sagaId": 42`))
 
-	got := map[uuid.UUID]bool{receive(t, handled): true, receive(t, handled): true}
+	got := map[uuid.UUID]bool{kafkatest.Receive(t, handled): true, kafkatest.Receive(t, handled): true}
 	assert.Equal(t, map[uuid.UUID]bool{approved.SagaID: true, transient.SagaID: true}, got)
 
-	dead := map[string]bool{string(receive(t, dlq).Key): true, string(receive(t, dlq).Key): true}
+	dead := map[string]bool{string(kafkatest.Receive(t, dlq).Key): true, string(kafkatest.Receive(t, dlq).Key): true}
 	assert.Equal(t, map[string]bool{invalid.SagaID.String(): true, "garbage": true}, dead,
 		"the invalid request and the undecodable record are dead-lettered")
 
