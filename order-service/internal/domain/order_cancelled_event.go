@@ -1,5 +1,5 @@
 package domain
 
-// OrderCancelledEvent: a paid order was refused by the restaurant and is
+// OrderCancelledEvent says a paid order was refused by the restaurant and is
 // CANCELLING; its payment must be refunded.
 type OrderCancelledEvent struct{ orderEvent }

@@ -1,5 +1,5 @@
 package domain
 
-// OrderCreatedEvent: a new order was validated and initialized PENDING; its
+// OrderCreatedEvent says a new order was validated and initialized PENDING; its
 // payment must be requested.
 type OrderCreatedEvent struct{ orderEvent }

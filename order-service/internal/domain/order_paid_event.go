@@ -1,5 +1,5 @@
 package domain
 
-// OrderPaidEvent: the order was paid; the restaurant's approval must be
+// OrderPaidEvent says the order was paid; the restaurant's approval must be
 // requested.
 type OrderPaidEvent struct{ orderEvent }
