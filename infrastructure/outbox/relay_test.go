@@ -420,10 +420,10 @@ func TestCleanerDeletesOrArchivesFinishedRowsOnly(t *testing.T) {
 	}
 }
 
-// A row handed back for a resend while its first publish waited for the
-// mark is not marked: the resend asked for one more publish, and a claim
-// makes it.
-func TestMarkPublishedLeavesARowHandedBackForAResend(t *testing.T) {
+// A request that comes again while its answer's publish waits for the mark
+// asks for nothing more: the row is still owed, keeps its lease, and goes out
+// once. A row already marked goes out again at the next claim.
+func TestResendLeavesARowStillOwedAsItIs(t *testing.T) {
 	t.Parallel()
 	db, _ := newOutbox(t)
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
@@ -431,22 +431,29 @@ func TestMarkPublishedLeavesARowHandedBackForAResend(t *testing.T) {
 	// for their mark.
 	idle := outbox.NewRelay(store, newRecorder(), outbox.RelayConfig{}, zaptest.NewLogger(t))
 	ids := writeAtCommit(t, db, idle, 2, nil)
-	resent, err := postgres.ResendOutboxRows(context.Background(), db, table, "id = ?", ids[1])
-	require.NoError(t, err)
-	require.True(t, resent)
-	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids[0])))
+	for _, id := range ids {
+		resent, err := postgres.ResendOutboxRows(context.Background(), db, table, "id = ?", id)
+		require.NoError(t, err)
+		require.True(t, resent, "row %s matched", id)
+	}
+	var leased []uuid.UUID
+	require.NoError(t, db.Table(table).Where("lease_until IS NOT NULL").Pluck("id", &leased).Error)
+	assert.Equal(t, []uuid.UUID{ids[1]}, leased, "the owed row keeps its lease; the published one is free to claim")
+
+	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids[1])))
 	rs := rows(t, db)
-	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
-	assert.Equal(t, "STARTED", rs[ids[1]].OutboxStatus, "the resend is still owed")
+	assert.Equal(t, "STARTED", rs[ids[0]].OutboxStatus, "the published row is owed again")
+	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "the owed row was published once")
 	var published []uuid.UUID
-	_, err = store.Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
+	_, err := store.Claim(context.Background(), 10, func(_ context.Context, batch []outbox.Message) ([]uuid.UUID, error) {
 		for _, m := range batch {
 			published = append(published, m.ID)
 		}
 		return published, nil
 	})
 	require.NoError(t, err)
-	assert.Equal(t, []uuid.UUID{ids[1]}, published)
+	assert.Equal(t, []uuid.UUID{ids[0]}, published)
 }
 
 // marks are ids published at the same moment.

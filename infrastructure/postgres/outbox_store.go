@@ -149,10 +149,7 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 // statement's own transaction, and that setting is what its commit reads.
 // processed_at is the database's clock at the statement less each row's age,
 // so a mark gathered for a while still dates the publish, not the mark. A
-// row withdrawn meanwhile becomes COMPLETED too: it was sent. A row handed
-// back for a resend meanwhile (ResendOutboxRows, which ends its lease) is left
-// STARTED: the resend asked for one more publish, which a claim now makes.
-// The ids and ages go as two array parameters, so the statement is prepared
+// row withdrawn meanwhile becomes COMPLETED too: it was sent. The ids and ages go as two array parameters, so the statement is prepared
 // once whatever the number of rows. The rows are locked in id order; a saga
 // step that holds several of them (a consumer's batch) may still deadlock
 // with the mark, which is then run again, up to markAttempts times: the other
@@ -176,7 +173,7 @@ func (s *OutboxStore) MarkPublished(ctx context.Context, marks []outbox.Mark) er
 			FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
 				unnest(?::uuid[], ?::float8[]) AS m(id, age)
 			WHERE t.id = m.id AND t.id IN (SELECT id FROM `+table+` WHERE id = ANY(?::uuid[])
-				AND (outbox_status = ? AND lease_until IS NOT NULL OR outbox_status = ?) ORDER BY id FOR UPDATE)`,
+				AND outbox_status IN (?, ?) ORDER BY id FOR UPDATE)`,
 			outbox.StatusCompleted, pgArray(ids), pgArray(ages), pgArray(ids), outbox.StatusStarted, outbox.StatusWithdrawn).Error
 		if !IsRetryable(err) {
 			break
@@ -266,18 +263,19 @@ func (s *OutboxStore) CleanFinished(ctx context.Context) (int64, error) {
 // ResendOutboxRows hands the rows of table that match where back to the
 // relay, whatever became of them (published, parked FAILED), under their
 // message ids, with their attempts back and no lease, so that the next claim
-// of any instance publishes them. Rows the cleaner moved to <table>_archive
-// (outbox.archive) are moved back first, so that they too go out again under
-// their ids. It reports whether any row matched; rows the cleaner deleted
-// are gone. A row being published at that moment goes out once more: a
-// duplicate, which receivers recognise. It runs on conn, which may be a
+// of any instance publishes them. A row still STARTED is owed already: its
+// publish is in flight, waits for its mark, or is the relay's to retry, and
+// it keeps its lease, so that it goes out once, not twice. Rows the cleaner
+// moved to <table>_archive (outbox.archive) are moved back first, so that
+// they too go out again under their ids. It reports whether any row matched;
+// rows the cleaner deleted are gone. It runs on conn, which may be a
 // transaction (see Conn), and needs the archive table.
 func ResendOutboxRows(ctx context.Context, conn *gorm.DB, table, where string, args ...any) (bool, error) {
 	conn = conn.WithContext(ctx)
 	resend := func() (int64, error) {
-		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, lease_until = NULL,
-			attempts = 0, last_error = NULL
-			WHERE `+where, append([]any{outbox.StatusStarted}, args...)...)
+		res := conn.Exec(`UPDATE `+QuoteIdent(table)+` SET outbox_status = ?, processed_at = NULL, attempts = 0,
+			last_error = NULL, lease_until = CASE WHEN outbox_status = ? THEN lease_until END
+			WHERE `+where, append([]any{outbox.StatusStarted, outbox.StatusStarted}, args...)...)
 		return res.RowsAffected, WrapError(res.Error, "resend "+table+" rows")
 	}
 	n, err := resend()
