@@ -28,7 +28,22 @@ type OrderApprovalSaga struct {
 	log            *zap.Logger
 }
 
-var _ saga.Step[RestaurantApprovalResponse] = (*OrderApprovalSaga)(nil)
+var (
+	_ saga.Step[RestaurantApprovalResponse]     = (*OrderApprovalSaga)(nil)
+	_ RestaurantApprovalResponseMessageListener = (*OrderApprovalSaga)(nil)
+)
+
+// OrderApproved implements RestaurantApprovalResponseMessageListener: the
+// saga moves forward (Process).
+func (s *OrderApprovalSaga) OrderApproved(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.Process(ctx, response)
+}
+
+// OrderRejected implements RestaurantApprovalResponseMessageListener: the
+// saga rolls back (Rollback).
+func (s *OrderApprovalSaga) OrderRejected(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.Rollback(ctx, response)
+}
 
 // NewOrderApprovalSaga returns the step.
 func NewOrderApprovalSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelper *OrderSagaHelper,

@@ -26,7 +26,22 @@ type OrderPaymentSaga struct {
 	log            *zap.Logger
 }
 
-var _ saga.Step[PaymentResponse] = (*OrderPaymentSaga)(nil)
+var (
+	_ saga.Step[PaymentResponse]     = (*OrderPaymentSaga)(nil)
+	_ PaymentResponseMessageListener = (*OrderPaymentSaga)(nil)
+)
+
+// PaymentCompleted implements PaymentResponseMessageListener: the saga moves
+// forward (Process).
+func (s *OrderPaymentSaga) PaymentCompleted(ctx context.Context, response PaymentResponse) error {
+	return s.Process(ctx, response)
+}
+
+// PaymentCancelled implements PaymentResponseMessageListener: the saga rolls
+// back (Rollback).
+func (s *OrderPaymentSaga) PaymentCancelled(ctx context.Context, response PaymentResponse) error {
+	return s.Rollback(ctx, response)
+}
 
 // NewOrderPaymentSaga returns the step.
 func NewOrderPaymentSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelper *OrderSagaHelper,
