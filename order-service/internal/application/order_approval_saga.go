@@ -100,7 +100,7 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
@@ -135,11 +135,11 @@ func (s *OrderApprovalSaga) CancelUnapproved(ctx context.Context, sagaID kernel.
 		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}
-		if _, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), sagaID); err != nil {
+		if _, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayloadFromApproval(row, event), order.Status(), sagaID); err != nil {
 			return err
 		}
 		s.log.Warn("restaurant approval not answered in time; order cancelling, refund requested, restaurant told",
@@ -173,7 +173,7 @@ func (s *OrderApprovalSaga) lateApproval(ctx context.Context, response Restauran
 	if err != nil {
 		return err
 	}
-	written, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), response.SagaID)
+	written, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayloadFromApproval(row, event), order.Status(), response.SagaID)
 	if err != nil || !written {
 		return err
 	}

@@ -90,7 +90,7 @@ func (h *OrderCreateHelper) create(ctx context.Context, cmd CreateOrderCommand, 
 			return err
 		}
 		order = event.Order()
-		if err := h.paymentOutbox.SavePaymentOutboxMessage(ctx, paymentRequestPayload(event),
+		if err := h.paymentOutbox.SavePaymentOutboxMessage(ctx, paymentRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}

@@ -65,7 +65,7 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
-		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayload(event),
+		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
@@ -182,7 +182,7 @@ func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaI
 		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}
