@@ -655,6 +655,9 @@ func TestNewRunsUntilCancelledAndStopsCleanly(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("order-service did not stop within 30s")
 	}
-	_, err = http.Get("http://" + cfg.Admin.Address + "/healthz")
+	resp, err := http.Get("http://" + cfg.Admin.Address + "/healthz")
+	if err == nil {
+		_ = resp.Body.Close()
+	}
 	assert.Error(t, err, "the admin listener is closed")
 }

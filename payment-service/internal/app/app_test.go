@@ -466,6 +466,9 @@ func TestNewRunsUntilCancelledAndStopsCleanly(t *testing.T) {
 	case <-time.After(30 * time.Second):
 		t.Fatal("payment-service did not stop within 30s")
 	}
-	_, err = http.Get(s.adminURL("/healthz"))
+	resp, err := http.Get(s.adminURL("/healthz"))
+	if err == nil {
+		_ = resp.Body.Close()
+	}
 	assert.Error(t, err, "the admin listener is closed")
 }
