@@ -502,8 +502,8 @@ func (s *System) binary(service string) string { return filepath.Join(s.Dir, "bi
 // sessionTimeouts names each service's consumer session timeout keys.
 var sessionTimeouts = map[string][]string{
 	"order-service":      {"CONSUMERS_PAYMENT_RESPONSE_SESSION_TIMEOUT", "CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_SESSION_TIMEOUT"},
-	"payment-service":    {"CONSUMER_SESSION_TIMEOUT"},
-	"restaurant-service": {"CONSUMER_SESSION_TIMEOUT"},
+	"payment-service":    {"CONSUMERS_PAYMENT_REQUEST_SESSION_TIMEOUT"},
+	"restaurant-service": {"CONSUMERS_RESTAURANT_APPROVAL_REQUEST_SESSION_TIMEOUT"},
 }
 
 func (s *System) environment(service, httpAddress, adminAddress string) map[string]string {
@@ -526,7 +526,7 @@ func (s *System) environment(service, httpAddress, adminAddress string) map[stri
 		"OUTBOX_ARCHIVE":              strconv.FormatBool(s.cfg.Archive),
 		"LOG_LEVEL":                   "info",
 	}
-	cleaners := []string{"OUTBOX_CLEANER_INTERVAL"}
+	cleaners := []string{"OUTBOX_CLEANERS_ORDER_OUTBOX_INTERVAL"}
 	switch service {
 	case "order-service":
 		env["TOPICS_PAYMENT_REQUEST"] = s.Topics["payment-request"]
@@ -536,15 +536,16 @@ func (s *System) environment(service, httpAddress, adminAddress string) map[stri
 		env["CONSUMERS_PAYMENT_RESPONSE_GROUP_ID"] = s.groupID("order-service-payment-response", "payment-response")
 		env["CONSUMERS_RESTAURANT_APPROVAL_RESPONSE_GROUP_ID"] = s.groupID("order-service-restaurant-approval-response",
 			"restaurant-approval-response")
-		cleaners = []string{"OUTBOX_PAYMENT_CLEANER_INTERVAL", "OUTBOX_APPROVAL_CLEANER_INTERVAL"}
+		cleaners = []string{"OUTBOX_CLEANERS_PAYMENT_OUTBOX_INTERVAL", "OUTBOX_CLEANERS_ORDER_APPROVAL_OUTBOX_INTERVAL"}
 	case "payment-service":
 		env["TOPICS_PAYMENT_REQUEST"] = s.Topics["payment-request"]
 		env["TOPICS_PAYMENT_RESPONSE"] = s.Topics["payment-response"]
-		env["CONSUMER_GROUP_ID"] = s.groupID("payment-service-payment-request", "payment-request")
+		env["CONSUMERS_PAYMENT_REQUEST_GROUP_ID"] = s.groupID("payment-service-payment-request", "payment-request")
 	case "restaurant-service":
 		env["TOPICS_RESTAURANT_APPROVAL_REQUEST"] = s.Topics["restaurant-approval-request"]
 		env["TOPICS_RESTAURANT_APPROVAL_RESPONSE"] = s.Topics["restaurant-approval-response"]
-		env["CONSUMER_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request", "restaurant-approval-request")
+		env["CONSUMERS_RESTAURANT_APPROVAL_REQUEST_GROUP_ID"] = s.groupID("restaurant-service-restaurant-approval-request",
+			"restaurant-approval-request")
 	}
 	if s.cfg.ReplicationFactor > 0 {
 		env["TOPICS_REPLICATION_FACTOR"] = strconv.Itoa(int(s.cfg.ReplicationFactor))

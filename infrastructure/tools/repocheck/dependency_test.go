@@ -40,7 +40,8 @@ func layer(rel string) string {
 		return "messaging"
 	case strings.HasPrefix(rel, "internal/rest"):
 		return "rest"
-	case strings.HasPrefix(rel, "cmd"):
+	case strings.HasPrefix(rel, "cmd"), rel == "internal/app", strings.HasPrefix(rel, "internal/app/"):
+		// main and the app it runs: the only packages that know every other.
 		return "cmd"
 	}
 	return "other"
@@ -143,6 +144,7 @@ func TestDependencyRuleCatchesViolations(t *testing.T) {
 		{"rest", root + "order-service/internal/application", true},
 		{"messaging", root + "order-service/internal/application/mocks", false},
 		{"cmd", root + "order-service/internal/dataaccess", true},
+		{"messaging", root + "order-service/internal/app", false},
 	}
 	for _, c := range cases {
 		ok, _ := allowed("order-service", c.from, c.path)

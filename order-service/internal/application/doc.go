@@ -2,9 +2,10 @@
 // order-service and the ports they are reached through and reach out by.
 //
 // Input ports (implemented here, driven by the rest and messaging adapters):
-// OrderApplicationService (by *OrderService), PaymentResponseMessageListener
-// (by *PaymentResponseHandler), RestaurantApprovalResponseMessageListener
-// (by *RestaurantApprovalResponseHandler) and OrderSagaQueryService, the
+// OrderApplicationService (by *OrderService, made of *OrderCreateHelper and
+// *OrderTrackCommandHandler), PaymentResponseMessageListener (by the saga
+// step itself, *OrderPaymentSaga), RestaurantApprovalResponseMessageListener
+// (by *OrderApprovalSaga) and OrderSagaQueryService, the
 // saga's read side for the people who run the system (by
 // *OrderSagaQueryHandler). The walkthrough names the Java implementations
 // <Port>Impl; Go cannot give a type and its interface one name, so the

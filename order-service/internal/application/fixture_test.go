@@ -39,8 +39,8 @@ type fixture struct {
 	history     *mocks.MockSagaHistoryRepository
 
 	service   *application.OrderService
-	payment   *application.PaymentResponseHandler
-	approval  *application.RestaurantApprovalResponseHandler
+	payment   *application.OrderPaymentSaga
+	approval  *application.OrderApprovalSaga
 	deadlines *application.SagaDeadlineScheduler
 	queries   *application.OrderSagaQueryHandler
 }
@@ -68,15 +68,13 @@ func newFixture(t *testing.T) *fixture {
 	paymentOutbox := application.NewPaymentOutboxHelper(f.payments)
 	approvalOutbox := application.NewApprovalOutboxHelper(f.approvals)
 	sagaHelper := application.NewOrderSagaHelper(f.orders, f.sagaMetrics)
-	helper := application.NewOrderCreateHelper(svc, f.orders, f.customers, f.restaurants)
 	f.service = application.NewOrderService(
-		application.NewOrderCreateCommandHandler(f.tx, helper, paymentOutbox, 3, log),
+		application.NewOrderCreateHelper(f.tx, f.orders, f.customers, f.restaurants, svc, paymentOutbox, 3, log),
 		application.NewOrderTrackCommandHandler(f.orders),
 	)
 	paymentSaga := application.NewOrderPaymentSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log)
 	approvalSaga := application.NewOrderApprovalSaga(f.tx, svc, sagaHelper, paymentOutbox, approvalOutbox, log)
-	f.payment = application.NewPaymentResponseHandler(paymentSaga)
-	f.approval = application.NewRestaurantApprovalResponseHandler(approvalSaga)
+	f.payment, f.approval = paymentSaga, approvalSaga
 	f.deadlines = application.NewSagaDeadlineScheduler(f.tx, paymentOutbox, approvalOutbox, paymentSaga, approvalSaga,
 		deadlineConfig, log)
 	f.queries = application.NewOrderSagaQueryHandler(f.history, stuckAfter)

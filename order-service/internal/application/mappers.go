@@ -26,7 +26,7 @@ func orderFromCommand(cmd CreateOrderCommand) (*domain.Order, error) {
 	return domain.NewOrder(cmd.CustomerID, cmd.RestaurantID, address, cmd.Price, items)
 }
 
-func trackOrderResponse(order *domain.Order) TrackOrderResponse {
+func trackOrderResponseFromOrder(order *domain.Order) TrackOrderResponse {
 	failures := order.FailureMessages()
 	if failures == nil {
 		failures = []string{}
@@ -39,18 +39,18 @@ func trackOrderResponse(order *domain.Order) TrackOrderResponse {
 	}
 }
 
-// paymentRequestPayload is the request to take the price of a created order.
-func paymentRequestPayload(event domain.OrderCreatedEvent) OrderPaymentEventPayload {
-	return paymentPayload(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusPending)
+// paymentRequestPayloadFromEvent is the request to take the price of a created order.
+func paymentRequestPayloadFromEvent(event domain.OrderCreatedEvent) OrderPaymentEventPayload {
+	return paymentPayloadFromOrder(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusPending)
 }
 
-// refundRequestPayload is the request to give back the price of an order the
+// refundRequestPayloadFromEvent is the request to give back the price of an order the
 // restaurant refused.
-func refundRequestPayload(event domain.OrderCancelledEvent) OrderPaymentEventPayload {
-	return paymentPayload(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusCancelled)
+func refundRequestPayloadFromEvent(event domain.OrderCancelledEvent) OrderPaymentEventPayload {
+	return paymentPayloadFromOrder(event.Order(), event.CreatedAt(), kernel.PaymentOrderStatusCancelled)
 }
 
-func paymentPayload(order *domain.Order, at time.Time, status kernel.PaymentOrderStatus) OrderPaymentEventPayload {
+func paymentPayloadFromOrder(order *domain.Order, at time.Time, status kernel.PaymentOrderStatus) OrderPaymentEventPayload {
 	return OrderPaymentEventPayload{
 		OrderID:            order.ID(),
 		CustomerID:         order.CustomerID(),
@@ -60,10 +60,10 @@ func paymentPayload(order *domain.Order, at time.Time, status kernel.PaymentOrde
 	}
 }
 
-// restaurantCancellationPayload tells the restaurant of approval's request
+// restaurantCancellationPayloadFromApproval tells the restaurant of approval's request
 // that the order was cancelled; it names the same order, restaurant, price
 // and products.
-func restaurantCancellationPayload(approval *OrderApprovalOutboxMessage, event domain.OrderCancelledEvent) OrderApprovalEventPayload {
+func restaurantCancellationPayloadFromApproval(approval *OrderApprovalOutboxMessage, event domain.OrderCancelledEvent) OrderApprovalEventPayload {
 	payload := approval.Payload
 	payload.Products = slices.Clone(payload.Products)
 	payload.CreatedAt = event.CreatedAt()
@@ -71,8 +71,8 @@ func restaurantCancellationPayload(approval *OrderApprovalOutboxMessage, event d
 	return payload
 }
 
-// approvalRequestPayload is the request to approve a paid order.
-func approvalRequestPayload(event domain.OrderPaidEvent) OrderApprovalEventPayload {
+// approvalRequestPayloadFromEvent is the request to approve a paid order.
+func approvalRequestPayloadFromEvent(event domain.OrderPaidEvent) OrderApprovalEventPayload {
 	order := event.Order()
 	items := order.Items()
 	products := make([]OrderApprovalEventProduct, len(items))

@@ -29,7 +29,22 @@ type OrderApprovalSaga struct {
 	log            *zap.Logger
 }
 
-var _ saga.Step[RestaurantApprovalResponse] = (*OrderApprovalSaga)(nil)
+var (
+	_ saga.Step[RestaurantApprovalResponse]     = (*OrderApprovalSaga)(nil)
+	_ RestaurantApprovalResponseMessageListener = (*OrderApprovalSaga)(nil)
+)
+
+// OrderApproved implements RestaurantApprovalResponseMessageListener: the
+// saga moves forward (Process).
+func (s *OrderApprovalSaga) OrderApproved(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.Process(ctx, response)
+}
+
+// OrderRejected implements RestaurantApprovalResponseMessageListener: the
+// saga rolls back (Rollback).
+func (s *OrderApprovalSaga) OrderRejected(ctx context.Context, response RestaurantApprovalResponse) error {
+	return s.Rollback(ctx, response)
+}
 
 // NewOrderApprovalSaga returns the step.
 func NewOrderApprovalSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelper *OrderSagaHelper,
@@ -86,7 +101,7 @@ func (s *OrderApprovalSaga) Rollback(ctx context.Context, response RestaurantApp
 		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
@@ -121,11 +136,11 @@ func (s *OrderApprovalSaga) CancelUnapproved(ctx context.Context, sagaID kernel.
 		if err := s.save(ctx, order, row); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}
-		if _, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), sagaID); err != nil {
+		if _, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayloadFromApproval(row, event), order.Status(), sagaID); err != nil {
 			return err
 		}
 		s.log.Warn("restaurant approval not answered in time; order cancelling, refund requested, restaurant told",
@@ -159,7 +174,7 @@ func (s *OrderApprovalSaga) lateApproval(ctx context.Context, response Restauran
 	if err != nil {
 		return err
 	}
-	written, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayload(row, event), order.Status(), response.SagaID)
+	written, err := s.approvalOutbox.TellRestaurantOfCancellation(ctx, restaurantCancellationPayloadFromApproval(row, event), order.Status(), response.SagaID)
 	if err != nil || !written {
 		return err
 	}

@@ -27,7 +27,22 @@ type OrderPaymentSaga struct {
 	log            *zap.Logger
 }
 
-var _ saga.Step[PaymentResponse] = (*OrderPaymentSaga)(nil)
+var (
+	_ saga.Step[PaymentResponse]     = (*OrderPaymentSaga)(nil)
+	_ PaymentResponseMessageListener = (*OrderPaymentSaga)(nil)
+)
+
+// PaymentCompleted implements PaymentResponseMessageListener: the saga moves
+// forward (Process).
+func (s *OrderPaymentSaga) PaymentCompleted(ctx context.Context, response PaymentResponse) error {
+	return s.Process(ctx, response)
+}
+
+// PaymentCancelled implements PaymentResponseMessageListener: the saga rolls
+// back (Rollback).
+func (s *OrderPaymentSaga) PaymentCancelled(ctx context.Context, response PaymentResponse) error {
+	return s.Rollback(ctx, response)
+}
 
 // NewOrderPaymentSaga returns the step.
 func NewOrderPaymentSaga(tx Transactor, svc *domain.OrderDomainService, sagaHelper *OrderSagaHelper,
@@ -51,7 +66,7 @@ func (s *OrderPaymentSaga) Process(ctx context.Context, response PaymentResponse
 		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
-		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayload(event),
+		if err := s.approvalOutbox.SaveApprovalOutboxMessage(ctx, approvalRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, response.SagaID); err != nil {
 			return err
 		}
@@ -168,7 +183,7 @@ func (s *OrderPaymentSaga) CancelUnpaid(ctx context.Context, sagaID kernel.SagaI
 		if err := s.save(ctx, order, rows); err != nil {
 			return err
 		}
-		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayload(event),
+		if err := s.paymentOutbox.SavePaymentOutboxMessage(ctx, refundRequestPayloadFromEvent(event),
 			order.Status(), OrderStatusToSagaStatus(order.Status()), outbox.StatusStarted, sagaID); err != nil {
 			return err
 		}

@@ -1,27 +1,16 @@
 package application
 
-import "context"
-
-// OrderService implements OrderApplicationService (the original's
-// OrderApplicationServiceImpl) by handing each request to its handler.
+// OrderService is OrderApplicationService (the original's
+// OrderApplicationServiceImpl): the REST adapter's input port, answered by
+// the two use cases it is made of, with nothing in between.
 type OrderService struct {
-	create *OrderCreateCommandHandler
-	track  *OrderTrackCommandHandler
+	*OrderCreateHelper
+	*OrderTrackCommandHandler
 }
 
 var _ OrderApplicationService = (*OrderService)(nil)
 
-// NewOrderService returns the service over its two handlers.
-func NewOrderService(create *OrderCreateCommandHandler, track *OrderTrackCommandHandler) *OrderService {
-	return &OrderService{create: create, track: track}
-}
-
-// CreateOrder implements OrderApplicationService.
-func (s *OrderService) CreateOrder(ctx context.Context, cmd CreateOrderCommand) (CreateOrderResponse, error) {
-	return s.create.CreateOrder(ctx, cmd)
-}
-
-// TrackOrder implements OrderApplicationService.
-func (s *OrderService) TrackOrder(ctx context.Context, query TrackOrderQuery) (TrackOrderResponse, error) {
-	return s.track.TrackOrder(ctx, query)
+// NewOrderService returns the service made of its two use cases.
+func NewOrderService(create *OrderCreateHelper, track *OrderTrackCommandHandler) *OrderService {
+	return &OrderService{OrderCreateHelper: create, OrderTrackCommandHandler: track}
 }

@@ -29,5 +29,5 @@ func (h *OrderTrackCommandHandler) TrackOrder(ctx context.Context, query TrackOr
 	if err != nil {
 		return TrackOrderResponse{}, fmt.Errorf("find order by tracking id %s: %w", query.OrderTrackingID, err)
 	}
-	return trackOrderResponse(order), nil
+	return trackOrderResponseFromOrder(order), nil
 }

@@ -6,19 +6,14 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
-// PaymentOutboxScheduler is the relay of payment_outbox: it publishes the
-// payment and refund requests to payment-service at the commit that writes
-// them, and claims what that missed every poll interval (see outbox.Relay).
-// The payment outbox repository hands it the rows it writes.
-type PaymentOutboxScheduler struct {
-	*outbox.Relay
-}
+// PaymentOutboxScheduler is the relay of payment_outbox: it publishes the payment and refund
+// requests to payment-service at the commit that writes
+// them, and claims what that missed every poll interval. It is an
+// outbox.Relay, named as the walkthrough names it; the payment outbox repository
+// hands it the rows it writes.
+type PaymentOutboxScheduler = outbox.Relay
 
-// NewPaymentOutboxScheduler returns the scheduler over the payment_outbox
-// store.
+// NewPaymentOutboxScheduler returns the relay of payment_outbox, publishing with publisher.
 func NewPaymentOutboxScheduler(store outbox.Store, publisher PaymentRequestMessagePublisher, cfg outbox.RelayConfig, log *zap.Logger) *PaymentOutboxScheduler {
-	if cfg.Name == "" {
-		cfg.Name = "payment_outbox"
-	}
-	return &PaymentOutboxScheduler{Relay: outbox.NewRelay(store, publisher, cfg, log)}
+	return outbox.NewRelay(store, publisher, cfg, log)
 }

@@ -6,20 +6,14 @@ import (
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
-// RestaurantApprovalOutboxScheduler is the relay of order_approval_outbox:
-// it publishes the approval requests and cancellations to the restaurants at
-// the commit that writes them, and claims what that missed every poll
-// interval (see outbox.Relay). The approval outbox repository hands it the
-// rows it writes.
-type RestaurantApprovalOutboxScheduler struct {
-	*outbox.Relay
-}
+// RestaurantApprovalOutboxScheduler is the relay of order_approval_outbox: it publishes the approval requests and
+// cancellations to the restaurants at the commit that writes
+// them, and claims what that missed every poll interval. It is an
+// outbox.Relay, named as the walkthrough names it; the approval outbox repository
+// hands it the rows it writes.
+type RestaurantApprovalOutboxScheduler = outbox.Relay
 
-// NewRestaurantApprovalOutboxScheduler returns the scheduler over the
-// order_approval_outbox store.
+// NewRestaurantApprovalOutboxScheduler returns the relay of order_approval_outbox, publishing with publisher.
 func NewRestaurantApprovalOutboxScheduler(store outbox.Store, publisher RestaurantApprovalRequestMessagePublisher, cfg outbox.RelayConfig, log *zap.Logger) *RestaurantApprovalOutboxScheduler {
-	if cfg.Name == "" {
-		cfg.Name = "order_approval_outbox"
-	}
-	return &RestaurantApprovalOutboxScheduler{Relay: outbox.NewRelay(store, publisher, cfg, log)}
+	return outbox.NewRelay(store, publisher, cfg, log)
 }

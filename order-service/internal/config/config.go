@@ -51,16 +51,12 @@ func (c Config) Database() (postgres.Config, postgres.Schema) {
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	errs := []error{c.HTTP.Validate(), c.Admin.Validate(), c.Log.Validate(), c.Tracing.Validate(), c.Postgres.Validate(), c.Kafka.Validate(),
-		kafka.ValidateTopics([]kafka.TopicSetting{
-			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
-			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},
-			{Key: "topics.restaurant_approval_request", Name: c.Topics.RestaurantApprovalRequest},
-			{Key: "topics.restaurant_approval_response", Name: c.Topics.RestaurantApprovalResponse},
-		}, c.Topics.Partitions, c.Topics.ReplicationFactor),
+	errs := []error{c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(),
+		c.Kafka.Validate(), c.Topics.Validate(),
 		c.Consumers.PaymentResponse.Validate("consumers.payment_response"),
 		c.Consumers.RestaurantApprovalResponse.Validate("consumers.restaurant_approval_response"),
-		c.Outbox.PaymentRelay.Validate(), c.Outbox.ApprovalRelay.Validate(), c.Saga.Validate(), c.Idempotency.Validate()}
+		c.Outbox.Relays.PaymentOutbox.Validate(), c.Outbox.Relays.OrderApprovalOutbox.Validate(),
+		c.Saga.Validate(), c.Idempotency.Validate()}
 	if c.Order.MaxItems <= 0 {
 		errs = append(errs, fmt.Errorf("order.max_items %d must be positive", c.Order.MaxItems))
 	}

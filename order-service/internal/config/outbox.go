@@ -2,13 +2,24 @@ package config
 
 import "github.com/food-ordering-system/infrastructure/outbox"
 
-// Outbox configures the relays ("schedulers") and cleaners of the two outbox
-// tables.
+// Outbox tunes the outbox tables' relays and cleaners, each under the name
+// of its table.
 type Outbox struct {
-	PaymentRelay    outbox.RelayConfig   `mapstructure:"payment_relay"`
-	ApprovalRelay   outbox.RelayConfig   `mapstructure:"approval_relay"`
-	PaymentCleaner  outbox.CleanerConfig `mapstructure:"payment_cleaner"`
-	ApprovalCleaner outbox.CleanerConfig `mapstructure:"approval_cleaner"`
-	// Archive moves finished rows to <table>_archive instead of deleting them.
+	Relays   OutboxRelays   `mapstructure:"relays"`
+	Cleaners OutboxCleaners `mapstructure:"cleaners"`
+	// Archive moves finished rows to <table>_archive instead of deleting
+	// them.
 	Archive bool `mapstructure:"archive"`
+}
+
+// OutboxRelays configures the relay of each outbox table.
+type OutboxRelays struct {
+	PaymentOutbox       outbox.RelayConfig `mapstructure:"payment_outbox"`
+	OrderApprovalOutbox outbox.RelayConfig `mapstructure:"order_approval_outbox"`
+}
+
+// OutboxCleaners configures the cleaner of each outbox table.
+type OutboxCleaners struct {
+	PaymentOutbox       outbox.CleanerConfig `mapstructure:"payment_outbox"`
+	OrderApprovalOutbox outbox.CleanerConfig `mapstructure:"order_approval_outbox"`
 }

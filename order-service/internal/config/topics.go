@@ -5,7 +5,10 @@ import "github.com/food-ordering-system/infrastructure/kafka"
 // Topics names the saga's topics (the contract's names by default) and how
 // they are created when missing.
 type Topics struct {
-	PaymentRequest             string `mapstructure:"payment_request"`
+	// PaymentRequest and RestaurantApprovalRequest are written: the saga's
+	// requests.
+	PaymentRequest string `mapstructure:"payment_request"`
+	// PaymentResponse and RestaurantApprovalResponse are read: the replies.
 	PaymentResponse            string `mapstructure:"payment_response"`
 	RestaurantApprovalRequest  string `mapstructure:"restaurant_approval_request"`
 	RestaurantApprovalResponse string `mapstructure:"restaurant_approval_response"`
@@ -13,12 +16,28 @@ type Topics struct {
 	ReplicationFactor          int16  `mapstructure:"replication_factor"`
 }
 
+// settings lists each topic under its key.
+func (t Topics) settings() []kafka.TopicSetting {
+	return []kafka.TopicSetting{
+		{Key: "topics.payment_request", Name: t.PaymentRequest},
+		{Key: "topics.payment_response", Name: t.PaymentResponse},
+		{Key: "topics.restaurant_approval_request", Name: t.RestaurantApprovalRequest},
+		{Key: "topics.restaurant_approval_response", Name: t.RestaurantApprovalResponse},
+	}
+}
+
 // Specs returns the topics to ensure at start.
 func (t Topics) Specs() []kafka.TopicSpec {
-	names := []string{t.PaymentRequest, t.PaymentResponse, t.RestaurantApprovalRequest, t.RestaurantApprovalResponse}
-	specs := make([]kafka.TopicSpec, len(names))
-	for i, name := range names {
-		specs[i] = kafka.TopicSpec{Name: name, Partitions: t.Partitions, ReplicationFactor: t.ReplicationFactor}
+	settings := t.settings()
+	specs := make([]kafka.TopicSpec, len(settings))
+	for i, s := range settings {
+		specs[i] = kafka.TopicSpec{Name: s.Name, Partitions: t.Partitions, ReplicationFactor: t.ReplicationFactor}
 	}
 	return specs
+}
+
+// Validate reports a topic without a name, one name for two topics and
+// negative partitions or replication.
+func (t Topics) Validate() error {
+	return kafka.ValidateTopics(t.settings(), t.Partitions, t.ReplicationFactor)
 }

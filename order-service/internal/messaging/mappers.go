@@ -9,17 +9,16 @@ import (
 
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
-	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
-// encodePaymentRequest maps a payment_outbox row to the wire message: the row
+// paymentRequestFromOutbox maps a payment_outbox row to the wire message: the row
 // id is the message id, the row's saga id the saga id.
-func encodePaymentRequest(m outbox.Message) (any, error) {
+func paymentRequestFromOutbox(m outbox.Message) (contract.PaymentRequest, error) {
 	var p application.OrderPaymentEventPayload
 	if err := json.Unmarshal(m.Payload, &p); err != nil {
-		return nil, fmt.Errorf("decode payment outbox payload %s: %w", m.ID, err)
+		return contract.PaymentRequest{}, fmt.Errorf("decode payment outbox payload %s: %w", m.ID, err)
 	}
 	return contract.PaymentRequest{
 		ID:                 m.ID,
@@ -32,12 +31,12 @@ func encodePaymentRequest(m outbox.Message) (any, error) {
 	}, nil
 }
 
-// encodeApprovalRequest maps an order_approval_outbox row to the wire
+// approvalRequestFromOutbox maps an order_approval_outbox row to the wire
 // message.
-func encodeApprovalRequest(m outbox.Message) (any, error) {
+func approvalRequestFromOutbox(m outbox.Message) (contract.RestaurantApprovalRequest, error) {
 	var p application.OrderApprovalEventPayload
 	if err := json.Unmarshal(m.Payload, &p); err != nil {
-		return nil, fmt.Errorf("decode approval outbox payload %s: %w", m.ID, err)
+		return contract.RestaurantApprovalRequest{}, fmt.Errorf("decode approval outbox payload %s: %w", m.ID, err)
 	}
 	products := make([]contract.Product, len(p.Products))
 	for i, pr := range p.Products {
@@ -55,11 +54,13 @@ func encodeApprovalRequest(m outbox.Message) (any, error) {
 	}, nil
 }
 
-// paymentResponseFromContract maps and checks a payment reply; a reply
-// without its ids or with an unknown status can never be handled.
+// paymentResponseFromContract maps a payment reply to the application's DTO.
+// It is where a reply's shape is checked: one without its saga or order id,
+// or with an unknown status, can never be handled and is refused with code
+// kernel.ECodeInvalid (the consumer parks the record).
 func paymentResponseFromContract(m contract.PaymentResponse) (application.PaymentResponse, error) {
 	if err := checkReply(m.SagaID, m.OrderID, "paymentStatus", m.PaymentStatus); err != nil {
-		return application.PaymentResponse{}, fmt.Errorf("payment response %s: %w", m.ID, err)
+		return application.PaymentResponse{}, kernel.WrapError(kernel.ECodeInvalid, err, fmt.Sprintf("payment response %s: %v", m.ID, err))
 	}
 	return application.PaymentResponse{
 		ID:              kernel.IDFromUUID[kernel.MessageID](m.ID),
@@ -74,10 +75,18 @@ func paymentResponseFromContract(m contract.PaymentResponse) (application.Paymen
 	}, nil
 }
 
-// restaurantApprovalResponseFromContract maps and checks a restaurant reply.
+// restaurantApprovalResponseFromContract maps a restaurant reply to the
+// application's DTO, refusing as paymentResponseFromContract does; a reply
+// must be APPROVED or REJECTED (CANCELLED is what a restaurant records, never
+// an answer).
 func restaurantApprovalResponseFromContract(m contract.RestaurantApprovalResponse) (application.RestaurantApprovalResponse, error) {
 	if err := checkReply(m.SagaID, m.OrderID, "orderApprovalStatus", m.OrderApprovalStatus); err != nil {
-		return application.RestaurantApprovalResponse{}, fmt.Errorf("restaurant approval response %s: %w", m.ID, err)
+		return application.RestaurantApprovalResponse{}, kernel.WrapError(kernel.ECodeInvalid, err,
+			fmt.Sprintf("restaurant approval response %s: %v", m.ID, err))
+	}
+	if m.OrderApprovalStatus == kernel.OrderApprovalStatusCancelled {
+		return application.RestaurantApprovalResponse{}, kernel.Errorf(kernel.ECodeInvalid,
+			"approval response %s of saga %s: %q is not an answer", m.ID, m.SagaID, m.OrderApprovalStatus)
 	}
 	return application.RestaurantApprovalResponse{
 		ID:                  kernel.IDFromUUID[kernel.MessageID](m.ID),
@@ -111,21 +120,4 @@ func checkReply[S status](sagaID, orderID uuid.UUID, field string, s S) error {
 		errs = append(errs, fmt.Errorf("unknown %s %q", field, string(s)))
 	}
 	return errors.Join(errs...)
-}
-
-// decodeReply decodes a reply record into the contract message C and maps it
-// with fromContract. A record that is not a C, or that fromContract refuses,
-// can never be handled: the error is kafka.Permanent, so the record is
-// dead-lettered.
-func decodeReply[C, R any](msg *kafka.Received, fromContract func(C) (R, error)) (R, error) {
-	m, err := kafka.DecodeJSON[C](msg)
-	if err != nil {
-		var none R
-		return none, err
-	}
-	r, err := fromContract(m)
-	if err != nil {
-		return r, kafka.Permanent(fmt.Errorf("%s record at %d/%d: %w", msg.Topic, msg.Partition, msg.Offset, err))
-	}
-	return r, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -28,9 +29,13 @@ func NewPaymentResponseKafkaListener(listener application.PaymentResponseMessage
 // letter); the application's errors are returned as they are, so transient
 // ones are retried.
 func (l *PaymentResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
-	resp, err := decodeReply(msg, paymentResponseFromContract)
+	m, err := kafka.DecodeJSON[contract.PaymentResponse](msg)
 	if err != nil {
 		return err
+	}
+	resp, err := paymentResponseFromContract(m)
+	if err != nil {
+		return kafka.Permanent(err)
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("payment_status", string(resp.PaymentStatus)))

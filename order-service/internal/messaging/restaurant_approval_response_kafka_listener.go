@@ -2,10 +2,10 @@ package messaging
 
 import (
 	"context"
-	"fmt"
 
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/order-service/internal/application"
@@ -27,9 +27,13 @@ func NewRestaurantApprovalResponseKafkaListener(listener application.RestaurantA
 // Handle decodes one restaurant-approval-response record and calls the
 // application, with the error policy of PaymentResponseKafkaListener.Handle.
 func (l *RestaurantApprovalResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
-	resp, err := decodeReply(msg, restaurantApprovalResponseFromContract)
+	m, err := kafka.DecodeJSON[contract.RestaurantApprovalResponse](msg)
 	if err != nil {
 		return err
+	}
+	resp, err := restaurantApprovalResponseFromContract(m)
+	if err != nil {
+		return kafka.Permanent(err)
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("approval_status", string(resp.OrderApprovalStatus)))
@@ -37,11 +41,8 @@ func (l *RestaurantApprovalResponseKafkaListener) Handle(ctx context.Context, ms
 	case kernel.OrderApprovalStatusApproved:
 		log.Debug("processing approved order")
 		return l.listener.OrderApproved(ctx, resp)
-	case kernel.OrderApprovalStatusRejected:
+	default: // REJECTED, the only other answer
 		log.Debug("processing rejected order", zap.Strings("failure_messages", resp.FailureMessages))
 		return l.listener.OrderRejected(ctx, resp)
-	default:
-		// CANCELLED is what a restaurant records, never an answer.
-		return kafka.Permanent(fmt.Errorf("approval response %s of saga %s: %q is not an answer", resp.ID, resp.SagaID, resp.OrderApprovalStatus))
 	}
 }

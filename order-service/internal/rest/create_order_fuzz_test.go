@@ -19,7 +19,7 @@ import (
 )
 
 // validatingService stands in for the application service: it validates the
-// command exactly as OrderCreateCommandHandler does before it opens a
+// command exactly as OrderCreateHelper does before it opens a
 // transaction, and counts the orders that would be written.
 type validatingService struct {
 	application.OrderApplicationService // the methods the fuzz target never calls

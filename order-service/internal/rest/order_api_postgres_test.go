@@ -30,7 +30,7 @@ import (
 	"github.com/food-ordering-system/order-service/migrations"
 )
 
-// startOrderAPI serves the orders API over db, wired as cmd/order-service
+// startOrderAPI serves the orders API over db, wired as internal/app
 // wires it (without Kafka, which creating and tracking orders do not use),
 // on a real HTTP server.
 func startOrderAPI(t *testing.T, db *gorm.DB) string {
@@ -38,9 +38,8 @@ func startOrderAPI(t *testing.T, db *gorm.DB) string {
 	log := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
 	orders := dataaccess.NewOrderRepository(db)
 	service := application.NewOrderService(
-		application.NewOrderCreateCommandHandler(postgres.NewTransactor(db),
-			application.NewOrderCreateHelper(domain.NewOrderDomainService(nil), orders,
-				dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db)),
+		application.NewOrderCreateHelper(postgres.NewTransactor(db), orders,
+			dataaccess.NewCustomerRepository(db), dataaccess.NewRestaurantRepository(db), domain.NewOrderDomainService(time.Now),
 			application.NewPaymentOutboxHelper(dataaccess.NewPaymentOutboxRepository(db, nil)), 100, log,
 			application.WithIdempotencyKeys(dataaccess.NewIdempotencyKeyRepository(db))),
 		application.NewOrderTrackCommandHandler(orders),

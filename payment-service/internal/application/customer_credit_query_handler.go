@@ -12,16 +12,16 @@ import (
 // walkthrough's final check that the credit entry reflects the customer's
 // balance, with the history showing the transactions.
 type CustomerCreditQueryHandler struct {
+	tx      Transactor
 	credits CreditEntryRepository
 	history CreditHistoryRepository
-	tx      Transactor
 }
 
 var _ CustomerCreditQuery = (*CustomerCreditQueryHandler)(nil)
 
 // NewCustomerCreditQueryHandler returns the query over the repositories.
-func NewCustomerCreditQueryHandler(credits CreditEntryRepository, history CreditHistoryRepository, tx Transactor) *CustomerCreditQueryHandler {
-	return &CustomerCreditQueryHandler{credits: credits, history: history, tx: tx}
+func NewCustomerCreditQueryHandler(tx Transactor, credits CreditEntryRepository, history CreditHistoryRepository) *CustomerCreditQueryHandler {
+	return &CustomerCreditQueryHandler{tx: tx, credits: credits, history: history}
 }
 
 // CustomerCredit implements CustomerCreditQuery. Entry and history are read

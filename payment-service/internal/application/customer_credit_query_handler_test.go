@@ -16,7 +16,7 @@ import (
 
 func TestCustomerCredit(t *testing.T) {
 	f := newFixture(t)
-	query := application.NewCustomerCreditQueryHandler(f.credits, f.history, f.tx)
+	query := application.NewCustomerCreditQueryHandler(f.tx, f.credits, f.history)
 	history := seededHistory(t)
 	gomock.InOrder(
 		f.inTransaction(),
@@ -36,7 +36,7 @@ func TestCustomerCredit(t *testing.T) {
 
 func TestCustomerCreditUnknownCustomer(t *testing.T) {
 	f := newFixture(t)
-	query := application.NewCustomerCreditQueryHandler(f.credits, f.history, f.tx)
+	query := application.NewCustomerCreditQueryHandler(f.tx, f.credits, f.history)
 	gomock.InOrder(
 		f.inTransaction(),
 		f.credits.EXPECT().FindByCustomerID(gomock.Any(), customerID).Return(nil, kernel.ErrNotFound),

@@ -1,7 +1,7 @@
 // Package application is payment-application-service: the use cases of
 // payment-service around the domain. It decides on payment requests and
-// their cancellations (PaymentRequestHelper, behind the input port
-// PaymentRequestMessageListener implemented by PaymentRequestHandler),
+// their cancellations (PaymentRequestHelper, which is the input port
+// PaymentRequestMessageListener the Kafka listener calls),
 // writes the answers to the order outbox (OrderOutboxHelper), publishes them
 // (OrderOutboxScheduler), clears published rows (OrderOutboxCleanerScheduler)
 // and shows a customer's credit (CustomerCreditQuery, implemented by

@@ -8,7 +8,8 @@ import (
 )
 
 // PaymentRequest is order-service's request, as the messaging adapter hands
-// it to PaymentRequestMessageListener.
+// it to PaymentRequestMessageListener: it names its saga and its order (the
+// adapter parks a request that does not), of a known kind.
 type PaymentRequest struct {
 	// ID is the request's message id, for logs.
 	ID                 kernel.MessageID
@@ -18,19 +19,6 @@ type PaymentRequest struct {
 	Price              kernel.Money
 	CreatedAt          time.Time
 	PaymentOrderStatus kernel.PaymentOrderStatus
-}
-
-// Validate refuses a request that names no saga or no order, with code
-// kernel.ECodeInvalid: an answer must say which saga and which order it is
-// about, so such a request can only be parked, never answered.
-func (r PaymentRequest) Validate() error {
-	switch {
-	case r.SagaID.IsZero():
-		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no saga id", r.ID)
-	case r.OrderID.IsZero():
-		return kernel.Errorf(kernel.ECodeInvalid, "payment request %s of saga %s has no order id", r.ID, r.SagaID)
-	}
-	return nil
 }
 
 // CustomerCredit is a customer's balance with the movements behind it.

@@ -42,8 +42,8 @@ func newFixture(t *testing.T) *fixture {
 		outbox:   mocks.NewMockOrderOutboxRepository(ctrl),
 	}
 	ds := domain.NewPaymentDomainService(func() time.Time { return now })
-	f.helper = application.NewPaymentRequestHelper(ds, f.payments, f.credits, f.history,
-		application.NewOrderOutboxHelper(f.outbox), f.tx, zap.NewNop())
+	f.helper = application.NewPaymentRequestHelper(f.tx, f.payments, f.credits, f.history, ds,
+		application.NewOrderOutboxHelper(f.outbox), zap.NewNop())
 	return f
 }
 
@@ -122,14 +122,14 @@ func (f *fixture) readHistory(t *testing.T) *gomock.Call {
 	return f.history.EXPECT().TotalsByCustomerID(gomock.Any(), customerID).Return(domain.TotalsOf(seededHistory(t)), nil)
 }
 
-// readsBeforePayment expects, in PersistPayment's order, the transaction and
+// readsBeforePayment expects, in CompletePayment's order, the transaction and
 // the reads before the history: the credit entry, no answer yet, the order's
 // payment.
 func (f *fixture) readsBeforePayment(req application.PaymentRequest, credit *domain.CreditEntry, payment *domain.Payment) []*gomock.Call {
 	return []*gomock.Call{f.inTransaction(), f.lockCredit(req.CustomerID, credit), f.answered(req, false), f.findPayment(req.OrderID, payment)}
 }
 
-// readsBeforeCancel expects, in PersistCancelPayment's order, the transaction
+// readsBeforeCancel expects, in CancelPayment's order, the transaction
 // and the reads before the decision: the credit entry, the order's payment,
 // no answer yet.
 func (f *fixture) readsBeforeCancel(req application.PaymentRequest, credit *domain.CreditEntry, payment *domain.Payment) []*gomock.Call {

@@ -2,8 +2,8 @@ package application
 
 import "github.com/food-ordering-system/payment-service/internal/domain"
 
-// orderEventPayloadOf builds the payload that reports event.
-func orderEventPayloadOf(event domain.PaymentEvent) OrderEventPayload {
+// orderEventPayloadFromEvent builds the payload that reports event.
+func orderEventPayloadFromEvent(event domain.PaymentEvent) OrderEventPayload {
 	p := event.Payment()
 	failures := event.FailureMessages()
 	if failures == nil {

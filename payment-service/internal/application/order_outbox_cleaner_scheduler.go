@@ -1,26 +1,17 @@
 package application
 
 import (
-	"context"
-
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
 )
 
 // OrderOutboxCleanerScheduler removes (or archives) the order outbox rows the
-// relay has published, on the configured interval.
-type OrderOutboxCleanerScheduler struct {
-	cleaner *outbox.Cleaner
-}
+// relay has published, on the configured interval. It is an outbox.Cleaner,
+// named as the walkthrough names it.
+type OrderOutboxCleanerScheduler = outbox.Cleaner
 
-// NewOrderOutboxCleanerScheduler returns the cleaner over store.
+// NewOrderOutboxCleanerScheduler returns the cleaner of order_outbox.
 func NewOrderOutboxCleanerScheduler(store outbox.CleanerStore, cfg outbox.CleanerConfig, log *zap.Logger) *OrderOutboxCleanerScheduler {
-	if cfg.Name == "" {
-		cfg.Name = orderOutbox
-	}
-	return &OrderOutboxCleanerScheduler{cleaner: outbox.NewCleaner(store, cfg, log)}
+	return outbox.NewCleaner(store, cfg, log)
 }
-
-// Run cleans until ctx is cancelled.
-func (s *OrderOutboxCleanerScheduler) Run(ctx context.Context) error { return s.cleaner.Run(ctx) }

@@ -22,24 +22,29 @@ import (
 // payment second, so concurrent payments of one customer run one after the
 // other and never overdraw it, a payment and its cancellation never pass
 // each other unseen, and the two locks are never taken in opposite orders.
+//
+// It is the PaymentRequestMessageListener input port itself: the Kafka
+// listener calls it directly.
 type PaymentRequestHelper struct {
-	domain   *domain.PaymentDomainService
+	tx       Transactor
 	payments PaymentRepository
 	credits  CreditEntryRepository
 	history  CreditHistoryRepository
+	domain   *domain.PaymentDomainService
 	outbox   *OrderOutboxHelper
-	tx       Transactor
 	log      *zap.Logger
 }
 
+var _ PaymentRequestMessageListener = (*PaymentRequestHelper)(nil)
+
 // NewPaymentRequestHelper wires the helper to its ports.
-func NewPaymentRequestHelper(ds *domain.PaymentDomainService, payments PaymentRepository, credits CreditEntryRepository,
-	history CreditHistoryRepository, outboxHelper *OrderOutboxHelper, tx Transactor, log *zap.Logger) *PaymentRequestHelper {
-	return &PaymentRequestHelper{domain: ds, payments: payments, credits: credits, history: history,
-		outbox: outboxHelper, tx: tx, log: log}
+func NewPaymentRequestHelper(tx Transactor, payments PaymentRepository, credits CreditEntryRepository,
+	history CreditHistoryRepository, ds *domain.PaymentDomainService, outboxHelper *OrderOutboxHelper, log *zap.Logger) *PaymentRequestHelper {
+	return &PaymentRequestHelper{tx: tx, payments: payments, credits: credits, history: history, domain: ds,
+		outbox: outboxHelper, log: log}
 }
 
-// PersistPayment decides on a PENDING request: the payment is saved
+// CompletePayment decides on a PENDING request: the payment is saved
 // COMPLETED or FAILED, the credit entry is debited with a DEBIT history entry
 // only when it completed, and the answer is written to the order outbox. A
 // customer without a credit entry is a FAILED payment like any other: a
@@ -48,13 +53,13 @@ func NewPaymentRequestHelper(ds *domain.PaymentDomainService, payments PaymentRe
 // A request for an order whose payment was cancelled before the request
 // arrived (a refund that overtook it) is refused and not answered: nothing
 // is charged, and order-service, which sent the refund, no longer waits for
-// this answer. Only a request without saga or order id, which no answer could
-// name, is an error with code kernel.ECodeInvalid.
-func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRequest) error {
+// this answer. The request names its saga and its order: the messaging
+// adapter parks one that does not.
+func (h *PaymentRequestHelper) CompletePayment(ctx context.Context, req PaymentRequest) error {
 	return h.persist(ctx, req, kernel.PaymentOrderStatusPending, h.pay)
 }
 
-// PersistCancelPayment decides on a CANCELLED request, the compensation of a
+// CancelPayment decides on a CANCELLED request, the compensation of a
 // payment, and writes the answer to the order outbox:
 //
 //   - a COMPLETED payment is refunded: its price is credited back with a
@@ -68,7 +73,7 @@ func (h *PaymentRequestHelper) PersistPayment(ctx context.Context, req PaymentRe
 // Each is answered CANCELLED. A payment already CANCELLED means the request
 // was answered; a refund that cannot be given (the paying customer has no
 // credit entry) is answered FAILED, for an operator to see in the saga.
-func (h *PaymentRequestHelper) PersistCancelPayment(ctx context.Context, req PaymentRequest) error {
+func (h *PaymentRequestHelper) CancelPayment(ctx context.Context, req PaymentRequest) error {
 	return h.persist(ctx, req, kernel.PaymentOrderStatusCancelled, h.cancel)
 }
 
@@ -77,16 +82,13 @@ func (h *PaymentRequestHelper) PersistCancelPayment(ctx context.Context, req Pay
 // when the request is to be answered, the event the answer reports.
 type decision func(ctx context.Context, req PaymentRequest, payment *domain.Payment) (outcome, domain.PaymentEvent, error)
 
-// persist runs the use case common to both kinds of request: it refuses a
-// request no answer could name, answers FAILED one that names no customer,
+// persist runs the use case common to both kinds of request: it answers
+// FAILED a request that names no customer,
 // and otherwise runs decide and writes its answer to the order outbox in
 // one transaction. A request found answered, or refused by a unique index
 // because a concurrent or earlier delivery answered it first, changes
 // nothing and is no error.
 func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, request kernel.PaymentOrderStatus, decide decision) error {
-	if err := req.Validate(); err != nil {
-		return err
-	}
 	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", req.SagaID), zap.Stringer("order_id", req.OrderID),
 		zap.String("payment_order_status", string(request)))
 	payment, err := domain.NewPayment(req.OrderID, req.CustomerID, req.Price)
@@ -109,7 +111,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 		if result, event, err = decide(ctx, req, payment); err != nil || event == nil {
 			return err
 		}
-		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadOf(event), request, req.SagaID)
+		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadFromEvent(event), request, req.SagaID)
 	})
 	switch {
 	case errors.Is(err, kernel.ErrDuplicate):
@@ -133,7 +135,7 @@ func (h *PaymentRequestHelper) persist(ctx context.Context, req PaymentRequest, 
 	return nil
 }
 
-// pay is PersistPayment's decision.
+// pay is CompletePayment's decision.
 func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, payment *domain.Payment) (outcome, domain.PaymentEvent, error) {
 	credit, err := h.lockCreditEntry(ctx, req.CustomerID)
 	if err != nil {
@@ -177,7 +179,7 @@ func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, paym
 	return outcomePaymentDecided, event, nil
 }
 
-// cancel is PersistCancelPayment's decision; cancellation is the payment
+// cancel is CancelPayment's decision; cancellation is the payment
 // recorded as CANCELLED when the order has none yet.
 func (h *PaymentRequestHelper) cancel(ctx context.Context, req PaymentRequest, cancellation *domain.Payment) (outcome, domain.PaymentEvent, error) {
 	// The credit entry first, then the payment, in the order pay takes them:

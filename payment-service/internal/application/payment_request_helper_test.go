@@ -18,7 +18,7 @@ import (
 	"github.com/food-ordering-system/payment-service/internal/domain"
 )
 
-func TestPersistPaymentCompletes(t *testing.T) {
+func TestCompletePaymentCompletes(t *testing.T) {
 	f := newFixture(t)
 	req := pendingRequest("200.00")
 	credit := creditEntry(t, "500.00")
@@ -33,7 +33,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	require.NoError(t, f.helper.CompletePayment(context.Background(), req))
 
 	require.NotNil(t, saved)
 	assert.Equal(t, kernel.PaymentStatusCompleted, saved.Status())
@@ -53,7 +53,7 @@ func TestPersistPaymentCompletes(t *testing.T) {
 		Price: kerneltest.Money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCompleted, FailureMessages: []string{}}, msg.Payload)
 }
 
-func TestPersistPaymentRefusedAnswersFailed(t *testing.T) {
+func TestCompletePaymentRefusedAnswersFailed(t *testing.T) {
 	tests := []struct {
 		name      string
 		price     string
@@ -79,7 +79,7 @@ func TestPersistPaymentRefusedAnswersFailed(t *testing.T) {
 				f.captureAnswer(&msg),
 			)...)
 
-			require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+			require.NoError(t, f.helper.CompletePayment(context.Background(), req))
 
 			assert.Equal(t, kernel.PaymentStatusFailed, saved.Status())
 			assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
@@ -90,7 +90,7 @@ func TestPersistPaymentRefusedAnswersFailed(t *testing.T) {
 	}
 }
 
-func TestPersistPaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
+func TestCompletePaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
 	f := newFixture(t)
 	req := pendingRequest("200.00")
 	var saved *domain.Payment
@@ -101,7 +101,7 @@ func TestPersistPaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	require.NoError(t, f.helper.CompletePayment(context.Background(), req))
 
 	require.NotNil(t, saved, "the FAILED payment is saved, as for insufficient credit")
 	assert.Equal(t, kernel.PaymentStatusFailed, saved.Status())
@@ -112,7 +112,7 @@ func TestPersistPaymentWithoutCreditEntryAnswersFailed(t *testing.T) {
 		FailureMessages: []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}}, msg.Payload)
 }
 
-func TestPersistPaymentWithoutCustomerAnswersFailed(t *testing.T) {
+func TestCompletePaymentWithoutCustomerAnswersFailed(t *testing.T) {
 	for _, kind := range []kernel.PaymentOrderStatus{kernel.PaymentOrderStatusPending, kernel.PaymentOrderStatusCancelled} {
 		t.Run(string(kind), func(t *testing.T) {
 			f := newFixture(t)
@@ -127,9 +127,9 @@ func TestPersistPaymentWithoutCustomerAnswersFailed(t *testing.T) {
 				f.captureAnswer(&msg),
 			)
 
-			persist := f.helper.PersistPayment
+			persist := f.helper.CompletePayment
 			if kind == kernel.PaymentOrderStatusCancelled {
-				persist = f.helper.PersistCancelPayment
+				persist = f.helper.CancelPayment
 			}
 			require.NoError(t, persist(context.Background(), req))
 
@@ -146,11 +146,11 @@ func TestPersistPaymentWithoutCustomerAnswersFailed(t *testing.T) {
 		req := pendingRequest("200.00")
 		req.CustomerID = kernel.CustomerID{}
 		gomock.InOrder(f.inTransaction(), f.answered(req, true))
-		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 	})
 }
 
-func TestPersistPaymentAfterCancellationIsRefused(t *testing.T) {
+func TestCompletePaymentAfterCancellationIsRefused(t *testing.T) {
 	f := newFixture(t)
 	req := pendingRequest("200.00")
 	cancelled := storedPayment(t, req.OrderID, kernel.PaymentStatusCancelled)
@@ -159,18 +159,18 @@ func TestPersistPaymentAfterCancellationIsRefused(t *testing.T) {
 	// mocks fail the test on any of them.
 	gomock.InOrder(f.readsBeforePayment(req, credit, cancelled)...)
 
-	require.NoError(t, f.helper.PersistPayment(context.Background(), req))
+	require.NoError(t, f.helper.CompletePayment(context.Background(), req))
 
 	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
 	assert.Equal(t, kernel.PaymentStatusCancelled, cancelled.Status())
 }
 
-func TestPersistPaymentDuplicates(t *testing.T) {
+func TestCompletePaymentDuplicates(t *testing.T) {
 	t.Run("saga already answered", func(t *testing.T) {
 		f := newFixture(t)
 		req := pendingRequest("200.00")
 		gomock.InOrder(f.inTransaction(), f.lockCredit(customerID, creditEntry(t, "500.00")), f.answered(req, true))
-		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 	})
 	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCompleted, kernel.PaymentStatusFailed} {
 		t.Run("payment "+string(status)+", answer cleaned", func(t *testing.T) {
@@ -182,7 +182,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 					answer = m
 					return nil
 				}))...)
-			assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+			assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 			assert.Equal(t, status, answer.PaymentStatus, "answered again from the record")
 			assert.Equal(t, req.SagaID, answer.SagaID)
 		})
@@ -194,7 +194,7 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 			f.readHistory(t),
 			f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", kernel.ErrDuplicate)),
 		)...)
-		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 	})
 	t.Run("answer refused by the unique saga index", func(t *testing.T) {
 		f := newFixture(t)
@@ -206,11 +206,11 @@ func TestPersistPaymentDuplicates(t *testing.T) {
 			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", kernel.ErrDuplicate)),
 		)...)
-		assert.NoError(t, f.helper.PersistPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 	})
 }
 
-func TestPersistPaymentErrors(t *testing.T) {
+func TestCompletePaymentErrors(t *testing.T) {
 	t.Run("database failure is returned for a retry", func(t *testing.T) {
 		f := newFixture(t)
 		req := pendingRequest("200.00")
@@ -218,30 +218,13 @@ func TestPersistPaymentErrors(t *testing.T) {
 		gomock.InOrder(append(f.readsBeforePayment(req, creditEntry(t, "500.00"), nil),
 			f.history.EXPECT().TotalsByCustomerID(gomock.Any(), customerID).Return(domain.CreditHistoryTotals{}, down),
 		)...)
-		err := f.helper.PersistPayment(context.Background(), req)
+		err := f.helper.CompletePayment(context.Background(), req)
 		assert.True(t, errors.Is(err, down))
 		assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err))
 	})
-	for _, tt := range []struct {
-		name   string
-		mutate func(*application.PaymentRequest)
-	}{
-		{name: "request without order cannot be answered", mutate: func(r *application.PaymentRequest) { r.OrderID = kernel.OrderID{} }},
-		{name: "request without saga cannot be answered", mutate: func(r *application.PaymentRequest) { r.SagaID = kernel.SagaID{} }},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			f := newFixture(t) // no expectations: any port call fails the test
-			for _, persist := range []func(context.Context, application.PaymentRequest) error{f.helper.PersistPayment, f.helper.PersistCancelPayment} {
-				req := pendingRequest("200.00")
-				tt.mutate(&req)
-				err := persist(context.Background(), req)
-				assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err), "parked, not answered: %v", err)
-			}
-		})
-	}
 }
 
-func TestPersistCancelPaymentRefunds(t *testing.T) {
+func TestCancelPaymentRefunds(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -256,7 +239,7 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	require.NoError(t, f.helper.CancelPayment(context.Background(), req))
 
 	assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
 	assert.Equal(t, "500.00", credit.TotalCreditAmount().String())
@@ -269,7 +252,7 @@ func TestPersistCancelPaymentRefunds(t *testing.T) {
 	assert.Empty(t, msg.Payload.FailureMessages)
 }
 
-func TestPersistCancelPaymentRefundsTheCustomerWhoPaid(t *testing.T) {
+func TestCancelPaymentRefundsTheCustomerWhoPaid(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -285,13 +268,13 @@ func TestPersistCancelPaymentRefundsTheCustomerWhoPaid(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	require.NoError(t, f.helper.CancelPayment(context.Background(), req))
 
 	assert.Equal(t, "500.00", payer.TotalCreditAmount().String())
 	assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus)
 }
 
-func TestPersistCancelPaymentOfFailedPaymentAnswersCancelled(t *testing.T) {
+func TestCancelPaymentOfFailedPaymentAnswersCancelled(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -305,7 +288,7 @@ func TestPersistCancelPaymentOfFailedPaymentAnswersCancelled(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	require.NoError(t, f.helper.CancelPayment(context.Background(), req))
 
 	assert.Equal(t, "300.00", credit.TotalCreditAmount().String())
 	assert.Equal(t, kernel.PaymentStatusCancelled, payment.Status())
@@ -315,7 +298,7 @@ func TestPersistCancelPaymentOfFailedPaymentAnswersCancelled(t *testing.T) {
 	assert.Empty(t, msg.Payload.FailureMessages)
 }
 
-func TestPersistCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
+func TestCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -328,7 +311,7 @@ func TestPersistCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
 		f.captureAnswer(&msg),
 	)...)
 
-	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	require.NoError(t, f.helper.CancelPayment(context.Background(), req))
 
 	require.NotNil(t, saved)
 	assert.Equal(t, kernel.PaymentStatusCancelled, saved.Status())
@@ -342,7 +325,7 @@ func TestPersistCancelPaymentBeforePaymentRecordsTheCancellation(t *testing.T) {
 		Price: kerneltest.Money("200.00"), CreatedAt: now, PaymentStatus: kernel.PaymentStatusCancelled, FailureMessages: []string{}}, msg.Payload)
 }
 
-func TestPersistCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T) {
+func TestCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -350,14 +333,14 @@ func TestPersistCancelPaymentBeforePaymentRacingThePaymentIsRetried(t *testing.T
 		f.payments.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert payment: %w", kernel.ErrDuplicate)),
 	)...)
 
-	err := f.helper.PersistCancelPayment(context.Background(), req)
+	err := f.helper.CancelPayment(context.Background(), req)
 
 	require.Error(t, err, "the payment that won the race still has to be cancelled")
 	assert.False(t, errors.Is(err, kernel.ErrDuplicate), "not mistaken for an answered duplicate")
 	assert.Equal(t, kernel.ECodeConflict, kernel.ErrorCodeOf(err), "a race, retried")
 }
 
-func TestPersistCancelPaymentWithoutCreditEntryOfCompletedPaymentAnswersFailed(t *testing.T) {
+func TestCancelPaymentWithoutCreditEntryOfCompletedPaymentAnswersFailed(t *testing.T) {
 	f := newFixture(t)
 	orderID := kernel.NewID[kernel.OrderID]()
 	req := cancelRequest(orderID)
@@ -365,14 +348,14 @@ func TestPersistCancelPaymentWithoutCreditEntryOfCompletedPaymentAnswersFailed(t
 	var msg application.OrderOutboxMessage
 	gomock.InOrder(append(f.readsBeforeCancel(req, nil, payment), f.captureAnswer(&msg))...)
 
-	require.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+	require.NoError(t, f.helper.CancelPayment(context.Background(), req))
 
 	assert.Equal(t, kernel.PaymentStatusCompleted, payment.Status(), "not saved: nothing changed")
 	assert.Equal(t, kernel.PaymentStatusFailed, msg.PaymentStatus)
 	assert.Equal(t, []string{"Could not find credit entry for customer: d215b5f8-0249-4dc5-89a3-51fd148cfb41"}, msg.Payload.FailureMessages)
 }
 
-func TestPersistCancelPaymentDuplicates(t *testing.T) {
+func TestCancelPaymentDuplicates(t *testing.T) {
 	t.Run("saga already answered", func(t *testing.T) {
 		f := newFixture(t)
 		orderID := kernel.NewID[kernel.OrderID]()
@@ -383,7 +366,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 			f.findPayment(orderID, storedPayment(t, orderID, kernel.PaymentStatusCancelled)),
 			f.answered(req, true),
 		)
-		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CancelPayment(context.Background(), req))
 	})
 	t.Run("payment already cancelled, answer cleaned", func(t *testing.T) {
 		f := newFixture(t)
@@ -392,7 +375,7 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 		var msg application.OrderOutboxMessage
 		gomock.InOrder(append(f.readsBeforeCancel(req, creditEntry(t, "500.00"), storedPayment(t, orderID, kernel.PaymentStatusCancelled)),
 			f.captureAnswer(&msg))...)
-		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CancelPayment(context.Background(), req))
 		assert.Equal(t, kernel.PaymentStatusCancelled, msg.PaymentStatus, "answered again from the record")
 	})
 	t.Run("answer refused by the unique saga index", func(t *testing.T) {
@@ -405,6 +388,6 @@ func TestPersistCancelPaymentDuplicates(t *testing.T) {
 			f.history.EXPECT().Save(gomock.Any(), gomock.Any()).Return(nil),
 			f.outbox.EXPECT().Save(gomock.Any(), gomock.Any()).Return(fmt.Errorf("insert: %w", kernel.ErrDuplicate)),
 		)...)
-		assert.NoError(t, f.helper.PersistCancelPayment(context.Background(), req))
+		assert.NoError(t, f.helper.CancelPayment(context.Background(), req))
 	})
 }

@@ -16,15 +16,15 @@ const EnvPrefix = "PAYMENT_SERVICE"
 
 // Config is everything payment-service reads at start.
 type Config struct {
-	Log      logging.Config         `mapstructure:"log"`
-	Tracing  tracing.Config         `mapstructure:"tracing"`
-	HTTP     httpserver.Config      `mapstructure:"http"`
-	Admin    httpserver.AdminConfig `mapstructure:"admin"`
-	Postgres postgres.Config        `mapstructure:"postgres"`
-	Kafka    kafka.Config           `mapstructure:"kafka"`
-	Topics   Topics                 `mapstructure:"topics"`
-	Consumer kafka.ConsumerConfig   `mapstructure:"consumer"`
-	Outbox   Outbox                 `mapstructure:"outbox"`
+	Log       logging.Config         `mapstructure:"log"`
+	Tracing   tracing.Config         `mapstructure:"tracing"`
+	HTTP      httpserver.Config      `mapstructure:"http"`
+	Admin     httpserver.AdminConfig `mapstructure:"admin"`
+	Postgres  postgres.Config        `mapstructure:"postgres"`
+	Kafka     kafka.Config           `mapstructure:"kafka"`
+	Topics    Topics                 `mapstructure:"topics"`
+	Consumers Consumers              `mapstructure:"consumers"`
+	Outbox    Outbox                 `mapstructure:"outbox"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.
@@ -43,10 +43,8 @@ func (c Config) Database() (postgres.Config, postgres.Schema) {
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	return errors.Join(c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate(),
-		kafka.ValidateTopics([]kafka.TopicSetting{
-			{Key: "topics.payment_request", Name: c.Topics.PaymentRequest},
-			{Key: "topics.payment_response", Name: c.Topics.PaymentResponse},
-		}, c.Topics.Partitions, c.Topics.ReplicationFactor),
-		c.Consumer.Validate("consumer"))
+	return errors.Join(c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(),
+		c.Kafka.Validate(), c.Topics.Validate(),
+		c.Consumers.PaymentRequest.Validate("consumers.payment_request"),
+		c.Outbox.Relays.OrderOutbox.Validate())
 }

@@ -2,11 +2,22 @@ package config
 
 import "github.com/food-ordering-system/infrastructure/outbox"
 
-// Outbox tunes the order outbox's relay and cleaner.
+// Outbox tunes the outbox tables' relays and cleaners, each under the name
+// of its table.
 type Outbox struct {
-	Relay   outbox.RelayConfig   `mapstructure:"relay"`
-	Cleaner outbox.CleanerConfig `mapstructure:"cleaner"`
-	// Archive moves published rows to order_outbox_archive instead of
-	// deleting them.
+	Relays   OutboxRelays   `mapstructure:"relays"`
+	Cleaners OutboxCleaners `mapstructure:"cleaners"`
+	// Archive moves published rows to <table>_archive instead of deleting
+	// them.
 	Archive bool `mapstructure:"archive"`
+}
+
+// OutboxRelays configures the relay of each outbox table.
+type OutboxRelays struct {
+	OrderOutbox outbox.RelayConfig `mapstructure:"order_outbox"`
+}
+
+// OutboxCleaners configures the cleaner of each outbox table.
+type OutboxCleaners struct {
+	OrderOutbox outbox.CleanerConfig `mapstructure:"order_outbox"`
 }

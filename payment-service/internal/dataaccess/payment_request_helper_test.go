@@ -25,9 +25,9 @@ import (
 // prove what only the database can: the row lock and the unique indexes.
 
 func newHelper(db *gorm.DB) *application.PaymentRequestHelper {
-	return application.NewPaymentRequestHelper(domain.NewPaymentDomainService(nil),
+	return application.NewPaymentRequestHelper(postgres.NewTransactor(db),
 		dataaccess.NewPaymentRepository(db), dataaccess.NewCreditEntryRepository(db), dataaccess.NewCreditHistoryRepository(db),
-		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, nil)), postgres.NewTransactor(db), zap.NewNop())
+		domain.NewPaymentDomainService(time.Now), application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, nil)), zap.NewNop())
 }
 
 func request(customer kernel.CustomerID, price string, kind kernel.PaymentOrderStatus) application.PaymentRequest {
@@ -80,7 +80,7 @@ func TestConcurrentPaymentsNeverOverdraw(t *testing.T) {
 	customer := addCustomer(t, db, "100.00")
 
 	concurrently(t, 50, func(int) error {
-		return helper.PersistPayment(context.Background(), request(customer, "10.00", kernel.PaymentOrderStatusPending))
+		return helper.CompletePayment(context.Background(), request(customer, "10.00", kernel.PaymentOrderStatusPending))
 	})
 
 	assert.Equal(t, 10, countRows(t, db, `SELECT count(*) FROM payments WHERE customer_id = ? AND status = 'COMPLETED'`, customer.UUID()))
@@ -101,7 +101,7 @@ func TestConcurrentDuplicateRequestPaysOnce(t *testing.T) {
 	customer := addCustomer(t, db, "100.00")
 	req := request(customer, "25.00", kernel.PaymentOrderStatusPending)
 
-	concurrently(t, 20, func(int) error { return helper.PersistPayment(context.Background(), req) })
+	concurrently(t, 20, func(int) error { return helper.CompletePayment(context.Background(), req) })
 
 	assert.Equal(t, "75.00", creditOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ?`, req.OrderID.UUID()))
@@ -116,8 +116,8 @@ func TestDuplicateOfFailedRequestChangesNothing(t *testing.T) {
 	req := request(customer, "600.00", kernel.PaymentOrderStatusPending)
 	ctx := context.Background()
 
-	require.NoError(t, helper.PersistPayment(ctx, req))
-	require.NoError(t, helper.PersistPayment(ctx, req))
+	require.NoError(t, helper.CompletePayment(ctx, req))
+	require.NoError(t, helper.CompletePayment(ctx, req))
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, req.OrderID.UUID()))
@@ -132,13 +132,13 @@ func TestDuplicateAfterOutboxCleanupChangesNothing(t *testing.T) {
 	customer := addCustomer(t, db, "100.00")
 	ctx := context.Background()
 	pay := request(customer, "40.00", kernel.PaymentOrderStatusPending)
-	require.NoError(t, helper.PersistPayment(ctx, pay))
+	require.NoError(t, helper.CompletePayment(ctx, pay))
 	cancel := cancelOf(pay)
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+	require.NoError(t, helper.CancelPayment(ctx, cancel))
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
 
-	require.NoError(t, helper.PersistPayment(ctx, pay))
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+	require.NoError(t, helper.CompletePayment(ctx, pay))
+	require.NoError(t, helper.CancelPayment(ctx, cancel))
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
@@ -154,11 +154,11 @@ func TestConcurrentDuplicateCancelRefundsOnce(t *testing.T) {
 	customer := addCustomer(t, db, "100.00")
 	ctx := context.Background()
 	pay := request(customer, "30.00", kernel.PaymentOrderStatusPending)
-	require.NoError(t, helper.PersistPayment(ctx, pay))
+	require.NoError(t, helper.CompletePayment(ctx, pay))
 	require.Equal(t, "70.00", creditOf(t, db, customer))
 	cancel := cancelOf(pay)
 
-	concurrently(t, 10, func(int) error { return helper.PersistCancelPayment(ctx, cancel) })
+	concurrently(t, 10, func(int) error { return helper.CancelPayment(ctx, cancel) })
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
@@ -193,8 +193,8 @@ func TestPaymentWithoutCreditEntryIsAnsweredFailed(t *testing.T) {
 	unknown := kernel.NewID[kernel.CustomerID]()
 	req := request(unknown, "10.00", kernel.PaymentOrderStatusPending)
 
-	require.NoError(t, helper.PersistPayment(ctx, req))
-	require.NoError(t, helper.PersistPayment(ctx, req), "a duplicate changes nothing")
+	require.NoError(t, helper.CompletePayment(ctx, req))
+	require.NoError(t, helper.CompletePayment(ctx, req), "a duplicate changes nothing")
 	pgtest.Exec(t, db, `DELETE FROM order_outbox WHERE saga_id <> ?`, req.SagaID.UUID())
 
 	status, failures := answerOf(t, db, req)
@@ -209,7 +209,7 @@ func TestPaymentWithoutCreditEntryIsAnsweredFailed(t *testing.T) {
 	// duplicate from being decided again: it is answered FAILED again from
 	// the record, and nothing moves.
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
-	require.NoError(t, helper.PersistPayment(ctx, req))
+	require.NoError(t, helper.CompletePayment(ctx, req))
 	status, _ = answerOf(t, db, req)
 	assert.Equal(t, "FAILED", status, "answered again from the record")
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ?`, req.OrderID.UUID()))
@@ -224,7 +224,7 @@ func TestRefundBeforePaymentRefusesTheLatePayment(t *testing.T) {
 	pay := request(customer, "40.00", kernel.PaymentOrderStatusPending)
 	cancel := cancelOf(pay)
 
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+	require.NoError(t, helper.CancelPayment(ctx, cancel))
 
 	status, failures := answerOf(t, db, cancel)
 	assert.Equal(t, "CANCELLED", status)
@@ -234,11 +234,11 @@ func TestRefundBeforePaymentRefusesTheLatePayment(t *testing.T) {
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM credit_history WHERE customer_id = ?`, customer.UUID()), "no history entry")
 
-	require.NoError(t, helper.PersistPayment(ctx, pay), "the late request")
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund")
+	require.NoError(t, helper.CompletePayment(ctx, pay), "the late request")
+	require.NoError(t, helper.CancelPayment(ctx, cancel), "a duplicate refund")
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
-	require.NoError(t, helper.PersistPayment(ctx, pay), "the late request re-sent after the cleaner")
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
+	require.NoError(t, helper.CompletePayment(ctx, pay), "the late request re-sent after the cleaner")
+	require.NoError(t, helper.CancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer), "nothing charged")
 	assert.Equal(t, "100.00", historyBalanceOf(t, db, customer))
@@ -256,11 +256,11 @@ func TestRefundOfFailedPaymentIsAnsweredCancelled(t *testing.T) {
 	ctx := context.Background()
 	customer := addCustomer(t, db, "100.00")
 	pay := request(customer, "600.00", kernel.PaymentOrderStatusPending)
-	require.NoError(t, helper.PersistPayment(ctx, pay))
+	require.NoError(t, helper.CompletePayment(ctx, pay))
 	require.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'FAILED'`, pay.OrderID.UUID()))
 	cancel := cancelOf(pay)
 
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel))
+	require.NoError(t, helper.CancelPayment(ctx, cancel))
 	pgtest.Exec(t, db, `DELETE FROM order_outbox WHERE payment_order_status = 'PENDING'`)
 
 	status, failures := answerOf(t, db, cancel)
@@ -271,7 +271,7 @@ func TestRefundOfFailedPaymentIsAnsweredCancelled(t *testing.T) {
 	assert.Equal(t, 1, countRows(t, db, `SELECT count(*) FROM payments WHERE order_id = ? AND status = 'CANCELLED'`, pay.OrderID.UUID()))
 
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`)
-	require.NoError(t, helper.PersistCancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
+	require.NoError(t, helper.CancelPayment(ctx, cancel), "a duplicate refund after the cleaner")
 	status, _ = answerOf(t, db, cancel)
 	assert.Equal(t, "CANCELLED", status, "answered again from the record")
 	assert.Equal(t, "100.00", creditOf(t, db, customer), "and nothing given twice")
@@ -291,9 +291,9 @@ func TestConcurrentPaymentAndRefundOfAnOrderNeverCharge(t *testing.T) {
 	// customer ends up with the credit they started with.
 	concurrently(t, 2*orders, func(i int) error {
 		if i%2 == 0 {
-			return helper.PersistPayment(ctx, pays[i/2])
+			return helper.CompletePayment(ctx, pays[i/2])
 		}
-		return helper.PersistCancelPayment(ctx, cancelOf(pays[i/2]))
+		return helper.CancelPayment(ctx, cancelOf(pays[i/2]))
 	})
 
 	assert.Equal(t, "100.00", creditOf(t, db, customer))
@@ -320,10 +320,10 @@ func TestConcurrentPaymentAndRefundWithoutCreditEntryEndCancelled(t *testing.T) 
 	// consumer runs it again, as here.
 	concurrently(t, 2*orders, func(i int) error {
 		if i%2 == 0 {
-			return helper.PersistPayment(ctx, pays[i/2])
+			return helper.CompletePayment(ctx, pays[i/2])
 		}
 		for {
-			err := helper.PersistCancelPayment(ctx, cancelOf(pays[i/2]))
+			err := helper.CancelPayment(ctx, cancelOf(pays[i/2]))
 			if kernel.ErrorCodeOf(err) != kernel.ECodeConflict {
 				return err
 			}

@@ -11,10 +11,12 @@ import (
 )
 
 // paymentRequestFromContract maps a request off the wire to the application's
-// DTO, refusing only what cannot be answered: a request the application
-// would refuse (application.PaymentRequest.Validate: no saga or order id), or
-// of an unknown kind (an answer says which kind it answers). A request
-// without customer goes on, to be answered FAILED.
+// DTO. It is where a request's shape is checked: it refuses, with code
+// kernel.ECodeInvalid (the consumer parks the record), only what cannot be
+// answered: a request without saga or order id (an answer must say which
+// saga and which order it is about), or of an unknown kind (an answer says
+// which kind it answers). A request without customer goes on, to be
+// answered FAILED.
 func paymentRequestFromContract(m contract.PaymentRequest) (application.PaymentRequest, error) {
 	req := application.PaymentRequest{
 		ID:                 kernel.IDFromUUID[kernel.MessageID](m.ID),
@@ -25,10 +27,12 @@ func paymentRequestFromContract(m contract.PaymentRequest) (application.PaymentR
 		CreatedAt:          m.CreatedAt,
 		PaymentOrderStatus: m.PaymentOrderStatus,
 	}
-	if err := req.Validate(); err != nil {
-		return req, err
-	}
-	if !req.PaymentOrderStatus.Valid() {
+	switch {
+	case req.SagaID.IsZero():
+		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s has no saga id", req.ID)
+	case req.OrderID.IsZero():
+		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s of saga %s has no order id", req.ID, req.SagaID)
+	case !req.PaymentOrderStatus.Valid():
 		return req, kernel.Errorf(kernel.ECodeInvalid, "payment request %s has unknown paymentOrderStatus %q", m.ID, m.PaymentOrderStatus)
 	}
 	return req, nil

@@ -1,6 +1,7 @@
 // Package application is restaurant-application-service: the use cases of
 // restaurant-service around the domain. It answers approval requests
-// (RestaurantApprovalRequestHelper), writes the answers to the order outbox
+// (RestaurantApprovalRequestHelper, which is the input port
+// RestaurantApprovalRequestMessageListener the Kafka listener calls), writes the answers to the order outbox
 // (OrderOutboxHelper), publishes them (OrderOutboxScheduler), clears
 // published rows (OrderOutboxCleanerScheduler) and answers approval queries.
 //

@@ -5,10 +5,10 @@ import (
 	"github.com/food-ordering-system/restaurant-service/internal/domain"
 )
 
-// orderDetailOf builds the domain's view of the requested order. The wire
+// orderDetailFromRequest builds the domain's view of the requested order. The wire
 // status of an approval request is the order's status (PAID), so it maps onto
 // kernel.OrderStatus; anything else is left for the domain to reject.
-func orderDetailOf(request RestaurantApprovalRequest) (domain.OrderDetail, error) {
+func orderDetailFromRequest(request RestaurantApprovalRequest) (domain.OrderDetail, error) {
 	lines := make([]domain.OrderLine, len(request.Products))
 	for i, p := range request.Products {
 		lines[i] = domain.NewOrderLine(p.ID, p.Quantity)
@@ -16,8 +16,8 @@ func orderDetailOf(request RestaurantApprovalRequest) (domain.OrderDetail, error
 	return domain.NewOrderDetail(request.OrderID, kernel.OrderStatus(request.RestaurantOrderStatus), request.Price, lines)
 }
 
-// payloadOf is the outbox payload of a decision.
-func payloadOf(event domain.OrderApprovalEvent) OrderEventPayload {
+// orderEventPayloadFromEvent is the outbox payload of a decision.
+func orderEventPayloadFromEvent(event domain.OrderApprovalEvent) OrderEventPayload {
 	approval := event.OrderApproval()
 	return OrderEventPayload{
 		OrderID:             approval.OrderID(),

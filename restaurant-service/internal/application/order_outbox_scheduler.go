@@ -7,17 +7,14 @@ import (
 )
 
 // OrderOutboxScheduler is the relay of order_outbox: it publishes the
-// approval answers to order-service at the commit that writes them, and claims what
-// that missed every poll interval (see outbox.Relay). The order outbox
-// repository hands it the rows it writes.
-type OrderOutboxScheduler struct {
-	*outbox.Relay
-}
+// approval answers to order-service at the commit that writes them, and
+// claims what that missed every poll interval. It is an outbox.Relay, named
+// as the walkthrough names it; the order outbox repository hands it the rows
+// it writes.
+type OrderOutboxScheduler = outbox.Relay
 
-// NewOrderOutboxScheduler returns the scheduler over the order_outbox store.
+// NewOrderOutboxScheduler returns the relay of order_outbox, publishing with
+// publisher.
 func NewOrderOutboxScheduler(store outbox.Store, publisher RestaurantApprovalResponseMessagePublisher, cfg outbox.RelayConfig, log *zap.Logger) *OrderOutboxScheduler {
-	if cfg.Name == "" {
-		cfg.Name = "order_outbox"
-	}
-	return &OrderOutboxScheduler{Relay: outbox.NewRelay(store, publisher, cfg, log)}
+	return outbox.NewRelay(store, publisher, cfg, log)
 }

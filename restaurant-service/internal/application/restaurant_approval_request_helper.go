@@ -16,40 +16,44 @@ import (
 
 // RestaurantApprovalRequestHelper is the approval use case: it decides a
 // request against the restaurant's catalog and stores the approval with its
-// outbox answer in one transaction.
+// outbox answer in one transaction. It is the
+// RestaurantApprovalRequestMessageListener input port itself: the Kafka
+// listener calls it directly.
 type RestaurantApprovalRequestHelper struct {
 	tx          Transactor
-	domain      *domain.RestaurantDomainService
 	restaurants RestaurantRepository
 	approvals   OrderApprovalRepository
+	domain      *domain.RestaurantDomainService
 	outbox      *OrderOutboxHelper
 	now         func() time.Time
 	log         *zap.Logger
 }
 
+var _ RestaurantApprovalRequestMessageListener = (*RestaurantApprovalRequestHelper)(nil)
+
 // NewRestaurantApprovalRequestHelper wires the use case. now stamps the
 // answers; pass time.Now outside tests.
 func NewRestaurantApprovalRequestHelper(
 	tx Transactor,
-	domainService *domain.RestaurantDomainService,
 	restaurants RestaurantRepository,
 	approvals OrderApprovalRepository,
+	domainService *domain.RestaurantDomainService,
 	outboxHelper *OrderOutboxHelper,
 	now func() time.Time,
 	log *zap.Logger,
 ) *RestaurantApprovalRequestHelper {
 	return &RestaurantApprovalRequestHelper{
 		tx:          tx,
-		domain:      domainService,
 		restaurants: restaurants,
 		approvals:   approvals,
+		domain:      domainService,
 		outbox:      outboxHelper,
 		now:         now,
 		log:         log,
 	}
 }
 
-// PersistOrderApproval answers the request once. If the saga was already
+// ApproveOrder answers the request once. If the saga was already
 // answered, nothing changes but the answer, which is sent again under its
 // message id (a requester that sends a request again lost the answer, or
 // never got it); a concurrent delivery that loses the race on the unique
@@ -64,13 +68,9 @@ func NewRestaurantApprovalRequestHelper(
 // acceptable order (no products, a quantity below one, no restaurant), an
 // unknown or inactive restaurant, a product it does not offer or a wrong
 // total are all answered REJECTED with the reason, so the saga compensates
-// the payment. Only a request without saga or order id, which no answer
-// could name, is an error with code kernel.ECodeInvalid.
-func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Context, request RestaurantApprovalRequest) error {
-	if request.SagaID.IsZero() || request.OrderID.IsZero() {
-		return kernel.Errorf(kernel.ECodeInvalid, "approval request %s of saga %s and order %s cannot be answered: an id is missing",
-			request.ID, request.SagaID, request.OrderID)
-	}
+// the payment. The request names its saga and its order: the messaging
+// adapter parks one that does not.
+func (h *RestaurantApprovalRequestHelper) ApproveOrder(ctx context.Context, request RestaurantApprovalRequest) error {
 	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID))
 
@@ -103,7 +103,7 @@ func (h *RestaurantApprovalRequestHelper) PersistOrderApproval(ctx context.Conte
 				return fmt.Errorf("save approval of order %s: %w", approval.OrderID(), err)
 			}
 		}
-		return h.outbox.SaveOrderOutboxMessage(ctx, payloadOf(event), approval.Status(), outbox.StatusStarted, request.SagaID)
+		return h.outbox.SaveOrderOutboxMessage(ctx, orderEventPayloadFromEvent(event), approval.Status(), outbox.StatusStarted, request.SagaID)
 	})
 	switch {
 	case errors.Is(err, kernel.ErrDuplicate):
@@ -137,7 +137,7 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 		reason := fmt.Sprintf("Restaurant id is missing in the approval request of order: %s", request.OrderID)
 		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, reason, h.now()), nil
 	}
-	order, err := orderDetailOf(request)
+	order, err := orderDetailFromRequest(request)
 	if errors.Is(err, domain.ErrInvalidOrderDetail) {
 		return h.domain.RejectInvalidOrder(request.RestaurantID, request.OrderID, kernel.ErrorMessageOf(err), h.now()), nil
 	}
@@ -154,20 +154,16 @@ func (h *RestaurantApprovalRequestHelper) decide(ctx context.Context, request Re
 	return h.domain.ValidateOrder(restaurant, order, h.now()), nil
 }
 
-// PersistOrderCancellation records order-service's word that the order was
+// CancelOrder records order-service's word that the order was
 // cancelled after it asked for the restaurant's approval (the saga stopped
 // waiting for the answer, or the answer came too late). An APPROVED order
 // becomes CANCELLED: the restaurant must not prepare it. An order not decided
 // yet gets a CANCELLED approval, so that its approval request, should it
 // still arrive, is rejected. A rejected or already cancelled order changes
-// nothing. Nothing is answered: order-service does not wait for it. Only a
-// message without saga or order id is an error with code
-// kernel.ECodeInvalid.
-func (h *RestaurantApprovalRequestHelper) PersistOrderCancellation(ctx context.Context, request RestaurantApprovalRequest) error {
-	if request.SagaID.IsZero() || request.OrderID.IsZero() || request.RestaurantID.IsZero() {
-		return kernel.Errorf(kernel.ECodeInvalid, "cancellation %s of saga %s, order %s and restaurant %s cannot be recorded: an id is missing",
-			request.ID, request.SagaID, request.OrderID, request.RestaurantID)
-	}
+// nothing. Nothing is answered: order-service does not wait for it. The
+// message names its saga, its order and its restaurant: the messaging
+// adapter parks one that does not.
+func (h *RestaurantApprovalRequestHelper) CancelOrder(ctx context.Context, request RestaurantApprovalRequest) error {
 	log := h.log.With(logging.Trace(ctx), zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID))
 	var (

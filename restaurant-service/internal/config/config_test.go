@@ -24,9 +24,9 @@ func TestConfigYAMLLoadsWithTheContractDefaults(t *testing.T) {
 	assert.Equal(t, contract.TopicRestaurantApprovalRequest, cfg.Topics.RestaurantApprovalRequest)
 	assert.Equal(t, contract.TopicRestaurantApprovalResponse, cfg.Topics.RestaurantApprovalResponse)
 	assert.Equal(t, int32(3), cfg.Topics.Partitions)
-	assert.NotEmpty(t, cfg.Consumer.GroupID)
-	assert.Equal(t, time.Second, cfg.Outbox.Relay.PollInterval)
-	assert.Equal(t, 10*time.Second, cfg.Outbox.Cleaner.Interval)
+	assert.NotEmpty(t, cfg.Consumers.RestaurantApprovalRequest.GroupID)
+	assert.Equal(t, time.Second, cfg.Outbox.Relays.OrderOutbox.PollInterval)
+	assert.Equal(t, 10*time.Second, cfg.Outbox.Cleaners.OrderOutbox.Interval)
 	assert.False(t, cfg.Outbox.Archive)
 }
 
@@ -34,7 +34,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	t.Setenv("RESTAURANT_SERVICE_POSTGRES_HOST", "db.internal")
 	t.Setenv("RESTAURANT_SERVICE_KAFKA_BROKERS", "a:9092,b:9092")
 	t.Setenv("RESTAURANT_SERVICE_TOPICS_RESTAURANT_APPROVAL_RESPONSE", "answers")
-	t.Setenv("RESTAURANT_SERVICE_OUTBOX_RELAY_POLL_INTERVAL", "250ms")
+	t.Setenv("RESTAURANT_SERVICE_OUTBOX_RELAYS_ORDER_OUTBOX_POLL_INTERVAL", "250ms")
 	t.Setenv("RESTAURANT_SERVICE_OUTBOX_ARCHIVE", "true")
 
 	var cfg config.Config
@@ -43,7 +43,7 @@ func TestEnvironmentOverridesConfigYAML(t *testing.T) {
 	assert.Equal(t, "db.internal", cfg.Postgres.Host)
 	assert.Equal(t, []string{"a:9092", "b:9092"}, cfg.Kafka.Brokers)
 	assert.Equal(t, "answers", cfg.Topics.RestaurantApprovalResponse)
-	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.Relay.PollInterval)
+	assert.Equal(t, 250*time.Millisecond, cfg.Outbox.Relays.OrderOutbox.PollInterval)
 	assert.True(t, cfg.Outbox.Archive)
 }
 
@@ -72,14 +72,16 @@ func TestValidateRefusesUnworkableSettings(t *testing.T) {
 			mutate: func(c *config.Config) { c.Topics.Partitions = -1 },
 			want:   "topics: partitions and replication_factor must not be negative",
 		},
-		"no group":         {mutate: func(c *config.Config) { c.Consumer.GroupID = "" }, want: "consumer.group_id is empty"},
-		"backoffs swapped": {mutate: func(c *config.Config) { c.Consumer.MinBackoff, c.Consumer.MaxBackoff = time.Minute, time.Second }, want: "consumer.min_backoff 1m0s is above consumer.max_backoff 1s"},
+		"no group": {mutate: func(c *config.Config) { c.Consumers.RestaurantApprovalRequest.GroupID = "" }, want: "consumers.restaurant_approval_request.group_id is empty"},
+		"backoffs swapped": {mutate: func(c *config.Config) {
+			c.Consumers.RestaurantApprovalRequest.MinBackoff, c.Consumers.RestaurantApprovalRequest.MaxBackoff = time.Minute, time.Second
+		}, want: "consumers.restaurant_approval_request.min_backoff 1m0s is above consumers.restaurant_approval_request.max_backoff 1s"},
 		"no schema":        {mutate: func(c *config.Config) { c.Postgres.Schema = "" }, want: "postgres.schema is empty"},
 		"no brokers":       {mutate: func(c *config.Config) { c.Kafka.Brokers = nil }, want: "kafka.brokers is empty"},
 		"bad http address": {mutate: func(c *config.Config) { c.HTTP.Address = "8183" }, want: `http.address "8183"`},
 		"relay backoffs swapped": {
 			mutate: func(c *config.Config) {
-				c.Outbox.Relay.MinBackoff, c.Outbox.Relay.MaxBackoff = time.Minute, time.Second
+				c.Outbox.Relays.OrderOutbox.MinBackoff, c.Outbox.Relays.OrderOutbox.MaxBackoff = time.Minute, time.Second
 			},
 			want: "outbox relay order_outbox: min_backoff 1m0s is above max_backoff 1s",
 		},

@@ -29,8 +29,8 @@ var (
 
 // newApprovalHelper is the real use case on the real repositories.
 func newApprovalHelper(db *gorm.DB) *application.RestaurantApprovalRequestHelper {
-	return application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db), domain.NewRestaurantDomainService(),
-		dataaccess.NewRestaurantRepository(db), dataaccess.NewOrderApprovalRepository(db),
+	return application.NewRestaurantApprovalRequestHelper(postgres.NewTransactor(db),
+		dataaccess.NewRestaurantRepository(db), dataaccess.NewOrderApprovalRepository(db), domain.NewRestaurantDomainService(),
 		application.NewOrderOutboxHelper(dataaccess.NewOrderOutboxRepository(db, nil)), time.Now, zap.NewNop())
 }
 

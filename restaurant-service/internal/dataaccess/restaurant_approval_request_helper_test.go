@@ -34,7 +34,7 @@ func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 	}
 	reason := "Quantity 0 of product with id: " + product2.String() + " is not positive in order: " + request.OrderID.String()
 
-	require.NoError(t, helper.PersistOrderApproval(ctx, request))
+	require.NoError(t, helper.ApproveOrder(ctx, request))
 
 	approval, err := dataaccess.NewOrderApprovalRepository(db).FindByOrderID(ctx, request.OrderID)
 	require.NoError(t, err)
@@ -43,9 +43,9 @@ func TestInvalidRequestIsRejectedOnce(t *testing.T) {
 	assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND approval_status = 'REJECTED'
 		AND payload->'failureMessages'->>0 = ?`, request.SagaID.UUID(), reason))
 
-	require.NoError(t, helper.PersistOrderApproval(ctx, request), "a duplicate")
+	require.NoError(t, helper.ApproveOrder(ctx, request), "a duplicate")
 	pgtest.Exec(t, db, `DELETE FROM order_outbox`) // as the cleaner does once published
-	require.NoError(t, helper.PersistOrderApproval(ctx, request), "a duplicate after the cleaner")
+	require.NoError(t, helper.ApproveOrder(ctx, request), "a duplicate after the cleaner")
 
 	assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND approval_status = 'REJECTED'
 		AND payload->'failureMessages'->>0 = ?`, request.SagaID.UUID(), reason), "answered again from the record, not decided again")
@@ -63,8 +63,8 @@ func TestRequestWithoutRestaurantIsRejectedWithoutApproval(t *testing.T) {
 		Products:              []application.OrderProduct{{ID: product2, Quantity: 1}}, Price: kernel.MustParseMoney("50.00"), CreatedAt: time.Now(),
 	}
 
-	require.NoError(t, helper.PersistOrderApproval(ctx, request))
-	require.NoError(t, helper.PersistOrderApproval(ctx, request), "a duplicate")
+	require.NoError(t, helper.ApproveOrder(ctx, request))
+	require.NoError(t, helper.ApproveOrder(ctx, request), "a duplicate")
 
 	assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND approval_status = 'REJECTED'
 		AND payload->'failureMessages'->>0 = ?`, request.SagaID.UUID(),
@@ -100,7 +100,7 @@ func TestConcurrentDeliveriesOfOneRequestAnswerOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			errs[i] = helper.PersistOrderApproval(context.Background(), request)
+			errs[i] = helper.ApproveOrder(context.Background(), request)
 		}()
 	}
 	close(start)
@@ -163,13 +163,13 @@ func TestCancellationOfAnApprovedOrderIsRecorded(t *testing.T) {
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	approval := approvalRequestOf(kernel.RestaurantOrderStatusPaid)
-	require.NoError(t, helper.PersistOrderApproval(ctx, approval))
+	require.NoError(t, helper.ApproveOrder(ctx, approval))
 	require.Equal(t, "APPROVED", approvalStatus(t, db, approval.OrderID))
 
 	cancellation := approval
 	cancellation.ID, cancellation.RestaurantOrderStatus = kernel.NewID[kernel.MessageID](), kernel.RestaurantOrderStatusCancelled
-	require.NoError(t, helper.PersistOrderCancellation(ctx, cancellation))
-	require.NoError(t, helper.PersistOrderCancellation(ctx, cancellation), "a duplicate")
+	require.NoError(t, helper.CancelOrder(ctx, cancellation))
+	require.NoError(t, helper.CancelOrder(ctx, cancellation), "a duplicate")
 
 	assert.Equal(t, "CANCELLED", approvalStatus(t, db, approval.OrderID))
 	assert.Equal(t, int64(1), countOf(t, db, "SELECT count(*) FROM order_outbox WHERE saga_id = ?", approval.SagaID.UUID()),
@@ -188,9 +188,9 @@ func TestApprovalRequestAfterItsCancellationIsRejected(t *testing.T) {
 	cancellation := approval
 	cancellation.ID, cancellation.RestaurantOrderStatus = kernel.NewID[kernel.MessageID](), kernel.RestaurantOrderStatusCancelled
 
-	require.NoError(t, helper.PersistOrderCancellation(ctx, cancellation))
+	require.NoError(t, helper.CancelOrder(ctx, cancellation))
 	require.Equal(t, "CANCELLED", approvalStatus(t, db, approval.OrderID))
-	require.NoError(t, helper.PersistOrderApproval(ctx, approval))
+	require.NoError(t, helper.ApproveOrder(ctx, approval))
 
 	assert.Equal(t, "CANCELLED", approvalStatus(t, db, approval.OrderID))
 	assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND approval_status = 'REJECTED'
@@ -208,7 +208,7 @@ func TestRepeatedRequestIsAnsweredAgain(t *testing.T) {
 	helper := newApprovalHelper(db)
 	ctx := context.Background()
 	request := approvalRequestOf(kernel.RestaurantOrderStatusPaid)
-	require.NoError(t, helper.PersistOrderApproval(ctx, request))
+	require.NoError(t, helper.ApproveOrder(ctx, request))
 	var answers []string
 	require.NoError(t, db.Raw("SELECT id::text FROM order_outbox WHERE saga_id = ?", request.SagaID.UUID()).Scan(&answers).Error)
 	require.Len(t, answers, 1)
@@ -216,13 +216,13 @@ func TestRepeatedRequestIsAnsweredAgain(t *testing.T) {
 	for _, gone := range []string{"COMPLETED", "FAILED"} {
 		pgtest.Exec(t, db, `UPDATE order_outbox SET outbox_status = ?, processed_at = CASE WHEN ? = 'COMPLETED' THEN now() END, attempts = 5
 			WHERE saga_id = ?`, gone, gone, request.SagaID.UUID())
-		require.NoError(t, helper.PersistOrderApproval(ctx, request))
+		require.NoError(t, helper.ApproveOrder(ctx, request))
 		assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE id::text = ? AND outbox_status = 'STARTED'
 			AND processed_at IS NULL AND attempts = 0`, answers[0]), "the %s answer goes out again, same id", gone)
 	}
 
 	pgtest.Exec(t, db, "DELETE FROM order_outbox WHERE saga_id = ?", request.SagaID.UUID())
-	require.NoError(t, helper.PersistOrderApproval(ctx, request))
+	require.NoError(t, helper.ApproveOrder(ctx, request))
 	assert.Equal(t, int64(1), countOf(t, db, `SELECT count(*) FROM order_outbox WHERE saga_id = ? AND approval_status = 'APPROVED'
 		AND outbox_status = 'STARTED'`, request.SagaID.UUID()), "answered again from the record")
 	assert.Equal(t, "APPROVED", approvalStatus(t, db, request.OrderID))

@@ -12,7 +12,8 @@ import (
 )
 
 // RestaurantApprovalRequestKafkaListener consumes restaurant-approval-request
-// records and hands each request to the application.
+// records and hands each request to the application's input port,
+// RestaurantApprovalRequestHelper.
 type RestaurantApprovalRequestKafkaListener struct {
 	listener application.RestaurantApprovalRequestMessageListener
 	log      *zap.Logger
@@ -28,20 +29,24 @@ func NewRestaurantApprovalRequestKafkaListener(listener application.RestaurantAp
 // carries two messages of one shape: a request to approve a PAID order, and
 // (restaurantOrderStatus CANCELLED) the word that an order was cancelled
 // after its approval was asked. A record that is neither goes to the
-// dead-letter topic (kafka.DecodeJSON's Permanent error), as does a message
-// the application calls invalid, which is one no answer could name (no saga
-// or order id): every other request, acceptable or not, is answered. Any
+// dead-letter topic (kafka.DecodeJSON's Permanent error), as does one no
+// answer could name (approvalRequestFromContract) or that the application
+// calls invalid: every other request, acceptable or not, is answered. Any
 // other error is returned as is so the record is retried.
 func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
-	request, err := kafka.DecodeJSON[contract.RestaurantApprovalRequest](msg)
+	m, err := kafka.DecodeJSON[contract.RestaurantApprovalRequest](msg)
 	if err != nil {
 		return err
+	}
+	request, err := approvalRequestFromContract(m)
+	if err != nil {
+		return kafka.Permanent(err)
 	}
 	l.log.Debug("order approval request received",
 		zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
 		zap.Stringer("restaurant_id", request.RestaurantID), zap.Stringer("message_id", request.ID))
 	if request.RestaurantOrderStatus == kernel.RestaurantOrderStatusCancelled {
-		return l.listener.CancelOrder(ctx, approvalRequestOf(request))
+		return l.listener.CancelOrder(ctx, request)
 	}
-	return l.listener.ApproveOrder(ctx, approvalRequestOf(request))
+	return l.listener.ApproveOrder(ctx, request)
 }

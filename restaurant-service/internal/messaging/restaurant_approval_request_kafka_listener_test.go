@@ -129,3 +129,37 @@ func TestRestaurantApprovalRequestKafkaListener(t *testing.T) {
 	assert.Equal(t, 2, calls[transient.SagaID], "a transient failure is retried")
 	assert.Equal(t, 1, calls[invalid.SagaID], "an invalid request is not retried")
 }
+
+// A request no answer could name, or a cancellation without restaurant, is
+// parked by the mapper and never reaches the application.
+func TestRestaurantApprovalRequestKafkaListenerParksRequestsThatCannotBeAnswered(t *testing.T) {
+	t.Parallel()
+	cfg := kafkatest.Config(t)
+	topic := kafkatest.Topic(t, "restaurant-approval-request")
+	producer := kafkatest.Producer(t, cfg)
+	input := mocks.NewMockRestaurantApprovalRequestMessageListener(gomock.NewController(t)) // any call fails the test
+	request := func(mutate func(*contract.RestaurantApprovalRequest)) contract.RestaurantApprovalRequest {
+		r := contract.RestaurantApprovalRequest{ID: uuid.New(), SagaID: uuid.New(), OrderID: uuid.New(),
+			RestaurantID:          uuid.MustParse("d215b5f8-0249-4dc5-89a3-51fd148cfb45"),
+			RestaurantOrderStatus: kernel.RestaurantOrderStatusPaid, Price: kernel.MustParseMoney("25.00")}
+		mutate(&r)
+		return r
+	}
+	dlq := kafkatest.Collect(t, cfg, topic+kafka.DeadLetterSuffix, nil)
+	kafkatest.Consume(t, cfg, topic, nil, messaging.NewRestaurantApprovalRequestKafkaListener(input, zaptest.NewLogger(t)).Handle)
+
+	sendJSON(t, producer, topic, "no-saga", request(func(r *contract.RestaurantApprovalRequest) { r.SagaID = uuid.Nil }))
+	sendJSON(t, producer, topic, "no-order", request(func(r *contract.RestaurantApprovalRequest) { r.OrderID = uuid.Nil }))
+	sendJSON(t, producer, topic, "cancellation-without-restaurant", request(func(r *contract.RestaurantApprovalRequest) {
+		r.RestaurantOrderStatus, r.RestaurantID = kernel.RestaurantOrderStatusCancelled, uuid.Nil
+	}))
+
+	reasons := map[string]string{}
+	for range 3 {
+		m := kafkatest.Receive(t, dlq)
+		reasons[string(m.Key)] = m.Headers[kafka.HeaderDeadLetterReason]
+	}
+	assert.Contains(t, reasons["no-saga"], "an id is missing")
+	assert.Contains(t, reasons["no-order"], "an id is missing")
+	assert.Contains(t, reasons["cancellation-without-restaurant"], "the restaurant id is missing")
+}

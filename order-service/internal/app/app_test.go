@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -20,6 +20,7 @@ import (
 
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
+	infraconfig "github.com/food-ordering-system/infrastructure/config"
 	"github.com/food-ordering-system/infrastructure/httpserver"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/lifecycle"
@@ -94,11 +95,15 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 			RestaurantApprovalResponse: kafka.ConsumerConfig{GroupID: group + "-approval", MaxBackoff: time.Second},
 		},
 		Outbox: config.Outbox{
-			PaymentRelay:  outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
-			ApprovalRelay: outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
+			Relays: config.OutboxRelays{
+				PaymentOutbox:       outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
+				OrderApprovalOutbox: outbox.RelayConfig{PollInterval: 500 * time.Millisecond},
+			},
 			// The test reads the finished rows: no clean-up while it runs.
-			PaymentCleaner:  outbox.CleanerConfig{Interval: time.Hour},
-			ApprovalCleaner: outbox.CleanerConfig{Interval: time.Hour},
+			Cleaners: config.OutboxCleaners{
+				PaymentOutbox:       outbox.CleanerConfig{Interval: time.Hour},
+				OrderApprovalOutbox: outbox.CleanerConfig{Interval: time.Hour},
+			},
 		},
 		Order: config.Order{MaxItems: 100},
 	}
@@ -108,15 +113,20 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	require.NoError(t, cfg.Validate())
 
 	ctx, cancel := context.WithCancel(context.Background())
+	a, err := New(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.InfoLevel)))
+	if err != nil {
+		cancel()
+		t.Fatalf("New: %v", err)
+	}
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.InfoLevel))) }()
+	go func() { done <- a.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case err := <-done:
-			assert.NoError(t, err, "run stops cleanly")
+			assert.NoError(t, err, "Run stops cleanly")
 		case <-time.After(30 * time.Second):
-			t.Error("run did not stop")
+			t.Error("Run did not stop")
 		}
 	})
 
@@ -144,7 +154,7 @@ func startService(t *testing.T, tune ...func(*config.Config)) *service {
 	}, wait, tick, "order-service is ready")
 	if stopped {
 		done <- runErr // for the clean-up, which waits for it
-		t.Fatalf("run returned early: %v", runErr)
+		t.Fatalf("Run returned early: %v", runErr)
 	}
 	return s
 }
@@ -587,4 +597,50 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")
+}
+
+// New wires the service against the real PostgreSQL and Kafka; Run serves
+// until its context ends, then returns nil and lets go of its listeners.
+func TestNewRunsUntilCancelledAndStopsCleanly(t *testing.T) {
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	_, cfg.Postgres = pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	cfg.Kafka = kafkatest.Config(t)
+	cfg.Topics.PaymentRequest = kafkatest.Topic(t, contract.TopicPaymentRequest)
+	cfg.Topics.PaymentResponse = kafkatest.Topic(t, contract.TopicPaymentResponse)
+	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, contract.TopicRestaurantApprovalRequest)
+	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, contract.TopicRestaurantApprovalResponse)
+	group := "order-service-test-" + uuid.NewString()
+	cfg.Consumers.PaymentResponse.GroupID = group + "-payment"
+	cfg.Consumers.RestaurantApprovalResponse.GroupID = group + "-approval"
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := New(ctx, cfg, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	stopped := make(chan error, 1)
+	go func() { stopped <- a.Run(ctx) }()
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + cfg.Admin.Address + "/readyz")
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, wait, tick, "order-service never became ready")
+
+	cancel()
+	select {
+	case err := <-stopped:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("order-service did not stop within 30s")
+	}
+	resp, err := http.Get("http://" + cfg.Admin.Address + "/healthz")
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	assert.Error(t, err, "the admin listener is closed")
 }

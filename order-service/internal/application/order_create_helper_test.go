@@ -219,8 +219,8 @@ type keyedFixture struct {
 func newKeyedFixture(t *testing.T) *keyedFixture {
 	f := newFixture(t)
 	keys := mocks.NewMockIdempotencyKeyRepository(gomock.NewController(t))
-	helper := application.NewOrderCreateHelper(domain.NewOrderDomainService(func() time.Time { return now }), f.orders, f.customers, f.restaurants)
-	create := application.NewOrderCreateCommandHandler(f.tx, helper, application.NewPaymentOutboxHelper(f.payments), 3, zap.NewNop(),
+	create := application.NewOrderCreateHelper(f.tx, f.orders, f.customers, f.restaurants,
+		domain.NewOrderDomainService(func() time.Time { return now }), application.NewPaymentOutboxHelper(f.payments), 3, zap.NewNop(),
 		application.WithIdempotencyKeys(keys))
 	return &keyedFixture{fixture: f, keys: keys, service: application.NewOrderService(create, application.NewOrderTrackCommandHandler(f.orders))}
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -48,10 +48,10 @@ func startService(t *testing.T) *service {
 	cfg.Kafka = kafkatest.Config(t)
 	cfg.Topics.PaymentRequest = kafkatest.Topic(t, "payment-request")
 	cfg.Topics.PaymentResponse = kafkatest.Topic(t, "payment-response")
-	cfg.Consumer.GroupID = "payment-service-" + uuid.NewString()
-	cfg.Consumer.MaxBackoff = time.Second
-	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
-	cfg.Outbox.Cleaner.Interval = time.Hour // keep the answers for the assertions
+	cfg.Consumers.PaymentRequest.GroupID = "payment-service-" + uuid.NewString()
+	cfg.Consumers.PaymentRequest.MaxBackoff = time.Second
+	cfg.Outbox.Relays.OrderOutbox.PollInterval = 500 * time.Millisecond
+	cfg.Outbox.Cleaners.OrderOutbox.Interval = time.Hour // keep the answers for the assertions
 	cfg.HTTP.Address = openapitest.FreeAddress(t)
 	cfg.Admin.Address = openapitest.FreeAddress(t)
 	require.NoError(t, cfg.Validate())
@@ -59,12 +59,14 @@ func startService(t *testing.T) *service {
 	log := zaptest.NewLogger(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	stopped := make(chan error, 1)
-	go func() { stopped <- run(ctx, cfg, log) }()
+	a, err := New(ctx, cfg, log)
+	require.NoError(t, err)
+	go func() { stopped <- a.Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case err := <-stopped:
-			assert.NoError(t, err, "run returns nil on shutdown")
+			assert.NoError(t, err, "Run returns nil on shutdown")
 		case <-time.After(30 * time.Second):
 			t.Error("payment-service did not stop within 30s")
 		}
@@ -208,7 +210,7 @@ func TestPaymentStep(t *testing.T) {
 		AND created_at > now() - interval '1 minute'`, customer))
 	assert.Equal(t, 1, s.count(t, `SELECT count(*) FROM payments WHERE id = ? AND order_id = ? AND status = 'COMPLETED'`,
 		paid.PaymentID, payOrder))
-	// The relay marks what it published a moment later (outbox.relay.mark_delay).
+	// The relay marks what it published a moment later (outbox.relays.order_outbox.mark_delay).
 	require.Eventually(t, func() bool {
 		return s.count(t, `SELECT count(*) FROM order_outbox WHERE id = ? AND outbox_status = 'COMPLETED'
 			AND processed_at IS NOT NULL`, paid.ID) == 1
@@ -374,10 +376,15 @@ func TestBusinessDeadEndsAreAnswered(t *testing.T) {
 	assert.Equal(t, kernel.PaymentStatusCancelled, refundedNothing.PaymentStatus)
 	assert.Empty(t, refundedNothing.FailureMessages)
 
-	// Duplicates of each change nothing but send their first answers again;
-	// the sentinel's answer, published after them, shows they were handled
-	// (a new answer to any of them would have failed as unexpected, and is
-	// counted below).
+	// Duplicates of each change nothing but send their first answers again
+	// once those are marked published (a duplicate that comes while the mark
+	// is pending leaves the answer to that publish); the sentinel's answer,
+	// published after them, shows they were handled (a new answer to any of
+	// them would have failed as unexpected, and is counted below).
+	require.Eventually(t, func() bool {
+		return s.count(t, `SELECT count(*) FROM order_outbox WHERE id IN (?, ?, ?, ?) AND outbox_status = 'COMPLETED'`,
+			noCreditAnswer.ID, noCustomerAnswer.ID, cancelled.ID, refundedNothing.ID) == 4
+	}, 10*time.Second, 10*time.Millisecond, "the first answers are marked published")
 	s.send(t, key, noCredit)
 	s.send(t, key, noCustomer)
 	s.send(t, key, refund)
@@ -411,4 +418,41 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")
+}
+
+// New wires the service against the real PostgreSQL and Kafka; Run serves
+// until its context ends, then returns nil and lets go of its listeners.
+func TestNewRunsUntilCancelledAndStopsCleanly(t *testing.T) {
+	_, pg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	cfg.Postgres = pg
+	cfg.Kafka = kafkatest.Config(t)
+	cfg.Topics.PaymentRequest = kafkatest.Topic(t, "payment-request")
+	cfg.Topics.PaymentResponse = kafkatest.Topic(t, "payment-response")
+	cfg.Consumers.PaymentRequest.GroupID = "payment-service-" + uuid.NewString()
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := New(ctx, cfg, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	stopped := make(chan error, 1)
+	go func() { stopped <- a.Run(ctx) }()
+	s := &service{cfg: cfg}
+	s.waitReady(t)
+
+	cancel()
+	select {
+	case err := <-stopped:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("payment-service did not stop within 30s")
+	}
+	resp, err := http.Get(s.adminURL("/healthz"))
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	assert.Error(t, err, "the admin listener is closed")
 }

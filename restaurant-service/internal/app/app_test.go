@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"context"
@@ -25,6 +25,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/testkit/openapitest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 	"github.com/food-ordering-system/restaurant-service/internal/config"
+	"github.com/food-ordering-system/restaurant-service/migrations"
 )
 
 var (
@@ -53,7 +54,7 @@ type service struct {
 func start(t *testing.T) *service {
 	t.Helper()
 	kcfg := kafkatest.Config(t)
-	db, pgCfg := pgtest.New(t, nil) // an empty schema: run migrates and seeds it
+	db, pgCfg := pgtest.New(t, nil) // an empty schema: New migrates and seeds it
 
 	var cfg config.Config
 	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
@@ -65,10 +66,11 @@ func start(t *testing.T) *service {
 	cfg.Admin.Address = openapitest.FreeAddress(t)
 	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, "restaurant-approval-request")
 	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, "restaurant-approval-response")
-	cfg.Consumer.GroupID = "restaurant-service-test-" + uuid.NewString()
-	cfg.Consumer.MinBackoff, cfg.Consumer.MaxBackoff = 20*time.Millisecond, 200*time.Millisecond
-	cfg.Outbox.Relay.PollInterval = 500 * time.Millisecond
-	cfg.Outbox.Cleaner.Interval = 300 * time.Millisecond
+	cfg.Consumers.RestaurantApprovalRequest.GroupID = "restaurant-service-test-" + uuid.NewString()
+	cfg.Consumers.RestaurantApprovalRequest.MinBackoff = 20 * time.Millisecond
+	cfg.Consumers.RestaurantApprovalRequest.MaxBackoff = 200 * time.Millisecond
+	cfg.Outbox.Relays.OrderOutbox.PollInterval = 500 * time.Millisecond
+	cfg.Outbox.Cleaners.OrderOutbox.Interval = 300 * time.Millisecond
 	cfg.Outbox.Archive = true
 	require.NoError(t, cfg.Validate())
 
@@ -78,23 +80,25 @@ func start(t *testing.T) *service {
 	s.producer = kafkatest.Producer(t, kcfg)
 
 	ctx, cancel := context.WithCancel(context.Background())
+	a, err := New(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	require.NoError(t, err)
 	stopped := make(chan error, 1)
-	go func() { stopped <- run(ctx, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))) }()
+	go func() { stopped <- a.Run(ctx) }()
 	s.readAnswers(t)
 	t.Cleanup(func() {
 		cancel()
 		select {
 		case err := <-stopped:
-			assert.NoError(t, err, "run stops cleanly")
+			assert.NoError(t, err, "Run stops cleanly")
 		case <-time.After(30 * time.Second):
-			t.Error("run did not stop within 30s of cancellation")
+			t.Error("Run did not stop within 30s of cancellation")
 		}
 	})
 
 	require.Eventually(t, func() bool {
 		select {
 		case err := <-stopped:
-			t.Fatalf("run failed at start: %v", err)
+			t.Fatalf("Run failed at start: %v", err)
 		default:
 		}
 		resp, err := http.Get(s.adminURL + "/readyz")
@@ -438,4 +442,47 @@ func TestHealthcheckAsksTheAdminListener(t *testing.T) {
 	err := lifecycle.Healthcheck[config.Config](context.Background(), "../../config.yaml", config.EnvPrefix)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "connection refused")
+}
+
+// New wires the service against the real PostgreSQL and Kafka; Run serves
+// until its context ends, then returns nil and lets go of its listeners.
+func TestNewRunsUntilCancelledAndStopsCleanly(t *testing.T) {
+	_, pg := pgtest.New(t, migrations.FS, migrations.DevelopmentSeed)
+	var cfg config.Config
+	require.NoError(t, infraconfig.Load("../../config.yaml", config.EnvPrefix, &cfg))
+	cfg.Postgres = pg
+	cfg.Kafka = kafkatest.Config(t)
+	cfg.Topics.RestaurantApprovalRequest = kafkatest.Topic(t, "restaurant-approval-request")
+	cfg.Topics.RestaurantApprovalResponse = kafkatest.Topic(t, "restaurant-approval-response")
+	cfg.Consumers.RestaurantApprovalRequest.GroupID = "restaurant-service-test-" + uuid.NewString()
+	cfg.HTTP.Address = openapitest.FreeAddress(t)
+	cfg.Admin.Address = openapitest.FreeAddress(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := New(ctx, cfg, zaptest.NewLogger(t))
+	require.NoError(t, err)
+	stopped := make(chan error, 1)
+	go func() { stopped <- a.Run(ctx) }()
+	require.Eventually(t, func() bool {
+		resp, err := http.Get("http://" + cfg.Admin.Address + "/readyz")
+		if err != nil {
+			return false
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode == http.StatusOK
+	}, 30*time.Second, 50*time.Millisecond, "restaurant-service never became ready")
+
+	cancel()
+	select {
+	case err := <-stopped:
+		require.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("restaurant-service did not stop within 30s")
+	}
+	resp, err := http.Get("http://" + cfg.Admin.Address + "/healthz")
+	if err == nil {
+		_ = resp.Body.Close()
+	}
+	assert.Error(t, err, "the admin listener is closed")
 }

@@ -1,0 +1,9 @@
+package config
+
+import "github.com/food-ordering-system/infrastructure/kafka"
+
+// Consumers configures the consumer of each topic read, under the topic's
+// key.
+type Consumers struct {
+	PaymentRequest kafka.ConsumerConfig `mapstructure:"payment_request"`
+}
