@@ -123,10 +123,14 @@ func (f *fixture) readHistory(t *testing.T) *gomock.Call {
 }
 
 // readsBeforePayment expects, in CompletePayment's order, the transaction and
-// the reads before the history: the credit entry, no answer yet, the order's
-// payment.
+// the reads before the history: the credit entry, the order's payment and,
+// when there is one, no answer yet.
 func (f *fixture) readsBeforePayment(req application.PaymentRequest, credit *domain.CreditEntry, payment *domain.Payment) []*gomock.Call {
-	return []*gomock.Call{f.inTransaction(), f.lockCredit(req.CustomerID, credit), f.answered(req, false), f.findPayment(req.OrderID, payment)}
+	calls := []*gomock.Call{f.inTransaction(), f.lockCredit(req.CustomerID, credit), f.findPayment(req.OrderID, payment)}
+	if payment != nil {
+		calls = append(calls, f.answered(req, false))
+	}
+	return calls
 }
 
 // readsBeforeCancel expects, in CancelPayment's order, the transaction

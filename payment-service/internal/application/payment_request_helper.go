@@ -141,19 +141,21 @@ func (h *PaymentRequestHelper) pay(ctx context.Context, req PaymentRequest, paym
 	if err != nil {
 		return "", nil, err
 	}
-	// Looked up under the lock: a duplicate that waited for it sees the
-	// answer its twin just committed.
-	if answered, err := h.outbox.AnswerAgain(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
-		return outcomeAnswered, nil, err
-	}
-	// Also under the lock, which a cancellation of this order takes too
+	// Looked up under the lock, which a cancellation of this order takes too
 	// before it records itself: the cancellation is found here, or it finds
-	// this payment.
+	// this payment; and a duplicate that waited for the lock finds the
+	// payment its twin just committed.
 	existing, err := h.findPayment(ctx, req.OrderID)
 	if err != nil {
 		return "", nil, err
 	}
 	if existing != nil {
+		// Only an order with a payment can have been answered (each answer
+		// to a request with a customer is written with its payment), so a
+		// first delivery skips this lookup.
+		if answered, err := h.outbox.AnswerAgain(ctx, req.SagaID, kernel.PaymentOrderStatusPending); err != nil || answered {
+			return outcomeAnswered, nil, err
+		}
 		// CANCELLED: a refund overtook this request (or refunded it and the
 		// answer to this duplicate was cleaned). Anything else: a duplicate
 		// whose answer was cleaned from the outbox, answered again from the

@@ -169,7 +169,8 @@ func TestCompletePaymentDuplicates(t *testing.T) {
 	t.Run("saga already answered", func(t *testing.T) {
 		f := newFixture(t)
 		req := pendingRequest("200.00")
-		gomock.InOrder(f.inTransaction(), f.lockCredit(customerID, creditEntry(t, "500.00")), f.answered(req, true))
+		gomock.InOrder(f.inTransaction(), f.lockCredit(customerID, creditEntry(t, "500.00")),
+			f.findPayment(req.OrderID, storedPayment(t, req.OrderID, kernel.PaymentStatusCompleted)), f.answered(req, true))
 		assert.NoError(t, f.helper.CompletePayment(context.Background(), req))
 	})
 	for _, status := range []kernel.PaymentStatus{kernel.PaymentStatusCompleted, kernel.PaymentStatusFailed} {

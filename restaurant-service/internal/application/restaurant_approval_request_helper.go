@@ -81,11 +81,16 @@ func (h *RestaurantApprovalRequestHelper) ApproveOrder(ctx context.Context, requ
 	)
 	err := h.tx.Transact(ctx, func(ctx context.Context) error {
 		var err error
-		if answered, err = h.outbox.AnswerAgain(ctx, request.SagaID); err != nil || answered {
-			return err
-		}
 		if earlier, err = h.findApproval(ctx, request.OrderID, false); err != nil {
 			return err
+		}
+		// Only a decided order, or a request without restaurant (answered
+		// without an approval), can have an answer to send again: a first
+		// delivery skips the lookup.
+		if earlier != nil || request.RestaurantID.IsZero() {
+			if answered, err = h.outbox.AnswerAgain(ctx, request.SagaID); err != nil || answered {
+				return err
+			}
 		}
 		if earlier != nil {
 			status, failures := earlier.Answer()

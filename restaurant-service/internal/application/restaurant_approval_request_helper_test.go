@@ -125,7 +125,6 @@ func TestApproveOrderApproves(t *testing.T) {
 	m := newHelper(t)
 	req := request("100.00", application.OrderProduct{ID: product2, Quantity: 2})
 	m.expectTransaction()
-	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 		Return(catalogRestaurant(t, true), nil)
@@ -189,7 +188,6 @@ func TestApproveOrderRejects(t *testing.T) {
 				ids[i] = p.ID
 			}
 			m.expectTransaction()
-			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, ids).Return(catalogRestaurant(t, tt.active), nil)
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, tt.failures(req))
@@ -203,7 +201,6 @@ func TestApproveOrderRejectsUnknownRestaurant(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 	m.expectTransaction()
-	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 	m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 		Return(nil, fmt.Errorf("find restaurant %s: %w", restaurant1, kernel.ErrNotFound))
@@ -217,6 +214,7 @@ func TestApproveOrderAlreadyAnsweredChangesNothing(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 	m.expectTransaction()
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(decided(t, req, kernel.OrderApprovalStatusApproved), nil)
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(true, nil)
 	// No restaurant lookup, no approval, no outbox row: the strict mocks fail
 	// the test on any of them.
@@ -239,7 +237,6 @@ func TestApproveOrderConcurrentDuplicateIsAnswered(t *testing.T) {
 			m := newHelper(t)
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			m.expectTransaction()
-			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, []kernel.ProductID{product2}).
 				Return(catalogRestaurant(t, true), nil)
@@ -262,13 +259,13 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 		{
 			name: "outbox lookup fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
+				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(decided(t, req, kernel.OrderApprovalStatusApproved), nil)
 				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, down)
 			},
 		},
 		{
 			name: "restaurant lookup fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
-				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(nil, down)
 			},
@@ -276,7 +273,6 @@ func TestApproveOrderReturnsTransientFailures(t *testing.T) {
 		{
 			name: "outbox insert fails",
 			expect: func(m helperMocks, req application.RestaurantApprovalRequest) {
-				m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 				m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 				m.restaurants.EXPECT().FindRestaurantInformation(inTx{}, restaurant1, gomock.Any()).Return(catalogRestaurant(t, true), nil)
 				m.approvals.EXPECT().Save(inTx{}, gomock.Any()).Return(nil)
@@ -347,7 +343,6 @@ func TestApproveOrderRejectsInvalidRequestsWithTheReason(t *testing.T) {
 			req := request("50.00", application.OrderProduct{ID: product2, Quantity: 1})
 			tt.mutate(&req)
 			m.expectTransaction()
-			m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(false, nil)
 			m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(nil, kernel.ErrNotFound)
 			// No catalog lookup: the request is refused on its own.
 			m.expectAnswer(t, req, kernel.OrderApprovalStatusRejected, []string{tt.reason(req)})
@@ -388,7 +383,22 @@ func TestApproveOrderInvalidRequestAlreadyAnsweredChangesNothing(t *testing.T) {
 	m := newHelper(t)
 	req := request("50.00")
 	m.expectTransaction()
+	m.approvals.EXPECT().FindByOrderID(inTx{}, req.OrderID).Return(decided(t, req, kernel.OrderApprovalStatusRejected), nil)
 	m.outbox.EXPECT().ResendBySagaID(inTx{}, req.SagaID).Return(true, nil)
 
 	require.NoError(t, m.helper.ApproveOrder(context.Background(), req))
+}
+
+// decided is the stored approval of an order decided before; a rejection
+// gives its reason.
+func decided(t *testing.T, req application.RestaurantApprovalRequest, status kernel.OrderApprovalStatus) *domain.OrderApproval {
+	t.Helper()
+	var reasons []string
+	if status == kernel.OrderApprovalStatusRejected {
+		reasons = []string{"No products in order: " + req.OrderID.String()}
+	}
+	approval, err := domain.UnmarshalOrderApprovalFromDatabase(kernel.NewID[kernel.OrderApprovalID](), req.RestaurantID,
+		req.OrderID, status, reasons)
+	require.NoError(t, err)
+	return approval
 }
