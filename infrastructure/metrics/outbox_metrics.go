@@ -115,12 +115,13 @@ func (s *countingStore) Claim(ctx context.Context, limit int, publish func(conte
 }
 
 // MarkPublished implements outbox.Store: the fast path's published rows.
-func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
-	if err := s.next.MarkPublished(ctx, marks); err != nil {
-		return err
+func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) ([]outbox.Mark, error) {
+	busy, err := s.next.MarkPublished(ctx, marks)
+	if err != nil {
+		return nil, err
 	}
-	s.m.published.WithLabelValues(s.table).Add(float64(len(marks)))
-	return nil
+	s.m.published.WithLabelValues(s.table).Add(float64(len(marks) - len(busy)))
+	return busy, nil
 }
 
 // Release implements outbox.Store: the rows the fast path could not publish,

@@ -91,12 +91,14 @@ type Store interface {
 	// MarkPublished marks COMPLETED the rows that the fast path published,
 	// each with processed_at when the broker took it: the database's clock
 	// less the time since then, measured on this process's monotonic clock,
-	// so that no two clocks are compared. It includes a row its saga withdrew meanwhile
-	// (it was sent, so it is not withdrawn), but not a row handed back for a
-	// resend meanwhile (its lease ended): that one is published once more.
+	// so that no two clocks are compared. It includes a row its saga withdrew
+	// meanwhile (it was sent, so it is not withdrawn). It never waits for a
+	// row lock: the marks of rows a saga step holds at that moment are
+	// returned as busy, for the caller to mark once the step has committed,
+	// so that a mark neither waits for a step nor makes steps wait behind it.
 	// The mark need not wait for the disk: a lost mark only sends the row
 	// again under the same message id.
-	MarkPublished(ctx context.Context, marks []Mark) error
+	MarkPublished(ctx context.Context, marks []Mark) (busy []Mark, err error)
 	// Release ends the lease of the rows of ids that the fast path could not
 	// publish, so that the next claim takes them without waiting for the
 	// lease to run out.

@@ -183,7 +183,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	markTimer.Stop()
 	defer markTimer.Stop()
 	// What the broker took is marked even when shutdown began meanwhile.
-	defer r.markPublished(context.WithoutCancel(ctx), true) //nolint:errcheck // logged; the rows go out again after their lease
+	defer r.markBeforeStop(ctx)
 	claim := true
 	for {
 		var (
@@ -312,23 +312,55 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 }
 
 // markPublished marks the published rows waiting for their mark, if a full
-// batch of them waits, their MarkDelay is over, or now is set. The mark does
-// not end with ctx: what the broker took is marked even when shutdown began
-// during the send. The rows of a failed mark stay STARTED and leased; once
-// the lease runs out a claim sends them again under the same ids.
+// batch of them waits, their MarkDelay is over, or now is set. Rows a saga
+// step holds at that moment wait for the next mark, a MarkDelay later. The
+// mark does not end with ctx: what the broker took is marked even when
+// shutdown began during the send. The rows of a failed mark stay STARTED
+// and leased; once the lease runs out a claim sends them again under the
+// same ids.
 func (r *Relay) markPublished(ctx context.Context, now bool) error {
 	if len(r.unmarked) == 0 || !now && len(r.unmarked) < r.cfg.BatchSize && time.Now().Before(r.markDue) {
 		return nil
 	}
-	ids := r.unmarked
+	marks := r.unmarked
 	r.unmarked = nil
 	markCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), markTimeout)
 	defer cancel()
-	if err := r.store.MarkPublished(markCtx, ids); err != nil {
-		return fmt.Errorf("mark %d published rows: %w", len(ids), err)
+	busy, err := r.store.MarkPublished(markCtx, marks)
+	if err != nil {
+		return fmt.Errorf("mark %d published rows: %w", len(marks), err)
+	}
+	if len(busy) > 0 {
+		r.unmarked = busy
+		r.markDue = time.Now().Add(r.cfg.MarkDelay)
 	}
 	return nil
 }
+
+// markBeforeStop marks what the broker took before Run returns, waiting a
+// MarkDelay between rounds for the saga steps that hold some of the rows,
+// at most stopMarkRounds times. What is left goes out again once its lease
+// runs out, under the same ids.
+func (r *Relay) markBeforeStop(ctx context.Context) {
+	ctx = context.WithoutCancel(ctx)
+	for round := 0; len(r.unmarked) > 0; round++ {
+		if round > 0 {
+			if round == stopMarkRounds {
+				r.log.Info("outbox rows published but not marked at stop; they go out again once their lease runs out",
+					zap.Int("rows", len(r.unmarked)))
+				return
+			}
+			retry.Sleep(ctx, r.cfg.MarkDelay, nil)
+		}
+		if err := r.markPublished(ctx, true); err != nil {
+			r.log.Warn("outbox rows published but not marked at stop; they go out again once their lease runs out", zap.Error(err))
+			return
+		}
+	}
+}
+
+// stopMarkRounds bounds markBeforeStop.
+const stopMarkRounds = 5
 
 // queuedRows is how many committed rows wait for the fast path.
 func (r *Relay) queuedRows() int {

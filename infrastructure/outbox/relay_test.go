@@ -292,7 +292,7 @@ func TestMarkPublishedCompletesARowWithdrawnWhileItWasSent(t *testing.T) {
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'WITHDRAWN' WHERE id = ?`, ids[1])
 	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'FAILED' WHERE id = ?`, ids[2])
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
-	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids...)))
+	mark(t, store, marks(time.Now(), ids...))
 	rs := rows(t, db)
 	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
 	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "it was sent, so it is not withdrawn")
@@ -431,7 +431,7 @@ func TestResendLeavesARowStillOwedAsItIs(t *testing.T) {
 	// for their mark.
 	idle := outbox.NewRelay(store, newRecorder(), outbox.RelayConfig{}, zaptest.NewLogger(t))
 	ids := writeAtCommit(t, db, idle, 2, nil)
-	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids[0])))
+	mark(t, store, marks(time.Now(), ids[0]))
 	for _, id := range ids {
 		resent, err := postgres.ResendOutboxRows(context.Background(), db, table, "id = ?", id)
 		require.NoError(t, err)
@@ -441,7 +441,7 @@ func TestResendLeavesARowStillOwedAsItIs(t *testing.T) {
 	require.NoError(t, db.Table(table).Where("lease_until IS NOT NULL").Pluck("id", &leased).Error)
 	assert.Equal(t, []uuid.UUID{ids[1]}, leased, "the owed row keeps its lease; the published one is free to claim")
 
-	require.NoError(t, store.MarkPublished(context.Background(), marks(time.Now(), ids[1])))
+	mark(t, store, marks(time.Now(), ids[1]))
 	rs := rows(t, db)
 	assert.Equal(t, "STARTED", rs[ids[0]].OutboxStatus, "the published row is owed again")
 	assert.Equal(t, "COMPLETED", rs[ids[1]].OutboxStatus, "the owed row was published once")
@@ -454,6 +454,81 @@ func TestResendLeavesARowStillOwedAsItIs(t *testing.T) {
 	})
 	require.NoError(t, err)
 	assert.Equal(t, []uuid.UUID{ids[0]}, published)
+}
+
+// mark marks rows no other transaction holds.
+func mark(t *testing.T, store *postgres.OutboxStore, marks []outbox.Mark) {
+	t.Helper()
+	busy, err := store.MarkPublished(context.Background(), marks)
+	require.NoError(t, err)
+	require.Empty(t, busy)
+}
+
+// A mark never waits for a row a saga step holds (its answer may have come
+// back before the mark): it marks the others and returns that one busy, and
+// marks it once the step has committed.
+func TestMarkPublishedLeavesARowATransactionHoldsBusy(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	ids := insertRows(t, db, 3)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET lease_until = now() + interval '1 minute'`)
+	pgtest.Exec(t, db, `UPDATE test_outbox SET outbox_status = 'FAILED' WHERE id = ?`, ids[2])
+	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
+
+	step := db.Begin()
+	require.NoError(t, step.Error)
+	defer step.Rollback()
+	require.NoError(t, step.Exec(`UPDATE test_outbox SET attempts = attempts WHERE id = ?`, ids[1]).Error)
+
+	published := marks(time.Now(), ids...)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	busy, err := store.MarkPublished(ctx, published)
+	require.NoError(t, err, "the mark does not wait for the step")
+	assert.Equal(t, published[1:2], busy, "the held row is busy; the parked one is not owed")
+	rs := rows(t, db)
+	assert.Equal(t, "COMPLETED", rs[ids[0]].OutboxStatus)
+	assert.Equal(t, "STARTED", rs[ids[1]].OutboxStatus)
+	assert.Equal(t, "FAILED", rs[ids[2]].OutboxStatus)
+
+	require.NoError(t, step.Commit().Error)
+	mark(t, store, busy)
+	assert.Equal(t, "COMPLETED", rows(t, db)[ids[1]].OutboxStatus)
+}
+
+// The relay marks a row a saga step held at its first mark at a later one,
+// once the step has committed, and stops trying once it is marked.
+func TestRelayMarksARowASagaStepHeldAfterTheStep(t *testing.T) {
+	t.Parallel()
+	db, _ := newOutbox(t)
+	store := &countingStore{Store: postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})}
+	published := newRecorder()
+	relay := outbox.NewRelay(store, published, outbox.RelayConfig{PollInterval: time.Hour, MarkDelay: 10 * time.Millisecond},
+		zaptest.NewLogger(t))
+	ids := writeAtCommit(t, db, relay, 1, nil)
+	// The step takes the row before the relay runs, as a reply that came
+	// back before the mark does.
+	step := db.Begin()
+	require.NoError(t, step.Error)
+	defer step.Rollback()
+	require.NoError(t, step.Exec(`UPDATE test_outbox SET attempts = attempts WHERE id = ?`, ids[0]).Error)
+	runRelay(t, relay)
+
+	require.Eventually(t, func() bool { return published.count(ids[0]) == 1 && len(store.markCalls()) >= 2 }, 10*time.Second,
+		5*time.Millisecond, "the relay publishes the row and tries its mark again")
+	assert.Equal(t, "STARTED", rows(t, db)[ids[0]].OutboxStatus, "not marked while the step holds it")
+
+	require.NoError(t, step.Commit().Error)
+	require.Eventually(t, func() bool { return rows(t, db)[ids[0]].OutboxStatus == "COMPLETED" }, 10*time.Second,
+		5*time.Millisecond, "marked once the step committed")
+	calls := len(store.markCalls())
+	// The next marks would come every 10 ms; a relay that kept the mark
+	// would have made more by the time another row is published and marked.
+	more := writeAtCommit(t, db, relay, 1, nil)
+	require.Eventually(t, func() bool { return rows(t, db)[more[0]].OutboxStatus == "COMPLETED" }, 10*time.Second,
+		5*time.Millisecond)
+	assert.Equal(t, calls+1, len(store.markCalls()), "one mark for the new row, none for the marked one")
+	assert.Equal(t, 1, published.count(ids[0]), "published once")
 }
 
 // marks are ids published at the same moment.
@@ -476,8 +551,7 @@ func TestMarkPublishedDatesEachRowByItsPublish(t *testing.T) {
 	require.NoError(t, db.Raw(`SELECT clock_timestamp()`).Scan(&dbNow).Error)
 	now := time.Now()
 	store := postgres.NewOutboxStore(db, postgres.OutboxTable{Name: table})
-	require.NoError(t, store.MarkPublished(context.Background(), []outbox.Mark{
-		{ID: ids[0], PublishedAt: now.Add(-40 * time.Second)}, {ID: ids[1], PublishedAt: now}}))
+	mark(t, store, []outbox.Mark{{ID: ids[0], PublishedAt: now.Add(-40 * time.Second)}, {ID: ids[1], PublishedAt: now}})
 	rs := rows(t, db)
 	require.NotNil(t, rs[ids[0]].ProcessedAt)
 	require.NotNil(t, rs[ids[1]].ProcessedAt)
@@ -493,7 +567,7 @@ type countingStore struct {
 	claims int
 }
 
-func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+func (s *countingStore) MarkPublished(ctx context.Context, marks []outbox.Mark) ([]outbox.Mark, error) {
 	ids := make([]uuid.UUID, len(marks))
 	for i, m := range marks {
 		ids[i] = m.ID

@@ -149,45 +149,62 @@ func (s *OutboxStore) Claim(ctx context.Context, limit int, publish func(context
 // statement's own transaction, and that setting is what its commit reads.
 // processed_at is the database's clock at the statement less each row's age,
 // so a mark gathered for a while still dates the publish, not the mark. A
-// row withdrawn meanwhile becomes COMPLETED too: it was sent. The ids and ages go as two array parameters, so the statement is prepared
-// once whatever the number of rows. The rows are locked in id order; a saga
-// step that holds several of them (a consumer's batch) may still deadlock
-// with the mark, which is then run again, up to markAttempts times: the other
-// transaction has ended by then.
-func (s *OutboxStore) MarkPublished(ctx context.Context, marks []outbox.Mark) error {
+// row withdrawn meanwhile becomes COMPLETED too: it was sent. The rows are
+// locked with SKIP LOCKED: a row a saga step holds (its reply came back
+// before the mark) is left alone and returned busy, so the mark never waits
+// and is never part of a deadlock. The ids and ages go as array parameters,
+// so the statement is prepared once whatever the number of rows.
+func (s *OutboxStore) MarkPublished(ctx context.Context, marks []outbox.Mark) ([]outbox.Mark, error) {
 	if len(marks) == 0 {
-		return nil
+		return nil, nil
 	}
 	table := QuoteIdent(s.table.Name)
 	ids := make([]string, len(marks))
 	ages := make([]string, len(marks))
-	var err error
-	for range markAttempts {
-		now := time.Now()
-		for i, m := range marks {
-			ids[i] = m.ID.String()
-			ages[i] = strconv.FormatFloat(max(now.Sub(m.PublishedAt), 0).Seconds(), 'f', 6, 64)
-		}
-		err = s.db.WithContext(ctx).Exec(`UPDATE `+table+` AS t SET outbox_status = ?,
-				processed_at = clock_timestamp() - make_interval(secs => m.age)
-			FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
-				unnest(?::uuid[], ?::float8[]) AS m(id, age)
-			WHERE t.id = m.id AND t.id IN (SELECT id FROM `+table+` WHERE id = ANY(?::uuid[])
-				AND outbox_status IN (?, ?) ORDER BY id FOR UPDATE)`,
-			outbox.StatusCompleted, pgArray(ids), pgArray(ages), pgArray(ids), outbox.StatusStarted, outbox.StatusWithdrawn).Error
-		if !IsRetryable(err) {
-			break
+	now := time.Now()
+	for i, m := range marks {
+		ids[i] = m.ID.String()
+		ages[i] = strconv.FormatFloat(max(now.Sub(m.PublishedAt), 0).Seconds(), 'f', 6, 64)
+	}
+	// owed: the rows still to mark, as the statement's snapshot sees them;
+	// free: those of them no other transaction holds; busy: owed less marked.
+	var busy []struct{ ID uuid.UUID }
+	owed := `SELECT id FROM ` + table + ` WHERE id = ANY(?::uuid[]) AND outbox_status IN (?, ?)`
+	err := s.db.WithContext(ctx).Raw(`WITH owed AS (`+owed+`),
+			free AS (`+owed+` FOR UPDATE SKIP LOCKED),
+			marked AS (
+				UPDATE `+table+` AS t SET outbox_status = ?,
+					processed_at = clock_timestamp() - make_interval(secs => m.age)
+				FROM (SELECT set_config('synchronous_commit', 'off', true)) AS async,
+					unnest(?::uuid[], ?::float8[]) AS m(id, age)
+				WHERE t.id = m.id AND t.id IN (SELECT id FROM free)
+				RETURNING t.id)
+		SELECT id FROM owed WHERE id NOT IN (SELECT id FROM marked)`,
+		pgArray(ids), outbox.StatusStarted, outbox.StatusWithdrawn,
+		pgArray(ids), outbox.StatusStarted, outbox.StatusWithdrawn,
+		outbox.StatusCompleted, pgArray(ids), pgArray(ages)).Scan(&busy).Error
+	if err != nil {
+		return nil, WrapError(err, "mark "+s.table.Name+" rows published")
+	}
+	if len(busy) == 0 {
+		return nil, nil
+	}
+	held := make(map[uuid.UUID]bool, len(busy))
+	for _, b := range busy {
+		held[b.ID] = true
+	}
+	out := make([]outbox.Mark, 0, len(busy))
+	for _, m := range marks {
+		if held[m.ID] {
+			out = append(out, m)
 		}
 	}
-	return WrapError(err, "mark "+s.table.Name+" rows published")
+	return out, nil
 }
 
 // pgArray renders elements that need no quoting (uuids, numbers) as a
 // PostgreSQL array literal.
 func pgArray(elems []string) string { return "{" + strings.Join(elems, ",") + "}" }
-
-// markAttempts bounds the runs of a mark that deadlocked.
-const markAttempts = 5
 
 // Release implements outbox.Store.
 func (s *OutboxStore) Release(ctx context.Context, ids []uuid.UUID) error {
