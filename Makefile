@@ -104,7 +104,10 @@ test-unit: ## unit tests only: no database, no broker
 # make load: RATE orders/s open loop (or WORKERS clients, closed loop) for
 # DURATION, the first WARMUP left out of the steady figures, against
 # PostgreSQL with fsync and synchronous commit on.
-# PROFILE=dir also writes each service's CPU profile to dir.
+# PROFILE=dir also writes each service's CPU profile to dir. ATTACH=1 loads
+# the services a running `make run` serves instead (start that one with
+# FOS_PG_DURABLE=1 for publishable figures): its CPU figures count make run's
+# own processes too, so the two can be compared.
 RATE     ?= 100
 WORKERS  ?= 0
 DURATION ?= 60s
@@ -112,15 +115,17 @@ WARMUP   ?= 10s
 LOAD_OUT ?= .run/load-$(shell date +%Y%m%d-%H%M%S).json
 
 .PHONY: load
-load: ## send RATE orders/s (or WORKERS clients) for DURATION; print latency, hops, CPU per saga (durable PostgreSQL)
+load: ## send RATE orders/s (or WORKERS clients) for DURATION; print latency, hops, CPU per saga (durable PostgreSQL; ATTACH=1: to make run's services)
+ifeq ($(ATTACH),)
 ifeq ($(DOCKER_ENGINE),yes)
 	docker compose up -d --wait postgres kafka kafka-init
 else
 	@FOS_PG_DURABLE=1 $(LOCAL)/postgres.sh start
 	@$(LOCAL)/kafka.sh start
 endif
+endif
 	@cd infrastructure/tools && $(GO) run ./cmd/load -rate $(RATE) -workers $(WORKERS) -duration $(DURATION) -warmup $(WARMUP) -out ../../$(LOAD_OUT) \
-		$(if $(PROFILE),-profile $(abspath $(PROFILE)))
+		$(if $(PROFILE),-profile $(abspath $(PROFILE))) $(if $(ATTACH),-attach)
 
 # make api-test: schemathesis, pinned, in a virtual environment of the
 # repository's own (.venv/, git-ignored), installed once and reused; bumping

@@ -95,6 +95,12 @@ type System struct {
 	// while the test's other goroutines use the system.
 	mu        sync.Mutex
 	processes map[string]*process
+
+	// attached holds the services' process ids of a system AttachRun found,
+	// helpers the ids of the processes that run them; both are nil for a
+	// system StartSystem started.
+	attached map[string]int
+	helpers  map[string]int
 }
 
 // consumerGroup is one consumer group of the system: its id for this run and
@@ -212,6 +218,14 @@ func (s *System) LogTail(n int) string {
 // service that Kill stopped and nothing restarted is not reported. The logs
 // are kept in Dir; RemoveDir deletes them.
 func (s *System) Stop(ctx context.Context) error {
+	if s.Attached() {
+		// Not the caller's to stop: only its connection goes.
+		if s.DB != nil {
+			_ = postgres.Close(s.DB)
+			s.DB = nil
+		}
+		return nil
+	}
 	s.mu.Lock()
 	processes := s.processes
 	s.processes = nil
@@ -294,6 +308,9 @@ func (s *System) process(service string) (*process, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	p, ok := s.processes[service]
+	if !ok && s.Attached() {
+		return nil, fmt.Errorf("e2e: %s runs under make run, not under this harness: it cannot be controlled from here", service)
+	}
 	if !ok {
 		return nil, fmt.Errorf("e2e: no service %q in the system (stopped, or not one of %v)", service, Services)
 	}
@@ -422,6 +439,12 @@ func (s *System) Healthcheck(ctx context.Context, service string, env map[string
 
 // PID returns the process id of service's current process.
 func (s *System) PID(service string) (int, error) {
+	if s.Attached() {
+		if pid, ok := s.attached[service]; ok {
+			return pid, nil
+		}
+		return 0, fmt.Errorf("e2e: no service %q in make run's system (not one of %v)", service, Services)
+	}
 	p, err := s.process(service)
 	if err != nil {
 		return 0, err
@@ -456,7 +479,12 @@ func (s *System) CreateCustomer(ctx context.Context, credit kernel.Money) (kerne
 }
 
 // RemoveDir deletes the logs of a stopped system.
-func (s *System) RemoveDir() error { return os.RemoveAll(s.Dir) }
+func (s *System) RemoveDir() error {
+	if s.Attached() {
+		return nil // make run's logs are make run's
+	}
+	return os.RemoveAll(s.Dir)
+}
 
 // build compiles the three services into Dir/bin. With the workspace (the
 // default) one `go build` compiles all three, sharing their dependencies'

@@ -21,6 +21,9 @@ const clockTicks = 100
 // cpuSampler reads the CPU time the system's processes have used.
 type cpuSampler struct {
 	services map[string]int
+	// helpers are the processes that run an attached system's services
+	// (make run's script and its log tail), reported after processNames.
+	helpers map[string]int
 	// generatorBackends lists the PostgreSQL backends serving the load
 	// generator's own status poll, whose CPU is the generator's, not the
 	// sagas'.
@@ -42,6 +45,7 @@ func newCPUSampler(s *e2e.System) (*cpuSampler, error) {
 		}
 		c.services[name] = pid
 	}
+	c.helpers = s.Helpers()
 	return c, nil
 }
 
@@ -53,6 +57,12 @@ func (c *cpuSampler) sample() cpuSample {
 	s := cpuSample{at: time.Now(), ticks: map[string]int64{}}
 	for name, pid := range c.services {
 		if t, err := procTicks(pid, false); err == nil {
+			s.ticks[name] = t
+		}
+	}
+	for name, pid := range c.helpers {
+		// With its reaped children: the script's short-lived commands.
+		if t, err := procTicks(pid, true); err == nil {
 			s.ticks[name] = t
 		}
 	}

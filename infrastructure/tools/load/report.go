@@ -73,6 +73,9 @@ type Report struct {
 	SagaApproved      Latency `json:"saga_approved"`
 	Post              Latency `json:"post"`
 	Hops              []Hop   `json:"hops"`
+	// HopSagas is how many approved sagas the hops were timed from: those
+	// whose outbox rows were still there (all of them with archiving on).
+	HopSagas int `json:"hop_sagas"`
 	// CPUMsPerSaga is each process's CPU time over the steady window divided
 	// by the sagas that ended in it.
 	CPUMsPerSaga map[string]float64 `json:"cpu_ms_per_saga"`
@@ -275,6 +278,7 @@ func (r *runner) hops(ctx context.Context, rep *Report) error {
 		"order-service: delivery + handler (approval answer), seen by the poller",
 	}
 	legs := make([][]time.Duration, len(names))
+	rep.HopSagas = len(rows)
 	for _, row := range rows {
 		points := []time.Time{rep.sentOf[row.TrackingID], row.PayCreated, row.PaySent, row.PaidCreated, row.PaidSent,
 			row.ApprCreated, row.ApprSent, row.ApproCreated, row.ApproSent, rep.finalOf[row.TrackingID]}
@@ -305,15 +309,25 @@ func (rep *Report) Print(w io.Writer) {
 	row("saga, POST to final status (all)", rep.Saga)
 	row("saga, POST to final status (approved)", rep.SagaApproved)
 	row("POST /orders", rep.Post)
-	p("hops of the approved saga:")
-	for _, h := range rep.Hops {
-		row(h.Name, h.Latency)
+	if rep.HopSagas == 0 {
+		p("hops of the approved saga: none timed (the cleaners had deleted every saga's outbox rows: archiving is off)")
+	} else {
+		p("hops of the approved saga (%d sagas):", rep.HopSagas)
+		for _, h := range rep.Hops {
+			row(h.Name, h.Latency)
+		}
 	}
 	p("floor: Kafka round trip %.2f ms, PostgreSQL commit %.2f ms; saga floor (4 round trips + 5 commits) %.1f ms; saga p50 = %.1f x floor",
 		rep.Floor.KafkaRoundTripMs, rep.Floor.CommitMs, rep.Floor.SagaMs, rep.SagaOverFloor)
 	var parts []string
 	var total float64
-	for _, name := range processNames {
+	names := slices.Clone(processNames)
+	for _, name := range slices.Sorted(maps.Keys(rep.CPUMsPerSaga)) {
+		if !slices.Contains(names, name) {
+			names = append(names, name) // make run's own processes, when attached
+		}
+	}
+	for _, name := range names {
 		if v, ok := rep.CPUMsPerSaga[name]; ok {
 			parts = append(parts, fmt.Sprintf("%s %.2f", name, v))
 			total += v

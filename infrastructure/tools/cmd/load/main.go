@@ -1,9 +1,12 @@
 // Command load starts the three services on a database and topics of their
 // own, sends orders through them and prints where the time and the CPU go
 // (see package load). make load runs it against PostgreSQL in durable mode.
+// With -attach it measures the services `make run` runs instead, on the
+// development database, with make run's own processes in the CPU figures.
 //
 //	go run ./cmd/load -rate 100 -duration 60s
 //	go run ./cmd/load -workers 64 -duration 60s
+//	go run ./cmd/load -attach -rate 100 -duration 60s
 package main
 
 import (
@@ -32,6 +35,7 @@ func main() {
 func run() error {
 	var cfg load.Config
 	var out string
+	var attach bool
 	flag.Float64Var(&cfg.Rate, "rate", 100, "orders per second, open loop (ignored with -workers)")
 	flag.IntVar(&cfg.Workers, "workers", 0, "closed loop: clients that each send the next order when the last one ended")
 	flag.DurationVar(&cfg.Duration, "duration", 60*time.Second, "how long orders are sent")
@@ -41,9 +45,14 @@ func run() error {
 	flag.DurationVar(&cfg.Settle, "settle", 60*time.Second, "how long to wait for the last sagas to end")
 	flag.StringVar(&out, "out", "", "write the report as JSON to this file too")
 	flag.StringVar(&cfg.ProfileDir, "profile", "", "write a CPU profile of each service over the steady window to this directory")
+	flag.BoolVar(&attach, "attach", false, "measure the services make run runs (its development database and topics; "+
+		"the run's customers and orders stay there) instead of starting a system of its own")
 	flag.Parse()
 	if err := cfg.Validate(); err != nil {
 		return err
+	}
+	if attach && cfg.ProfileDir != "" {
+		return errors.New("-profile needs services that load starts itself (make run serves no profiles): drop -attach or -profile")
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -57,9 +66,14 @@ func run() error {
 	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
 	startCtx, cancelStart := context.WithTimeout(ctx, 5*time.Minute)
 	defer cancelStart()
-	sys, err := e2e.StartSystem(startCtx, sysCfg)
+	var sys *e2e.System
+	if attach {
+		sys, err = e2e.AttachRun(startCtx, sysCfg)
+	} else {
+		sys, err = e2e.StartSystem(startCtx, sysCfg)
+	}
 	if err != nil {
-		return fmt.Errorf("start the services: %w", err)
+		return fmt.Errorf("the system to load: %w", err)
 	}
 	defer func() {
 		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
