@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -32,9 +33,9 @@ var (
 // three service processes, the development database and the usual topics.
 // Nothing of it belongs to the caller: Stop only closes the connection,
 // RemoveDir keeps make run's logs, and Kill, Restart and the other process
-// controls refuse it. Besides the
-// services, Helpers names make run's own processes (the script and the tail
-// that shows the logs), whose CPU is part of what make run costs.
+// controls refuse it. Besides the services, Helpers names make run's own
+// processes (the script and the tail that shows the logs), whose CPU is
+// part of what make run costs.
 func AttachRun(ctx context.Context, cfg SystemConfig) (*System, error) {
 	pidFile := filepath.Join(cfg.RepoDir, runPIDFile)
 	raw, err := os.ReadFile(pidFile)
@@ -47,7 +48,7 @@ func AttachRun(ctx context.Context, cfg SystemConfig) (*System, error) {
 	}
 	children, err := childrenOf(runPID)
 	if err != nil {
-		return nil, fmt.Errorf("e2e: make run (pid %d, from %s) does not run: %w", runPID, pidFile, err)
+		return nil, fmt.Errorf("e2e: make run (pid %d, from %s): %w", runPID, pidFile, err)
 	}
 	s := &System{
 		Database: runDatabase,
@@ -63,7 +64,7 @@ func AttachRun(ctx context.Context, cfg SystemConfig) (*System, error) {
 	for pid, exe := range children {
 		name := filepath.Base(exe)
 		switch {
-		case isService(name):
+		case slices.Contains(Services, name):
 			s.attached[name] = pid
 		default:
 			s.helpers["make run: "+name] = pid
@@ -96,15 +97,6 @@ func (s *System) Attached() bool { return s.attached != nil }
 // Helpers returns the process ids, by name, of the processes an attached
 // system runs besides the services (none for a started system).
 func (s *System) Helpers() map[string]int { return s.helpers }
-
-func isService(name string) bool {
-	for _, s := range Services {
-		if s == name {
-			return true
-		}
-	}
-	return false
-}
 
 // childrenOf returns the live child processes of pid, each with the path of
 // its executable.
