@@ -58,7 +58,7 @@ func AttachRun(ctx context.Context, cfg SystemConfig) (*System, error) {
 		attached: make(map[string]int, len(Services)),
 		helpers:  map[string]int{"make run": runPID},
 	}
-	for _, t := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {
+	for _, t := range SagaTopics {
 		s.Topics[t] = t
 	}
 	for pid, exe := range children {
@@ -75,10 +75,7 @@ func AttachRun(ctx context.Context, cfg SystemConfig) (*System, error) {
 			return nil, fmt.Errorf("e2e: make run (pid %d) has no %s process yet: wait until it prints where the services listen", runPID, name)
 		}
 	}
-	s.Client = NewClient(runURLs["order-service"], runURLs["payment-service"], runURLs["restaurant-service"])
-	s.Client.OrderAdminURL = runAdminURLs["order-service"]
-	s.Client.PaymentAdminURL = runAdminURLs["payment-service"]
-	s.Client.RestaurantAdminURL = runAdminURLs["restaurant-service"]
+	s.Client = newSystemClient(runURLs, runAdminURLs)
 	if err := s.Client.Ready(ctx); err != nil {
 		return nil, fmt.Errorf("e2e: make run's services are not ready: %w", err)
 	}
@@ -114,18 +111,7 @@ func childrenOf(pid int) (map[int]string, error) {
 		if err != nil {
 			continue
 		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// The fields after the command name, which may hold spaces, start
-		// with the state (3) and the parent's id (4).
-		i := strings.LastIndexByte(string(stat), ')')
-		if i < 0 {
-			continue
-		}
-		fields := strings.Fields(string(stat[i+1:]))
-		if len(fields) < 2 || fields[1] != strconv.Itoa(pid) {
+		if parent, err := ParentPID(child); err != nil || parent != pid {
 			continue
 		}
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))

@@ -34,19 +34,13 @@ func TestLoadAttachedToMakeRun(t *testing.T) {
 	if _, err := e2e.AttachRun(ctx, cfg); err != nil {
 		startMakeRun(t, cfg.RepoDir)
 	}
+	// make run builds and starts the services meanwhile.
 	var sys *e2e.System
-	deadline := time.Now().Add(3 * time.Minute)
-	for sys == nil {
-		s, err := e2e.AttachRun(ctx, cfg)
-		switch {
-		case err == nil:
-			sys = s
-		case time.Now().After(deadline):
-			require.NoError(t, err, "make run did not come up within 3 minutes")
-		default:
-			time.Sleep(500 * time.Millisecond) // make run builds and starts the services meanwhile
-		}
-	}
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var err error
+		sys, err = e2e.AttachRun(ctx, cfg)
+		assert.NoError(c, err)
+	}, 3*time.Minute, 500*time.Millisecond, "make run did not come up within 3 minutes")
 	t.Cleanup(func() { _ = sys.Stop(context.Background()) })
 
 	raw, err := os.ReadFile(filepath.Join(cfg.RepoDir, ".run", "services.pid"))
@@ -59,7 +53,9 @@ func TestLoadAttachedToMakeRun(t *testing.T) {
 		exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
 		require.NoError(t, err)
 		assert.Equal(t, filepath.Join(cfg.RepoDir, "bin", service), exe, "%s is make run's binary", service)
-		assert.Equal(t, runPID, parentOf(t, pid), "%s is a child of make run's script", service)
+		parent, err := e2e.ParentPID(pid)
+		require.NoError(t, err)
+		assert.Equal(t, runPID, parent, "%s is a child of make run's script", service)
 	}
 	assert.Contains(t, sys.Helpers(), "make run: tail", "the tail that shows make run's logs is found")
 	assert.ErrorContains(t, sys.Kill("order-service"), "runs under make run", "make run's services are not the harness's to kill")
@@ -114,15 +110,4 @@ func startMakeRun(t *testing.T, repo string) {
 		require.NoError(t, errors.Join(errors.New("make run exited at once"), waitErr))
 	case <-time.After(time.Second):
 	}
-}
-
-// parentOf returns the parent process id of pid.
-func parentOf(t *testing.T, pid int) int {
-	t.Helper()
-	stat, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	require.NoError(t, err)
-	fields := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-	ppid, err := strconv.Atoi(fields[1])
-	require.NoError(t, err)
-	return ppid
 }

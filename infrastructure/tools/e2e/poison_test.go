@@ -40,7 +40,7 @@ func TestPoisonOnEveryInputTopicIsParkedAndOrdersKeepFlowing(t *testing.T) {
 	producer := kafkatest.Producer(t, s.KafkaConfig())
 
 	keys := map[string]string{} // poison key -> what it is
-	for _, usual := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {
+	for _, usual := range e2e.SagaTopics {
 		for kind, value := range poisonValues(uuid.NewString(), uuid.NewString()) {
 			key := "poison-" + uuid.NewString()
 			// A readable request the restaurant cannot accept (an unknown
@@ -63,7 +63,7 @@ func TestPoisonOnEveryInputTopicIsParkedAndOrdersKeepFlowing(t *testing.T) {
 	}
 
 	var dlqTopics []string
-	for _, usual := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {
+	for _, usual := range e2e.SagaTopics {
 		dlqTopics = append(dlqTopics, s.Topics[usual]+kafka.DeadLetterSuffix)
 	}
 	parked := map[string]dlq.DeadLetter{}

@@ -31,6 +31,10 @@ import (
 // Services are the three services a System runs, by module directory name.
 var Services = []string{"order-service", "payment-service", "restaurant-service"}
 
+// SagaTopics are the saga's four topics by their usual names, the keys of
+// System.Topics.
+var SagaTopics = []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"}
+
 // SystemConfig says where and how a System runs.
 type SystemConfig struct {
 	// RepoDir is the repository root: the directory of go.work, holding the
@@ -137,7 +141,7 @@ func StartSystem(ctx context.Context, cfg SystemConfig) (_ *System, err error) {
 		runID:     runID,
 		processes: make(map[string]*process, len(Services)),
 	}
-	for _, t := range []string{"payment-request", "payment-response", "restaurant-approval-request", "restaurant-approval-response"} {
+	for _, t := range SagaTopics {
 		s.Topics[t] = t + "-e2e-" + runID
 	}
 	if s.Dir, err = os.MkdirTemp("", "fos-e2e-"+runID+"-"); err != nil {
@@ -174,15 +178,22 @@ func StartSystem(ctx context.Context, cfg SystemConfig) (_ *System, err error) {
 		}
 		started = append(started, p)
 	}
-	s.Client = NewClient(urls["order-service"], urls["payment-service"], urls["restaurant-service"])
-	s.Client.OrderAdminURL = adminURLs["order-service"]
-	s.Client.PaymentAdminURL = adminURLs["payment-service"]
-	s.Client.RestaurantAdminURL = adminURLs["restaurant-service"]
+	s.Client = newSystemClient(urls, adminURLs)
 	if err := s.waitReady(ctx, started...); err != nil {
 		return nil, err
 	}
 	cfg.Logf("e2e: services ready in %s (database %s, logs in %s)", time.Since(start).Round(time.Millisecond), s.Database, s.LogDir())
 	return s, nil
+}
+
+// newSystemClient returns a client of the services at urls, with their admin
+// listeners at adminURLs, both by service name.
+func newSystemClient(urls, adminURLs map[string]string) *Client {
+	c := NewClient(urls["order-service"], urls["payment-service"], urls["restaurant-service"])
+	c.OrderAdminURL = adminURLs["order-service"]
+	c.PaymentAdminURL = adminURLs["payment-service"]
+	c.RestaurantAdminURL = adminURLs["restaurant-service"]
+	return c
 }
 
 // LogDir is the directory of the services' log files.

@@ -122,7 +122,7 @@ func (c *cpuSampler) perSaga(before, after cpuSample, sagas int) map[string]floa
 // isPostmaster reports whether pid is PostgreSQL's server process rather than
 // one of its children.
 func isPostmaster(pid int) bool {
-	ppid, err := statField(pid, 4)
+	ppid, err := e2e.ParentPID(pid)
 	if err != nil {
 		return false
 	}
@@ -139,27 +139,11 @@ func procTicks(pid int, children bool) (int64, error) {
 	}
 	var total int64
 	for _, f := range fields {
-		v, err := statField(pid, f)
+		v, err := e2e.ProcStat(pid, f)
 		if err != nil {
 			return 0, err
 		}
 		total += v
 	}
 	return total, nil
-}
-
-// statField returns field n (1-based, as in proc(5)) of /proc/<pid>/stat.
-func statField(pid, n int) (int64, error) {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
-	if err != nil {
-		return 0, err
-	}
-	// The command name (field 2) may hold spaces; the fields after it start
-	// past its closing parenthesis, with field 3.
-	rest := string(raw[strings.LastIndexByte(string(raw), ')')+2:])
-	fields := strings.Fields(rest)
-	if n-3 >= len(fields) || n < 3 {
-		return 0, fmt.Errorf("/proc/%d/stat has no field %d", pid, n)
-	}
-	return strconv.ParseInt(fields[n-3], 10, 64)
 }
