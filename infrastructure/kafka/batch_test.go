@@ -16,6 +16,7 @@ import (
 
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
@@ -37,7 +38,7 @@ func handledTable(t *testing.T) *gorm.DB {
 func recordingHandler(db *gorm.DB) kafka.Handler {
 	return func(ctx context.Context, m *kafka.Received) error {
 		if string(m.Value) == "poison" {
-			return kafka.Permanent(errors.New("poison record"))
+			return retry.Permanent(errors.New("poison record"))
 		}
 		tx := postgres.NewTransactor(db)
 		return tx.Transact(ctx, func(ctx context.Context) error {

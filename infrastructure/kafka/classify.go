@@ -12,21 +12,8 @@ import (
 	"strings"
 
 	"github.com/food-ordering-system/common/kernel"
+	"github.com/food-ordering-system/infrastructure/retry"
 )
-
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-// Permanent marks err as one that no retry can cure, so the runner sends the
-// record to the dead-letter topic instead of retrying it.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanentError{err: err}
-}
 
 // panicError is a handler's panic turned into an error: a fault of the code
 // on this one record, which a retry would only repeat.
@@ -83,7 +70,7 @@ type sqlStateError interface {
 // Classify decides the fate of a record whose handler returned err. The
 // first rule that applies wins, most deliberate first:
 //
-//  1. Permanent(err) or a panic: permanent.
+//  1. retry.Permanent(err) or a panic: permanent.
 //  2. A kernel code, the application's own judgement: ECodeInvalid is
 //     permanent; ECodeUnavailable is transient; ECodeConflict is a conflict
 //     (a race, and the step run again sees the winner's change, which is why
@@ -103,9 +90,8 @@ func Classify(err error) Class {
 	if err == nil {
 		return ClassUnknown
 	}
-	var permanent permanentError
 	var panicked panicError
-	if errors.As(err, &permanent) || errors.As(err, &panicked) {
+	if retry.IsPermanent(err) || errors.As(err, &panicked) {
 		return ClassPermanent
 	}
 	switch kernel.ErrorCodeOf(err) {

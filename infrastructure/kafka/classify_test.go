@@ -14,6 +14,7 @@ import (
 
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 )
 
 func TestClassify(t *testing.T) {
@@ -24,9 +25,9 @@ func TestClassify(t *testing.T) {
 		err  error
 		want kafka.Class
 	}{
-		{"marked permanent", kafka.Permanent(errors.New("bad record")), kafka.ClassPermanent},
-		{"marked permanent wins over a transient cause", kafka.Permanent(kernel.Errorf(kernel.ECodeUnavailable, "down")), kafka.ClassPermanent},
-		{"decode failure", kafka.Permanent(fmt.Errorf("decode: %w", errors.New("unexpected EOF"))), kafka.ClassPermanent},
+		{"marked permanent", retry.Permanent(errors.New("bad record")), kafka.ClassPermanent},
+		{"marked permanent wins over a transient cause", retry.Permanent(kernel.Errorf(kernel.ECodeUnavailable, "down")), kafka.ClassPermanent},
+		{"decode failure", retry.Permanent(fmt.Errorf("decode: %w", errors.New("unexpected EOF"))), kafka.ClassPermanent},
 		{"invalid", fmt.Errorf("handle: %w", kernel.Errorf(kernel.ECodeInvalid, "price has three decimals")), kafka.ClassPermanent},
 		{"unavailable", kernel.Errorf(kernel.ECodeUnavailable, "database unavailable"), kafka.ClassTransient},
 		{"conflict", kernel.Errorf(kernel.ECodeConflict, "order changed concurrently"), kafka.ClassConflict},

@@ -16,6 +16,7 @@ import (
 	"go.uber.org/zap/zapcore"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 )
 
@@ -54,7 +55,7 @@ func TestDeadLetterTooLargeForTheBrokerIsParkedTruncated(t *testing.T) {
 		id := msg.Headers[kafka.HeaderMessageID]
 		c.attempt(id)
 		if id == "huge" {
-			return kafka.Permanent(errors.New("cannot decode"))
+			return retry.Permanent(errors.New("cannot decode"))
 		}
 		c.done(id)
 		return nil
@@ -128,7 +129,7 @@ func TestTruncatedDeadLetterRefusedTooIsLoggedAndSkipped(t *testing.T) {
 		id := msg.Headers[kafka.HeaderMessageID]
 		c.attempt(id)
 		if id == "poison" {
-			return kafka.Permanent(errors.New("cannot decode"))
+			return retry.Permanent(errors.New("cannot decode"))
 		}
 		c.done(id)
 		return nil

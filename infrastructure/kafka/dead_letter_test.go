@@ -23,6 +23,7 @@ import (
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
@@ -251,7 +252,7 @@ func TestDeadLetterPublishIsRetriedUntilTheBrokerTakesIt(t *testing.T) {
 		id := m.Headers[kafka.HeaderMessageID]
 		c.attempt(id)
 		if id == "poison" {
-			return kafka.Permanent(errors.New("cannot decode"))
+			return retry.Permanent(errors.New("cannot decode"))
 		}
 		requestsWhenSentinelHandled.Store(produceRequests())
 		c.done(id)

@@ -16,6 +16,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.uber.org/zap"
 
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
@@ -36,11 +37,11 @@ type Received struct {
 type Handler func(ctx context.Context, msg *Received) error
 
 // DecodeJSON decodes a record's value into T. A value that is not valid JSON
-// for T can never be handled, so the error is Permanent.
+// for T can never be handled, so the error is retry.Permanent.
 func DecodeJSON[T any](msg *Received) (T, error) {
 	var v T
 	if err := json.Unmarshal(msg.Value, &v); err != nil {
-		return v, Permanent(fmt.Errorf("decode %s record at %d/%d: %w", msg.Topic, msg.Partition, msg.Offset, err))
+		return v, retry.Permanent(fmt.Errorf("decode %s record at %d/%d: %w", msg.Topic, msg.Partition, msg.Offset, err))
 	}
 	return v, nil
 }

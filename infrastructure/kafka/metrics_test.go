@@ -15,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 )
@@ -88,7 +89,7 @@ func TestConsumerCountsOutcomesAndRetries(t *testing.T) {
 	runConsumer(t, cfg, consumerConfig("g-"+uuid.NewString(), topic), p, func(_ context.Context, msg *kafka.Received) error {
 		switch string(msg.Value) {
 		case "poison":
-			return kafka.Permanent(errors.New("poison record"))
+			return retry.Permanent(errors.New("poison record"))
 		case "flaky":
 			if flaky.Add(1) <= 2 {
 				return errors.New("not yet")

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/food-ordering-system/infrastructure/outbox"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/tracing"
 )
 
@@ -47,7 +48,7 @@ func NewOutboxPublisher(sender Sender, topic string, toMessage func(outbox.Messa
 
 // Publish implements outbox.Publisher: the batch goes to the broker as one
 // send, with one result per row. A row that cannot be mapped or encoded, or
-// that the broker refuses as a record, fails alone with an outbox.Permanent
+// that the broker refuses as a record, fails alone with a retry.Permanent
 // error (the relay charges it an attempt); the rest of the batch is still
 // sent. A row written inside a trace is published in a "publish" span, child
 // of the writer's span, whose context the record carries as its traceparent
@@ -70,7 +71,7 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 	for i, m := range batch {
 		record, err := p.record(m)
 		if err != nil {
-			errs[i] = outbox.Permanent(err)
+			errs[i] = retry.Permanent(err)
 			continue
 		}
 		if m.TraceParent != "" {
@@ -87,7 +88,7 @@ func (p *OutboxPublisher) Publish(ctx context.Context, batch []outbox.Message) [
 		}
 		errs[at] = results[j]
 		if refusedRecord(results[j]) {
-			errs[at] = outbox.Permanent(results[j])
+			errs[at] = retry.Permanent(results[j])
 		}
 	}
 	return errs

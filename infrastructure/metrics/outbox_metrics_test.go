@@ -16,6 +16,7 @@ import (
 	"github.com/food-ordering-system/infrastructure/metrics"
 	"github.com/food-ordering-system/infrastructure/outbox"
 	"github.com/food-ordering-system/infrastructure/postgres"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/metricstest"
 	"github.com/food-ordering-system/infrastructure/testkit/pgtest"
 )
@@ -55,7 +56,7 @@ func (p *publisher) Publish(_ context.Context, batch []outbox.Message) []error {
 		case p.down:
 			errs[i] = errors.New("broker unavailable")
 		case string(m.Payload) == `{"poison": true}`:
-			errs[i] = outbox.Permanent(errors.New("the broker refuses this record"))
+			errs[i] = retry.Permanent(errors.New("the broker refuses this record"))
 		}
 	}
 	return errs

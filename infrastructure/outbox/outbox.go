@@ -9,7 +9,6 @@ package outbox
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -133,7 +132,7 @@ type RowFailure struct {
 	GiveUp bool
 }
 
-// PublishError reports the rows of a batch that failed for good (a Permanent
+// PublishError reports the rows of a batch that failed for good (a retry.Permanent
 // error), while the rest of the batch was published or failed for a reason
 // that may pass. The store counts an attempt on each of Rows. Rows that
 // failed only for a retriable reason are never charged: a batch without
@@ -151,27 +150,6 @@ func (e *PublishError) Error() string {
 		parts[i] = fmt.Sprintf("message %s: %v", r.ID, r.Err)
 	}
 	return fmt.Sprintf("%d outbox message(s) not published: %s", len(e.Rows), strings.Join(parts, "; "))
-}
-
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
-// Permanent marks a publish error that no retry can cure (the row cannot be
-// mapped or encoded, the broker refuses that record): only such an error
-// charges the row an attempt.
-func Permanent(err error) error {
-	if err == nil {
-		return nil
-	}
-	return permanentError{err: err}
-}
-
-// IsPermanent reports whether err was marked with Permanent.
-func IsPermanent(err error) bool {
-	var p permanentError
-	return errors.As(err, &p)
 }
 
 // AtCommit is what a repository that writes outbox rows needs of the relay

@@ -119,7 +119,7 @@ func (c RelayConfig) Validate() error {
 // replicas are in sync, a timeout) is never charged to a row, whatever
 // happened to the rest of its batch: the rows that went through are marked,
 // the others stay STARTED, and the relay waits with jittered exponential
-// backoff. A Permanent error (the row cannot be mapped or encoded, the
+// backoff. A retry.Permanent error (the row cannot be mapped or encoded, the
 // broker refuses that record) charges the row an attempt; after MaxAttempts
 // it becomes FAILED, logged at ERROR with its saga id and reason, and the
 // rows behind it flow on.
@@ -283,7 +283,7 @@ func (r *Relay) publishQueued(ctx context.Context) (released bool, err error) {
 				published = append(published, Mark{ID: m.ID, PublishedAt: acked})
 			default:
 				failed = append(failed, m.ID)
-				if i < len(errs) && !IsPermanent(errs[i]) && transient == nil {
+				if i < len(errs) && !retry.IsPermanent(errs[i]) && transient == nil {
 					transient = fmt.Errorf("message %s not published: %w", m.ID, errs[i])
 				}
 			}
@@ -413,7 +413,7 @@ func (r *Relay) publish(ctx context.Context, batch []Message) ([]uuid.UUID, erro
 		switch {
 		case err == nil:
 			published = append(published, batch[i].ID)
-		case IsPermanent(err):
+		case retry.IsPermanent(err):
 			permanent = append(permanent, i)
 		case transient == nil:
 			// Cut off by shutdown, or a broker error that a later send can

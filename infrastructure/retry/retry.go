@@ -1,7 +1,8 @@
 // Package retry holds the one backoff policy of the system: exponential, with
 // jitter so that replicas and partitions that failed together do not retry in
 // step, capped, and reset after a success. It wraps cenkalti/backoff so that
-// callers state only the bounds.
+// callers state only the bounds. Permanent marks the errors no retry can
+// cure, for the consumers and the outbox relays alike.
 package retry
 
 import (

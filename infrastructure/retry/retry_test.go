@@ -2,6 +2,8 @@ package retry
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 )
@@ -52,5 +54,26 @@ func TestSleepEndsOnWakeAndOnCancel(t *testing.T) {
 	}
 	if !Sleep(context.Background(), time.Millisecond, nil) {
 		t.Fatal("Sleep reported false when the wait ran out")
+	}
+}
+
+func TestPermanentMarksAnErrorThroughWrapping(t *testing.T) {
+	cause := errors.New("cannot decode")
+	marked := fmt.Errorf("record 3/17: %w", Permanent(cause))
+
+	if !IsPermanent(marked) {
+		t.Error("a wrapped Permanent error is not permanent")
+	}
+	if !errors.Is(marked, cause) {
+		t.Error("the cause is not reachable through the mark")
+	}
+	if got := marked.Error(); got != "record 3/17: cannot decode" {
+		t.Errorf("message %q: the mark must not change it", got)
+	}
+	if IsPermanent(cause) || IsPermanent(nil) {
+		t.Error("an unmarked error, or nil, is permanent")
+	}
+	if Permanent(nil) != nil {
+		t.Error("Permanent(nil) is not nil")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/infrastructure/testkit/kafkatest"
 	"github.com/food-ordering-system/infrastructure/tools/dlq"
 )
@@ -31,7 +32,7 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 			handled <- m
 			return nil
 		default:
-			return kafka.Permanent(assert.AnError)
+			return retry.Permanent(assert.AnError)
 		}
 	})
 	ctx := context.Background()
@@ -87,7 +88,7 @@ func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	topic := kafkatest.Topic(t, "dlq-tool-truncated")
 	producer := kafkatest.Producer(t, cfg)
 	kafkatest.Consume(t, cfg, topic, producer,
-		func(context.Context, *kafka.Received) error { return kafka.Permanent(assert.AnError) })
+		func(context.Context, *kafka.Received) error { return retry.Permanent(assert.AnError) })
 	ctx := context.Background()
 
 	// Just under the producer's limit (kafka.MaxRecordBytes) on its own;

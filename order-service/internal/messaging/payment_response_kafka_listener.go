@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -25,7 +26,7 @@ func NewPaymentResponseKafkaListener(listener application.PaymentResponseMessage
 }
 
 // Handle decodes one payment-response record and calls the application. A
-// record that can never be handled is returned as kafka.Permanent (dead
+// record that can never be handled is returned as retry.Permanent (dead
 // letter); the application's errors are returned as they are, so transient
 // ones are retried.
 func (l *PaymentResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Received) error {
@@ -35,7 +36,7 @@ func (l *PaymentResponseKafkaListener) Handle(ctx context.Context, msg *kafka.Re
 	}
 	resp, err := paymentResponseFromContract(m)
 	if err != nil {
-		return kafka.Permanent(err)
+		return retry.Permanent(err)
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("payment_status", string(resp.PaymentStatus)))

@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/order-service/internal/application"
 )
 
@@ -33,7 +34,7 @@ func (l *RestaurantApprovalResponseKafkaListener) Handle(ctx context.Context, ms
 	}
 	resp, err := restaurantApprovalResponseFromContract(m)
 	if err != nil {
-		return kafka.Permanent(err)
+		return retry.Permanent(err)
 	}
 	log := l.log.With(zap.Stringer("saga_id", resp.SagaID), zap.Stringer("order_id", resp.OrderID),
 		zap.String("approval_status", string(resp.OrderApprovalStatus)))

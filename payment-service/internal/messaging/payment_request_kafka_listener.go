@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/payment-service/internal/application"
 )
 
@@ -35,7 +36,7 @@ func (l *PaymentRequestKafkaListener) Handle(ctx context.Context, msg *kafka.Rec
 	}
 	req, err := paymentRequestFromContract(m)
 	if err != nil {
-		return kafka.Permanent(err)
+		return retry.Permanent(err)
 	}
 	l.log.Debug("payment request received", zap.Stringer("message_id", req.ID), zap.Stringer("saga_id", req.SagaID),
 		zap.Stringer("order_id", req.OrderID), zap.String("payment_order_status", string(req.PaymentOrderStatus)))

@@ -8,6 +8,7 @@ import (
 	"github.com/food-ordering-system/common/contract"
 	"github.com/food-ordering-system/common/kernel"
 	"github.com/food-ordering-system/infrastructure/kafka"
+	"github.com/food-ordering-system/infrastructure/retry"
 	"github.com/food-ordering-system/restaurant-service/internal/application"
 )
 
@@ -40,7 +41,7 @@ func (l *RestaurantApprovalRequestKafkaListener) Handle(ctx context.Context, msg
 	}
 	request, err := approvalRequestFromContract(m)
 	if err != nil {
-		return kafka.Permanent(err)
+		return retry.Permanent(err)
 	}
 	l.log.Debug("order approval request received",
 		zap.Stringer("saga_id", request.SagaID), zap.Stringer("order_id", request.OrderID),
