@@ -26,6 +26,7 @@ import (
 // make run running. Its orders stay in the development database, as a
 // user's load run's do.
 func TestLoadAttachedToMakeRun(t *testing.T) {
+	system(t) // skips where the end-to-end tests do: make run needs PostgreSQL and Kafka
 	cfg, err := e2e.LocalConfig()
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)

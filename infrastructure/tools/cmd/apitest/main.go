@@ -69,15 +69,8 @@ func run() error {
 		return err
 	}
 	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
-	if opts.schemathesis == "" {
-		opts.schemathesis = filepath.Join(sysCfg.RepoDir, ".venv", "bin", "schemathesis")
-	}
-	// Absolute, since schemathesis runs in another directory.
-	if opts.schemathesis, err = exec.LookPath(opts.schemathesis); err == nil {
-		opts.schemathesis, err = filepath.Abs(opts.schemathesis)
-	}
-	if err != nil {
-		return fmt.Errorf("schemathesis not found (make api-test installs it): %w", err)
+	if opts.schemathesis, err = e2e.LocateTool(sysCfg.RepoDir, opts.schemathesis, ".venv/bin/schemathesis", "make api-test"); err != nil {
+		return err
 	}
 
 	start := time.Now()
@@ -94,21 +87,13 @@ func run() error {
 		failed = testAll(ctx, sys, sysCfg.RepoDir, opts)
 	}
 
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := sys.Stop(stopCtx); err != nil {
-		// A service that did not stop cleanly is a finding too: its log
-		// says why.
-		fmt.Println(sys.LogTail(40))
-		failed = append(failed, fmt.Sprintf("stopping the services: %v", err))
-	} else if len(failed) == 0 {
-		_ = sys.RemoveDir()
-	}
-	fmt.Printf("apitest: %s in all\n", time.Since(start).Round(time.Second))
+	var runErr error
 	if len(failed) > 0 {
-		return fmt.Errorf("failed: %s (the services' logs are in %s)", strings.Join(failed, "; "), sys.LogDir())
+		runErr = fmt.Errorf("failed: %s", strings.Join(failed, "; "))
 	}
-	return nil
+	err = sys.Finish(runErr)
+	fmt.Printf("apitest: %s in all\n", time.Since(start).Round(time.Second))
+	return err
 }
 
 // writeConfig creates a customer and places the walkthrough's sample order

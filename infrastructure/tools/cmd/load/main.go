@@ -32,7 +32,7 @@ func main() {
 	}
 }
 
-func run() error {
+func run() (err error) {
 	var cfg load.Config
 	var out string
 	var attach bool
@@ -75,14 +75,7 @@ func run() error {
 	if err != nil {
 		return fmt.Errorf("the system to load: %w", err)
 	}
-	defer func() {
-		stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if err := sys.Stop(stopCtx); err != nil {
-			fmt.Fprintln(os.Stderr, "load: stop the services:", err)
-		}
-		_ = sys.RemoveDir()
-	}()
+	defer func() { err = sys.Finish(err) }()
 
 	cfg.Progress = func(p load.Progress) {
 		phase := "sending"

@@ -52,14 +52,8 @@ func run() error {
 		return err
 	}
 	sysCfg.Logf = func(format string, args ...any) { fmt.Printf(format+"\n", args...) }
-	if *newman == "" {
-		*newman = filepath.Join(sysCfg.RepoDir, ".newman", "node_modules", ".bin", "newman")
-	}
-	if *newman, err = exec.LookPath(*newman); err == nil {
-		*newman, err = filepath.Abs(*newman)
-	}
-	if err != nil {
-		return fmt.Errorf("newman not found (make postman installs it): %w", err)
+	if *newman, err = e2e.LocateTool(sysCfg.RepoDir, *newman, ".newman/node_modules/.bin/newman", "make postman"); err != nil {
+		return err
 	}
 
 	start := time.Now()
@@ -71,19 +65,9 @@ func run() error {
 	}
 	runErr := runCollection(ctx, sys, *newman, filepath.Join(sysCfg.RepoDir, collection))
 
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if err := sys.Stop(stopCtx); err != nil {
-		fmt.Println(sys.LogTail(40))
-		runErr = errors.Join(runErr, fmt.Errorf("stopping the services: %w", err))
-	} else if runErr == nil {
-		_ = sys.RemoveDir()
-	}
+	err = sys.Finish(runErr)
 	fmt.Printf("postman: %s in all\n", time.Since(start).Round(time.Second))
-	if runErr != nil {
-		return fmt.Errorf("%w (the services' logs are in %s)", runErr, sys.LogDir())
-	}
-	return nil
+	return err
 }
 
 // runCollection creates the collection's two customers, runs newman with
