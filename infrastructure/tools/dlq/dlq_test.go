@@ -39,15 +39,7 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(`{"n":1}`),
 		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
 
-	var (
-		letters []dlq.DeadLetter
-		err     error
-	)
-	require.Eventually(t, func() bool {
-		letters, err = dlq.List(ctx, cfg, []string{topic + kafka.DeadLetterSuffix})
-		return err == nil && len(letters) == 1
-	}, 30*time.Second, 100*time.Millisecond)
-	parked := letters[0]
+	parked := awaitDeadLetter(t, cfg, topic)
 	assert.Equal(t, "saga-1", parked.Key)
 	assert.Equal(t, `{"n":1}`, parked.Value)
 	assert.Equal(t, assert.AnError.Error(), parked.Reason())
@@ -58,7 +50,7 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 	assert.Contains(t, topics, topic+kafka.DeadLetterSuffix)
 
 	close(fixed) // the cause is fixed: replay
-	chosen, err := dlq.Select(letters, []string{parked.Ref()})
+	chosen, err := dlq.Select([]dlq.DeadLetter{parked}, []string{parked.Ref()})
 	require.NoError(t, err)
 	require.NoError(t, dlq.Replay(ctx, producer, chosen))
 
@@ -73,7 +65,7 @@ func TestListAndReplayADeadLetter(t *testing.T) {
 		t.Fatal("the replayed record was not handled")
 	}
 
-	_, err = dlq.Select(letters, []string{topic + ".dlq/9/9"})
+	_, err = dlq.Select([]dlq.DeadLetter{parked}, []string{topic + ".dlq/9/9"})
 	assert.Error(t, err, "an unknown ref is refused")
 	gotTopic, p, o, err := dlq.ParseRef(parked.Ref())
 	require.NoError(t, err)
@@ -97,15 +89,7 @@ func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	require.Equal(t, []error{nil}, producer.Send(ctx, []kafka.Message{{Topic: topic, Key: []byte("saga-1"), Value: []byte(huge),
 		Headers: map[string]string{kafka.HeaderMessageID: "m-1"}}}))
 
-	var (
-		letters []dlq.DeadLetter
-		err     error
-	)
-	require.Eventually(t, func() bool {
-		letters, err = dlq.List(ctx, cfg, []string{topic + kafka.DeadLetterSuffix})
-		return err == nil && len(letters) == 1
-	}, 30*time.Second, 100*time.Millisecond)
-	parked := letters[0]
+	parked := awaitDeadLetter(t, cfg, topic)
 	assert.True(t, parked.Truncated())
 	assert.Equal(t, strconv.Itoa(len(huge)), parked.Headers[kafka.HeaderDeadLetterOriginalSize])
 	assert.Equal(t, huge[:kafka.TruncatedValueBytes], parked.Value)
@@ -113,7 +97,7 @@ func TestTruncatedDeadLetterIsListedAsSuchAndNotReplayed(t *testing.T) {
 	assert.Equal(t, "m-1", parked.Headers[kafka.HeaderMessageID])
 
 	sender := &recordingSender{}
-	err = dlq.Replay(ctx, sender, letters)
+	err := dlq.Replay(ctx, sender, []dlq.DeadLetter{parked})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "truncated copy")
 	assert.Contains(t, err.Error(), parked.Origin(), "the error says where the original is")
@@ -126,4 +110,18 @@ type recordingSender struct{ sent []kafka.Message }
 func (s *recordingSender) Send(_ context.Context, msgs []kafka.Message) []error {
 	s.sent = append(s.sent, msgs...)
 	return make([]error, len(msgs))
+}
+
+// awaitDeadLetter waits until topic's dead-letter topic holds one record and
+// returns it.
+func awaitDeadLetter(t *testing.T, cfg kafka.Config, topic string) dlq.DeadLetter {
+	t.Helper()
+	var letters []dlq.DeadLetter
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var err error
+		letters, err = dlq.List(context.Background(), cfg, []string{topic + kafka.DeadLetterSuffix})
+		require.NoError(c, err)
+		require.Len(c, letters, 1)
+	}, 30*time.Second, 100*time.Millisecond, "one dead letter on %s", topic+kafka.DeadLetterSuffix)
+	return letters[0]
 }

@@ -43,12 +43,7 @@ func TestIssuePaths(t *testing.T) {
 		assert.Equal(t, e2e.OrderApproval{OrderID: order.OrderID, RestaurantID: e2e.SampleRestaurantID,
 			OrderApprovalStatus: kernel.OrderApprovalStatusApproved, FailureMessages: []string{}}, approval)
 
-		requireSagaOutbox(t, s, order.OrderID, map[string][]string{
-			"order.payment_outbox":        {"request=PENDING outbox=COMPLETED saga=SUCCEEDED order=APPROVED"},
-			"order.order_approval_outbox": {"outbox=COMPLETED saga=SUCCEEDED order=APPROVED"},
-			"payment.order_outbox":        {"request=PENDING payment=COMPLETED outbox=COMPLETED"},
-			"restaurant.order_outbox":     {"approval=APPROVED outbox=COMPLETED"},
-		})
+		requireSagaOutbox(t, s, order.OrderID, expectedOutbox(approved))
 		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "paid", "approval_requested", "approved")
 	})
 
@@ -73,10 +68,7 @@ func TestIssuePaths(t *testing.T) {
 		_, err := s.Client.OrderApproval(ctx, order.OrderID)
 		assert.True(t, e2e.IsNotFound(err), "the restaurant was never asked; got %v", err)
 
-		requireSagaOutbox(t, s, order.OrderID, map[string][]string{
-			"order.payment_outbox": {"request=PENDING outbox=COMPLETED saga=COMPENSATED order=CANCELLED"},
-			"payment.order_outbox": {"request=PENDING payment=FAILED outbox=COMPLETED"},
-		})
+		requireSagaOutbox(t, s, order.OrderID, expectedOutbox(refused))
 		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "payment_failed", "cancelled")
 	})
 
@@ -104,18 +96,7 @@ func TestIssuePaths(t *testing.T) {
 
 		// The outbox shows the whole compensation, whatever the polls saw:
 		// the payment, the rejection, the refund request and its answer.
-		requireSagaOutbox(t, s, order.OrderID, map[string][]string{
-			"order.payment_outbox": {
-				"request=PENDING outbox=COMPLETED saga=COMPENSATED order=CANCELLED",
-				"request=CANCELLED outbox=COMPLETED saga=COMPENSATED order=CANCELLED",
-			},
-			"order.order_approval_outbox": {"outbox=COMPLETED saga=COMPENSATED order=CANCELLED"},
-			"payment.order_outbox": {
-				"request=PENDING payment=COMPLETED outbox=COMPLETED",
-				"request=CANCELLED payment=CANCELLED outbox=COMPLETED",
-			},
-			"restaurant.order_outbox": {"approval=REJECTED outbox=COMPLETED"},
-		})
+		requireSagaOutbox(t, s, order.OrderID, expectedOutbox(refunded))
 		requireTimeline(t, s, order.OrderTrackingID, "created", "payment_requested", "paid", "approval_requested",
 			"rejected", "refund_requested", "refunded", "cancelled")
 	})
