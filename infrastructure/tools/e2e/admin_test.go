@@ -2,8 +2,12 @@ package e2e_test
 
 import (
 	"context"
+	"io"
 	"net"
 	"net/http"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +43,29 @@ func TestOperatorEndpointsAreOnlyOnTheAdminListener(t *testing.T) {
 	}
 	assert.Equal(t, http.StatusNotFound, get(sys.Client.OrderURL+"/sagas/stuck"))
 	assert.Equal(t, http.StatusOK, get(sys.Client.OrderAdminURL+"/sagas/stuck"))
+}
+
+// The harness runs each service with the GOMAXPROCS of a machine it shares
+// with PostgreSQL and the broker, as make run does; the service's own
+// runtime metric says what it runs with.
+func TestServicesRunWithTheSharedMachinesProcs(t *testing.T) {
+	if sys == nil {
+		t.Skip("needs the running system (not under -short)")
+	}
+	want := strconv.Itoa(e2e.ServiceProcs())
+	if env := os.Getenv("GOMAXPROCS"); env != "" {
+		want = env
+	}
+	for _, service := range e2e.Services {
+		resp, err := sys.Client.HTTP.Get(sys.Client.AdminURL(service) + "/metrics")
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		line := regexp.MustCompile(`(?m)^go_sched_gomaxprocs_threads (\S+)$`).FindSubmatch(body)
+		require.NotNil(t, line, "%s's /metrics has go_sched_gomaxprocs_threads", service)
+		assert.Equal(t, want, string(line[1]), "%s's GOMAXPROCS", service)
+	}
 }
 
 // Each binary's -healthcheck asks its admin listener: status 0 while the

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -609,8 +610,22 @@ func (s *System) environment(service, httpAddress, adminAddress string) map[stri
 	for k, v := range env {
 		prefixed[prefix+"_"+k] = v
 	}
+	if os.Getenv("GOMAXPROCS") == "" {
+		prefixed["GOMAXPROCS"] = strconv.Itoa(ServiceProcs())
+	}
 	return prefixed
 }
+
+// ServiceProcs is each service's GOMAXPROCS where the three services share
+// the machine with PostgreSQL and the broker, as make run's and this
+// package's do: half the cores, at least one (make run's script applies the
+// same rule). With a P per core, a service at partial load spends CPU on
+// threads that spin looking for work; on this repository's 2-core machine
+// one P each cost the services about a tenth less CPU per saga at 20 and 100
+// orders/s, and the most sagas a second the machine sustains did not change
+// (infrastructure/tools/load/README.md has the figures). A GOMAXPROCS in the
+// caller's environment wins.
+func ServiceProcs() int { return max(1, runtime.NumCPU()/2) }
 
 // groupID names a consumer group of topic (by its usual name) after the
 // run, and remembers it for Backlog and deleteTopics.

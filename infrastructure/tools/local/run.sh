@@ -77,6 +77,11 @@ export ORDER_SERVICE_LOG_FORMAT="${ORDER_SERVICE_LOG_FORMAT:-console}"
 export PAYMENT_SERVICE_LOG_FORMAT="${PAYMENT_SERVICE_LOG_FORMAT:-console}"
 export RESTAURANT_SERVICE_LOG_FORMAT="${RESTAURANT_SERVICE_LOG_FORMAT:-console}"
 
+# The services share this machine with PostgreSQL and the broker: each gets
+# half the cores, at least one, as the end-to-end harness gives them
+# (e2e.ServiceProcs says why). A GOMAXPROCS the caller exported wins.
+procs="${GOMAXPROCS:-$(( $(nproc) / 2 > 0 ? $(nproc) / 2 : 1 ))}"
+
 # The terminal follows the three log files from before the services start:
 # tail reads them in blocks, not a line at a time.
 logs=()
@@ -91,7 +96,7 @@ for s in "${SERVICES[@]}"; do
 	log "starting $s on :${PORT[$s]}, admin on 127.0.0.1:${ADMIN_PORT[$s]} (log: .run/logs/$s.log)"
 	(
 		cd "$REPO/$s"
-		exec "$REPO/bin/$s" -config config.yaml
+		exec env GOMAXPROCS="$procs" "$REPO/bin/$s" -config config.yaml
 	) >>"$LOG_DIR/$s.log" 2>&1 </dev/null &
 	pids+=($!)
 done
