@@ -29,6 +29,9 @@ func TestLoadShortRun(t *testing.T) {
 	assert.Equal(t, report.Sent, report.Approved+report.Cancelled, "every order ended APPROVED or CANCELLED")
 	assert.Greater(t, report.Cancelled, 0, "the refund path ran")
 	assert.Greater(t, report.Approved, report.Cancelled, "most orders take the happy path")
+	assert.Equal(t, report.Sent, report.SagaSeen.N, "every saga's end was read by the poll")
+	assert.LessOrEqual(t, report.Saga.P50, report.SagaSeen.P50, "a final status is written before the poll reads it")
+	assert.LessOrEqual(t, report.Saga.Max, report.SagaSeen.Max, "a final status is written before the poll reads it")
 	require.Len(t, report.Hops, 9)
 	for _, h := range report.Hops {
 		assert.Equal(t, report.Approved, h.Latency.N, "every approved saga is timed at %s", h.Name)

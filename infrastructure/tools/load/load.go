@@ -51,9 +51,11 @@ type Config struct {
 	// Settle bounds the wait, after the last order was sent, for every saga
 	// to end (default 60s). A saga not ended by then is stuck.
 	Settle time.Duration
-	// PollInterval is how often the final statuses are read (default 5ms),
-	// the resolution of the saga latencies, while few sagas are pending; the
-	// interval grows by 0.1 ms for each pending saga (see pollCostPerSaga).
+	// PollInterval is how often the final statuses are read (default 5ms)
+	// while few sagas are pending; the interval grows by 0.1 ms for each
+	// pending saga (see pollCostPerSaga). The saga latencies end at the
+	// final status's own time in the database, so the interval delays only
+	// the "read by the poll" figure.
 	PollInterval time.Duration
 	// Progress, when set, is called about once a second while orders are
 	// sent and while the run settles.
@@ -116,8 +118,12 @@ type saga struct {
 	sent     time.Time
 	posted   time.Time
 	tracking kernel.TrackingID
-	final    time.Time
-	status   kernel.OrderStatus
+	// final is when the order took its final status: the time of the
+	// statement that wrote it (orders.updated_at); seen is when the status
+	// poll read it.
+	final  time.Time
+	seen   time.Time
+	status kernel.OrderStatus
 	err      error
 	done     chan struct{}
 }
@@ -339,10 +345,11 @@ func (r *runner) track(ctx context.Context) {
 		var rows []struct {
 			TrackingID  uuid.UUID
 			OrderStatus string
+			UpdatedAt   time.Time
 		}
 		// One array parameter (gorm would spread a slice into one
 		// parameter per id), so that the statement is prepared once.
-		err := r.trackDB.WithContext(ctx).Raw(`SELECT tracking_id, order_status FROM "order".orders
+		err := r.trackDB.WithContext(ctx).Raw(`SELECT tracking_id, order_status, updated_at FROM "order".orders
 			WHERE tracking_id = ANY(?::uuid[]) AND order_status IN ('APPROVED', 'CANCELLED')`,
 			"{"+strings.Join(ids, ",")+"}").Scan(&rows).Error
 		if err != nil {
@@ -353,7 +360,7 @@ func (r *runner) track(ctx context.Context) {
 		for _, row := range rows {
 			id := kernel.IDFromUUID[kernel.TrackingID](row.TrackingID)
 			if sg, ok := r.pending[id]; ok {
-				sg.final, sg.status = now, kernel.OrderStatus(row.OrderStatus)
+				sg.final, sg.seen, sg.status = row.UpdatedAt, now, kernel.OrderStatus(row.OrderStatus)
 				delete(r.pending, id)
 				close(sg.done)
 			}

@@ -8,13 +8,14 @@ import (
 )
 
 // The warm-up's sagas count in the whole run's latency and not in the steady
-// window's, and only the sagas that ended in the window count toward the
-// throughput.
+// window's; the latencies end when the final status was written, except the
+// one read by the poll; only the sagas that ended in the window count toward
+// the throughput.
 func TestReportLeavesTheWarmUpOutOfTheSteadyLatency(t *testing.T) {
 	start := time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)
 	steadyFrom, steadyTo := start.Add(10*time.Second), start.Add(20*time.Second)
 	ended := func(sent time.Time, took time.Duration) *saga {
-		return &saga{sent: sent, posted: sent.Add(time.Millisecond), final: sent.Add(took),
+		return &saga{sent: sent, posted: sent.Add(time.Millisecond), final: sent.Add(took), seen: sent.Add(took + 3*time.Millisecond),
 			status: kernel.OrderStatusApproved}
 	}
 	r := &runner{cfg: Config{Rate: 1, Duration: 20 * time.Second, Warmup: 10 * time.Second}, sagas: []*saga{
@@ -33,6 +34,10 @@ func TestReportLeavesTheWarmUpOutOfTheSteadyLatency(t *testing.T) {
 	if rep.SagaSteady.N != 3 || rep.SagaSteady.Max != 40 {
 		t.Errorf("steady window: %d sagas, max %.1f ms; want the 3 sent after the warm-up, max 40 ms",
 			rep.SagaSteady.N, rep.SagaSteady.Max)
+	}
+	if rep.SagaSeen.N != 5 || rep.SagaSeen.Max != 2003 {
+		t.Errorf("read by the poll: %d sagas, max %.1f ms; want 5 sagas, max 2003 ms (the end read 3 ms after it was written)",
+			rep.SagaSeen.N, rep.SagaSeen.Max)
 	}
 	if rep.steadyFinished != 3 {
 		t.Errorf("%d sagas ended in the steady window, want 3", rep.steadyFinished)
