@@ -124,8 +124,8 @@ type saga struct {
 	final  time.Time
 	seen   time.Time
 	status kernel.OrderStatus
-	err      error
-	done     chan struct{}
+	err    error
+	done   chan struct{}
 }
 
 // Run sends the load to the system and returns the report. The error is

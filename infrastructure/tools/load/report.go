@@ -77,10 +77,10 @@ type Report struct {
 	// SagaSeen is the whole run's saga latency up to the moment the status
 	// poll read the final status, where the others end when it was written:
 	// what a client polling as often would see.
-	SagaSeen Latency `json:"saga_seen"`
-	SagaApproved      Latency `json:"saga_approved"`
-	Post              Latency `json:"post"`
-	Hops              []Hop   `json:"hops"`
+	SagaSeen     Latency `json:"saga_seen"`
+	SagaApproved Latency `json:"saga_approved"`
+	Post         Latency `json:"post"`
+	Hops         []Hop   `json:"hops"`
 	// HopSagas is how many approved sagas the hops were timed from: those
 	// whose outbox rows were still there (all of them with archiving on).
 	HopSagas int `json:"hop_sagas"`
